@@ -1,0 +1,61 @@
+import type { Backend } from './backend.js';
+
+const backends = new Map<string, Backend>();
+const initialisers = new Map<string, () => Promise<Backend>>();
+let current: Backend | null = null;
+
+export function registerBackend(backend: Backend): void {
+  backends.set(backend.name, backend);
+  if (current === null) current = backend;
+}
+
+/** Registers a backend whose start-up is asynchronous (WebAssembly compilation, a GPU adapter). */
+export function registerLazyBackend(name: string, init: () => Promise<Backend>): void {
+  initialisers.set(name, init);
+}
+
+export function backendNames(): string[] {
+  return [...new Set([...backends.keys(), ...initialisers.keys()])];
+}
+
+export function getBackend(): string {
+  return currentBackend().name;
+}
+
+export function currentBackend(): Backend {
+  if (current === null) throw new Error('convkit: no backend is registered');
+  return current;
+}
+
+export function findBackend(name: string): Backend {
+  const b = backends.get(name);
+  if (b) return b;
+  if (initialisers.has(name)) throw new Error(`setBackend: backend '${name}' is not initialised yet; await ck.ready('${name}') first`);
+  throw new Error(`setBackend: unknown backend '${name}', available: ${backendNames().join(', ')}`);
+}
+
+export function setBackend(name: string): void {
+  current = findBackend(name);
+}
+
+/** Initialises a lazily registered backend (idempotent). Without a name, all of them. */
+export async function ready(name?: string): Promise<void> {
+  const names = name === undefined ? [...initialisers.keys()] : [name];
+  for (const n of names) {
+    if (backends.has(n)) continue;
+    const init = initialisers.get(n);
+    if (!init) throw new Error(`ready: unknown backend '${n}', available: ${backendNames().join(', ')}`);
+    registerBackend(await init());
+  }
+}
+
+/** Runs `fn` with `name` as the current backend, restoring the previous one after (tests, benchmarks). */
+export function withBackend<T>(name: string, fn: () => T): T {
+  const prev = current;
+  current = findBackend(name);
+  try {
+    return fn();
+  } finally {
+    current = prev;
+  }
+}

@@ -1,0 +1,160 @@
+import type { Tensor } from './tensor.js';
+import { fmt, shapesEqual } from './shape.js';
+
+/** Returns the gradient of each input (null where the input gets none), given the output's gradient. */
+export type BackwardFn = (grad: Tensor) => readonly (Tensor | null | undefined)[];
+
+/** One recorded operation: its inputs and the closure computing their gradients. */
+export class Node {
+  /** Set by `retainGrad()` on the node's output, so backward stores its gradient there too. */
+  retained: Tensor | null = null;
+  released = false;
+  constructor(
+    readonly name: string,
+    public inputs: readonly Tensor[],
+    public backwardFn: BackwardFn | null,
+  ) {}
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs `fn` without recording operations (inference, optimiser updates) and returns its result. */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs `fn` with recording on, even inside `noGrad`. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+/**
+ * Attaches the gradient of `out` to the graph when recording is on and some input requires a gradient.
+ * This is the one place where autograd records anything; ops call it right after computing `out`.
+ */
+export function record(name: string, out: Tensor, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
+  if (gradEnabled && inputs.some((t) => t.requiresGrad)) out.attachGradFn(new Node(name, inputs, backward));
+  return out;
+}
+
+/** The few ops the engine needs, supplied by the ops layer (which sits above core). */
+export interface EngineOps {
+  add(a: Tensor, b: Tensor): Tensor;
+  detachClone(t: Tensor): Tensor;
+}
+let engineOps: EngineOps | null = null;
+export function configureEngine(ops: EngineOps): void {
+  engineOps = ops;
+}
+function ops(): EngineOps {
+  if (!engineOps) throw new Error('autograd: the ops layer is not loaded');
+  return engineOps;
+}
+
+/** Nodes reachable from the roots, each after every node that consumes its output (iterative, deep nets are deep). */
+function topoOrder(roots: readonly Tensor[]): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  const stack: [Node, number][] = [];
+  for (const r of roots) {
+    if (r.gradFn && !seen.has(r.gradFn)) {
+      seen.add(r.gradFn);
+      stack.push([r.gradFn, 0]);
+    }
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const [node, i] = top;
+      if (i < node.inputs.length) {
+        top[1]++;
+        const child = node.inputs[i].gradFn;
+        if (child && !seen.has(child)) {
+          seen.add(child);
+          stack.push([child, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(node);
+      }
+    }
+  }
+  return order.reverse();
+}
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+interface RunOptions extends BackwardOptions {
+  /** When given, return the gradients of these tensors instead of accumulating into leaves' `.grad`. */
+  inputs?: readonly Tensor[];
+}
+
+function accumulate<K>(map: Map<K, Tensor>, key: K, g: Tensor): void {
+  const prev = map.get(key);
+  map.set(key, prev ? ops().add(prev, g) : g);
+}
+
+/** Reverse-mode sweep from `roots` seeded with `grads`. */
+export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], opts: RunOptions = {}): (Tensor | null)[] {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const byNode = new Map<Node, Tensor>();
+  const byLeaf = new Map<Tensor, Tensor>();
+  roots.forEach((r, i) => {
+    if (!r.requiresGrad) throw new Error('backward: element 0 of tensors does not require grad and does not have a gradFn');
+    if (!shapesEqual(r.shape, grads[i].shape)) throw new RangeError(`backward: gradient of shape ${fmt(grads[i].shape)} given for an output of shape ${fmt(r.shape)}`);
+    if (r.gradFn) accumulate(byNode, r.gradFn, grads[i]);
+    else accumulate(byLeaf, r, grads[i]);
+  });
+  const nodes = topoOrder(roots);
+  withGradMode(createGraph, () => {
+    for (const node of nodes) {
+      const g = byNode.get(node);
+      if (!g) continue;
+      if (node.released || !node.backwardFn) {
+        throw new Error(`backward: trying to backward through the graph a second time (at ${node.name}); pass { retainGraph: true } to the first backward`);
+      }
+      if (node.retained) node.retained.grad = accumulateGrad(node.retained.grad, g, createGraph);
+      const inGrads = node.backwardFn(g);
+      node.inputs.forEach((inp, i) => {
+        const gi = inGrads[i];
+        if (!gi || !inp.requiresGrad) return;
+        if (!shapesEqual(gi.shape, inp.shape)) throw new Error(`autograd internal error: ${node.name} returned a gradient of shape ${fmt(gi.shape)} for an input of shape ${fmt(inp.shape)}`);
+        if (inp.gradFn) accumulate(byNode, inp.gradFn, gi);
+        else accumulate(byLeaf, inp, gi);
+      });
+    }
+  });
+  if (!retainGraph) {
+    for (const node of nodes) {
+      node.backwardFn = null;
+      node.inputs = [];
+      node.released = true;
+    }
+  }
+  if (opts.inputs) return opts.inputs.map((t) => (t.gradFn ? byNode.get(t.gradFn) : byLeaf.get(t)) ?? null);
+  for (const [leaf, g] of byLeaf) leaf.grad = accumulateGrad(leaf.grad, g, createGraph);
+  return [];
+}
+
+/** `.grad` gets its own tensor: user code (gradient clipping) may modify it in place. */
+function accumulateGrad(prev: Tensor | null, g: Tensor, createGraph: boolean): Tensor {
+  const own = createGraph ? g : ops().detachClone(g);
+  if (!prev) return own;
+  return createGraph ? ops().add(prev, g) : noGrad(() => ops().add(prev, g));
+}

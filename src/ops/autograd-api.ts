@@ -1,0 +1,84 @@
+import { configureEngine, noGrad, runBackward } from '../core/autograd.js';
+import { isFloating } from '../core/dtype.js';
+import { fmt } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import { ones, randn } from './creation.js';
+import { add, mul } from './elementwise.js';
+import { sum } from './reduce.js';
+import { clone, detach } from './views.js';
+
+configureEngine({ add, detachClone: (t) => clone(detach(t)) });
+
+export interface GradOptions {
+  /** Gradients of the outputs (default: ones, for single-element outputs). */
+  gradOutputs?: readonly Tensor[];
+  retainGraph?: boolean;
+  /** Record the backward pass so the returned gradients can be differentiated again. */
+  createGraph?: boolean;
+  /** Return null for inputs the outputs do not depend on, instead of throwing. */
+  allowUnused?: boolean;
+}
+
+/** Gradients of `outputs` with respect to `inputs`, without touching any `.grad` (torch.autograd.grad). */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const ins = inputs instanceof Tensor ? [inputs] : inputs;
+  const seeds = outs.map((o, i) => {
+    const g = opts.gradOutputs?.[i];
+    if (g) return g;
+    if (o.numel() !== 1) throw new Error(`autograd.grad: grad can be implicitly created only for scalar outputs, output ${i} has shape ${fmt(o.shape)}`);
+    return ones(o.shape, { dtype: o.dtype });
+  });
+  ins.forEach((t, i) => {
+    if (!t.requiresGrad) throw new Error(`autograd.grad: input ${i} does not require grad`);
+  });
+  const result = runBackward(outs, seeds, { retainGraph: opts.retainGraph, createGraph: opts.createGraph, inputs: ins });
+  result.forEach((g, i) => {
+    if (g === null && !opts.allowUnused) throw new Error(`autograd.grad: input ${i} was not used in the graph; pass { allowUnused: true } to get null for it`);
+  });
+  return result;
+}
+
+export interface GradcheckOptions {
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+}
+
+/**
+ * Compares the analytic gradient of `fn` with central finite differences. The output is projected on a
+ * fixed random vector r, so one backward pass gives Jᵀr, checked against (L(x+e) - L(x-e)) / 2e for
+ * L = sum(fn(x)·r). Inputs should be float64. Throws with the worst mismatch; returns true when all agree.
+ */
+export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = opts;
+  const xs = inputs.map((x) => {
+    if (!isFloating(x.dtype)) throw new TypeError(`gradcheck: inputs must be floating point, got ${x.dtype}`);
+    return clone(detach(x)).requiresGrad_(true);
+  });
+  const out0 = fn(...xs);
+  const r = randn(out0.shape, { dtype: out0.dtype });
+  const project = (o: Tensor): Tensor => sum(mul(o, r));
+  const analytic = grad(project(out0), xs, { allowUnused: true });
+  xs.forEach((x, k) => {
+    const data = x.storage as unknown as { data: Float64Array | Float32Array };
+    const numeric = new Float64Array(x.numel());
+    const base = x.offset;
+    for (let i = 0; i < numeric.length; i++) {
+      const orig = data.data[base + i];
+      data.data[base + i] = orig + eps;
+      const plus = noGrad(() => project(fn(...xs)).item());
+      data.data[base + i] = orig - eps;
+      const minus = noGrad(() => project(fn(...xs)).item());
+      data.data[base + i] = orig;
+      numeric[i] = (plus - minus) / (2 * eps);
+    }
+    const a = analytic[k] ? analytic[k]!.dataSync() : new Float64Array(numeric.length);
+    for (let i = 0; i < numeric.length; i++) {
+      if (!(Math.abs(a[i] - numeric[i]) <= atol + rtol * Math.abs(numeric[i]))) {
+        throw new Error(`gradcheck: input ${k} ${fmt(x.shape)}, element ${i}: analytic ${a[i]} vs numerical ${numeric[i]}`);
+      }
+    }
+  });
+  return true;
+}

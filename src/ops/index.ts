@@ -1,0 +1,12 @@
+/** The ops layer: loading it attaches Tensor methods and connects the autograd engine. */
+import './methods.js';
+export * from './creation.js';
+export * from './elementwise.js';
+export * from './reduce.js';
+export * from './views.js';
+export * from './indexing.js';
+export * from './matmul.js';
+export * from './inplace.js';
+export { grad, gradcheck } from './autograd-api.js';
+export type { GradOptions, GradcheckOptions } from './autograd-api.js';
+export type { TensorOrScalar } from './dispatch.js';

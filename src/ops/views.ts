@@ -1,0 +1,236 @@
+import { record } from '../core/autograd.js';
+import { checkDType, isFloating, type DType } from '../core/dtype.js';
+import { contiguousStrides, fmt, inferShape, normDim, numel, shapesEqual, type Shape } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import { full, kernels, wrap } from './dispatch.js';
+import { sumToShape } from './reduce.js';
+
+/** A tensor sharing `x`'s storage with another geometry. */
+function asView(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
+  return new Tensor(x.storage, shape, x.dtype, strides, offset);
+}
+
+/**
+ * The gradient of a view that selects part of its input (narrow, select, strided slices): the incoming
+ * gradient written into zeros of the input's shape through the same view. Its own gradient is the view.
+ */
+function viewScatter(g: Tensor, inputShape: Shape, view: (t: Tensor) => Tensor): Tensor {
+  const out = full(inputShape, 0, g.dtype);
+  kernels('viewScatter', g).assign(view(out), g, true);
+  return record('ViewScatterBackward', out, [g], (gg) => [view(gg)]);
+}
+
+function recordView(name: string, out: Tensor, x: Tensor, view: (t: Tensor) => Tensor): Tensor {
+  return record(name, out, [x], (g) => [viewScatter(g, x.shape, view)]);
+}
+
+export function contiguous(x: Tensor): Tensor {
+  if (x.isContiguous()) return x;
+  return clone(x);
+}
+
+/** A copy with its own storage; gradients flow through unchanged. */
+export function clone(x: Tensor): Tensor {
+  const out = wrap(kernels('clone', x).copy(x, x.dtype), x.shape, x.dtype);
+  return record('CloneBackward0', out, [x], (g) => [g]);
+}
+
+/** The same data cut off from the graph. */
+export function detach(x: Tensor): Tensor {
+  return asView(x, x.shape, x.strides, x.offset);
+}
+
+export function to(x: Tensor, dtype: DType): Tensor {
+  checkDType(dtype, 'to');
+  if (dtype === x.dtype) return x;
+  const out = wrap(kernels('to', x).copy(x, dtype), x.shape, dtype);
+  if (!isFloating(dtype)) return out;
+  return record('ToCopyBackward0', out, [x], (g) => [to(g, x.dtype)]);
+}
+
+/** Strides for `shape` over `x`'s memory without copying, or null when the memory layout forbids it. */
+function viewStrides(x: Tensor, shape: readonly number[]): number[] | null {
+  if (x.isContiguous()) return contiguousStrides(shape);
+  // group input dims that are mutually contiguous, then split each group into output dims (torch's computeStride)
+  const out = new Array<number>(shape.length);
+  let viewD = shape.length - 1;
+  let chunkBase = x.strides[x.ndim - 1] ?? 1;
+  let tensorNumel = 1;
+  let viewNumel = 1;
+  for (let d = x.ndim - 1; d >= 0; d--) {
+    tensorNumel *= x.shape[d];
+    if (d === 0 || (x.shape[d - 1] !== 1 && x.strides[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
+        out[viewD] = viewNumel * chunkBase;
+        viewNumel *= shape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) {
+        chunkBase = x.strides[d - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  return viewD === -1 ? out : null;
+}
+
+/** Same data, new shape, without copying; fails like torch.view when the strides cannot express it. */
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  const s = inferShape(shape, x.numel(), 'view', x.shape);
+  const strides = numel(s) === 0 ? contiguousStrides(s) : viewStrides(x, s);
+  if (!strides) {
+    throw new Error(`view: shape ${fmt(s)} is not compatible with the input's size ${fmt(x.shape)} and strides ${fmt(x.strides)}; use reshape (it copies when needed)`);
+  }
+  const out = asView(x, s, strides, x.offset);
+  return record('ViewBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+}
+
+/** A view when possible, else a contiguous copy. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const s = inferShape(shape, x.numel(), 'reshape', x.shape);
+  if (shapesEqual(s, x.shape)) return x;
+  return numel(s) === 0 || viewStrides(x, s) ? view(x, s) : view(clone(x), s);
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normDim(startDim, x.ndim, 'flatten');
+  const e = normDim(endDim, x.ndim, 'flatten');
+  if (s > e) throw new RangeError(`flatten: startDim ${startDim} cannot come after endDim ${endDim}`);
+  return reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
+}
+
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  const d = normDim(dim, x.ndim, 'unflatten');
+  const inner = inferShape(sizes, x.shape[d], 'unflatten', [x.shape[d]]);
+  return reshape(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+}
+
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length !== x.ndim) throw new RangeError(`permute: number of dims ${dims.length} does not match the rank ${x.ndim} of ${fmt(x.shape)}`);
+  const d = dims.map((v) => normDim(v, x.ndim, 'permute'));
+  if (new Set(d).size !== d.length) throw new RangeError(`permute: repeated dim in ${fmt(dims)}`);
+  const out = asView(x, d.map((i) => x.shape[i]), d.map((i) => x.strides[i]), x.offset);
+  const inverse = new Array<number>(d.length);
+  d.forEach((v, i) => (inverse[v] = i));
+  return record('PermuteBackward0', out, [x], (g) => [permute(g, inverse)]);
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  if (x.ndim === 0) return x;
+  const order = x.shape.map((_, i) => i);
+  const a = normDim(dim0, x.ndim, 'transpose');
+  const b = normDim(dim1, x.ndim, 'transpose');
+  [order[a], order[b]] = [order[b], order[a]];
+  return permute(x, order);
+}
+
+/** The transpose of a matrix (2-D or fewer dims), as torch.t. */
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new RangeError(`t: expects a tensor with <= 2 dimensions, got ${fmt(x.shape)}; use transpose`);
+  return x.ndim < 2 ? x : transpose(x, 0, 1);
+}
+
+/** Broadcasts size-1 dims (or new leading dims) to `shape` without copying; -1 keeps a size. */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  if (shape.length < x.ndim) throw new RangeError(`expand: the number of sizes ${shape.length} must be >= the rank ${x.ndim} of ${fmt(x.shape)}`);
+  const lead = shape.length - x.ndim;
+  const strides = new Array<number>(shape.length).fill(0);
+  const target = shape.map((s, i) => {
+    const src = i >= lead ? x.shape[i - lead] : 1;
+    const size = s === -1 ? src : s;
+    if (s === -1 && i < lead) throw new RangeError(`expand: -1 is not allowed for a new leading dim (${fmt(shape)})`);
+    if (i >= lead) {
+      if (src !== size && src !== 1) throw new RangeError(`expand: the expanded size ${size} must match the existing size ${src} at dim ${i} (${fmt(x.shape)} to ${fmt(shape)})`);
+      strides[i] = src === size ? x.strides[i - lead] : 0;
+    }
+    return size;
+  });
+  if (shapesEqual(target, x.shape)) return x;
+  const out = asView(x, target, strides, x.offset);
+  return record('ExpandBackward0', out, [x], (g) => [sumToShape(g, x.shape)]);
+}
+
+export function expandAs(x: Tensor, other: Tensor): Tensor {
+  return expand(x, other.shape);
+}
+
+export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  const dims = dim === undefined ? x.shape.map((_, i) => i) : (typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, x.ndim, 'squeeze'));
+  const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
+  if (keep.every(Boolean)) return x;
+  const out = asView(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset);
+  return record('SqueezeBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = normDim(dim, x.ndim + 1, 'unsqueeze');
+  const shape = [...x.shape.slice(0, d), 1, ...x.shape.slice(d)];
+  const stride = d < x.ndim ? x.strides[d] * x.shape[d] : 1;
+  const out = asView(x, shape, [...x.strides.slice(0, d), stride, ...x.strides.slice(d)], x.offset);
+  return record('UnsqueezeBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+}
+
+/** Elements start..start+length-1 along dim (a view). */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normDim(dim, x.ndim, 'narrow');
+  const size = x.shape[d];
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
+    throw new RangeError(`narrow: start ${start} and length ${length} exceed dim ${d} of size ${size} (shape ${fmt(x.shape)})`);
+  }
+  return slice(x, d, s, s + length, 1);
+}
+
+/** Python's x[..., start:end:step, ...] along one dim (a view); bounds are clamped as Python slices are. */
+export function slice(x: Tensor, dim: number, start = 0, end = Infinity, step = 1): Tensor {
+  const d = normDim(dim, x.ndim, 'slice');
+  if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
+  const size = x.shape[d];
+  const clampIdx = (i: number): number => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
+  const s = clampIdx(start);
+  const e = Math.max(clampIdx(end), s);
+  const shape = x.shape.slice();
+  shape[d] = Math.ceil((e - s) / step);
+  const strides = x.strides.slice();
+  strides[d] = x.strides[d] * step;
+  const fn = (t: Tensor): Tensor => slice(t, d, s, e, step);
+  return recordView('SliceBackward0', asView(x, shape, strides, x.offset + s * x.strides[d]), x, fn);
+}
+
+/** x[..., index, ...]: removes dim (a view). */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  const d = normDim(dim, x.ndim, 'select');
+  const size = x.shape[d];
+  if (!Number.isInteger(index) || index < -size || index >= size) {
+    throw new RangeError(`select: index ${index} is out of bounds for dim ${d} with size ${size} (shape ${fmt(x.shape)})`);
+  }
+  const i = index < 0 ? index + size : index;
+  const out = asView(x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d]);
+  return recordView('SelectBackward0', out, x, (t) => select(t, d, i));
+}
+
+/** One entry of `index(...)`: a number selects, [start, end?, step?] slices, null keeps the dim, '...' fills the rest. */
+export type IndexSpec = number | null | '...' | readonly [number?, number?, number?];
+
+/** Integer and range indexing, like Python's x[0, 1:3, ::2, ...]. */
+export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
+  const ellipsis = specs.indexOf('...');
+  if (specs.lastIndexOf('...') !== ellipsis) throw new RangeError('index: an index can only have a single ellipsis');
+  const explicit = specs.length - (ellipsis >= 0 ? 1 : 0);
+  if (explicit > x.ndim) throw new RangeError(`index: too many indices (${explicit}) for a tensor of rank ${x.ndim}`);
+  const full: IndexSpec[] = ellipsis >= 0
+    ? [...specs.slice(0, ellipsis), ...new Array<IndexSpec>(x.ndim - explicit).fill(null), ...specs.slice(ellipsis + 1)]
+    : specs;
+  let out = x;
+  let dim = 0;
+  for (const spec of full) {
+    if (typeof spec === 'number') out = select(out, dim, spec);
+    else if (Array.isArray(spec)) out = slice(out, dim++, spec[0] ?? 0, spec[1] ?? Infinity, spec[2] ?? 1);
+    else if (spec === null) dim++;
+    else throw new TypeError(`index: unsupported index ${JSON.stringify(spec)}`);
+  }
+  return out;
+}
