@@ -1,0 +1,234 @@
+import { noGrad } from '../core/autograd.js';
+import type { DType } from '../core/dtype.js';
+import { fmt, shapesEqual } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import { to } from '../ops/views.js';
+import { Parameter } from './parameter.js';
+
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictOptions {
+  strict?: boolean;
+}
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/**
+ * The base of every layer and model, as torch.nn.Module. Parameters and sub-modules are registered by
+ * assigning them to properties (`this.conv1 = new Conv2d(...)`), in assignment order, like PyTorch's
+ * __setattr__; buffers (running statistics) are registered with `registerBuffer` because they are plain
+ * tensors. Properties whose names start with `_` are never registered.
+ */
+export abstract class Module {
+  training = true;
+  private readonly _buffers = new Map<string, { tensor: Tensor | null; persistent: boolean }>();
+  /** Children registered by name (containers whose children are numbered, or names that are not identifiers). */
+  protected readonly _modules = new Map<string, Module | null>();
+
+  abstract forward(...inputs: unknown[]): unknown;
+
+  /** Registers a child under any name (`'0'`, `'Mixed_5b'`); also reachable as a property when the name allows. */
+  registerModule(name: string, module: Module | null): void {
+    this.checkName(name, 'registerModule');
+    this._modules.set(name, module);
+  }
+
+  /** Registers a tensor that is state but not a parameter (running mean/variance, counters). */
+  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
+    this.checkName(name, 'registerBuffer');
+    this._buffers.set(name, { tensor, persistent: opts.persistent ?? true });
+  }
+
+  getBuffer(name: string): Tensor | null {
+    const b = this._buffers.get(name);
+    if (!b) throw new Error(`${this.constructor.name}: no buffer named '${name}'`);
+    return b.tensor;
+  }
+
+  setBuffer(name: string, tensor: Tensor | null): void {
+    const b = this._buffers.get(name);
+    if (!b) throw new Error(`${this.constructor.name}: no buffer named '${name}'`);
+    b.tensor = tensor;
+  }
+
+  private checkName(name: string, op: string): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new Error(`${op}: invalid name ${JSON.stringify(name)} (non-empty, without '.')`);
+    }
+  }
+
+  private ownEntries(): [string, unknown][] {
+    return Object.entries(this).filter(([k]) => !k.startsWith('_'));
+  }
+
+  namedParametersOwn(): [string, Parameter | null][] {
+    return this.ownEntries().filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+  }
+
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [k, m] of this._modules) if (m) out.push([k, m]);
+    for (const [k, v] of this.ownEntries()) if (v instanceof Module && !this._modules.has(k)) out.push([k, v]);
+    return out;
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every descendant, depth first, each once, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const seen = new Set<Module>();
+    const out: [string, Module][] = [];
+    const visit = (m: Module, name: string): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([name, m]);
+      for (const [k, c] of m.namedChildren()) visit(c, name ? `${name}.${k}` : k);
+    };
+    visit(this, prefix);
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Every parameter with its dotted name, each tensor once (shared parameters appear under their first name). */
+  namedParameters(): [string, Parameter][] {
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [k, p] of m.namedParametersOwn()) {
+        if (!p || seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix ? `${prefix}.${k}` : k, p]);
+      }
+    }
+    return out;
+  }
+
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  namedBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [k, b] of m._buffers) if (b.tensor) out.push([prefix ? `${prefix}.${k}` : k, b.tensor]);
+    }
+    return out;
+  }
+
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** Calls fn on every descendant and then on this module, as torch's apply. */
+  apply(fn: (m: Module) => void): this {
+    for (const c of this.children()) c.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Clears every parameter's gradient (sets it to null, torch's default set_to_none=True). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Sets training mode here and below (Dropout and BatchNorm behave differently in eval mode). */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Freezes (false) or unfreezes every parameter, for transfer learning. */
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad = flag;
+    return this;
+  }
+
+  /** Parameters, then persistent buffers, module by module in registration order: torch's state_dict keys. */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [prefix, m] of this.namedModules()) {
+      const key = (k: string): string => (prefix ? `${prefix}.${k}` : k);
+      for (const [k, p] of m.namedParametersOwn()) if (p) out[key(k)] = p;
+      for (const [k, b] of m._buffers) if (b.tensor && b.persistent) out[key(k)] = b.tensor;
+    }
+    return out;
+  }
+
+  /**
+   * Copies values from `state` into this module's parameters and buffers. With strict (the default) every
+   * missing, unexpected and mis-shaped key is reported in one error and nothing is modified.
+   */
+  loadStateDict(state: StateDict, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+    const strict = opts.strict ?? true;
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in state));
+    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    const misShaped = Object.keys(own)
+      .filter((k) => k in state && !shapesEqual(own[k].shape, state[k].shape))
+      .map((k) => `${k}: expected ${fmt(own[k].shape)}, got ${fmt(state[k].shape)}`);
+    const problems = [
+      ...(misShaped.length ? [`size mismatch for ${misShaped.join('; ')}`] : []),
+      ...(strict && missingKeys.length ? [`missing keys: ${missingKeys.join(', ')}`] : []),
+      ...(strict && unexpectedKeys.length ? [`unexpected keys: ${unexpectedKeys.join(', ')}`] : []),
+    ];
+    if (problems.length) throw new Error(`loadStateDict: error(s) in loading state dict for ${this.constructor.name}: ${problems.join('. ')}`);
+    noGrad(() => {
+      for (const [k, t] of Object.entries(own)) if (k in state) t.copy_(state[k]);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Converts floating parameters and buffers to `dtype` in place (float64 for gradient checks). */
+  to(dtype: DType): this {
+    for (const m of this.modules()) {
+      for (const [k, p] of m.namedParametersOwn()) {
+        if (p && p.dtype !== dtype && (p.dtype === 'float32' || p.dtype === 'float64')) {
+          (m as unknown as Record<string, Parameter>)[k] = new Parameter(noGrad(() => to(p, dtype)), p.requiresGrad);
+        }
+      }
+      for (const [k, b] of m._buffers) {
+        if (b.tensor && b.tensor.dtype !== dtype && (b.tensor.dtype === 'float32' || b.tensor.dtype === 'float64')) m._buffers.set(k, { ...b, tensor: to(b.tensor, dtype) });
+      }
+    }
+    return this;
+  }
+
+  double(): this {
+    return this.to('float64');
+  }
+
+  float(): this {
+    return this.to('float32');
+  }
+
+  /** Extra text inside this module's parentheses when printed (layer sizes, options). */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** The module tree, printed like PyTorch's repr. */
+  toString(): string {
+    const children = this.namedChildren();
+    const extra = this.extraRepr();
+    if (children.length === 0) return `${this.constructor.name}(${extra})`;
+    const lines = extra ? extra.split('\n') : [];
+    for (const [k, c] of children) lines.push(`(${k}): ${c.toString().split('\n').join('\n  ')}`);
+    return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
