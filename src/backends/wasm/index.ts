@@ -1,0 +1,45 @@
+/**
+ * The wasm backend: the reference kernel table with the hot kernels replaced by WebAssembly SIMD ones that
+ * split work across threads. Storage is the same CpuStorage, so any kernel not accelerated here runs the
+ * reference kernel on the very same arrays.
+ */
+import type { Backend, Kernels } from '../backend.js';
+import { preloadNodeBuiltins } from '../platform.js';
+import { registerBackend, registerLazyBackend } from '../registry.js';
+import { referenceBackend, referenceKernels } from '../reference/index.js';
+import { wasmMatmul } from './matmul.js';
+import { WasmRuntime, type WasmFeatures } from './runtime.js';
+
+export interface WasmBackend extends Backend {
+  readonly features: WasmFeatures;
+}
+
+export function wasmBackend(rt: WasmRuntime): WasmBackend {
+  const kernels: Kernels = { ...referenceKernels, matmul: wasmMatmul(rt) };
+  return { ...referenceBackend, name: 'wasm', kernels, features: rt.features };
+}
+
+/** Compiles synchronously where the runtime allows it (Node, workers); null where it must be asynchronous. */
+export function wasmBackendSync(): WasmBackend | null {
+  try {
+    return wasmBackend(WasmRuntime.createSync());
+  } catch {
+    return null;
+  }
+}
+
+export async function createWasmBackend(): Promise<WasmBackend> {
+  await preloadNodeBuiltins(['worker_threads', 'os']);
+  return wasmBackend(await WasmRuntime.create());
+}
+
+/**
+ * Makes wasm the default CPU backend. Where it compiles synchronously (Node) it is current as soon as convkit
+ * is imported; elsewhere (a browser's main thread) code runs on the reference backend until `await ck.ready()`
+ * has compiled it, and then on wasm unless the user picked a backend with setBackend.
+ */
+export function registerWasmBackend(): void {
+  const backend = wasmBackendSync();
+  if (backend) registerBackend(backend, { preferred: true });
+  else registerLazyBackend('wasm', createWasmBackend, { preferred: true });
+}
