@@ -48,14 +48,16 @@ export function setBackend(name: string): void {
   chosen = true;
 }
 
-/** Initialises a lazily registered backend (idempotent). Without a name, all of them. */
+/** Initialises a lazily registered backend and finishes its start-up (idempotent). Without a name, all of them. */
 export async function ready(name?: string): Promise<void> {
-  const names = name === undefined ? [...initialisers.keys()] : [name];
+  const names = name === undefined ? backendNames() : [name];
   for (const n of names) {
-    if (backends.has(n)) continue;
-    const init = initialisers.get(n);
-    if (!init) throw new Error(`ready: unknown backend '${n}', available: ${backendNames().join(', ')}`);
-    registerBackend(await init(), { preferred: preferred.has(n) });
+    if (!backends.has(n)) {
+      const init = initialisers.get(n);
+      if (!init) throw new Error(`ready: unknown backend '${n}', available: ${backendNames().join(', ')}`);
+      registerBackend(await init(), { preferred: preferred.has(n) });
+    }
+    await backends.get(n)?.warmUp?.();
   }
 }
 

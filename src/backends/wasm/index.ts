@@ -12,11 +12,20 @@ import { WasmRuntime, type WasmFeatures } from './runtime.js';
 
 export interface WasmBackend extends Backend {
   readonly features: WasmFeatures;
+  /** Threads a large kernel would use now: getNumThreads(), bounded by the workers that have started. */
+  activeThreads(): number;
 }
 
 export function wasmBackend(rt: WasmRuntime): WasmBackend {
   const kernels: Kernels = { ...referenceKernels, matmul: wasmMatmul(rt) };
-  return { ...referenceBackend, name: 'wasm', kernels, features: rt.features };
+  return {
+    ...referenceBackend,
+    name: 'wasm',
+    kernels,
+    features: rt.features,
+    activeThreads: () => rt.threads(),
+    warmUp: async () => void (await rt.warmUp()),
+  };
 }
 
 /** Compiles synchronously where the runtime allows it (Node, workers); null where it must be asynchronous. */

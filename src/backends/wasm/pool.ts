@@ -6,23 +6,25 @@
  */
 import { canBlock, nodeBuiltin } from '../platform.js';
 import { ARGS, ARGS_PER_THREAD, CONTROL_INTS, COUNT, DONE, FAILED, FN, GEN, MAX_WORKERS, READY, SPINS } from './control.js';
-import { WORKER_SOURCE, type WorkerInit } from './worker-source.js';
+import { BROWSER_ENTRY, nodeEntry, WORKER_SOURCE, type WorkerInit } from './worker-source.js';
 
 type Kernel = (...args: number[]) => void;
 
 interface NodeWorkerThreads {
-  Worker: new (code: string, opts: { eval: true; workerData: WorkerInit }) => { unref(): void };
+  Worker: new (code: string, opts: { eval: true; workerData: WorkerInit; execArgv: string[] }) => { unref(): void };
 }
 
 /** Starts one worker running WORKER_SOURCE, in Node or in a browser; false where neither can. */
 function startWorker(init: WorkerInit): boolean {
-  const wt = nodeBuiltin<NodeWorkerThreads>('worker_threads');
+  const module = 'worker_threads';
+  const wt = nodeBuiltin<NodeWorkerThreads>(module);
   if (wt) {
-    new wt.Worker(WORKER_SOURCE, { eval: true, workerData: init }).unref();
+    // no inherited flags: --input-type=module would make the script ESM (no require); V8 flags are process-wide anyway
+    new wt.Worker(WORKER_SOURCE + nodeEntry(`node:${module}`), { eval: true, workerData: init, execArgv: [] }).unref();
     return true;
   }
   if (typeof Worker === 'undefined' || typeof Blob === 'undefined') return false;
-  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE + BROWSER_ENTRY], { type: 'text/javascript' }));
   new Worker(url).postMessage(init);
   return true;
 }
@@ -51,6 +53,17 @@ export class ThreadPool {
     let ready = 0;
     while (ready < workers && Atomics.load(this.c, READY + ready) === 1) ready++;
     return 1 + ready;
+  }
+
+  /** Starts the workers for `wanted` threads and resolves once they all take part in jobs (or after `timeoutMs`). */
+  async warmUp(wanted: number, timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let threads = this.threads(wanted);
+    while (threads < Math.min(wanted, this.started + 1) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      threads = this.threads(wanted);
+    }
+    return threads;
   }
 
   /** Runs kernel `name` once per thread with that thread's arguments; args[0] runs here. */

@@ -83,6 +83,11 @@ export class WasmRuntime {
     return this.pool ? this.pool.threads(getNumThreads()) : 1;
   }
 
+  /** Starts the worker threads now and waits until they are ready; returns the threads a kernel can use. */
+  async warmUp(): Promise<number> {
+    return this.pool ? this.pool.warmUp(getNumThreads()) : 1;
+  }
+
   /** Runs `name` once per entry of `args`, in parallel: args[t] are thread t's arguments. */
   run(name: KernelName, args: readonly (readonly number[])[]): void {
     if (args.length === 1 || !this.pool) for (const a of args) this.kernels[name](...a);

@@ -42,6 +42,9 @@ function start(init) {
     Atomics.notify(c, ${DONE});
   }
 }
-if (typeof self === 'undefined') start(require('node:worker_threads').workerData);
-else self.onmessage = (e) => start(e.data);
 `;
+
+/** How the program receives its WorkerInit: as a message in browsers, as workerData in Node. */
+export const BROWSER_ENTRY = 'self.onmessage = (e) => start(e.data);';
+// the module name is spliced in so this Node-only line never reads as an import of the browser bundle
+export const nodeEntry = (module: string): string => `start(require(${JSON.stringify(module)}).workerData);`;
