@@ -1,0 +1,110 @@
+/** convkit on its default CPU backend (wasm), or on the one named by CONVKIT_BACKEND for comparison runs. */
+import * as ck from '../../src/index.js';
+import type { Step } from '../measure.js';
+import { loadFashion } from './fashion.js';
+import type { Framework } from './types.js';
+
+/** A library entry point that may not exist in this checkout yet (conv, models, optim land from other modules). */
+function entry<T>(path: string): T | string {
+  let v: unknown = ck;
+  for (const key of path.split('.')) v = v == null ? undefined : (v as Record<string, unknown>)[key];
+  return v === undefined ? `convkit has no ${path}` : (v as T);
+}
+
+type Conv2d = (x: ck.Tensor, w: ck.Tensor, b: ck.Tensor | null, opts: { padding?: number; groups?: number }) => ck.Tensor;
+interface Module {
+  forward(x: ck.Tensor): ck.Tensor;
+  eval(): Module;
+  parameters(): Iterable<ck.Tensor>;
+}
+interface Optimizer {
+  zeroGrad(): void;
+  step(): void;
+}
+
+function convStep(x: number[], w: number[], groups: number, padding: number, backward: boolean): Step<any> | string {
+  const conv2d = entry<Conv2d>('nn.functional.conv2d');
+  if (typeof conv2d === 'string') return conv2d;
+  const input = ck.randn(x).requiresGrad_(backward);
+  const weight = ck.randn(w).requiresGrad_(backward);
+  if (!backward) return { run: () => ck.noGrad(() => conv2d(input, weight, null, { padding, groups })) };
+  return {
+    before: () => conv2d(input, weight, null, { padding, groups }),
+    run: (y: ck.Tensor) => y.backward(ck.onesLike(y)),
+  };
+}
+
+function resnetInference(batch: number): Step<any> | string {
+  const resnet18 = entry<() => Module>('models.resnet18');
+  if (typeof resnet18 === 'string') return resnet18;
+  const model = resnet18().eval();
+  const x = ck.randn([batch, 3, 224, 224]);
+  return { run: () => ck.noGrad(() => model.forward(x)).dataSync() };
+}
+
+interface Batch {
+  x: ck.Tensor;
+  y: ck.Tensor;
+}
+
+function trainStep(model: Module, next: () => Batch, lr: number): Step<any> | string {
+  const SGD = entry<new (p: Iterable<ck.Tensor>, o: { lr: number; momentum: number }) => Optimizer>('optim.SGD');
+  const crossEntropy = entry<(a: ck.Tensor, b: ck.Tensor) => ck.Tensor>('nn.functional.crossEntropy');
+  if (typeof SGD === 'string') return SGD;
+  if (typeof crossEntropy === 'string') return crossEntropy;
+  const opt = new SGD(model.parameters(), { lr, momentum: 0.9 });
+  return {
+    run: () => {
+      const { x, y } = next();
+      opt.zeroGrad();
+      const loss = crossEntropy(model.forward(x), y);
+      loss.backward();
+      opt.step();
+      return loss.item();
+    },
+  };
+}
+
+function lenetTraining(): Step<any> | string {
+  const lenet5 = entry<() => Module>('models.lenet5');
+  if (typeof lenet5 === 'string') return lenet5;
+  const data = loadFashion(64 * 20);
+  const batches = Array.from({ length: 20 }, (_, i) => ({
+    x: ck.tensor(data.images.subarray(i * 64 * 784, (i + 1) * 64 * 784), { shape: [64, 1, 28, 28] }),
+    y: ck.tensor(data.labels.subarray(i * 64, (i + 1) * 64), { shape: [64], dtype: 'int32' }),
+  }));
+  let i = 0;
+  return trainStep(lenet5(), () => batches[i++ % batches.length], 0.01);
+}
+
+function resnetTraining(): Step<any> | string {
+  const resnet18 = entry<(o?: { numClasses?: number }) => Module>('models.resnet18');
+  if (typeof resnet18 === 'string') return resnet18;
+  const batch = { x: ck.randn([16, 3, 64, 64]), y: ck.randint(0, 10, [16]) };
+  return trainStep(resnet18({ numClasses: 10 }), () => batch, 0.01);
+}
+
+export const convkit: Framework = {
+  async prepare(workload, threads) {
+    ck.setNumThreads(threads);
+    const backend = process.env.CONVKIT_BACKEND;
+    if (backend) ck.setBackend(backend);
+    await ck.ready();
+    switch (workload) {
+      case 'gemm': {
+        const a = ck.randn([1024, 1024]);
+        const b = ck.randn([1024, 1024]);
+        return { run: () => ck.matmul(a, b) };
+      }
+      case 'conv3x3': return convStep([8, 64, 56, 56], [64, 64, 3, 3], 1, 1, false);
+      case 'conv3x3-bwd': return convStep([8, 64, 56, 56], [64, 64, 3, 3], 1, 1, true);
+      case 'conv1x1': return convStep([8, 256, 56, 56], [64, 256, 1, 1], 1, 0, false);
+      case 'depthwise': return convStep([8, 128, 56, 56], [128, 1, 3, 3], 128, 1, false);
+      case 'resnet18-b1': return resnetInference(1);
+      case 'resnet18-b8': return resnetInference(8);
+      case 'lenet5-train': return lenetTraining();
+      case 'resnet18-train': return resnetTraining();
+      default: return `unknown workload ${workload}`;
+    }
+  },
+};
