@@ -25,6 +25,7 @@ export {
   cat, stack, split, chunk, gather, scatterAdd,
 } from './ops/index.js';
 export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, ValuesIndices, VarOptions, TensorOrScalar, GradOptions, GradcheckOptions } from './ops/index.js';
+export * as conv from './conv/index.js';
 
 /** torch.autograd's functional entry points. */
 export const autograd = { grad, gradcheck };

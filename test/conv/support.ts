@@ -1,5 +1,6 @@
 /** Shared by the convolution tests: the PyTorch fixture runner and the direct-loop reference backend. */
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
 import { directConvKernels } from '../../src/backends/reference/conv-direct.js';
 import { referenceBackend } from '../../src/backends/reference/index.js';
@@ -57,4 +58,36 @@ export function checkCase(c: FixtureCase, dtype: 'float32' | 'float64'): void {
     assert.ok(t.grad, `${c.name}: input ${i} got no gradient`);
     assertClose(t.grad, expected, tol, `${c.name}: gradient of input ${i}`);
   });
+}
+
+/** One test per backend and dtype over every case of a fixture file (a failure names its case). */
+export function fixtureSuite(file: string): void {
+  describe(`PyTorch fixtures ${file}.json`, () => {
+    const cases = fixtureCases(file);
+    for (const backend of BACKENDS) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        test(`${cases.length} cases, forward and gradients, ${backend} backend, ${dtype}`, () => {
+          assert.ok(cases.length > 0, `${file}.json has no cases`);
+          ck.withBackend(backend, () => cases.forEach((c) => checkCase(c, dtype)));
+        });
+      }
+    }
+  });
+}
+
+/** float64 inputs from the default generator (seed it first), for gradcheck and path agreement. */
+export function randn64(shape: number[]): ck.Tensor {
+  return ck.randn(shape, { dtype: 'float64' });
+}
+
+/** Runs `fn` on both reference paths and checks outputs and all input gradients agree to float64 rounding. */
+export function assertPathsAgree(fn: (...xs: ck.Tensor[]) => ck.Tensor, inputs: ck.Tensor[], what: string): void {
+  const run = (backend: string): ck.Tensor[] => ck.withBackend(backend, () => {
+    const xs = inputs.map((x) => x.detach().requiresGrad_(true));
+    const out = fn(...xs);
+    out.backward(ck.onesLike(out));
+    return [out, ...xs.map((x) => x.grad as ck.Tensor)];
+  });
+  const [im2col, direct] = [run('reference'), run('reference-direct')];
+  im2col.forEach((t, i) => assertClose(t, direct[i], { rtol: 1e-12, atol: 1e-12 }, `${what}: ${i === 0 ? 'output' : `gradient ${i - 1}`}`));
 }
