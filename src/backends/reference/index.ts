@@ -5,6 +5,7 @@ import { binary, unary, where } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { argReduce, reduce } from './reduce.js';
+import { erf } from './special.js';
 import { contiguousData, convert, cpuData, storageOf, writeStrided } from './strided.js';
 
 function copy(x: View, dtype: DType): Storage {
@@ -27,7 +28,7 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: Kernels = {
-  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign,
+  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf,
 };
 
 export const referenceBackend: Backend = {
