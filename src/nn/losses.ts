@@ -7,7 +7,7 @@ import { isFloating } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import {
-  abs, add, clamp, div, eq, exp, expand, flatten, gather, log, logicalNot, lt, mean, mul, ne, neg, reshape, square,
+  abs, add, clamp, detach, div, eq, exp, expand, flatten, gather, log, logicalNot, lt, mean, mul, ne, neg, reshape, square,
   squeeze, sub, sum, to, unsqueeze, where,
 } from '../ops/index.js';
 import { logSoftmax } from './activation.js';
@@ -214,11 +214,9 @@ function checkClassWeight(weight: Tensor | null, classes: number, op: string): v
   }
 }
 
-/** The weight of each target's class (0 where ignored), shaped like the target. */
-function targetWeights(target: Tensor, safeTarget: Tensor, weight: Tensor | null, ignoreIndex: number, dtype: Tensor['dtype']): Tensor {
-  const kept = to(ne(target, ignoreIndex), dtype);
-  if (!weight) return kept;
-  return mul(reshape(gather(weight, 0, flatten(safeTarget)), target.shape), kept);
+/** The weight of each target's class, shaped like the target (the target made safe to index with). */
+function classWeightOf(weight: Tensor, safeTarget: Tensor): Tensor {
+  return reshape(gather(weight, 0, flatten(safeTarget)), safeTarget.shape);
 }
 
 /** -w[t]·input[t] per sample, for log-probability inputs [N, C, ...] and class targets [N, ...]. */
@@ -229,13 +227,17 @@ export function nllLoss(input: Tensor, target: Tensor, { weight = null, ignoreIn
   checkReduction(reduction, op);
   const c = classTarget(op, input, target, ignoreIndex);
   checkClassWeight(weight, c.input.shape[1], op);
-  const safe = where(eq(c.target, ignoreIndex), 0, c.target);
+  const ignored = eq(c.target, ignoreIndex);
+  const safe = where(ignored, 0, c.target);
   const picked = squeeze(gather(c.input, 1, unsqueeze(safe, 1)), 1);
-  const w = targetWeights(c.target, safe, weight, ignoreIndex, input.dtype);
-  const losses = neg(mul(picked, w));
+  const w = weight ? classWeightOf(detach(weight), safe) : null;
+  // ignored samples are selected away rather than multiplied by 0, so an infinite mean factor (every
+  // target ignored: the loss is NaN as in PyTorch) still leaves them a zero gradient
+  const losses = where(ignored, 0, neg(w ? mul(picked, w) : picked));
   if (reduction === 'none') return c.unbatched ? squeeze(losses, 0) : losses;
   if (reduction === 'sum') return sum(losses);
-  return div(sum(losses), sum(w));
+  const total = w ? sum(where(ignored, 0, w)) : sum(to(logicalNot(ignored), input.dtype));
+  return div(sum(losses), total);
 }
 
 export interface CrossEntropyOptions extends NllLossOptions {
@@ -279,8 +281,7 @@ function smoothingTerm(logp: Tensor, target: Tensor, classDim: number, weight: T
   const perSample = where(ignored, 0, neg(sum(weight ? mul(logp, classWeightView(weight, logp, classDim)) : logp, classDim)));
   if (reduction === 'none') return perSample;
   if (reduction === 'sum') return sum(perSample);
-  const safe = where(ignored, 0, target);
-  const denominator = weight ? sum(where(ignored, 0, reshape(gather(weight, 0, flatten(safe)), target.shape))) : sum(to(logicalNot(ignored), logp.dtype));
+  const denominator = weight ? sum(where(ignored, 0, classWeightOf(detach(weight), where(ignored, 0, target)))) : sum(to(logicalNot(ignored), logp.dtype));
   return div(sum(perSample), denominator);
 }
 
