@@ -11,7 +11,7 @@ export { F };
 
 /** The reference backend with the textbook loops instead of im2col + GEMM, to test one path against the other. */
 ck.registerBackend({ ...referenceBackend, name: 'reference-direct', kernels: { ...referenceBackend.kernels, ...directConvKernels } });
-export const BACKENDS = ['reference', 'reference-direct'];
+export const BACKENDS = ['reference', 'reference-direct', 'wasm'];
 
 export interface FixtureCase {
   name: string;

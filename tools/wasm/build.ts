@@ -22,7 +22,7 @@ export const VARIANTS: Record<string, Variant> = {
   RELAXED_SHARED: { fma: true, shared: true },
 };
 
-const FEATURES = { simd: true, threads: true, relaxed_simd: true };
+const FEATURES = { simd: true, threads: true, relaxed_simd: true, bulk_memory: true };
 
 export async function assemble(v: Variant): Promise<Uint8Array> {
   const wabt = await wabtInit();

@@ -7,6 +7,7 @@ import type { Backend, Kernels } from '../backend.js';
 import { preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
 import { referenceBackend, referenceKernels } from '../reference/index.js';
+import { wasmConvKernels } from './conv.js';
 import { wasmMatmul } from './matmul.js';
 import { WasmRuntime, type WasmFeatures } from './runtime.js';
 
@@ -17,7 +18,7 @@ export interface WasmBackend extends Backend {
 }
 
 export function wasmBackend(rt: WasmRuntime): WasmBackend {
-  const kernels: Kernels = { ...referenceKernels, matmul: wasmMatmul(rt) };
+  const kernels: Kernels = { ...referenceKernels, matmul: wasmMatmul(rt), ...wasmConvKernels(rt) };
   return {
     ...referenceBackend,
     name: 'wasm',

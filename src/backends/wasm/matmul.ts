@@ -32,13 +32,22 @@ export interface GemmCall {
   accumulate: boolean;
 }
 
+/** Threads worth using for `flops` of work: one below PARALLEL_MIN_FLOPS, else all that are ready. */
+export function threadsFor(rt: WasmRuntime, flops: number): number {
+  return flops < PARALLEL_MIN_FLOPS ? 1 : rt.threads();
+}
+
+/** Packing scratch for `threads` GEMMs at once, allocated once per kernel call and reused by every product in it. */
+export function gemmScratch(rt: WasmRuntime, threads: number): number[] {
+  return Array.from({ length: threads }, () => rt.alloc(gemmScratchBytes()));
+}
+
 /**
- * Runs a batched GEMM on as many threads as are ready: split over the batch when it is large enough,
- * else over the rows or columns of C in whole register tiles. Each thread gets its own packing scratch.
+ * Runs a batched GEMM on up to `scratch.length` threads: split over the batch when it is large enough,
+ * else over the rows or columns of C in whole register tiles. Thread t packs into scratch[t].
  */
-export function gemm(rt: WasmRuntime, g: GemmCall): void {
-  const flops = 2 * g.batch * g.m * g.n * g.k;
-  const threads = flops < PARALLEL_MIN_FLOPS ? 1 : rt.threads();
+export function gemm(rt: WasmRuntime, g: GemmCall, scratch: readonly number[]): void {
+  const threads = Math.min(scratch.length, threadsFor(rt, 2 * g.batch * g.m * g.n * g.k));
   const [sa, rsa, csa] = g.aStrides;
   const [sb, rsb, csb] = g.bStrides;
   const [sc, ldc] = g.cStrides;
@@ -54,7 +63,7 @@ export function gemm(rt: WasmRuntime, g: GemmCall): void {
   else if (g.batch >= threads) parts = splitRange(g.batch, threads, 1).map(([b0, nb]) => args(b0, nb, 0, g.m, 0, g.n));
   else if (g.m >= g.n) parts = splitRange(g.m, threads, GEMM_SHAPE.mr).map(([m0, m]) => args(0, g.batch, m0, m, 0, g.n));
   else parts = splitRange(g.n, threads, GEMM_SHAPE.nr).map(([n0, n]) => args(0, g.batch, 0, g.m, n0, n));
-  for (const p of parts) p[16] = rt.alloc(gemmScratchBytes());
+  parts.forEach((p, t) => (p[16] = scratch[t]));
   rt.run('gemmBatch', parts);
 }
 
@@ -69,7 +78,8 @@ export function wasmMatmul(rt: WasmRuntime): Kernels['matmul'] {
     const pb = place(rt, b);
     const c = rt.alloc(4 * batch * m * n);
     if (k === 0) rt.view(c, batch * m * n).fill(0);
-    gemm(rt, { batch, m, n, k, a: pa.ptr, aStrides: pa.strides, b: pb.ptr, bStrides: pb.strides, c, cStrides: [m * n, n], accumulate: false });
+    const scratch = gemmScratch(rt, threadsFor(rt, 2 * batch * m * n * k));
+    gemm(rt, { batch, m, n, k, a: pa.ptr, aStrides: pa.strides, b: pb.ptr, bStrides: pb.strides, c, cStrides: [m * n, n], accumulate: false }, scratch);
     return storageOf(rt.take(c, batch * m * n), 'float32');
   };
 }

@@ -1,6 +1,6 @@
 import { numel } from '../../core/shape.js';
 import type { View } from '../backend.js';
-import { contiguousData, cpuData } from '../reference/strided.js';
+import { contiguousData, cpuData, isContiguous } from '../reference/strided.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** A float32 operand in WebAssembly memory: the address of its first element and its strides in elements. */
@@ -33,4 +33,11 @@ export function place(rt: WasmRuntime, v: View): Placed {
     return { ptr: rt.put((cpuData(v.storage) as Float32Array).subarray(v.offset, v.offset + span)), strides: v.strides.slice() };
   }
   return { ptr: rt.put(contiguousData(v) as Float32Array), strides: denseStrides(v.shape) };
+}
+
+/** Copies a float32 view into WebAssembly memory in dense row-major order (what the convolution kernels read). */
+export function placeDense(rt: WasmRuntime, v: View): number {
+  const n = numel(v.shape);
+  const data = isContiguous(v.shape, v.strides) ? (cpuData(v.storage) as Float32Array).subarray(v.offset, v.offset + n) : (contiguousData(v) as Float32Array);
+  return rt.put(data);
 }

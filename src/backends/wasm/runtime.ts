@@ -9,7 +9,7 @@ import * as BINARY from './binary.js';
 import { ThreadPool } from './pool.js';
 
 /** The exported kernels, every argument an i32 (pointers are byte offsets, sizes and strides element counts). */
-export const KERNEL_NAMES = ['gemmBatch'] as const;
+export const KERNEL_NAMES = ['gemmBatch', 'im2col', 'col2im', 'convImages', 'convBackwardInputImages', 'convBackwardWeightImages', 'depthwise'] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 type Kernel = (...args: number[]) => void;
 
@@ -120,6 +120,13 @@ export class WasmRuntime {
   put(values: Float32Array): number {
     const ptr = this.alloc(values.length * 4);
     this.heap.set(values, ptr >> 2);
+    return ptr;
+  }
+
+  /** Copies int32 values (a geometry record, window offsets) into fresh scratch and returns its address. */
+  putI32(values: ArrayLike<number>): number {
+    const ptr = this.alloc(values.length * 4);
+    new Int32Array(this.memory.buffer, ptr, values.length).set(values);
     return ptr;
   }
 
