@@ -8,6 +8,9 @@ import { preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
 import { referenceBackend, referenceKernels } from '../reference/index.js';
 import { wasmConvKernels } from './conv.js';
+import { fastElementwise } from './fast/elementwise.js';
+import { fastPooling } from './fast/pooling.js';
+import { fastReduce } from './fast/reduce.js';
 import { wasmMatmul } from './matmul.js';
 import { WasmRuntime, type WasmFeatures } from './runtime.js';
 
@@ -18,7 +21,14 @@ export interface WasmBackend extends Backend {
 }
 
 export function wasmBackend(rt: WasmRuntime): WasmBackend {
-  const kernels: Kernels = { ...referenceKernels, matmul: wasmMatmul(rt), ...wasmConvKernels(rt) };
+  const kernels: Kernels = {
+    ...referenceKernels,
+    ...fastElementwise,
+    ...fastReduce,
+    ...fastPooling,
+    matmul: wasmMatmul(rt),
+    ...wasmConvKernels(rt),
+  };
   return {
     ...referenceBackend,
     name: 'wasm',

@@ -1,4 +1,4 @@
-import { numel } from '../../core/shape.js';
+import { contiguousStrides, numel } from '../../core/shape.js';
 import type { View } from '../backend.js';
 import { contiguousData, cpuData, isContiguous } from '../reference/strided.js';
 import type { WasmRuntime } from './runtime.js';
@@ -7,16 +7,6 @@ import type { WasmRuntime } from './runtime.js';
 export interface Placed {
   ptr: number;
   strides: number[];
-}
-
-/** Contiguous strides (elements) of `shape`. */
-function denseStrides(shape: readonly number[]): number[] {
-  const out = new Array<number>(shape.length);
-  for (let d = shape.length - 1, s = 1; d >= 0; d--) {
-    out[d] = s;
-    s *= shape[d];
-  }
-  return out;
 }
 
 /**
@@ -32,7 +22,7 @@ export function place(rt: WasmRuntime, v: View): Placed {
   if (span <= 2 * n) {
     return { ptr: rt.put((cpuData(v.storage) as Float32Array).subarray(v.offset, v.offset + span)), strides: v.strides.slice() };
   }
-  return { ptr: rt.put(contiguousData(v) as Float32Array), strides: denseStrides(v.shape) };
+  return { ptr: rt.put(contiguousData(v) as Float32Array), strides: contiguousStrides(v.shape) };
 }
 
 /** Copies a float32 view into WebAssembly memory in dense row-major order (what the convolution kernels read). */

@@ -191,45 +191,73 @@ const images = `
  * each plane is copied into `pad` with its zero border, then every output is a plain sum of kH·kW taps.
  * With stride 1 along the width four neighbouring outputs share every load offset, so they go as one f32x4.
  */
+const TAPS = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+
+/**
+ * The 3×3 vector path with its nine weights splatted and nine tap offsets computed once per plane, so each
+ * output vector costs nine loads and nine multiply-adds; the general loop recomputes every tap address.
+ */
+function unrolled3x3(fma: boolean): string {
+  const setup = TAPS.map((t) => {
+    const [kh, kw] = [Math.floor(t / 3), t % 3];
+    return `(local.set $w${t} (v128.load32_splat offset=${4 * t} (local.get $wc)))
+            (local.set $o${t} (i32.shl ${add(mul(i32(kh), get('$dH'), get('$wp')), mul(i32(kw), get('$dW')))} (i32.const 2)))`;
+  });
+  const sum = TAPS.reduce((acc, t) => madd(fma, get(`$w${t}`), `(v128.load ${add(get('$src'), get(`$o${t}`))})`, acc), '(f32x4.splat (local.get $b))');
+  return `${setup.join('\n')}
+            (block $done (loop $vec
+              (br_if $done (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $oW)))
+              (local.set $src ${at(get('$pad'), add(mul(get('$oh'), get('$sH'), get('$wp')), get('$ow')))})
+              (v128.store ${at(get('$yrow'), get('$ow'))} ${sum})
+              (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
+              (br $vec)))`;
+}
+
 function depthwise(fma: boolean): string {
-  const wp = get('$wp');
-  const tap = (ow: string): string => at(get('$pad'), add(mul(add(mul(get('$oh'), geo('sH')), mul(get('$kh'), geo('dH'))), wp), ow, mul(get('$kw'), geo('dW'))));
-  const weight = at(get('$wc'), add(mul(get('$kh'), geo('kW')), get('$kw')));
+  // geometry fields live in locals here: loads from memory inside the tap loops are not hoisted by V8
+  const fields: GeometryField[] = ['C', 'H', 'W', 'oH', 'oW', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'pH', 'pW'];
+  const f = (name: GeometryField): string => get(`$${name}`);
+  const tap = (ow: string): string => at(get('$pad'), add(mul(add(mul(get('$oh'), f('sH')), mul(get('$kh'), f('dH'))), get('$wp')), ow, mul(get('$kw'), f('dW'))));
+  const weight = at(get('$wc'), add(mul(get('$kh'), f('kW')), get('$kw')));
+  const taps = (body: string): string => forRange('$kh', i32(0), f('kH'), forRange('$kw', i32(0), f('kW'), body));
   return `
   (func (export "depthwise") (param $g i32) (param $p0 i32) (param $p1 i32) (param $x i32) (param $w i32) (param $bias i32)
                              (param $y i32) (param $pad i32)
-    ${locals(['$p', '$hp', '$wp', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols'])}
-    (local $acc v128) (local $s f32) (local $b f32)
+    ${locals(['$p', '$hp', '$wp', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols', ...fields.map((n) => `$${n}`)])}
+    (local $acc v128) (local $s f32) (local $b f32) (local $src i32)
+    ${locals(TAPS.map((t) => `$w${t}`), 'v128')} ${locals(TAPS.map((t) => `$o${t}`))}
+    ${fields.map((n) => set(`$${n}`, geo(n))).join(' ')}
     ;; the padded plane spans every position a window touches: (out − 1)·stride + (k − 1)·dilation + 1
-    (local.set $hp ${add(mul(sub(geo('oH'), i32(1)), geo('sH')), mul(sub(geo('kH'), i32(1)), geo('dH')), i32(1))})
-    (local.set $wp ${add(mul(sub(geo('oW'), i32(1)), geo('sW')), mul(sub(geo('kW'), i32(1)), geo('dW')), i32(1))})
+    (local.set $hp ${add(mul(sub(f('oH'), i32(1)), f('sH')), mul(sub(f('kH'), i32(1)), f('dH')), i32(1))})
+    (local.set $wp ${add(mul(sub(f('oW'), i32(1)), f('sW')), mul(sub(f('kW'), i32(1)), f('dW')), i32(1))})
     ;; input rows and columns beyond the last window are never read
-    (local.set $rows (call $min ${geo('H')} (i32.sub (local.get $hp) ${geo('pH')})))
-    (local.set $cols (call $min ${geo('W')} (i32.sub (local.get $wp) ${geo('pW')})))
+    (local.set $rows (call $min ${f('H')} (i32.sub (local.get $hp) ${f('pH')})))
+    (local.set $cols (call $min ${f('W')} (i32.sub (local.get $wp) ${f('pW')})))
     ${forRange('$p', get('$p0'), get('$p1'), `
-      (memory.fill (local.get $pad) (i32.const 0) (i32.shl ${mul(get('$hp'), wp)} (i32.const 2)))
+      (memory.fill (local.get $pad) (i32.const 0) (i32.shl ${mul(get('$hp'), get('$wp'))} (i32.const 2)))
       ${forRange('$ih', i32(0), get('$rows'), `
-        (call $copyRun ${at(get('$pad'), add(mul(add(get('$ih'), geo('pH')), wp), geo('pW')))}
-          ${at(get('$x'), add(mul(get('$p'), geo('H'), geo('W')), mul(get('$ih'), geo('W'))))} (local.get $cols) (i32.const 1))`)}
-      (local.set $wc ${at(get('$w'), mul(`(i32.rem_u ${get('$p')} ${geo('C')})`, geo('kH'), geo('kW')))})
-      (local.set $b (if (result f32) (local.get $bias) (then (f32.load ${at(get('$bias'), `(i32.rem_u ${get('$p')} ${geo('C')})`)})) (else (f32.const 0))))
-      ${forRange('$oh', i32(0), geo('oH'), `
-        (local.set $yrow ${at(get('$y'), mul(add(mul(get('$p'), geo('oH')), get('$oh')), geo('oW')))})
+        (call $copyRun ${at(get('$pad'), add(mul(add(get('$ih'), f('pH')), get('$wp')), f('pW')))}
+          ${at(get('$x'), add(mul(get('$p'), f('H'), f('W')), mul(get('$ih'), f('W'))))} (local.get $cols) (i32.const 1))`)}
+      (local.set $wc ${at(get('$w'), mul(`(i32.rem_u ${get('$p')} ${f('C')})`, f('kH'), f('kW')))})
+      (local.set $b (if (result f32) (local.get $bias) (then (f32.load ${at(get('$bias'), `(i32.rem_u ${get('$p')} ${f('C')})`)})) (else (f32.const 0))))
+      ${forRange('$oh', i32(0), f('oH'), `
+        (local.set $yrow ${at(get('$y'), mul(add(mul(get('$p'), f('oH')), get('$oh')), f('oW')))})
         (local.set $ow (i32.const 0))
-        (if (i32.eq ${geo('sW')} (i32.const 1)) (then
-          (block $done (loop $vec
-            (br_if $done (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) ${geo('oW')}))
-            (local.set $acc (f32x4.splat (local.get $b)))
-            ${forRange('$kh', i32(0), geo('kH'), forRange('$kw', i32(0), geo('kW'),
-              `(local.set $acc ${madd(fma, `(v128.load32_splat ${weight})`, `(v128.load ${tap(get('$ow'))})`, '(local.get $acc)')})`))}
-            (v128.store ${at(get('$yrow'), get('$ow'))} (local.get $acc))
-            (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
-            (br $vec)))))
+        (if (i32.eq ${f('sW')} (i32.const 1)) (then
+          (if (i32.and (i32.eq ${f('kH')} (i32.const 3)) (i32.eq ${f('kW')} (i32.const 3)))
+            (then ${unrolled3x3(fma)})
+            (else
+              (block $done (loop $vec
+                (br_if $done (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) ${f('oW')}))
+                (local.set $acc (f32x4.splat (local.get $b)))
+                ${taps(`(local.set $acc ${madd(fma, `(v128.load32_splat ${weight})`, `(v128.load ${tap(get('$ow'))})`, '(local.get $acc)')})`)}
+                (v128.store ${at(get('$yrow'), get('$ow'))} (local.get $acc))
+                (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
+                (br $vec)))))))
         (block $done (loop $each
-          (br_if $done (i32.ge_s (local.get $ow) ${geo('oW')}))
+          (br_if $done (i32.ge_s (local.get $ow) ${f('oW')}))
           (local.set $s (local.get $b))
-          ${forRange('$kh', i32(0), geo('kH'), forRange('$kw', i32(0), geo('kW'),
-            `(local.set $s (f32.add (local.get $s) (f32.mul (f32.load ${weight}) (f32.load ${tap(mul(get('$ow'), geo('sW')))}))))`))}
+          ${taps(`(local.set $s (f32.add (local.get $s) (f32.mul (f32.load ${weight}) (f32.load ${tap(mul(get('$ow'), f('sW')))}))))`)}
           (f32.store ${at(get('$yrow'), get('$ow'))} (local.get $s))
           (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
           (br $each)))`)}`)})`;
