@@ -8,10 +8,11 @@ import { preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
 import { referenceBackend, referenceKernels } from '../reference/index.js';
 import { wasmConvKernels } from './conv.js';
+import { wasmElementwise } from './elementwise.js';
 import { fastElementwise } from './fast/elementwise.js';
 import { fastPooling } from './fast/pooling.js';
-import { fastReduce } from './fast/reduce.js';
 import { wasmMatmul } from './matmul.js';
+import { wasmPooling } from './pooling.js';
 import { WasmRuntime, type WasmFeatures } from './runtime.js';
 
 export interface WasmBackend extends Backend {
@@ -24,8 +25,9 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
   const kernels: Kernels = {
     ...referenceKernels,
     ...fastElementwise,
-    ...fastReduce,
     ...fastPooling,
+    ...wasmElementwise(rt),
+    ...wasmPooling(rt),
     matmul: wasmMatmul(rt),
     ...wasmConvKernels(rt),
   };

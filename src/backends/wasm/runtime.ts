@@ -6,10 +6,15 @@
 import { sharedMemorySupported } from '../platform.js';
 import { getNumThreads } from '../threads.js';
 import * as BINARY from './binary.js';
+import { WASM_BINARY_OPS, WASM_UNARY_OPS } from './elementwise-ops.js';
 import { ThreadPool } from './pool.js';
 
 /** The exported kernels, every argument an i32 (pointers are byte offsets, sizes and strides element counts). */
-export const KERNEL_NAMES = ['gemmBatch', 'im2col', 'col2im', 'convImages', 'convBackwardInputImages', 'convBackwardWeightImages', 'depthwise'] as const;
+export const KERNEL_NAMES = [
+  'gemmBatch', 'im2col', 'col2im', 'convImages', 'convBackwardInputImages', 'convBackwardWeightImages', 'depthwise', 'sumRows', 'maxPool2d',
+  ...WASM_BINARY_OPS.map((op) => `binary_${op}` as const),
+  ...WASM_UNARY_OPS.map((op) => `unary_${op}` as const),
+] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 type Kernel = (...args: number[]) => void;
 
@@ -52,6 +57,11 @@ function newMemory(shared: boolean): WebAssembly.Memory {
   }
 }
 
+function copyOut<T extends Float32Array | Int32Array>(heap: T, out: T, from: number): T {
+  for (let i = 0; i < out.length; i += TAKE_CHUNK) out.set(heap.subarray(from + i, from + Math.min(out.length, i + TAKE_CHUNK)), i);
+  return out;
+}
+
 export class WasmRuntime {
   private readonly kernels: Record<KernelName, Kernel>;
   private readonly pool: ThreadPool | null;
@@ -87,6 +97,11 @@ export class WasmRuntime {
   /** Starts the worker threads now and waits until they are ready; returns the threads a kernel can use. */
   async warmUp(): Promise<number> {
     return this.pool ? this.pool.warmUp(getNumThreads()) : 1;
+  }
+
+  /** Runs `name` once on this thread. */
+  call(name: KernelName, ...args: number[]): void {
+    this.kernels[name](...args);
   }
 
   /** Runs `name` once per entry of `args`, in parallel: args[t] are thread t's arguments. */
@@ -136,14 +151,21 @@ export class WasmRuntime {
    * block out of a SharedArrayBuffer 3-4× slower than the same bytes in 64K-element pieces (measured, Node 20).
    */
   take(ptr: number, length: number): Float32Array {
-    const out = new Float32Array(length);
-    const from = ptr >> 2;
-    for (let i = 0; i < length; i += TAKE_CHUNK) out.set(this.heap.subarray(from + i, from + Math.min(length, i + TAKE_CHUNK)), i);
-    return out;
+    return copyOut(this.heap, new Float32Array(length), ptr >> 2);
+  }
+
+  /** As take, for int32 values (indices). */
+  takeInt32(ptr: number, length: number): Int32Array {
+    return copyOut(new Int32Array(this.memory.buffer), new Int32Array(length), ptr >> 2);
   }
 
   /** A live view of `length` float32 values at `ptr`, valid until the next alloc. */
   view(ptr: number, length: number): Float32Array {
     return this.heap.subarray(ptr >> 2, (ptr >> 2) + length);
+  }
+
+  /** A live view of `length` float64 values at `ptr` (8-byte aligned), valid until the next alloc. */
+  viewF64(ptr: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, length);
   }
 }

@@ -16,6 +16,16 @@ const geo = (f: GeometryField): string => `(i32.load offset=${fieldOffset(f)} (l
 /** Run copies and adds: contiguous runs go through memory.copy or f32x4, strided ones element by element. */
 const runs = `
   (func $copyRun (param $dst i32) (param $src i32) (param $n i32) (param $step i32)
+    ;; short contiguous runs (small images) are cheaper as vector moves than as a memory.copy call
+    (if (i32.and (i32.eq (local.get $step) (i32.const 1)) (i32.lt_s (local.get $n) (i32.const 64)))
+      (then
+        (block $done (loop $vec
+          (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+          (v128.store (local.get $dst) (v128.load (local.get $src)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (local.set $src (i32.add (local.get $src) (i32.const 16)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+          (br $vec)))))
     (if (i32.eq (local.get $step) (i32.const 1))
       (then (memory.copy (local.get $dst) (local.get $src) (i32.shl (local.get $n) (i32.const 2))) (return)))
     (local.set $step (i32.shl (local.get $step) (i32.const 2)))

@@ -64,6 +64,19 @@ function packB(s: GemmShape): string {
             (local.set $dst (i32.add (local.get $dst) (i32.const ${4 * s.nr})))
             (local.set $src (i32.add (local.get $src) (local.get $rs)))
             (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kc)))))
+        (else (if (i32.and (i32.eq (local.get $cols) (i32.const ${s.nr})) (i32.eq (local.get $rs) (i32.const 4)))
+        (then
+          ;; a transposed B (columns contiguous): read each column as a run, write it down the panel
+          (local.set $j (i32.const 0))
+          (loop $cols
+            (local.set $p (i32.const 0))
+            (local.set $src (i32.add (local.get $b) (i32.mul (i32.add (local.get $jr) (local.get $j)) (local.get $cs))))
+            (loop $rows
+              (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $p) (i32.const ${s.nr})) (local.get $j)) (i32.const 2)))
+                (f32.load (i32.add (local.get $src) (i32.shl (local.get $p) (i32.const 2)))))
+              (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kc))))
+            (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const ${s.nr}))))
+          (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kc) (i32.const ${4 * s.nr})))))
         (else
           (loop $rows
             (local.set $j (i32.const 0))
@@ -75,7 +88,7 @@ function packB(s: GemmShape): string {
               (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const ${s.nr}))))
             (local.set $dst (i32.add (local.get $dst) (i32.const ${4 * s.nr})))
             (local.set $src (i32.add (local.get $src) (local.get $rs)))
-            (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kc))))))
+            (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kc))))))))
       (br_if $panels (i32.lt_u (local.tee $jr (i32.add (local.get $jr) (i32.const ${s.nr}))) (local.get $nc)))))`;
 }
 

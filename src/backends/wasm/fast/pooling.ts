@@ -10,7 +10,7 @@ import { referenceKernels } from '../../reference/index.js';
 import { contiguousData, isContiguous, storageOf } from '../../reference/strided.js';
 
 /** For each output along one dim, the first and one-past-last tap j whose position start + j·step is inside [0, n). */
-function clippedTaps(w: PoolWindows, dim: number, n: number): { first: Int32Array; end: Int32Array } {
+export function clippedTaps(w: PoolWindows, dim: number, n: number): { first: Int32Array; end: Int32Array } {
   const count = w.outSize[dim];
   const first = new Int32Array(count);
   const end = new Int32Array(count);
