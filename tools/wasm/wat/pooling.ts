@@ -14,7 +14,7 @@ export function poolingWat(): string {
   const [oH, oW] = [get('$oH'), get('$oW')];
   return `
   (func (export "maxPool2d") (param $rec i32) (param $x i32) (param $values i32) (param $indices i32) (param $p0 i32) (param $p1 i32)
-    ${locals(['$H', '$W', '$oH', '$oW', '$sh', '$sw', '$p', '$oh', '$ow', '$jh', '$jw', '$jh1', '$jw0', '$jw1', '$h0', '$w0', '$row', '$i', '$where', '$xb', '$out'])}
+    ${locals(['$H', '$W', '$oH', '$oW', '$sh', '$sw', '$p', '$oh', '$ow', '$jh', '$jw', '$jh1', '$jw0', '$jw1', '$h0', '$w0', '$row', '$i', '$where', '$xb', '$out', '$take'])}
     (local $best f32) (local $v f32)
     (local.set $H ${field(0)}) (local.set $W ${field(1)}) (local.set $oH ${field(2)}) (local.set $oW ${field(3)})
     (local.set $sh ${field(4)}) (local.set $sw ${field(5)})
@@ -34,8 +34,10 @@ export function poolingWat(): string {
           ${forRange('$jw', get('$jw0'), get('$jw1'), `
             (local.set $i ${add(get('$row'), mul(get('$jw'), get('$sw')))})
             (local.set $v (f32.load ${at(get('$xb'), get('$i'))}))
-            (if (i32.or (i32.or (i32.lt_s (local.get $where) (i32.const 0)) (f32.gt (local.get $v) (local.get $best))) (f32.ne (local.get $v) (local.get $v)))
-              (then (local.set $best (local.get $v)) (local.set $where (local.get $i))))`)}`)}
+            ;; selects, not a branch: on real data the comparison is a coin flip the predictor loses
+            (local.set $take (i32.or (i32.or (i32.lt_s (local.get $where) (i32.const 0)) (f32.gt (local.get $v) (local.get $best))) (f32.ne (local.get $v) (local.get $v))))
+            (local.set $best (select (local.get $v) (local.get $best) (local.get $take)))
+            (local.set $where (select (local.get $i) (local.get $where) (local.get $take)))`)}`)}
         (f32.store ${at(get('$values'), get('$out'))} (local.get $best))
         (i32.store ${at(get('$indices'), get('$out'))} (local.get $where))
         (local.set $out (i32.add (local.get $out) (i32.const 1)))`))}`)})`;
