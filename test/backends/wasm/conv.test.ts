@@ -12,6 +12,9 @@ import * as F from '../../../src/ops/conv/index.js';
 import { findBackend } from '../../../src/backends/registry.js';
 import type { WasmBackend } from '../../../src/backends/wasm/index.js';
 
+// these tests are about the wasm kernels whatever the suite's default backend is (npm run test:reference)
+ck.setBackend('wasm');
+
 type Conv = (x: ck.Tensor, w: ck.Tensor) => ck.Tensor;
 
 /** Output, input gradient and weight gradient for the upstream gradient gy. */
