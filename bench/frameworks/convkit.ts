@@ -65,16 +65,24 @@ function trainStep(model: Module, next: () => Batch, lr: number): Step<any> | st
   };
 }
 
+/** Fashion-MNIST's 28×28 images centred on the 32×32 canvas the lecture's LeNet-5 expects (the others pad conv1 by 2). */
+function padTo32(images: Float32Array, n: number): Float32Array {
+  const out = new Float32Array(n * 32 * 32);
+  for (let i = 0; i < n; i++) for (let r = 0; r < 28; r++) out.set(images.subarray((i * 28 + r) * 28, (i * 28 + r + 1) * 28), (i * 32 + r + 2) * 32 + 2);
+  return out;
+}
+
 function lenetTraining(): Step<any> | string {
-  const lenet5 = entry<() => Module>('models.lenet5');
+  const lenet5 = entry<(o: { activation: string; pool: string }) => Module>('models.lenet5');
   if (typeof lenet5 === 'string') return lenet5;
   const data = loadFashion(64 * 20);
+  const images = padTo32(data.images, data.n);
   const batches = Array.from({ length: 20 }, (_, i) => ({
-    x: ck.tensor(data.images.subarray(i * 64 * 784, (i + 1) * 64 * 784), { shape: [64, 1, 28, 28] }),
+    x: ck.tensor(images.subarray(i * 64 * 1024, (i + 1) * 64 * 1024), { shape: [64, 1, 32, 32] }),
     y: ck.tensor(data.labels.subarray(i * 64, (i + 1) * 64), { shape: [64], dtype: 'int32' }),
   }));
   let i = 0;
-  return trainStep(lenet5(), () => batches[i++ % batches.length], 0.01);
+  return trainStep(lenet5({ activation: 'relu', pool: 'max' }), () => batches[i++ % batches.length], 0.01);
 }
 
 function resnetTraining(): Step<any> | string {

@@ -60,21 +60,40 @@ function isDepthwise(g: ConvGeometry, p: Problem): boolean {
   return g.groups === p.C && p.O === p.C && g.inSize[0] === 1 && g.kernelSize[0] === 1 && g.outSize[0] === 1;
 }
 
+/** Below this many output positions per image, a thread's images go side by side into one GEMM. */
+export const BATCHED_MAX_L = 1024;
+
+interface Scratch {
+  t: number;
+  cols: number;
+  work: number;
+}
+
 /** X̂ scratch for one image (none for pointwise convolutions, which read the image itself). */
 const colsBytes = (p: Problem, groups: number): number => (p.pointwise ? 0 : 4 * p.rows * groups * p.L);
 
 export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
-  /** Runs `job` once per thread over image ranges [n0, n1), each thread with its own X̂ and GEMM scratch. */
-  function byImage(job: 'convImages' | 'convBackwardInputImages' | 'convBackwardWeightImages', p: Problem, groups: number, threads: number,
-                   args: (n0: number, n1: number, scratch: { t: number; cols: number; work: number }) => number[]): void {
+  /**
+   * Runs a per-thread job over image ranges [n0, n1), each thread with its own X̂, GEMM and swap scratch. Small
+   * images (L below BATCHED_MAX_L) with at least two per thread take the batched job: one wide GEMM per thread.
+   */
+  function byImage(kind: 'conv' | 'convBackwardInput' | 'convBackwardWeight', p: Problem, groups: number, threads: number,
+                   args: (n0: number, n1: number, scratch: Scratch) => number[]): void {
     const ranges = splitRange(p.batch, threads, 1);
+    const batched = p.L < BATCHED_MAX_L && p.batch >= 2 * ranges.length;
     const work = gemmScratch(rt, ranges.length);
-    rt.run(job, ranges.map(([n0, count], t) => args(n0, n0 + count, { t, cols: rt.alloc(colsBytes(p, groups)), work: work[t] })));
+    const parts = ranges.map(([n0, count], t) => {
+      const cols = rt.alloc(batched ? 4 * p.rows * groups * count * p.L : colsBytes(p, groups));
+      const tmp = batched ? rt.alloc(4 * p.O * count * p.L) : 0;
+      const a = args(n0, n0 + count, { t, cols, work: work[t] });
+      return batched ? [...a, tmp] : a;
+    });
+    rt.run(batched ? `${kind}Batched` : `${kind}Images`, parts);
   }
 
   /** Runs im2col or col2im on one image with its channels split across threads. */
   function byChannel(job: 'im2col' | 'col2im', geom: number, from: number, to: number, p: Problem, threads: number): void {
-    rt.run(job, splitRange(p.C, threads, 1).map(([c0, count]) => [geom, from, to, c0, c0 + count]));
+    rt.run(job, splitRange(p.C, threads, 1).map(([c0, count]) => [geom, from, to, c0, c0 + count, p.L]));
   }
 
   function conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
@@ -92,7 +111,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
       const padBytes = 4 * ((oH - 1) * g.stride[1] + (g.kernelSize[1] - 1) * g.dilation[1] + 1) * ((oW - 1) * g.stride[2] + (g.kernelSize[2] - 1) * g.dilation[2] + 1);
       rt.run('depthwise', splitRange(p.batch * p.C, threads, 1).map(([p0, count]) => [geom, p0, p0 + count, px, pw, pb, y, rt.alloc(padBytes)]));
     } else if (p.batch >= threads) {
-      byImage('convImages', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, px, pw, pb, y, s.cols, s.work]);
+      byImage('conv', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, px, pw, pb, y, s.cols, s.work]);
     } else {
       const cols = rt.alloc(colsBytes(p, g.groups));
       const scratch = gemmScratch(rt, threads);
@@ -128,7 +147,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
     const threads = threadsFor(rt, p.flops);
     if (p.batch >= threads) {
-      byImage('convBackwardInputImages', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, pdy, pw, dx, s.cols, s.work]);
+      byImage('convBackwardInput', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, pdy, pw, dx, s.cols, s.work]);
     } else {
       const cols = rt.alloc(colsBytes(p, g.groups));
       const scratch = gemmScratch(rt, threads);
@@ -161,7 +180,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     if (p.batch >= threads) {
       // each thread sums its images into its own dW; the partial sums are added here
       const partial = Array.from({ length: Math.min(threads, p.batch) }, () => rt.alloc(4 * size));
-      byImage('convBackwardWeightImages', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, px, pdy, partial[s.t], s.cols, s.work, 0]);
+      byImage('convBackwardWeight', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, px, pdy, partial[s.t], s.cols, s.work]);
       const dw = rt.take(partial[0], size);
       for (const ptr of partial.slice(1)) {
         const part = rt.view(ptr, size);

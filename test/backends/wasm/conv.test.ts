@@ -72,7 +72,7 @@ test('bias is added once, by the kernel that writes the output', () => {
   assert.ok(diff < 1e-5, `bias path differs by ${diff}`);
 });
 
-test('large convolutions split across 2 threads: by image (batch 2) and inside one image (batch 1)', async () => {
+test('large convolutions split across 2 threads: images side by side (batch 4), by image (batch 2), inside one image (batch 1)', async () => {
   ck.manualSeed(13);
   const before = ck.getNumThreads();
   ck.setNumThreads(2);
@@ -81,6 +81,7 @@ test('large convolutions split across 2 threads: by image (batch 2) and inside o
     assert.equal((findBackend('wasm') as WasmBackend).activeThreads(), 2);
     // 2·N·O·L·C·K ≥ 2²² flops, so the kernels use both threads
     const conv: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1 });
+    assertWithinBound(conv, ck.randn([4, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'two images per thread in one GEMM');
     assertWithinBound(conv, ck.randn([2, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'by image');
     assertWithinBound(conv, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 3, 3]), 'within one image');
     const depthwise: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1, groups: 32 });

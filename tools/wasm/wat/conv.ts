@@ -73,14 +73,15 @@ const runs = `
 /**
  * Visits the runs of im2col for channels [c0, c1) of one image, as the reference backend's forEachRun: row
  * r = ((c·kD + kd)·kH + kh)·kW + kw of X̂ holds at column (od·oH + oh)·oW + ow the input
- * x[c, od·sD − pD + kd·dD, ...]; `visit` gets (column address, input address, count, input step).
+ * x[c, od·sD − pD + kd·dD, ...]; rows of X̂ are $ld elements apart (L, or more when several images' X̂ sit
+ * side by side). `visit` gets (column address, input address, count, input step).
  */
 function forEachRun(visit: (col: string, xi: string, count: string, step: string) => string): string {
   const shift = (k: string, d: GeometryField, p: GeometryField): string => sub(mul(get(k), geo(d)), geo(p));
   const inner = forRange('$oh', get('$h0'), get('$h1'), `
     (local.set $ih ${add(sub(mul(get('$oh'), geo('sH')), geo('pH')), mul(get('$kh'), geo('dH')))})
     ${visit(
-      at(get('$cols'), add(mul(get('$row'), get('$L')), mul(add(mul(get('$od'), geo('oH')), get('$oh')), geo('oW')), get('$w0'))),
+      at(get('$cols'), add(mul(get('$row'), get('$ld')), mul(add(mul(get('$od'), geo('oH')), get('$oh')), geo('oW')), get('$w0'))),
       at(get('$x'), add(mul(add(mul(add(mul(get('$c'), geo('D')), get('$id')), geo('H')), get('$ih')), geo('W')), get('$iw0'))),
       sub(get('$w1'), get('$w0')),
       geo('sW'),
@@ -110,18 +111,37 @@ const planeIn = mul(geo('D'), geo('H'), geo('W'));
 const kernelVolume = mul(geo('kD'), geo('kH'), geo('kW'));
 
 const im2col = `
-  ;; X̂ rows of channels [c0, c1) of the image at x; padding reads as zero
-  (func $im2col (export "im2col") (param $g i32) (param $x i32) (param $cols i32) (param $c0 i32) (param $c1 i32)
-    ${RUN_LOCALS}
-    (memory.fill ${at(get('$cols'), mul(get('$c0'), kernelVolume, geo('oD'), geo('oH'), geo('oW')))} (i32.const 0)
-      (i32.shl ${mul(sub(get('$c1'), get('$c0')), kernelVolume, geo('oD'), geo('oH'), geo('oW'))} (i32.const 2)))
+  ;; X̂ rows of channels [c0, c1) of the image at x, rows ld apart; padding reads as zero
+  (func $im2col (export "im2col") (param $g i32) (param $x i32) (param $cols i32) (param $c0 i32) (param $c1 i32) (param $ld i32)
+    ${RUN_LOCALS} (local $r i32) (local $r1 i32)
+    (local.set $L ${mul(geo('oD'), geo('oH'), geo('oW'))})
+    (local.set $r1 ${mul(get('$c1'), kernelVolume)})
+    ${forRange('$r', mul(get('$c0'), kernelVolume), get('$r1'),
+      `(memory.fill ${at(get('$cols'), mul(get('$r'), get('$ld')))} (i32.const 0) (i32.shl (local.get $L) (i32.const 2)))`)}
     ${forEachRun((col, xi, count, step) => `(call $copyRun ${col} ${xi} ${count} ${step})`)})
 
   ;; the adjoint: channels [c0, c1) of the image at x become the sum of the X̂ entries that read them
-  (func $col2im (export "col2im") (param $g i32) (param $cols i32) (param $x i32) (param $c0 i32) (param $c1 i32)
+  (func $col2im (export "col2im") (param $g i32) (param $cols i32) (param $x i32) (param $c0 i32) (param $c1 i32) (param $ld i32)
     ${RUN_LOCALS}
     (memory.fill ${at(get('$x'), mul(get('$c0'), planeIn))} (i32.const 0) (i32.shl ${mul(sub(get('$c1'), get('$c0')), planeIn)} (i32.const 2)))
-    ${forEachRun((col, xi, count, step) => `(call $addRun ${xi} ${col} ${count} ${step})`)})`;
+    ${forEachRun((col, xi, count, step) => `(call $addRun ${xi} ${col} ${count} ${step})`)})
+
+  ;; dst[(j·a + i)·len ...] = src[(i·b + j)·len ...] (+ bias[i]): [a][b][len] blocks to [b][a][len]
+  (func $swapBlocks (param $src i32) (param $dst i32) (param $a i32) (param $b i32) (param $len i32) (param $bias i32)
+    ${locals(['$i', '$j', '$k', '$from', '$to'])} (local $v v128) (local $s f32)
+    ${forRange('$i', i32(0), get('$a'), `
+      (local.set $s (if (result f32) (local.get $bias) (then (f32.load ${at(get('$bias'), get('$i'))})) (else (f32.const 0))))
+      (local.set $v (f32x4.splat (local.get $s)))
+      ${forRange('$j', i32(0), get('$b'), `
+        (local.set $from ${at(get('$src'), mul(add(mul(get('$i'), get('$b')), get('$j')), get('$len')))})
+        (local.set $to ${at(get('$dst'), mul(add(mul(get('$j'), get('$a')), get('$i')), get('$len')))})
+        (local.set $k (i32.const 0))
+        (block $done (loop $vec
+          (br_if $done (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $len)))
+          (v128.store ${at(get('$to'), get('$k'))} (f32x4.add (v128.load ${at(get('$from'), get('$k'))}) (local.get $v)))
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (br $vec)))
+        ${forRange('$k', get('$k'), get('$len'), `(f32.store ${at(get('$to'), get('$k'))} (f32.add (f32.load ${at(get('$from'), get('$k'))}) (local.get $s)))`)}`)}`)})`;
 
 /** Per-image drivers over the GEMM; `rows` = C/groups·K, `og` = O/groups. */
 const IMAGE_LOCALS = locals(['$n', '$grp', '$rows', '$og', '$L', '$src', '$xn', '$yn', '$o', '$p', '$end']);
@@ -142,7 +162,7 @@ const images = `
       (local.set $xn ${xImage(get('$x'))})
       (local.set $yn ${yImage(get('$y'))})
       (if ${geo('pointwise')} (then (local.set $src (local.get $xn)))
-        (else (call $im2col (local.get $g) (local.get $xn) (local.get $cols) (i32.const 0) ${geo('C')}) (local.set $src (local.get $cols))))
+        (else (call $im2col (local.get $g) (local.get $xn) (local.get $cols) (i32.const 0) ${geo('C')} (local.get $L)) (local.set $src (local.get $cols))))
       (if (local.get $bias) (then
         ${forRange('$o', i32(0), geo('O'), `
           (local.set $b (v128.load32_splat ${at(get('$bias'), get('$o'))}))
@@ -177,30 +197,80 @@ const images = `
           ${perGroup(get('$w'), mul(get('$og'), get('$rows')))} (i32.const 1) (local.get $rows)
           ${perGroup(get('$yn'), mul(get('$og'), get('$L')))} (local.get $L) (i32.const 1)
           ${perGroup(get('$src'), mul(get('$rows'), get('$L')))} (local.get $L) (i32.const 0) (local.get $work))`)}
-      (if (i32.eqz ${geo('pointwise')}) (then (call $col2im (local.get $g) (local.get $cols) (local.get $xn) (i32.const 0) ${geo('C')})))`)})
+      (if (i32.eqz ${geo('pointwise')}) (then (call $col2im (local.get $g) (local.get $cols) (local.get $xn) (i32.const 0) ${geo('C')} (local.get $L))))`)})
 
-  ;; dw (=|+=) the sum over images [n0, n1) of dY·X̂ᵀ; X̂ᵀ is X̂ read with swapped strides
+  ;; dw = the sum over images [n0, n1) of dY·X̂ᵀ; X̂ᵀ is X̂ read with swapped strides
   (func (export "convBackwardWeightImages") (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $dy i32)
-                                            (param $dw i32) (param $cols i32) (param $work i32) (param $accumulate i32)
+                                            (param $dw i32) (param $cols i32) (param $work i32)
     ${IMAGE_LOCALS}
     ${imageSetup}
     ${forRange('$n', get('$n0'), get('$n1'), `
       (local.set $xn ${xImage(get('$x'))})
       (local.set $yn ${yImage(get('$dy'))})
       (if ${geo('pointwise')} (then (local.set $src (local.get $xn)))
-        (else (call $im2col (local.get $g) (local.get $xn) (local.get $cols) (i32.const 0) ${geo('C')}) (local.set $src (local.get $cols))))
+        (else (call $im2col (local.get $g) (local.get $xn) (local.get $cols) (i32.const 0) ${geo('C')} (local.get $L)) (local.set $src (local.get $cols))))
       ${forRange('$grp', i32(0), geo('groups'), `
         (call $gemm (local.get $og) (local.get $rows) (local.get $L)
           ${perGroup(get('$yn'), mul(get('$og'), get('$L')))} (local.get $L) (i32.const 1)
           ${perGroup(get('$src'), mul(get('$rows'), get('$L')))} (i32.const 1) (local.get $L)
           ${perGroup(get('$dw'), mul(get('$og'), get('$rows')))} (local.get $rows)
-          (i32.or (local.get $accumulate) (i32.gt_s (local.get $n) (local.get $n0))) (local.get $work))`)}`)})`;
+          (i32.gt_s (local.get $n) (local.get $n0)) (local.get $work))`)}`)})`;
 
 /**
  * Depthwise 2-D convolution (one filter per channel) of planes [p0, p1) (plane p is channel p mod C):
  * each plane is copied into `pad` with its zero border, then every output is a plain sum of kH·kW taps.
  * With stride 1 along the width four neighbouring outputs share every load offset, so they go as one f32x4.
  */
+/**
+ * The images [n0, n1) as one product: their X̂ side by side (rows nt·L long), so a batch of small images makes
+ * one wide GEMM instead of many thin ones; the [O][nt][L] result is swapped into [nt][O][L] with the bias added.
+ */
+const BATCH_LOCALS = `${IMAGE_LOCALS} (local $nt i32) (local $ld i32)`;
+const batchSetup = `${imageSetup}
+    (local.set $nt (i32.sub (local.get $n1) (local.get $n0)))
+    (local.set $ld (i32.mul (local.get $nt) (local.get $L)))`;
+const imagesSideBySide = (x: string): string => forRange('$n', get('$n0'), get('$n1'), `
+      (call $im2col (local.get $g) ${xImage(x)} ${at(get('$cols'), mul(sub(get('$n'), get('$n0')), get('$L')))} (i32.const 0) ${geo('C')} (local.get $ld))`);
+const firstImage = (base: string, channels: string): string => at(base, mul(get('$n0'), channels, get('$L')));
+
+const batched = `
+  (func (export "convBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $w i32) (param $bias i32)
+                               (param $y i32) (param $cols i32) (param $work i32) (param $tmp i32)
+    ${BATCH_LOCALS}
+    ${batchSetup}
+    ${imagesSideBySide(get('$x'))}
+    ${forRange('$grp', i32(0), geo('groups'), `
+      (call $gemm (local.get $og) (local.get $ld) (local.get $rows)
+        ${perGroup(get('$w'), mul(get('$og'), get('$rows')))} (local.get $rows) (i32.const 1)
+        ${perGroup(get('$cols'), mul(get('$rows'), get('$ld')))} (local.get $ld) (i32.const 1)
+        ${perGroup(get('$tmp'), mul(get('$og'), get('$ld')))} (local.get $ld) (i32.const 0) (local.get $work))`)}
+    (call $swapBlocks (local.get $tmp) ${firstImage(get('$y'), geo('O'))} ${geo('O')} (local.get $nt) (local.get $L) (local.get $bias)))
+
+  (func (export "convBackwardInputBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $dy i32) (param $w i32)
+                                            (param $dx i32) (param $cols i32) (param $work i32) (param $tmp i32)
+    ${BATCH_LOCALS}
+    ${batchSetup}
+    (call $swapBlocks ${firstImage(get('$dy'), geo('O'))} (local.get $tmp) (local.get $nt) ${geo('O')} (local.get $L) (i32.const 0))
+    ${forRange('$grp', i32(0), geo('groups'), `
+      (call $gemm (local.get $rows) (local.get $ld) (local.get $og)
+        ${perGroup(get('$w'), mul(get('$og'), get('$rows')))} (i32.const 1) (local.get $rows)
+        ${perGroup(get('$tmp'), mul(get('$og'), get('$ld')))} (local.get $ld) (i32.const 1)
+        ${perGroup(get('$cols'), mul(get('$rows'), get('$ld')))} (local.get $ld) (i32.const 0) (local.get $work))`)}
+    ${forRange('$n', get('$n0'), get('$n1'), `
+      (call $col2im (local.get $g) ${at(get('$cols'), mul(sub(get('$n'), get('$n0')), get('$L')))} ${xImage(get('$dx'))} (i32.const 0) ${geo('C')} (local.get $ld))`)})
+
+  (func (export "convBackwardWeightBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $dy i32)
+                                             (param $dw i32) (param $cols i32) (param $work i32) (param $tmp i32)
+    ${BATCH_LOCALS}
+    ${batchSetup}
+    ${imagesSideBySide(get('$x'))}
+    (call $swapBlocks ${firstImage(get('$dy'), geo('O'))} (local.get $tmp) (local.get $nt) ${geo('O')} (local.get $L) (i32.const 0))
+    ${forRange('$grp', i32(0), geo('groups'), `
+      (call $gemm (local.get $og) (local.get $rows) (local.get $ld)
+        ${perGroup(get('$tmp'), mul(get('$og'), get('$ld')))} (local.get $ld) (i32.const 1)
+        ${perGroup(get('$cols'), mul(get('$rows'), get('$ld')))} (i32.const 1) (local.get $ld)
+        ${perGroup(get('$dw'), mul(get('$og'), get('$rows')))} (local.get $rows) (i32.const 0) (local.get $work))`)})`;
+
 const TAPS = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 
 /**
@@ -274,5 +344,5 @@ function depthwise(fma: boolean): string {
 }
 
 export function convWat(fma: boolean): string {
-  return [runs, im2col, images, depthwise(fma)].join('\n');
+  return [runs, im2col, images, batched, depthwise(fma)].join('\n');
 }
