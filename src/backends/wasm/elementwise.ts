@@ -2,13 +2,13 @@
  * Elementwise ops and sums on WebAssembly SIMD for large float32 tensors: operands are copied in (a broadcast
  * operand is only its few distinct values), each row of the coalesced shape is one call with the inputs either
  * running along it or held fixed, and the result is copied out. Small tensors, other dtypes and ops without a
- * vector form (exp, tanh, comparisons) take the JavaScript loops in fast/, whose copies would cost more.
+ * vector form (exp, tanh, ...) take the JavaScript loops in fast/, whose copies would cost more.
  */
 import type { DType } from '../../core/dtype.js';
 import { contiguousStrides, numel } from '../../core/shape.js';
 import type { BinaryOp, Kernels, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { storageOf } from '../reference/strided.js';
-import { WASM_BINARY_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmUnaryOp } from './elementwise-ops.js';
+import { WASM_BINARY_OPS, WASM_COMPARE_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmCompareOp, type WasmUnaryOp } from './elementwise-ops.js';
 import { fastElementwise } from './fast/elementwise.js';
 import { fastReduce } from './fast/reduce.js';
 import { coalesce, forEachRow } from './fast/rows.js';
@@ -19,15 +19,16 @@ import type { WasmRuntime } from './runtime.js';
 export const WASM_MIN_ELEMENTS = 4096;
 
 const isWasmBinary = (op: BinaryOp): op is WasmBinaryOp => (WASM_BINARY_OPS as readonly string[]).includes(op);
+const isWasmCompare = (op: BinaryOp): op is WasmCompareOp => (WASM_COMPARE_OPS as readonly string[]).includes(op);
 const isWasmUnary = (op: UnaryOp): op is WasmUnaryOp => (WASM_UNARY_OPS as readonly string[]).includes(op);
 const innermost = (s: readonly number[]): number => s[s.length - 1];
 
 export function wasmElementwise(rt: WasmRuntime): Pick<Kernels, 'binary' | 'unary' | 'reduce'> {
   function binary(op: BinaryOp, a: View, b: View, outDtype: DType): Storage {
     const n = numel(a.shape);
-    if (!isWasmBinary(op) || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'float32' || n < WASM_MIN_ELEMENTS) {
-      return fastElementwise.binary(op, a, b, outDtype);
-    }
+    const kernel = isWasmBinary(op) && outDtype === 'float32' ? (`binary_${op}` as const) : isWasmCompare(op) && outDtype === 'bool' ? (`compare_${op}` as const) : null;
+    if (!kernel || a.dtype !== 'float32' || b.dtype !== 'float32' || n < WASM_MIN_ELEMENTS) return fastElementwise.binary(op, a, b, outDtype);
+    const bytes = outDtype === 'bool' ? 1 : 4;
     const walk = coalesce(a.shape, [contiguousStrides(a.shape), a.strides, b.strides]);
     const [, xs, ys] = walk.strides.map(innermost);
     // rows must run along at least one input, each input with stride 0 or 1
@@ -36,10 +37,9 @@ export function wasmElementwise(rt: WasmRuntime): Pick<Kernels, 'binary' | 'unar
     const pa = place(rt, a);
     const pb = place(rt, b);
     const placed = coalesce(a.shape, [contiguousStrides(a.shape), pa.strides, pb.strides]);
-    const out = rt.alloc(4 * n);
-    const kernel = `binary_${op}` as const;
-    forEachRow(placed, [0, 0, 0], (at, len) => rt.call(kernel, out + 4 * at[0], pa.ptr + 4 * at[1], xs, pb.ptr + 4 * at[2], ys, len));
-    return storageOf(rt.take(out, n), 'float32');
+    const out = rt.alloc(bytes * n);
+    forEachRow(placed, [0, 0, 0], (at, len) => rt.call(kernel, out + bytes * at[0], pa.ptr + 4 * at[1], xs, pb.ptr + 4 * at[2], ys, len));
+    return outDtype === 'bool' ? storageOf(rt.takeUint8(out, n), 'bool') : storageOf(rt.take(out, n), 'float32');
   }
 
   function unary(op: UnaryOp, x: View, outDtype: DType): Storage {

@@ -6,7 +6,7 @@
 import { sharedMemorySupported } from '../platform.js';
 import { getNumThreads } from '../threads.js';
 import * as BINARY from './binary.js';
-import { WASM_BINARY_OPS, WASM_UNARY_OPS } from './elementwise-ops.js';
+import { WASM_BINARY_OPS, WASM_COMPARE_OPS, WASM_UNARY_OPS } from './elementwise-ops.js';
 import { ThreadPool } from './pool.js';
 
 /** The exported kernels, every argument an i32 (pointers are byte offsets, sizes and strides element counts). */
@@ -15,6 +15,7 @@ export const KERNEL_NAMES = [
   'convBatched', 'convBackwardInputBatched', 'convBackwardWeightBatched', 'depthwise', 'sumRows', 'maxPool2d',
   ...WASM_BINARY_OPS.map((op) => `binary_${op}` as const),
   ...WASM_UNARY_OPS.map((op) => `unary_${op}` as const),
+  ...WASM_COMPARE_OPS.map((op) => `compare_${op}` as const),
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 type Kernel = (...args: number[]) => void;
@@ -58,7 +59,7 @@ function newMemory(shared: boolean): WebAssembly.Memory {
   }
 }
 
-function copyOut<T extends Float32Array | Int32Array>(heap: T, out: T, from: number): T {
+function copyOut<T extends Float32Array | Int32Array | Uint8Array>(heap: T, out: T, from: number): T {
   for (let i = 0; i < out.length; i += TAKE_CHUNK) out.set(heap.subarray(from + i, from + Math.min(out.length, i + TAKE_CHUNK)), i);
   return out;
 }
@@ -158,6 +159,11 @@ export class WasmRuntime {
   /** As take, for int32 values (indices). */
   takeInt32(ptr: number, length: number): Int32Array {
     return copyOut(new Int32Array(this.memory.buffer), new Int32Array(length), ptr >> 2);
+  }
+
+  /** As take, for bytes (bool masks). */
+  takeUint8(ptr: number, length: number): Uint8Array {
+    return copyOut(new Uint8Array(this.memory.buffer), new Uint8Array(length), ptr);
   }
 
   /** A live view of `length` float32 values at `ptr`, valid until the next alloc. */

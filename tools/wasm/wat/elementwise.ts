@@ -3,7 +3,7 @@
  * along it (stride 1) or stays fixed (stride 0, a broadcast), so per-channel scales and scalars need no copy.
  * add, sub, mul and div round exactly as the reference's double arithmetic rounded to float32 does.
  */
-import { WASM_BINARY_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmUnaryOp } from '../../../src/backends/wasm/elementwise-ops.js';
+import { WASM_BINARY_OPS, WASM_COMPARE_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmCompareOp, type WasmUnaryOp } from '../../../src/backends/wasm/elementwise-ops.js';
 import { add, at, forRange, get, i32, locals } from './loops.js';
 
 /** Binary ops: the vector form and the scalar form for the tail. */
@@ -26,9 +26,34 @@ const UNARY_OPS: Record<WasmUnaryOp, [(x: string) => string, (x: string) => stri
   square: [(x) => `(f32x4.mul ${x} ${x})`, (x) => `(f32.mul ${x} ${x})`],
 };
 
-/** out[i] = x[i·xs] ∘ y[i·ys]; one loop per stride pattern so the loop body has no branch. */
-function binary(name: WasmBinaryOp): string {
+/** Comparisons as f32x4 masks and i32 flags; NaN compares as JavaScript does (unequal to everything). */
+const COMPARE_OPS: Record<WasmCompareOp, string> = { gt: 'gt', ge: 'ge', lt: 'lt', le: 'le', eq: 'eq', ne: 'ne' };
+
+/** A row writer: `store(i, vectorValue | scalarValue)` for float outputs or bool bytes. */
+interface Output {
+  vector: (a: string, b: string) => string;
+  scalar: (a: string, b: string) => string;
+}
+
+const floatOutput = (name: WasmBinaryOp): Output => {
   const [vec, scalar] = BINARY_OPS[name];
+  return {
+    vector: (a, b) => `(v128.store ${at(get('$out'), get('$i'))} ${vec(a, b)})`,
+    scalar: (a, b) => `(f32.store ${at(get('$out'), get('$i'))} ${scalar(a, b)})`,
+  };
+};
+
+/** Four comparison masks narrowed to four 0/1 bytes, stored as one 32-bit lane. */
+const boolOutput = (name: WasmCompareOp): Output => ({
+  vector: (a, b) => `(v128.store32_lane 0 ${add(get('$out'), get('$i'))}
+    (v128.and (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)
+      (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (f32x4.${COMPARE_OPS[name]} ${a} ${b}) (v128.const i32x4 0 0 0 0)) (v128.const i32x4 0 0 0 0))))`,
+  scalar: (a, b) => `(i32.store8 ${add(get('$out'), get('$i'))} (f32.${COMPARE_OPS[name]} ${a} ${b}))`,
+});
+
+/** out[i] = x[i·xs] ∘ y[i·ys]; one loop per stride pattern so the loop body has no branch. */
+function binary(kind: string, name: string, out: Output): string {
+  const [vec, scalar] = [out.vector, out.scalar];
   // a strided operand is loaded at i; a broadcast one was loaded once, as a splat and as a scalar
   const operand = (p: string, strided: boolean, vector: boolean): string =>
     strided ? `(${vector ? 'v128' : 'f32'}.load ${at(get(p), get('$i'))})` : get(`${p}${vector ? 'vec' : 'val'}`);
@@ -36,12 +61,12 @@ function binary(name: WasmBinaryOp): string {
       (local.set $i (i32.const 0))
       (block $done (loop $vec
         (br_if $done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
-        (v128.store ${at(get('$out'), get('$i'))} ${vec(operand('$x', xs, true), operand('$y', ys, true))})
+        ${vec(operand('$x', xs, true), operand('$y', ys, true))}
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $vec)))
-      ${forRange('$i', get('$i'), get('$n'), `(f32.store ${at(get('$out'), get('$i'))} ${scalar(operand('$x', xs, false), operand('$y', ys, false))})`)}`;
+      ${forRange('$i', get('$i'), get('$n'), scalar(operand('$x', xs, false), operand('$y', ys, false)))}`;
   return `
-  (func (export "binary_${name}") (param $out i32) (param $x i32) (param $xs i32) (param $y i32) (param $ys i32) (param $n i32)
+  (func (export "${kind}_${name}") (param $out i32) (param $x i32) (param $xs i32) (param $y i32) (param $ys i32) (param $n i32)
     (local $i i32) (local $xval f32) (local $yval f32) (local $xvec v128) (local $yvec v128)
     (local.set $xval (f32.load (local.get $x))) (local.set $xvec (f32x4.splat (local.get $xval)))
     (local.set $yval (f32.load (local.get $y))) (local.set $yvec (f32x4.splat (local.get $yval)))
@@ -85,5 +110,10 @@ const sumRows = `
       (f64.store ${add(get('$sums'), `(i32.shl ${get('$r')} (i32.const 3))`)} (local.get $s))`)})`;
 
 export function elementwiseWat(): string {
-  return [...WASM_BINARY_OPS.map(binary), ...WASM_UNARY_OPS.map(unary), sumRows].join('\n');
+  return [
+    ...WASM_BINARY_OPS.map((op) => binary('binary', op, floatOutput(op))),
+    ...WASM_COMPARE_OPS.map((op) => binary('compare', op, boolOutput(op))),
+    ...WASM_UNARY_OPS.map(unary),
+    sumRows,
+  ].join('\n');
 }
