@@ -1,6 +1,7 @@
 /** convkit on its default CPU backend (wasm), or on the one named by CONVKIT_BACKEND for comparison runs. */
 import * as ck from '../../src/index.js';
 import type { Step } from '../measure.js';
+import * as fallback from './convkit-models.js';
 import { loadFashion } from './fashion.js';
 import type { Framework } from './types.js';
 
@@ -11,12 +12,13 @@ function entry<T>(path: string): T | string {
   return v === undefined ? `convkit has no ${path}` : (v as T);
 }
 
-type Conv2d = (x: ck.Tensor, w: ck.Tensor, b: ck.Tensor | null, opts: { padding?: number; groups?: number }) => ck.Tensor;
-interface Module {
-  forward(x: ck.Tensor): ck.Tensor;
-  eval(): Module;
-  parameters(): Iterable<ck.Tensor>;
+/** ck.models' network when this checkout has it, else the functional transcription in convkit-models.ts. */
+function network<K extends 'resnet18' | 'lenet5'>(name: K): (typeof fallback)[K] {
+  const fromLibrary = entry<(typeof fallback)[K]>(`models.${name}`);
+  return typeof fromLibrary === 'string' ? fallback[name] : fromLibrary;
 }
+
+type Conv2d = (x: ck.Tensor, w: ck.Tensor, b: ck.Tensor | null, opts: { padding?: number; groups?: number }) => ck.Tensor;
 interface Optimizer {
   zeroGrad(): void;
   step(): void;
@@ -34,10 +36,8 @@ function convStep(x: number[], w: number[], groups: number, padding: number, bac
   };
 }
 
-function resnetInference(batch: number): Step<any> | string {
-  const resnet18 = entry<() => Module>('models.resnet18');
-  if (typeof resnet18 === 'string') return resnet18;
-  const model = resnet18().eval();
+function resnetInference(batch: number): Step<any> {
+  const model = network('resnet18')().eval();
   const x = ck.randn([batch, 3, 224, 224]);
   return { run: () => ck.noGrad(() => model.forward(x)).dataSync() };
 }
@@ -47,7 +47,7 @@ interface Batch {
   y: ck.Tensor;
 }
 
-function trainStep(model: Module, next: () => Batch, lr: number): Step<any> | string {
+function trainStep(model: fallback.BenchModel, next: () => Batch, lr: number): Step<any> | string {
   const SGD = entry<new (p: Iterable<ck.Tensor>, o: { lr: number; momentum: number }) => Optimizer>('optim.SGD');
   const crossEntropy = entry<(a: ck.Tensor, b: ck.Tensor) => ck.Tensor>('nn.functional.crossEntropy');
   if (typeof SGD === 'string') return SGD;
@@ -73,8 +73,6 @@ function padTo32(images: Float32Array, n: number): Float32Array {
 }
 
 function lenetTraining(): Step<any> | string {
-  const lenet5 = entry<(o: { activation: string; pool: string }) => Module>('models.lenet5');
-  if (typeof lenet5 === 'string') return lenet5;
   const data = loadFashion(64 * 20);
   const images = padTo32(data.images, data.n);
   const batches = Array.from({ length: 20 }, (_, i) => ({
@@ -82,14 +80,12 @@ function lenetTraining(): Step<any> | string {
     y: ck.tensor(data.labels.subarray(i * 64, (i + 1) * 64), { shape: [64], dtype: 'int32' }),
   }));
   let i = 0;
-  return trainStep(lenet5({ activation: 'relu', pool: 'max' }), () => batches[i++ % batches.length], 0.01);
+  return trainStep(network('lenet5')({ activation: 'relu', pool: 'max' }), () => batches[i++ % batches.length], 0.01);
 }
 
 function resnetTraining(): Step<any> | string {
-  const resnet18 = entry<(o?: { numClasses?: number }) => Module>('models.resnet18');
-  if (typeof resnet18 === 'string') return resnet18;
   const batch = { x: ck.randn([16, 3, 64, 64]), y: ck.randint(0, 10, [16]) };
-  return trainStep(resnet18({ numClasses: 10 }), () => batch, 0.01);
+  return trainStep(network('resnet18')({ numClasses: 10 }), () => batch, 0.01);
 }
 
 export const convkit: Framework = {
