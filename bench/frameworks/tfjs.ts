@@ -14,6 +14,7 @@ type T = any;
 async function loadTf(backend: 'wasm' | 'cpu'): Promise<Tf> {
   const req = createRequire(new URL('package.json', PEERS));
   const tf = req('@tensorflow/tfjs-core');
+  req('@tensorflow/tfjs-core/dist/register_all_gradients'); // tf.grads needs them; the core index does not load them
   if (backend === 'cpu') req('@tensorflow/tfjs-backend-cpu');
   if (backend === 'wasm') {
     const wasm = req('@tensorflow/tfjs-backend-wasm');

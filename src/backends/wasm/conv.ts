@@ -9,10 +9,11 @@ import type { Kernels, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { isPointwise } from '../reference/conv.js';
 import { referenceKernels } from '../reference/index.js';
-import { storageOf } from '../reference/strided.js';
+import { contiguousData, storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
+import { isWinograd, winogradConv } from './winograd.js';
 import type { WasmRuntime } from './runtime.js';
 
 type ConvKernels = Pick<Kernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
@@ -106,7 +107,9 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const pb = bias ? placeDense(rt, bias) : 0;
     const y = rt.alloc(4 * p.batch * p.O * p.L);
     const threads = threadsFor(rt, p.flops);
-    if (isDepthwise(g, p)) {
+    if (isWinograd(g, p.C, p.O)) {
+      winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, weights: contiguousData(w), x: px, bias: pb, y, threads });
+    } else if (isDepthwise(g, p)) {
       const [oH, oW] = [g.outSize[1], g.outSize[2]];
       const padBytes = 4 * ((oH - 1) * g.stride[1] + (g.kernelSize[1] - 1) * g.dilation[1] + 1) * ((oW - 1) * g.stride[2] + (g.kernelSize[2] - 1) * g.dilation[2] + 1);
       rt.run('depthwise', splitRange(p.batch * p.C, threads, 1).map(([p0, count]) => [geom, p0, p0 + count, px, pw, pb, y, rt.alloc(padBytes)]));

@@ -4,6 +4,7 @@ import { convWat } from './conv.js';
 import { elementwiseWat } from './elementwise.js';
 import { gemmWat } from './gemm.js';
 import { poolingWat } from './pooling.js';
+import { winogradWat } from './winograd.js';
 
 export interface Variant {
   /** relaxed-SIMD fused multiply-add instead of a separate multiply and add */
@@ -18,5 +19,5 @@ const helpers = `
 
 export function moduleWat(v: Variant, gemm: GemmShape = GEMM_SHAPE): string {
   const memory = `(import "env" "memory" (memory 1${v.shared ? ' 65536 shared' : ''}))`;
-  return `(module\n  ${memory}\n${helpers}\n${gemmWat(v.fma, gemm)}\n${convWat(v.fma)}\n${elementwiseWat()}\n${poolingWat()}\n)\n`;
+  return `(module\n  ${memory}\n${helpers}\n${gemmWat(v.fma, gemm)}\n${convWat(v.fma)}\n${elementwiseWat()}\n${poolingWat()}\n${winogradWat()}\n)\n`;
 }
