@@ -1,6 +1,7 @@
 /**
  * The wasm convolution kernels against float64 on random geometries that reach every path: im2col + GEMM per
- * image (batch ≥ threads) and within one image (batch 1 on 2 threads), pointwise 1×1, grouped, depthwise with
+ * image (batch ≥ threads), images side by side, within one image (batch 1 on 2 threads), Winograd F(2×2, 3×3)
+ * (3×3 stride 1, at least 8 channels each side), pointwise 1×1, grouped, depthwise with
  * stride 1 (vector) and 2 (scalar), 1-D and 3-D, odd sizes that leave partial register tiles.
  * Bound: a float32 sum of k products is within γ_k·Σ|terms| of the exact sum (γ_k ≈ k·2⁻²⁴); Σ|terms| is the
  * same convolution of |inputs| in float64.
@@ -48,6 +49,8 @@ function assertWithinBound(conv: Conv, x: ck.Tensor, w: ck.Tensor, what: string)
 const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   { what: '3×3 pad 1, batch 3', x: [3, 5, 11, 13], w: [7, 5, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 1 }) },
   { what: 'stride 2, dilation 2, asymmetric kernel', x: [2, 3, 17, 12], w: [6, 3, 3, 2], conv: (x, w) => F.conv2d(x, w, null, { stride: 2, dilation: [2, 1], padding: [2, 0] }) },
+  { what: 'Winograd 3×3, odd sizes, no padding', x: [2, 8, 7, 10], w: [9, 8, 3, 3], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'Winograd 3×3, padding 2', x: [1, 9, 6, 5], w: [8, 9, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
   { what: 'grouped', x: [2, 6, 9, 9], w: [9, 2, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 3, padding: 1 }) },
   { what: 'pointwise 1×1', x: [2, 16, 7, 9], w: [5, 16, 1, 1], conv: (x, w) => F.conv2d(x, w) },
   { what: 'depthwise stride 1', x: [2, 4, 10, 13], w: [4, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 4, padding: 1 }) },
@@ -61,15 +64,17 @@ test('wasm convolution, both gradients, on edge geometries', () => {
   for (const c of CASES) assertWithinBound(c.conv, ck.randn(c.x), ck.randn(c.w), c.what);
 });
 
-test('bias is added once, by the kernel that writes the output', () => {
+test('bias is added once, by the kernel that writes the output (GEMM prefill, Winograd output, depthwise)', () => {
   ck.manualSeed(12);
-  const x = ck.randn([2, 3, 6, 6]);
-  const w = ck.randn([4, 3, 3, 3]);
-  const b = ck.randn([4]);
-  const withBias = F.conv2d(x, w, b, { padding: 1 });
-  const plus = ck.add(F.conv2d(x, w, null, { padding: 1 }), ck.reshape(b, [1, 4, 1, 1]));
-  const diff = ck.amax(ck.abs(ck.sub(withBias, plus))).item();
-  assert.ok(diff < 1e-5, `bias path differs by ${diff}`);
+  for (const [c, o, groups] of [[3, 4, 1], [8, 8, 1], [6, 6, 6]]) {
+    const x = ck.randn([2, c, 6, 7]);
+    const w = ck.randn([o, c / groups, 3, 3]);
+    const b = ck.randn([o]);
+    const withBias = F.conv2d(x, w, b, { padding: 1, groups });
+    const plus = ck.add(F.conv2d(x, w, null, { padding: 1, groups }), ck.reshape(b, [1, o, 1, 1]));
+    const diff = ck.amax(ck.abs(ck.sub(withBias, plus))).item();
+    assert.ok(diff < 1e-5, `C ${c}, O ${o}, groups ${groups}: bias path differs by ${diff}`);
+  }
 });
 
 test('large convolutions split across 2 threads: images side by side (batch 4), by image (batch 2), inside one image (batch 1)', async () => {
