@@ -9,7 +9,6 @@ import { registerBackend, registerLazyBackend } from '../registry.js';
 import { referenceBackend, referenceKernels } from '../reference/index.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmElementwise } from './elementwise.js';
-import { fastElementwise } from './fast/elementwise.js';
 import { fastPooling } from './fast/pooling.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmPooling } from './pooling.js';
@@ -24,10 +23,9 @@ export interface WasmBackend extends Backend {
 export function wasmBackend(rt: WasmRuntime): WasmBackend {
   const kernels: Kernels = {
     ...referenceKernels,
-    ...fastElementwise,
-    ...fastPooling,
-    ...wasmElementwise(rt),
+    ...wasmElementwise(rt), // binary, unary, reduce; small tensors go to fast/ JavaScript loops
     ...wasmPooling(rt),
+    scatterAdd: fastPooling.scatterAdd,
     matmul: wasmMatmul(rt),
     ...wasmConvKernels(rt),
   };
