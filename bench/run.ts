@@ -1,14 +1,16 @@
 /**
  * The benchmark: every workload on every framework in turn, on 1 thread and on all cores, in one run.
- *   npm run bench [-- --only gemm,conv3x3 --frameworks convkit,tfjs-wasm --budget 6000 --out runs/bench.json]
+ *   npm run bench [-- --only gemm,conv3x3 --frameworks convkit,tfjs-wasm --rounds 3 --budget 4000 --out runs/bench.json]
  * Prints a Markdown table of medians with convkit's speed-up over each peer, and writes every number as JSON.
+ * `--budget` is each cell's sampling time in ms per round; cells run in their own processes.
  * Peers come from bench/setup.sh (npm packages in bench/peers, ONNX exports); PyTorch is Debian's python3-torch.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './measure.js';
 import { wasmPeak } from './peak/wasm.js';
 import { WORKLOADS, type Workload } from './workloads.js';
 
@@ -25,7 +27,8 @@ const arg = (name: string, fallback: string): string => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const cores = availableParallelism();
-const budget = arg('budget', '6000');
+const budget = arg('budget', '4000');
+const roundCount = Number(arg('rounds', '3'));
 const only = arg('only', WORKLOADS.map((w) => w.id).join(',')).split(',');
 const threadCounts = [...new Set([1, cores])];
 
@@ -70,6 +73,14 @@ function runCell(fw: string, w: Workload, threads: number): CellResult {
   }
 }
 
+/** One cell over rounds: the median time, every round's time, the largest peak RSS; a skip stays a skip. */
+function combine(rs: CellResult[]): CellResult & { rounds?: number[] } {
+  const timed = rs.filter((r) => r.ms !== undefined);
+  if (timed.length === 0) return rs[0];
+  const times = timed.map((r) => r.ms as number);
+  return { ms: median(times), rounds: times, samples: timed.reduce((n, r) => n + (r.samples ?? 0), 0), rssMB: Math.max(...timed.map((r) => r.rssMB ?? 0)) };
+}
+
 /** The workload's figure in its unit from a median time. */
 function inUnit(w: Workload, ms: number): number {
   if (w.unit === 'GFLOP/s') return w.flops / ms / 1e6;
@@ -96,23 +107,37 @@ async function main(): Promise<void> {
     peaks.wasmSimd[t] = await wasmPeak(false, t);
     peaks.wasmRelaxed[t] = await peakInChild(t);
   }
+  // Every round measures each cell once, frameworks of one workload and thread count back to back, so a change
+  // in the machine's load hits all of them alike; a cell's figure is the median over rounds.
+  const rounds: Record<string, CellResult[]> = {};
+  const selected = WORKLOADS.filter((x) => only.includes(x.id));
+  for (let round = 0; round < roundCount; round++) {
+    for (const w of selected) {
+      for (const t of threadCounts) {
+        for (const fw of frameworks) {
+          const key = `${w.id}/${fw}/${t}`;
+          if (round > 0 && rounds[key][0].ms === undefined) continue; // a skip is not going to change
+          const r = runCell(fw, w, t);
+          (rounds[key] ??= []).push(r);
+          process.stderr.write(`[${round + 1}/${roundCount}] ${w.id} ${fw} ${t}: ${r.ms !== undefined ? `${fmt(inUnit(w, r.ms))} ${w.unit}` : r.skip}\n`);
+        }
+      }
+    }
+  }
   const results: Record<string, Record<string, Record<number, CellResult>>> = {};
-  for (const w of WORKLOADS.filter((x) => only.includes(x.id))) {
+  for (const w of selected) {
     results[w.id] = {};
     for (const fw of frameworks) {
       results[w.id][fw] = {};
-      for (const t of threadCounts) {
-        const r = runCell(fw, w, t);
-        results[w.id][fw][t] = r;
-        process.stderr.write(`${w.id} ${fw} ${t}: ${r.ms !== undefined ? `${fmt(inUnit(w, r.ms))} ${w.unit}` : r.skip}\n`);
-      }
+      for (const t of threadCounts) results[w.id][fw][t] = combine(rounds[`${w.id}/${fw}/${t}`]);
     }
   }
   const table = render(results, peaks);
   console.log(table);
   const out = arg('out', `${root}runs/bench.json`);
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores, peaks, workloads: WORKLOADS, results }, null, 1));
+  const machine = { node: process.version, cpu: cpus()[0]?.model, cores, loadAverage: loadavg() };
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, rounds: roundCount, budgetMs: Number(budget), peaks, workloads: WORKLOADS, results }, null, 1));
   console.log(`\nJSON: ${out}`);
 }
 
@@ -145,7 +170,8 @@ function render(results: Record<string, Record<string, Record<number, CellResult
       lines.push(`| ${w.title} | ${t} | ${cells.join(' | ')} | ${limit} |`);
     }
   }
-  lines.push('', 'Cells: median; in brackets convkit\'s speed-up over that framework (time ratio, above 1 convkit is faster).');
+  lines.push('', `Cells: median over ${roundCount} rounds; in brackets convkit's speed-up over that framework (time ratio, above 1 convkit is faster).`);
+  lines.push(`Load average at the end of the run: ${loadavg().map((l) => l.toFixed(1)).join(', ')} (${cores} cores).`);
   for (const t of threadCounts) {
     const p = (v: number | null | undefined): string => (v ? `${fmt(v)} GFLOP/s` : 'n/a');
     lines.push(`Peaks on ${t} thread(s): native AVX-512 FMA ${p(peaks.native[t])}; WebAssembly relaxed-SIMD FMA ${p(peaks.wasmRelaxed[t])}; WebAssembly SIMD mul+add ${p(peaks.wasmSimd[t])}.`);
