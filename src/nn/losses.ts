@@ -220,10 +220,14 @@ function classWeightOf(weight: Tensor, safeTarget: Tensor): Tensor {
 }
 
 /** -w[t]·input[t] per sample, for log-probability inputs [N, C, ...] and class targets [N, ...]. */
-export function nllLoss(input: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean' }: NllLossOptions = {}): Tensor {
-  const op = 'nllLoss';
-  checkTensor(input, op);
-  checkTensor(target, op, 'target');
+export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+  checkTensor(input, 'nllLoss');
+  checkTensor(target, 'nllLoss', 'target');
+  return negativeLogLikelihood('nllLoss', input, target, opts);
+}
+
+/** nllLoss's computation, with errors named after the calling op. */
+function negativeLogLikelihood(op: string, input: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean' }: NllLossOptions): Tensor {
   checkReduction(reduction, op);
   const c = classTarget(op, input, target, ignoreIndex);
   checkClassWeight(weight, c.input.shape[1], op);
@@ -265,7 +269,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (isFloating(target.dtype)) {
     throw new RangeError(`${op}: expected class indices (int32, shape ${fmt(input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)])}) or class probabilities of the input's shape ${fmt(input.shape)}, got a ${target.dtype} target ${fmt(target.shape)}`);
   }
-  const nll = nllLoss(logp, target, { weight, ignoreIndex, reduction });
+  const nll = negativeLogLikelihood(op, logp, target, { weight, ignoreIndex, reduction });
   if (labelSmoothing === 0) return nll;
   return add(mul(nll, 1 - labelSmoothing), mul(smoothingTerm(logp, target, classDim, weight, ignoreIndex, reduction), labelSmoothing / input.shape[classDim]));
 }
