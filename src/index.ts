@@ -25,6 +25,7 @@ export {
   cat, stack, split, chunk, gather, scatterAdd, erf,
 } from './ops/index.js';
 export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, ValuesIndices, VarOptions, TensorOrScalar, GradOptions, GradcheckOptions } from './ops/index.js';
+export * as conv from './conv/index.js';
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

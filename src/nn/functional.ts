@@ -4,3 +4,4 @@ export * from './activation.js';
 export * from './dropout.js';
 export * from './batchnorm.js';
 export * from './losses.js';
+export * from '../ops/conv/index.js';
