@@ -39,6 +39,18 @@ function transcriptions(): Record<string, ck.nn.Module> {
       new nn.BatchNorm2d(4, { eps: 1e-3, affine: false }), new nn.BatchNorm3d(2, { trackRunningStats: false }), new nn.Dropout2d(), new nn.Identity(),
       new nn.CrossEntropyLoss({ weight: ck.ones([3]) }), new nn.BCEWithLogitsLoss({ posWeight: ck.ones([2]) }), new nn.MSELoss(),
     ),
+    conv: new nn.Sequential(
+      new nn.Conv1d(2, 4, 3), new nn.Conv2d(1, 6, 5, { stride: 2, padding: 1, dilation: 2, bias: false, paddingMode: 'reflect' }),
+      new nn.Conv2d(4, 4, 3, { padding: 'same', groups: 2 }), new nn.Conv3d(2, 2, [1, 2, 3], { padding: 'valid' }),
+      new nn.ConvTranspose2d(4, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.ConvTranspose1d(2, 2, 3), new nn.ConvTranspose3d(4, 2, 2, { groups: 2 }),
+      new nn.MaxPool1d(2), new nn.MaxPool2d(2), new nn.MaxPool2d([3, 2], { stride: 1, padding: 1, ceilMode: true, returnIndices: true }), new nn.MaxPool3d(2),
+      new nn.AvgPool1d(2), new nn.AvgPool2d(2), new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false, divisorOverride: 2 }),
+      new nn.AvgPool3d([1, 2, 2]), new nn.AdaptiveAvgPool1d(3), new nn.AdaptiveAvgPool2d([5, null]), new nn.AdaptiveAvgPool2d(1),
+      new nn.AdaptiveAvgPool3d([1, 2, 3]), new nn.AdaptiveMaxPool1d(2), new nn.AdaptiveMaxPool2d(4, { returnIndices: true }),
+      new nn.ZeroPad2d(1), new nn.ZeroPad2d([1, 2, 3, 4]), new nn.ReflectionPad2d(2), new nn.ReplicationPad2d([1, 0, 1, 0]), new nn.ConstantPad2d(1, 3.5),
+      new nn.ConstantPad1d(2, 0.5), new nn.ReflectionPad1d(1), new nn.ReplicationPad3d(1), new nn.ConstantPad3d(1, 2), new nn.ReflectionPad3d(1),
+      new nn.ReplicationPad1d([1, 2]), new nn.LocalResponseNorm(5), new nn.LocalResponseNorm(3, { alpha: 2e-5, beta: 0.5, k: 2 }),
+    ),
   };
 }
 
