@@ -11,7 +11,9 @@ export { F };
 
 /** The reference backend with the textbook loops instead of im2col + GEMM, to test one path against the other. */
 ck.registerBackend({ ...referenceBackend, name: 'reference-direct', kernels: { ...referenceBackend.kernels, ...directConvKernels } });
-export const BACKENDS = ['reference', 'reference-direct'];
+await ck.ready();
+/** Every backend runs the fixtures: both reference paths and whatever faster backend is registered. */
+export const BACKENDS = ck.backendNames();
 
 export interface FixtureCase {
   name: string;
