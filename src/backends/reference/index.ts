@@ -8,6 +8,7 @@ import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
 import { maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
+import { erf } from './special.js';
 import { contiguousData, convert, cpuData, storageOf, writeStrided } from './strided.js';
 
 function copy(x: View, dtype: DType): Storage {
@@ -30,7 +31,7 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: Kernels = {
-  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign,
+  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf,
   ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward,
 };
 
