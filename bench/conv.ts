@@ -4,7 +4,7 @@
  * Prints the median of a few runs; never part of the test suite.
  */
 import * as ck from '../src/index.js';
-import * as F from '../src/ops/conv/index.js';
+const F = ck.nn.functional;
 
 const backend = process.argv.includes('--backend') ? process.argv[process.argv.indexOf('--backend') + 1] : 'reference';
 
