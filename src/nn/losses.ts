@@ -104,11 +104,10 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
   checkReduction(reduction, op);
   if (target.requiresGrad) throw new Error(`${op}: the gradient with respect to target is not implemented (as in PyTorch); use binaryCrossEntropyWithLogits or detach the target`);
   const w = weight ? expandWeight(weight, input.shape, op) : null;
-  noGrad(() => {
-    if (input.storage.device === 'cpu' && input.dataSync().some((v) => !(v >= 0 && v <= 1))) {
-      throw new RangeError(`${op}: all elements of input should be between 0 and 1`);
-    }
-  });
+  // checked where the values can be read synchronously (CPU tensors), as PyTorch checks
+  if (input.storage.device === 'cpu' && input.dataSync().some((v) => !(v >= 0 && v <= 1))) {
+    throw new RangeError(`${op}: all elements of input should be between 0 and 1`);
+  }
   const loss = noGrad(() => {
     const logX = clamp(log(input), LOG_FLOOR);
     const log1mX = clamp(log(sub(1, input)), LOG_FLOOR);
@@ -198,6 +197,7 @@ function classTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: num
     throw new RangeError(`${op}: expected target of shape ${fmt(expected)} for input ${fmt(input.shape)}, got ${fmt(target.shape)}`);
   }
   const classes = input.shape[unbatched ? 0 : 1];
+  // checked where the values can be read synchronously (CPU tensors), as PyTorch checks
   if (target.storage.device === 'cpu') {
     for (const t of target.dataSync()) {
       if (t !== ignoreIndex && (t < 0 || t >= classes)) throw new RangeError(`${op}: target ${t} is out of bounds for ${classes} classes`);
