@@ -67,6 +67,11 @@ optim_cases = {
     'RMSprop centered momentum weightDecay': lambda m: torch.optim.RMSprop(m.parameters(), lr=0.01, alpha=0.9, momentum=0.9, centered=True, weight_decay=0.01),
     'Adagrad': lambda m: torch.optim.Adagrad(m.parameters(), lr=0.1),
     'Adagrad lrDecay weightDecay initial': lambda m: torch.optim.Adagrad(m.parameters(), lr=0.1, lr_decay=0.1, weight_decay=0.01, initial_accumulator_value=0.1),
+    # maximize negates the gradient before the L2 term is added (decoupled in AdamW)
+    'Adam maximize weightDecay': lambda m: torch.optim.Adam(m.parameters(), lr=0.01, weight_decay=0.1, maximize=True),
+    'AdamW maximize': lambda m: torch.optim.AdamW(m.parameters(), lr=0.01, weight_decay=0.5, maximize=True),
+    'RMSprop maximize weightDecay': lambda m: torch.optim.RMSprop(m.parameters(), lr=0.01, weight_decay=0.1, maximize=True),
+    'Adagrad maximize weightDecay': lambda m: torch.optim.Adagrad(m.parameters(), lr=0.1, weight_decay=0.1, maximize=True),
 }
 out = {'x': spec(x), 'y': spec(y), 'initial': initial, 'cases': {k: trajectory(f) for k, f in optim_cases.items()}}
 out['cases']['SGD momentum + StepLR'] = trajectory(lambda m: torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9), lambda o: S.StepLR(o, 2, gamma=0.5))

@@ -215,7 +215,7 @@ export abstract class Module {
    * update them; buffers are replaced.
    */
   to(dtype: DType): this {
-    if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64), got ${dtype}`);
+    if (!isFloating(dtype)) throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64), got ${dtype}`);
     const convert = (t: Tensor): Tensor => (isFloating(t.dtype) ? noGrad(() => to(t, dtype)) : t);
     for (const m of this.modules()) {
       for (const [, p] of m.namedParametersOwn()) {
