@@ -163,7 +163,7 @@ export function checkOption(ok: boolean, op: string, name: string, value: unknow
 }
 
 /** How PyTorch's errors name the options that must be non-negative ('Invalid learning rate: -1'). */
-const NON_NEGATIVE_LABELS: Record<string, string> = {
+const NON_NEGATIVE_LABELS = {
   lr: 'learning rate',
   eps: 'epsilon value',
   momentum: 'momentum value',
@@ -171,7 +171,7 @@ const NON_NEGATIVE_LABELS: Record<string, string> = {
   alpha: 'alpha value',
   lrDecay: 'lrDecay value',
   initialAccumulatorValue: 'initialAccumulatorValue',
-};
+} as const;
 
 /** Checks that each of `keys` is >= 0 (not NaN), in order, as PyTorch's constructors do. */
 export function checkNonNegative<O extends OptimizerOptions>(options: O, op: string, keys: readonly (keyof O & keyof typeof NON_NEGATIVE_LABELS)[]): void {

@@ -143,6 +143,7 @@ abstract class AlongDim extends Module {
   }
 }
 
+/** Softmax along `dim`: each slice along it becomes a probability distribution. */
 export class Softmax extends AlongDim {
   forward(x: Tensor): Tensor {
     return F.softmax(x, this.dim);
