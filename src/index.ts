@@ -32,3 +32,4 @@ export * as optim from './optim/index.js';
 
 /** torch.autograd's functional entry points. */
 export const autograd = { grad, gradcheck };
+export * as io from './io/index.js';
