@@ -61,6 +61,13 @@ function isDepthwise(g: ConvGeometry, p: Problem): boolean {
   return g.groups === p.C && p.O === p.C && g.inSize[0] === 1 && g.kernelSize[0] === 1 && g.outSize[0] === 1;
 }
 
+/**
+ * Below this many flops the reference kernel runs instead: it takes about as long as copying the operands into
+ * WebAssembly and back, and it sums in double precision, where the SIMD GEMM sums in float32 (a tiny weight
+ * gradient with cancelling terms is then exact to float32 rounding, as the nn fixtures check).
+ */
+export const REFERENCE_MAX_FLOPS = 1 << 16;
+
 /** Below this many output positions per image, a thread's images go side by side into one GEMM. */
 export const BATCHED_MAX_L = 1024;
 
@@ -100,6 +107,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
   function conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
     if (!float32(x, w, bias) || empty(x, w)) return referenceKernels.conv(x, w, bias, g);
     const p = problem(x.shape[0], x.shape[1], w.shape[0], g);
+    if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.conv(x, w, bias, g);
     rt.begin();
     const geom = writeGeometry(rt, g, p);
     const px = placeDense(rt, x);
@@ -143,6 +151,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
   function convBackwardInput(gy: View, w: View, g: ConvGeometry): Storage {
     if (!float32(gy, w) || empty(gy, w)) return referenceKernels.convBackwardInput(gy, w, g);
     const p = problem(gy.shape[0], w.shape[1] * g.groups, w.shape[0], g);
+    if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.convBackwardInput(gy, w, g);
     rt.begin();
     const geom = writeGeometry(rt, g, p);
     const pdy = placeDense(rt, gy);
@@ -174,6 +183,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
   function convBackwardWeight(x: View, gy: View, g: ConvGeometry): Storage {
     if (!float32(x, gy) || empty(x, gy)) return referenceKernels.convBackwardWeight(x, gy, g);
     const p = problem(x.shape[0], x.shape[1], gy.shape[1], g);
+    if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.convBackwardWeight(x, gy, g);
     rt.begin();
     const geom = writeGeometry(rt, g, p);
     const px = placeDense(rt, x);

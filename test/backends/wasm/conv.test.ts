@@ -12,6 +12,7 @@ import * as ck from '../../../src/index.js';
 import * as F from '../../../src/ops/conv/index.js';
 import { findBackend } from '../../../src/backends/registry.js';
 import type { WasmBackend } from '../../../src/backends/wasm/index.js';
+import { REFERENCE_MAX_FLOPS } from '../../../src/backends/wasm/conv.js';
 
 // these tests are about the wasm kernels whatever the suite's default backend is (npm run test:reference)
 ck.setBackend('wasm');
@@ -29,6 +30,9 @@ function run(conv: Conv, x: ck.Tensor, w: ck.Tensor, gy: ck.Tensor | null): ck.T
 
 function assertWithinBound(conv: Conv, x: ck.Tensor, w: ck.Tensor, what: string): void {
   const y0 = conv(x, w);
+  // 2·N·O·L·(C/groups)·K: smaller problems go to the reference kernel and would not test these ones
+  const flops = 2 * y0.numel() * w.numel() / w.shape[0];
+  assert.ok(flops >= REFERENCE_MAX_FLOPS, `${what}: ${flops} flops is below REFERENCE_MAX_FLOPS`);
   const gy = ck.randn(y0.shape);
   const got = run(conv, x, w, gy);
   const f64 = (t: ck.Tensor): ck.Tensor => t.to('float64');
@@ -48,15 +52,15 @@ function assertWithinBound(conv: Conv, x: ck.Tensor, w: ck.Tensor, what: string)
 
 const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   { what: '3×3 pad 1, batch 3', x: [3, 5, 11, 13], w: [7, 5, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 1 }) },
-  { what: 'stride 2, dilation 2, asymmetric kernel', x: [2, 3, 17, 12], w: [6, 3, 3, 2], conv: (x, w) => F.conv2d(x, w, null, { stride: 2, dilation: [2, 1], padding: [2, 0] }) },
+  { what: 'stride 2, dilation 2, asymmetric kernel', x: [4, 6, 33, 24], w: [8, 6, 3, 2], conv: (x, w) => F.conv2d(x, w, null, { stride: 2, dilation: [2, 1], padding: [2, 0] }) },
   { what: 'Winograd 3×3, odd sizes, no padding', x: [2, 8, 7, 10], w: [9, 8, 3, 3], conv: (x, w) => F.conv2d(x, w) },
   { what: 'Winograd 3×3, padding 2', x: [1, 9, 6, 5], w: [8, 9, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
-  { what: 'grouped', x: [2, 6, 9, 9], w: [9, 2, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 3, padding: 1 }) },
-  { what: 'pointwise 1×1', x: [2, 16, 7, 9], w: [5, 16, 1, 1], conv: (x, w) => F.conv2d(x, w) },
-  { what: 'depthwise stride 1', x: [2, 4, 10, 13], w: [4, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 4, padding: 1 }) },
-  { what: 'depthwise stride 2 with dilation', x: [1, 3, 12, 11], w: [3, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 3, stride: 2, dilation: 2, padding: 2 }) },
-  { what: 'conv1d', x: [2, 3, 29], w: [4, 3, 5], conv: (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 3 }) },
-  { what: 'conv3d', x: [1, 2, 5, 6, 4], w: [3, 2, 3, 2, 3], conv: (x, w) => F.conv3d(x, w, null, { padding: [1, 0, 1] }) },
+  { what: 'grouped', x: [2, 6, 15, 15], w: [9, 2, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 3, padding: 1 }) },
+  { what: 'pointwise 1×1', x: [4, 16, 13, 9], w: [5, 16, 1, 1], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'depthwise stride 1', x: [2, 8, 30, 31], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 8, padding: 1 }) },
+  { what: 'depthwise stride 2 with dilation', x: [2, 6, 40, 37], w: [6, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 6, stride: 2, dilation: 2, padding: 2 }) },
+  { what: 'conv1d', x: [4, 8, 301], w: [6, 8, 5], conv: (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 3 }) },
+  { what: 'conv3d', x: [2, 3, 6, 7, 5], w: [4, 3, 3, 2, 3], conv: (x, w) => F.conv3d(x, w, null, { padding: [1, 0, 1] }) },
 ];
 
 test('wasm convolution, both gradients, on edge geometries', () => {
@@ -67,7 +71,7 @@ test('wasm convolution, both gradients, on edge geometries', () => {
 test('bias is added once, by the kernel that writes the output (GEMM prefill, Winograd output, depthwise)', () => {
   ck.manualSeed(12);
   for (const [c, o, groups] of [[3, 4, 1], [8, 8, 1], [6, 6, 6]]) {
-    const x = ck.randn([2, c, 6, 7]);
+    const x = ck.randn([2, c, 20, 21]);
     const w = ck.randn([o, c / groups, 3, 3]);
     const b = ck.randn([o]);
     const withBias = F.conv2d(x, w, b, { padding: 1, groups });
@@ -94,4 +98,16 @@ test('large convolutions split across 2 threads: images side by side (batch 4), 
   } finally {
     ck.setNumThreads(before);
   }
+});
+
+test('convolutions below REFERENCE_MAX_FLOPS run the reference kernels (double-precision sums), bit for bit', () => {
+  ck.manualSeed(14);
+  const x = ck.randn([2, 3, 7, 7]).requiresGrad_(true);
+  const w = ck.randn([4, 3, 3, 3]).requiresGrad_(true);
+  const run = (backend: string): number[][] => ck.withBackend(backend, () => {
+    const y = F.conv2d(x, w, null, { stride: 2, padding: 1 });
+    const [gx, gw] = ck.autograd.grad(ck.sum(ck.mul(y, y)), [x, w]) as ck.Tensor[];
+    return [y, gx, gw].map((t) => Array.from(t.dataSync()));
+  });
+  assert.deepEqual(run('wasm'), run('reference'));
 });
