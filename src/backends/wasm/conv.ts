@@ -115,7 +115,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const pb = bias ? placeDense(rt, bias) : 0;
     const y = rt.alloc(4 * p.batch * p.O * p.L);
     const threads = threadsFor(rt, p.flops);
-    if (isWinograd(g, p.C, p.O)) {
+    if (isWinograd(g, p.batch, p.C, p.O)) {
       winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, weights: contiguousData(w), x: px, bias: pb, y, threads });
     } else if (isDepthwise(g, p)) {
       const [oH, oW] = [g.outSize[1], g.outSize[2]];

@@ -8,25 +8,44 @@ import type { ConvGeometry } from '../conv-kernels.js';
 import { gemm, gemmScratch, splitRange } from './matmul.js';
 import type { WasmRuntime } from './runtime.js';
 
-/** Where F(2×2, 3×3) applies and pays: 2-D, 3×3, stride and dilation 1, one group, enough channels for the GEMMs. */
-export function isWinograd(g: ConvGeometry, channels: number, outChannels: number): boolean {
+/**
+ * Below this many output tiles per call the filter transform (every filter, every call) costs more than the
+ * GEMM work Winograd saves: ResNet-18's 7×7 stage at batch 1 (16 tiles) ran 10× slower with it (measured).
+ */
+export const WINOGRAD_MIN_TILES = 256;
+
+/** Where F(2×2, 3×3) applies and pays: 2-D, 3×3, stride and dilation 1, one group, enough channels and tiles. */
+export function isWinograd(g: ConvGeometry, batch: number, channels: number, outChannels: number): boolean {
   const flat = g.inSize[0] === 1 && g.kernelSize[0] === 1 && g.outSize[0] === 1;
   const k3 = g.kernelSize[1] === 3 && g.kernelSize[2] === 3;
   const unit = [1, 2].every((d) => g.stride[d] === 1 && g.dilation[d] === 1);
-  return flat && k3 && unit && g.groups === 1 && channels >= 8 && outChannels >= 8;
+  const tiles = batch * Math.ceil(g.outSize[1] / 2) * Math.ceil(g.outSize[2] / 2);
+  return flat && k3 && unit && g.groups === 1 && channels >= 8 && outChannels >= 8 && tiles >= WINOGRAD_MIN_TILES;
 }
 
-/** U[ξ][o][c] = (G g Gᵀ)[ξ] for every 3×3 filter g = w[o][c], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. */
+/**
+ * U[ξ][o][c] = (G g Gᵀ)[ξ] for every 3×3 filter g = w[o][c], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. Written out
+ * without temporaries: this runs over every filter on every call (O·C of them, 262,144 in ResNet's last stage).
+ */
 export function transformFilters(w: ArrayLike<number>, outChannels: number, channels: number, out: Float32Array): void {
-  const gRows = (a: number, b: number, c: number): number[] => [a, (a + b + c) / 2, (a - b + c) / 2, c];
-  for (let o = 0; o < outChannels; o++) {
-    for (let c = 0; c < channels; c++) {
-      const f = (o * channels + c) * 9;
-      // G·g: four rows of three, column by column
-      const cols = [0, 1, 2].map((j) => gRows(w[f + j], w[f + 3 + j], w[f + 6 + j]));
+  const plane = outChannels * channels;
+  const t = new Float64Array(12); // G·g, 4 rows × 3
+  for (let o = 0, f = 0; o < outChannels; o++) {
+    for (let c = 0; c < channels; c++, f += 9) {
+      for (let j = 0; j < 3; j++) {
+        const [a, b, d] = [w[f + j], w[f + 3 + j], w[f + 6 + j]];
+        t[j] = a;
+        t[3 + j] = (a + b + d) / 2;
+        t[6 + j] = (a - b + d) / 2;
+        t[9 + j] = d;
+      }
+      const at = o * channels + c;
       for (let r = 0; r < 4; r++) {
-        const u = gRows(cols[0][r], cols[1][r], cols[2][r]); // row r of (G g) times Gᵀ
-        for (let s = 0; s < 4; s++) out[((4 * r + s) * outChannels + o) * channels + c] = u[s];
+        const [a, b, d] = [t[3 * r], t[3 * r + 1], t[3 * r + 2]];
+        out[(4 * r) * plane + at] = a;
+        out[(4 * r + 1) * plane + at] = (a + b + d) / 2;
+        out[(4 * r + 2) * plane + at] = (a - b + d) / 2;
+        out[(4 * r + 3) * plane + at] = d;
       }
     }
   }

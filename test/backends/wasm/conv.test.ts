@@ -53,8 +53,9 @@ function assertWithinBound(conv: Conv, x: ck.Tensor, w: ck.Tensor, what: string)
 const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   { what: '3×3 pad 1, batch 3', x: [3, 5, 11, 13], w: [7, 5, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 1 }) },
   { what: 'stride 2, dilation 2, asymmetric kernel', x: [4, 6, 33, 24], w: [8, 6, 3, 2], conv: (x, w) => F.conv2d(x, w, null, { stride: 2, dilation: [2, 1], padding: [2, 0] }) },
-  { what: 'Winograd 3×3, odd sizes, no padding', x: [2, 8, 7, 10], w: [9, 8, 3, 3], conv: (x, w) => F.conv2d(x, w) },
-  { what: 'Winograd 3×3, padding 2', x: [1, 9, 6, 5], w: [8, 9, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
+  // Winograd takes 3×3 stride-1 convolutions with ≥ 8 channels each side and ≥ WINOGRAD_MIN_TILES 2×2 output tiles
+  { what: 'Winograd 3×3, odd sizes, no padding', x: [2, 8, 35, 30], w: [9, 8, 3, 3], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'Winograd 3×3, padding 2', x: [1, 9, 33, 31], w: [8, 9, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
   { what: 'grouped', x: [2, 6, 15, 15], w: [9, 2, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 3, padding: 1 }) },
   { what: 'pointwise 1×1', x: [4, 16, 13, 9], w: [5, 16, 1, 1], conv: (x, w) => F.conv2d(x, w) },
   { what: 'depthwise stride 1', x: [2, 8, 30, 31], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 8, padding: 1 }) },
