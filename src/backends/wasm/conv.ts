@@ -56,9 +56,12 @@ function writeGeometry(rt: WasmRuntime, g: ConvGeometry, p: Problem): number {
 const float32 = (...vs: (View | null)[]): boolean => vs.every((v) => v === null || v.dtype === 'float32');
 const empty = (...vs: View[]): boolean => vs.some((v) => numel(v.shape) === 0);
 
-/** One filter per channel on a 2-D (or 1-D) input: the direct kernel beats a GEMM with one row per group. */
+/**
+ * Each output channel filters one input channel (groups = C, O a multiple of C: depthwise convolutions, and every
+ * convolution of a single-channel image) on a 2-D or 1-D input: the direct kernel beats GEMMs of one row per group.
+ */
 function isDepthwise(g: ConvGeometry, p: Problem): boolean {
-  return g.groups === p.C && p.O === p.C && g.inSize[0] === 1 && g.kernelSize[0] === 1 && g.outSize[0] === 1;
+  return g.groups === p.C && p.O % p.C === 0 && g.inSize[0] === 1 && g.kernelSize[0] === 1 && g.outSize[0] === 1;
 }
 
 /**
@@ -120,7 +123,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     } else if (isDepthwise(g, p)) {
       const [oH, oW] = [g.outSize[1], g.outSize[2]];
       const padBytes = 4 * ((oH - 1) * g.stride[1] + (g.kernelSize[1] - 1) * g.dilation[1] + 1) * ((oW - 1) * g.stride[2] + (g.kernelSize[2] - 1) * g.dilation[2] + 1);
-      rt.run('depthwise', splitRange(p.batch * p.C, threads, 1).map(([p0, count]) => [geom, p0, p0 + count, px, pw, pb, y, rt.alloc(padBytes)]));
+      rt.run('depthwise', splitRange(p.batch * p.O, threads, 1).map(([p0, count]) => [geom, p0, p0 + count, px, pw, pb, y, rt.alloc(padBytes)]));
     } else if (p.batch >= threads) {
       byImage('conv', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, px, pw, pb, y, s.cols, s.work]);
     } else {

@@ -217,7 +217,8 @@ const images = `
           (i32.gt_s (local.get $n) (local.get $n0)) (local.get $work))`)}`)})`;
 
 /**
- * Depthwise 2-D convolution (one filter per channel) of planes [p0, p1) (plane p is channel p mod C):
+ * Depthwise 2-D convolution (each output channel filters one input channel: groups = C, O a multiple of C, which
+ * includes every convolution of a single-channel image) of output planes [p0, p1):
  * each plane is copied into `pad` with its zero border, then every output is a plain sum of kH·kW taps.
  * With stride 1 along the width four neighbouring outputs share every load offset, so they go as one f32x4.
  */
@@ -295,7 +296,7 @@ function unrolled3x3(fma: boolean): string {
 
 function depthwise(fma: boolean): string {
   // geometry fields live in locals here: loads from memory inside the tap loops are not hoisted by V8
-  const fields: GeometryField[] = ['C', 'H', 'W', 'oH', 'oW', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'pH', 'pW'];
+  const fields: GeometryField[] = ['C', 'O', 'H', 'W', 'oH', 'oW', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'pH', 'pW'];
   const f = (name: GeometryField): string => get(`$${name}`);
   const tap = (ow: string): string => at(get('$pad'), add(mul(add(mul(get('$oh'), f('sH')), mul(get('$kh'), f('dH'))), get('$wp')), ow, mul(get('$kw'), f('dW'))));
   const weight = at(get('$wc'), add(mul(get('$kh'), f('kW')), get('$kw')));
@@ -303,8 +304,8 @@ function depthwise(fma: boolean): string {
   return `
   (func (export "depthwise") (param $g i32) (param $p0 i32) (param $p1 i32) (param $x i32) (param $w i32) (param $bias i32)
                              (param $y i32) (param $pad i32)
-    ${locals(['$p', '$hp', '$wp', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols', ...fields.map((n) => `$${n}`)])}
-    (local $acc v128) (local $s f32) (local $b f32) (local $src i32)
+    ${locals(['$p', '$o', '$xplane', '$hp', '$wp', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols', ...fields.map((n) => `$${n}`)])}
+    (local $acc v128) (local $s f32) (local $b f32) (local $src i32) (local $vend i32)
     ${locals(TAPS.map((t) => `$w${t}`), 'v128')} ${locals(TAPS.map((t) => `$o${t}`))}
     ${fields.map((n) => set(`$${n}`, geo(n))).join(' ')}
     ;; the padded plane spans every position a window touches: (out − 1)·stride + (k − 1)·dilation + 1
@@ -314,12 +315,15 @@ function depthwise(fma: boolean): string {
     (local.set $rows (call $min ${f('H')} (i32.sub (local.get $hp) ${f('pH')})))
     (local.set $cols (call $min ${f('W')} (i32.sub (local.get $wp) ${f('pW')})))
     ${forRange('$p', get('$p0'), get('$p1'), `
+      ;; output plane p is (n, o); it reads input channel o / (O / C) of image n
+      (local.set $o (i32.rem_u (local.get $p) (local.get $O)))
+      (local.set $xplane ${add(mul(`(i32.div_u ${sub(get('$p'), get('$o'))} ${f('O')})`, f('C')), `(i32.div_u ${get('$o')} (i32.div_u ${f('O')} ${f('C')}))`)})
       (memory.fill (local.get $pad) (i32.const 0) (i32.shl ${mul(get('$hp'), get('$wp'))} (i32.const 2)))
       ${forRange('$ih', i32(0), get('$rows'), `
         (call $copyRun ${at(get('$pad'), add(mul(add(get('$ih'), f('pH')), get('$wp')), f('pW')))}
-          ${at(get('$x'), add(mul(get('$p'), f('H'), f('W')), mul(get('$ih'), f('W'))))} (local.get $cols) (i32.const 1))`)}
-      (local.set $wc ${at(get('$w'), mul(`(i32.rem_u ${get('$p')} ${f('C')})`, f('kH'), f('kW')))})
-      (local.set $b (if (result f32) (local.get $bias) (then (f32.load ${at(get('$bias'), `(i32.rem_u ${get('$p')} ${f('C')})`)})) (else (f32.const 0))))
+          ${at(get('$x'), add(mul(get('$xplane'), f('H'), f('W')), mul(get('$ih'), f('W'))))} (local.get $cols) (i32.const 1))`)}
+      (local.set $wc ${at(get('$w'), mul(get('$o'), f('kH'), f('kW')))})
+      (local.set $b (if (result f32) (local.get $bias) (then (f32.load ${at(get('$bias'), get('$o'))})) (else (f32.const 0))))
       ${forRange('$oh', i32(0), f('oH'), `
         (local.set $yrow ${at(get('$y'), mul(add(mul(get('$p'), f('oH')), get('$oh')), f('oW')))})
         (local.set $ow (i32.const 0))
@@ -327,13 +331,16 @@ function depthwise(fma: boolean): string {
           (if (i32.and (i32.eq ${f('kH')} (i32.const 3)) (i32.eq ${f('kW')} (i32.const 3)))
             (then ${unrolled3x3(fma)})
             (else
-              (block $done (loop $vec
-                (br_if $done (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) ${f('oW')}))
-                (local.set $acc (f32x4.splat (local.get $b)))
-                ${taps(`(local.set $acc ${madd(fma, `(v128.load32_splat ${weight})`, `(v128.load ${tap(get('$ow'))})`, '(local.get $acc)')})`)}
-                (v128.store ${at(get('$yrow'), get('$ow'))} (local.get $acc))
-                (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
-                (br $vec)))))))
+              ;; other kernel sizes: the row's whole vectors start at the bias, then each tap adds its weight times
+              ;; the shifted input row, so the inner loop is one load, one multiply-add and one store
+              (local.set $vend (i32.and ${f('oW')} (i32.const -4)))
+              ${forRange('$ow', i32(0), get('$vend'), `(v128.store ${at(get('$yrow'), get('$ow'))} (f32x4.splat (local.get $b)))`, i32(4))}
+              ${taps(`
+                (local.set $acc (v128.load32_splat ${weight}))
+                (local.set $src ${tap(i32(0))})
+                ${forRange('$ow', i32(0), get('$vend'), `(v128.store ${at(get('$yrow'), get('$ow'))}
+                  ${madd(fma, get('$acc'), `(v128.load ${at(get('$src'), get('$ow'))})`, `(v128.load ${at(get('$yrow'), get('$ow'))})`)})`, i32(4))}`)}
+              (local.set $ow (local.get $vend))))))
         (block $done (loop $each
           (br_if $done (i32.ge_s (local.get $ow) ${f('oW')}))
           (local.set $s (local.get $b))
