@@ -58,13 +58,18 @@ const RUNNERS: Record<string, Runner> = {
 };
 const frameworks = arg('frameworks', Object.keys(RUNNERS).join(',')).split(',');
 
-/** tfjs-cpu needs minutes for ResNet-18 on a batch of 8; its batch-1 figure already tells the story. */
-const SKIP: Record<string, string> = { 'tfjs-cpu/resnet18-b8': 'skipped: ~30 s per run (see batch 1)' };
+/** Cells that take minutes: the neighbouring figures of the same framework already tell the story. */
+const SKIP: Record<string, string> = {
+  'tfjs-cpu/resnet18-b8': 'skipped: ~30 s per run (see batch 1)',
+  'tfjs-cpu/conv3x3-bwd': 'skipped: ~270 s per run (measured once)',
+};
+const CELL_TIMEOUT_MS = 300_000;
 
 function runCell(fw: string, w: Workload, threads: number): CellResult {
   if (SKIP[`${fw}/${w.id}`]) return { skip: SKIP[`${fw}/${w.id}`] };
   const [cmd, args, env] = RUNNERS[fw].cmd(w.id, threads);
-  const r = spawnSync(cmd, args, { cwd: root, env: env ?? process.env, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(cmd, args, { cwd: root, env: env ?? process.env, encoding: 'utf8', timeout: CELL_TIMEOUT_MS });
+  if (r.signal) return { skip: `stopped after ${CELL_TIMEOUT_MS / 1000} s` };
   const line = r.stdout?.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as CellResult;
