@@ -28,3 +28,5 @@ export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, Valu
 
 /** torch.autograd's functional entry points. */
 export const autograd = { grad, gradcheck };
+
+export * as data from './data/index.js';
