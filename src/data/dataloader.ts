@@ -75,19 +75,21 @@ export class DataLoader<T = unknown, B = Tensor[]> {
     const order = this.batchIndices();
     const queue: Promise<B>[] = [];
     let next = 0;
-    const refill = (): void => {
-      while (next < order.length && queue.length <= this.prefetch) {
+    const refill = (target: number): void => {
+      while (next < order.length && queue.length < target) {
         const p = this.fetch(order[next++]);
         // a batch prepared ahead may fail after the consumer stopped; its error surfaces when awaited
         p.catch(() => undefined);
         queue.push(p);
       }
     };
-    refill();
+    refill(1);
     while (queue.length > 0) {
       const batch = await queue.shift()!;
-      refill();
+      // requested now, so their reads run while the consumer trains on `batch`
+      refill(this.prefetch);
       yield batch;
+      refill(1);
     }
   }
 

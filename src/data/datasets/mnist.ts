@@ -29,8 +29,8 @@ export class MNIST<X = Image> extends LabelledImages<X> {
   }
 
   /** From the bytes of an uncompressed images file and labels file (idx3 and idx1). */
-  static fromBytes<X = Image>(this: new (i: IdxArray, l: IdxArray, o?: VisionDatasetOptions<X>) => MNIST<X>, images: Uint8Array, labels: Uint8Array, opts: VisionDatasetOptions<X> = {}): MNIST<X> {
-    return new this(parseIdx(images, 'images'), parseIdx(labels, 'labels'), opts);
+  static fromBytes<X = Image>(images: Uint8Array, labels: Uint8Array, opts: VisionDatasetOptions<X> = {}): MNIST<X> {
+    return new MNIST(parseIdx(images, 'images'), parseIdx(labels, 'labels'), opts);
   }
 
   protected image(index: number): Image {
@@ -42,4 +42,8 @@ export class MNIST<X = Image> extends LabelledImages<X> {
 /** Zalando's Fashion-MNIST: the MNIST format with ten kinds of clothing. */
 export class FashionMNIST<X = Image> extends MNIST<X> {
   static override readonly classes: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
+  static override fromBytes<X = Image>(images: Uint8Array, labels: Uint8Array, opts: VisionDatasetOptions<X> = {}): FashionMNIST<X> {
+    return new FashionMNIST(parseIdx(images, 'images'), parseIdx(labels, 'labels'), opts);
+  }
 }

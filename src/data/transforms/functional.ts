@@ -259,7 +259,12 @@ export function affine(x: Picture, angle: number, translate: readonly [number, n
   const [channels, h, w] = dimsOf(x);
   const center: [number, number] = opts.center ? [opts.center[0] - w * 0.5, opts.center[1] - h * 0.5] : [0, 0];
   const shearXY: [number, number] = typeof shear === 'number' ? [shear, 0] : [shear[0], shear[1]];
+  // torchvision computes the grid in float32: theta scaled to [-1, 1] units, then unnormalised by grid_sample
   const m = inverseAffineMatrix(center, angle, translate, scale, shearXY).map(Math.fround);
+  const [hw, hh] = [Math.fround(0.5 * w), Math.fround(0.5 * h)];
+  const r = [m[0] / hw, m[1] / hw, m[2] / hw, m[3] / hh, m[4] / hh, m[5] / hh].map(Math.fround);
+  const f = Math.fround;
+  const unnormalise = (g: number, size: number): number => f(f(f(f(g + 1) * size) - 1) / 2);
   const fills = opts.fill === undefined ? null : fillPerChannel(opts.fill, channels, 'affine');
   const src = planesOf(x);
   return makePicture(x, h, w, (out) => {
@@ -269,8 +274,8 @@ export function affine(x: Picture, angle: number, translate: readonly [number, n
         // pixel centres relative to the image centre, mapped back into the input's pixel grid
         const bx = j - w * 0.5 + 0.5;
         const by = i - h * 0.5 + 0.5;
-        const ix = Math.fround(m[0] * bx + m[1] * by + m[2]) + w * 0.5 - 0.5;
-        const iy = Math.fround(m[3] * bx + m[4] * by + m[5]) + h * 0.5 - 0.5;
+        const ix = unnormalise(f(f(f(bx * r[0]) + f(by * r[1])) + r[2]), w);
+        const iy = unnormalise(f(f(f(bx * r[3]) + f(by * r[4])) + r[5]), h);
         const coverage = interpolation === 'nearest' ? sampleNearest(src, ix, iy, value) : sampleBilinear(src, ix, iy, value);
         for (let c = 0; c < channels; c++) {
           let v = value[c];
