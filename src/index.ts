@@ -30,3 +30,4 @@ export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, Valu
 export const autograd = { grad, gradcheck };
 
 export * as data from './data/index.js';
+export * as train from './train/index.js';

@@ -67,14 +67,24 @@ export class DataLoader<T = unknown, B = Tensor[]> {
   }
 
   private async fetch(indices: readonly number[]): Promise<B> {
+    indices.forEach((i) => {
+      if (!Number.isInteger(i) || i < 0 || i >= this.dataset.length) throw new RangeError(`DataLoader: sample index ${i} is out of range for a dataset of ${this.dataset.length}`);
+    });
     const samples = indices.map((i) => this.dataset.getItem(i));
     return this.collate(await Promise.all(samples));
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
-    const order = this.batchIndices();
+  [Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
+    return this.iterate(this.batchIndices());
+  }
+
+  /**
+   * The batches of a given order (from `batchIndices()`), starting at batch `start`: how a training loop
+   * resumes an interrupted pass in the same order.
+   */
+  async *iterate(order: readonly (readonly number[])[], start = 0): AsyncGenerator<B, void, undefined> {
     const queue: Promise<B>[] = [];
-    let next = 0;
+    let next = start;
     const refill = (target: number): void => {
       while (next < order.length && queue.length < target) {
         const p = this.fetch(order[next++]);
