@@ -1,7 +1,7 @@
 import { noGrad } from '../core/autograd.js';
 import type { Tensor } from '../core/tensor.js';
 import type { Module } from '../nn/module.js';
-import { crossEntropy } from './loss.js';
+import { crossEntropy } from '../nn/losses.js';
 import { ClassificationMeter, type ClassificationResult } from './metrics.js';
 import { forward, type BatchSource, type LossFn } from './types.js';
 

@@ -8,7 +8,7 @@ import { DataLoader } from '../data/dataloader.js';
 import { makeCheckpoint, restoreCheckpoint, type CheckpointStore, type EarlyStoppingLike, type OptimizerLike, type PartialEpoch, type SchedulerLike } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import type { EpochRecord, History } from './history.js';
-import { crossEntropy } from './loss.js';
+import { crossEntropy } from '../nn/losses.js';
 import { countCorrect } from './metrics.js';
 import { forward, type Batch, type LossFn } from './types.js';
 import type { Tensor } from '../core/tensor.js';
