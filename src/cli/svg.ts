@@ -33,7 +33,7 @@ export interface LineChartOptions {
 
 const W = 460;
 const H = 260;
-const M = { left: 56, right: 16, top: 30, bottom: 40 };
+const M = { left: 66, right: 16, top: 30, bottom: 40 };
 
 export function lineChart(o: LineChartOptions): string {
   const pts = o.series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y) && (!o.logY || y > 0));
@@ -57,7 +57,7 @@ export function lineChart(o: LineChartOptions): string {
     ...xTicks.map((t) => `<text x="${px(t).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`),
     `<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" class="axis"/><line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" class="axis"/>`,
     `<text x="${(M.left + W - M.right) / 2}" y="${H - 6}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`,
-    `<text transform="translate(14 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`,
+    `<text transform="translate(12 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`,
   ];
   o.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];

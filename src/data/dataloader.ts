@@ -34,7 +34,8 @@ export class DataLoader<T = unknown, B = Tensor[]> {
   readonly dropLast: boolean;
   readonly generator: Generator | undefined;
   readonly prefetch: number;
-  private readonly collate: (samples: T[]) => B;
+  // typed on unknown samples so that a loader of specific samples is usable where any loader is expected
+  private readonly collate: (samples: unknown[]) => B;
 
   constructor(readonly dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
     const { batchSize = 1, shuffle = false, dropLast = false, prefetch = 1 } = opts;
@@ -48,7 +49,7 @@ export class DataLoader<T = unknown, B = Tensor[]> {
     this.dropLast = dropLast;
     this.generator = opts.generator;
     this.prefetch = prefetch;
-    this.collate = opts.collateFn ?? ((samples: T[]) => defaultCollate(samples) as B);
+    this.collate = (opts.collateFn as ((samples: unknown[]) => B) | undefined) ?? ((samples: unknown[]) => defaultCollate(samples) as B);
   }
 
   /** The number of batches in one pass. */
@@ -109,7 +110,7 @@ export class DataLoader<T = unknown, B = Tensor[]> {
       if (samples.some(isPromise)) {
         throw new TypeError(`DataLoader: ${this.dataset.constructor.name}.getItem returns promises; iterate with \`for await\``);
       }
-      yield this.collate(samples as T[]);
+      yield this.collate(samples);
     }
   }
 }

@@ -28,7 +28,7 @@ export interface BatchProgress {
 
 export interface FitOptions {
   optimizer: OptimizerLike;
-  valLoader?: DataLoader<any, Batch>;
+  valLoader?: DataLoader<unknown, Batch>;
   loss?: LossFn;
   /** Total epochs (a resumed run continues up to this number). Default 1. */
   epochs?: number;
@@ -59,7 +59,7 @@ interface Timing {
   optimizer: number;
 }
 
-function checkOptions(model: Module, loader: DataLoader<any, Batch>, o: FitOptions): void {
+function checkOptions(model: Module, loader: DataLoader<unknown, Batch>, o: FitOptions): void {
   if (typeof model?.forward !== 'function' || typeof model.parameters !== 'function') throw new TypeError('fit: expected an nn.Module as the model');
   if (!(loader instanceof DataLoader)) throw new TypeError('fit: expected a DataLoader for the training data');
   if (!o?.optimizer || typeof o.optimizer.step !== 'function') throw new TypeError('fit: options.optimizer is required (e.g. new ck.optim.SGD(model.parameters(), { lr: 0.01 }))');
@@ -73,12 +73,16 @@ function checkOptions(model: Module, loader: DataLoader<any, Batch>, o: FitOptio
   if (o.monitor?.startsWith('val') && !o.valLoader) throw new Error(`fit: monitor '${o.monitor}' needs a valLoader`);
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 function monitored(record: EpochRecord, monitor: Monitor): number {
   return record[monitor] as number;
 }
 
 /** Trains `model` on `trainLoader`; see FitOptions. */
-export async function fit(model: Module, trainLoader: DataLoader<any, Batch>, opts: FitOptions): Promise<History> {
+export async function fit(model: Module, trainLoader: DataLoader<unknown, Batch>, opts: FitOptions): Promise<History> {
   checkOptions(model, trainLoader, opts);
   const { optimizer, scheduler, earlyStopping, checkpointStore: store, signal } = opts;
   const epochs = opts.epochs ?? 1;
@@ -141,6 +145,8 @@ export async function fit(model: Module, trainLoader: DataLoader<any, Batch>, op
       sums.correct += countCorrect(out, y);
       sums.seen += n;
       if (!opts.valLoader) for (const [k, fn] of Object.entries(opts.metrics ?? {})) extra[k] += fn(out.detach(), y) * n;
+      // a macrotask boundary, so that signals (Ctrl-C), timers and a browser's rendering get their turn
+      await yieldToEventLoop();
       const seconds = (performance.now() - began) / 1000;
       opts.onBatch?.({ epoch, epochs, batch: b + 1, batches: order.length, loss: sums.loss / sums.seen, accuracy: sums.correct / sums.seen, images: sums.seen, seconds });
       if (signal?.aborted && b + 1 < order.length) {
