@@ -32,6 +32,6 @@ export * as optim from './optim/index.js';
 
 /** torch.autograd's functional entry points. */
 export const autograd = { grad, gradcheck };
-
+export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
