@@ -7,3 +7,4 @@ export * from './index.js';
 export * as io from './io/node.js';
 export { save, load } from './io/files.js';
 export * as data from './data/node-all.js';
+export * as train from './train/node-all.js';
