@@ -28,3 +28,4 @@ export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, Valu
 
 /** torch.autograd's functional entry points. */
 export const autograd = { grad, gradcheck };
+export * as io from './io/index.js';
