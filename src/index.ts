@@ -29,3 +29,5 @@ export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, Valu
 /** torch.autograd's functional entry points. */
 export const autograd = { grad, gradcheck };
 export * as io from './io/index.js';
+export { summary } from './summary/index.js';
+export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';
