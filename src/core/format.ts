@@ -15,7 +15,7 @@ function floatFormatter(values: ArrayLike<number>): Formatter {
   const max = Math.max(...finite);
   const min = Math.min(...finite);
   if (finite.every((v) => Number.isInteger(v))) {
-    if (max > 1e8) return (v) => special(v) ?? v.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
+    if (max / min > 1000 || max > 1e8) return (v) => special(v) ?? v.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
     return (v) => special(v) ?? `${v.toFixed(0)}.`;
   }
   if (max / min > 1000 || max > 1e8 || min < 1e-4) {
@@ -40,10 +40,11 @@ function shownIndices(size: number, summarize: boolean): (number | null)[] {
 export function formatTensor(t: Tensor): string {
   const values = t.dataSync();
   const summarize = values.length > printOptions.threshold;
-  const fmtv = formatterFor(t, values);
-  const width = Math.max(1, ...Array.from(values, (v) => fmtv(v).length));
+  const shown = summarize ? shownValues(t, values) : values;
+  const fmtv = formatterFor(t, shown);
+  const width = Math.max(1, ...Array.from(shown, (v) => fmtv(v).length));
   const indent = 'tensor('.length;
-  const body = t.ndim === 0 ? fmtv(values[0]) : block(t, values, fmtv, width, 0, 0, indent + 1, summarize);
+  const body = t.ndim === 0 ? fmtv(values[0]) : values.length === 0 ? '[]' : block(t, values, fmtv, width, 0, 0, indent + 1, summarize);
   const suffix: string[] = [];
   if (values.length === 0 && t.ndim > 1) suffix.push(`size=(${t.shape.join(', ')})`);
   if (t.dtype === 'float64') suffix.push('dtype=float64');
@@ -52,12 +53,27 @@ export function formatTensor(t: Tensor): string {
   return `tensor(${body}${suffix.map((s) => `, ${s}`).join('')})`;
 }
 
+/** The values a summarised print shows (the edges of every dim), which alone decide the number format. */
+function shownValues(t: Tensor, values: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  const visit = (dim: number, offset: number): void => {
+    const stride = t.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    for (const i of shownIndices(t.shape[dim], true)) {
+      if (i === null) continue;
+      if (dim === t.ndim - 1) out.push(values[offset + i]);
+      else visit(dim + 1, offset + i * stride);
+    }
+  };
+  visit(0, 0);
+  return out;
+}
+
 function block(t: Tensor, values: ArrayLike<number>, f: Formatter, width: number, dim: number, offset: number, col: number, summarize: boolean): string {
   const stride = t.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
   const idx = shownIndices(t.shape[dim], summarize);
   if (dim === t.ndim - 1) {
-    const items = idx.map((i) => (i === null ? '...' : f(values[offset + i]).padStart(width)));
-    const perLine = Math.max(1, Math.floor((printOptions.lineWidth - col) / (width + 2)));
+    const items = idx.map((i) => (i === null ? ' ...' : f(values[offset + i]).padStart(width)));
+    const perLine = Math.max(1, Math.floor((printOptions.lineWidth - (col - 1)) / (width + 2)));
     const lines: string[] = [];
     for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(', '));
     return `[${lines.join(`,\n${' '.repeat(col)}`)}]`;
