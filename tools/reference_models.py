@@ -113,7 +113,7 @@ def vgg_paper(config, batch_norm=False, num_classes=1000):
         if v == 'M':
             layers.append(nn.MaxPool2d(2, 2))
         elif v == 'LRN':
-            layers.append(nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0))
+            layers.append(nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0))  # Krizhevsky's alpha 1e-4 times n
         else:
             c_out, k = v if isinstance(v, tuple) else (v, 3)
             layers.append(nn.Conv2d(c_in, c_out, k, padding=k // 2))
