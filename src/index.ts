@@ -22,9 +22,13 @@ export {
   sum, mean, prod, amax, amin, max, min, argmax, argmin, variance as var, std, logsumexp, all, any, countNonzero,
   matmul, linear, reshape, view, flatten, unflatten, permute, transpose, t, expand, squeeze, unsqueeze,
   narrow, slice, select, index, contiguous, clone, detach, to,
-  cat, stack, split, chunk, gather, scatterAdd,
+  cat, stack, split, chunk, gather, scatterAdd, erf,
 } from './ops/index.js';
 export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, ValuesIndices, VarOptions, TensorOrScalar, GradOptions, GradcheckOptions } from './ops/index.js';
+export * as conv from './conv/index.js';
+
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
 
 /** torch.autograd's functional entry points. */
 export const autograd = { grad, gradcheck };

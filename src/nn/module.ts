@@ -33,7 +33,18 @@ export abstract class Module {
   /** Registers a child under any name (`'0'`, `'Mixed_5b'`); also reachable as a property when the name allows. */
   registerModule(name: string, module: Module | null): void {
     this.checkName(name, 'registerModule');
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`registerModule: ${JSON.stringify(name)} must be a Module or null, got ${typeof module}`);
     this._modules.set(name, module);
+    // a non-enumerable accessor, so property enumeration (registration by assignment) does not list it twice;
+    // names that already mean something on the module (methods such as 'train') are left alone
+    if (!(name in this)) {
+      Object.defineProperty(this, name, {
+        get: () => this._modules.get(name) ?? null,
+        set: (m: Module | null) => this.registerModule(name, m),
+        enumerable: false,
+        configurable: true,
+      });
+    }
   }
 
   /** Registers a tensor that is state but not a parameter (running mean/variance, counters). */
@@ -158,11 +169,13 @@ export abstract class Module {
   /** Parameters, then persistent buffers, module by module in registration order: torch's state_dict keys. */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [prefix, m] of this.namedModules()) {
-      const key = (k: string): string => (prefix ? `${prefix}.${k}` : k);
-      for (const [k, p] of m.namedParametersOwn()) if (p) out[key(k)] = p;
-      for (const [k, b] of m._buffers) if (b.tensor && b.persistent) out[key(k)] = b.tensor;
-    }
+    // like torch's state_dict this walks children without de-duplication: a shared module appears under each name
+    const visit = (m: Module, prefix: string): void => {
+      for (const [k, p] of m.namedParametersOwn()) if (p) out[prefix + k] = p;
+      for (const [k, b] of m._buffers) if (b.tensor && b.persistent) out[prefix + k] = b.tensor;
+      for (const [k, c] of m.namedChildren()) visit(c, `${prefix}${k}.`);
+    };
+    visit(this, '');
     return out;
   }
 

@@ -7,6 +7,7 @@ export * from './views.js';
 export * from './indexing.js';
 export * from './matmul.js';
 export * from './inplace.js';
+export * from './special.js';
 export { grad, gradcheck } from './autograd-api.js';
 export type { GradOptions, GradcheckOptions } from './autograd-api.js';
 export type { TensorOrScalar } from './dispatch.js';

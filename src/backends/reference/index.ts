@@ -1,10 +1,14 @@
 import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
 import { numel } from '../../core/shape.js';
 import type { Backend, Kernels, Storage, View } from '../backend.js';
+import { im2colConvKernels } from './conv.js';
 import { binary, unary, where } from './elementwise.js';
+import { col2im, im2col } from './im2col.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
+import { maxPool } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
+import { erf } from './special.js';
 import { contiguousData, convert, cpuData, storageOf, writeStrided } from './strided.js';
 
 function copy(x: View, dtype: DType): Storage {
@@ -27,7 +31,8 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: Kernels = {
-  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign,
+  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf,
+  ...im2colConvKernels, im2col, col2im, maxPool,
 };
 
 export const referenceBackend: Backend = {

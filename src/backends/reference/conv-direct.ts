@@ -1,0 +1,78 @@
+import { allocArray } from '../../core/dtype.js';
+import { numel } from '../../core/shape.js';
+import type { Storage, View } from '../backend.js';
+import type { ConvGeometry } from '../conv-kernels.js';
+import { contiguousData, storageOf } from './strided.js';
+
+/**
+ * The textbook convolution, the readable oracle:
+ *   y[n, o, p] = bias[o] + Σ_c Σ_k x[n, g·Cg + c, p·stride - pad + k·dilation] · w[o, c, k]
+ * (p and k run over the spatial dims, g is the group of output channel o). `forEachProduct` visits every
+ * term of that sum once as flat indices (yi, xi, wi); the forward and both gradients are the same sum
+ * accumulated into y, into x (dL/dx += dL/dy · w) or into w (dL/dw += x · dL/dy).
+ */
+export function forEachProduct(xShape: readonly number[], wShape: readonly number[], g: ConvGeometry, visit: (yi: number, xi: number, wi: number) => void): void {
+  const [batch, channels] = xShape;
+  const [outChannels, groupChannels] = wShape;
+  const [D, H, W] = g.inSize;
+  const [oD, oH, oW] = g.outSize;
+  const [kD, kH, kW] = g.kernelSize;
+  const perGroup = outChannels / g.groups;
+  const at = (o: number, k: number, dim: number): number => o * g.stride[dim] - g.padBefore[dim] + k * g.dilation[dim];
+  const inside = (i: number, dim: number): boolean => i >= 0 && i < g.inSize[dim];
+  for (let n = 0; n < batch; n++) {
+    for (let o = 0; o < outChannels; o++) {
+      const firstChannel = Math.floor(o / perGroup) * groupChannels;
+      for (let od = 0; od < oD; od++) for (let oh = 0; oh < oH; oh++) for (let ow = 0; ow < oW; ow++) {
+        const yi = (((n * outChannels + o) * oD + od) * oH + oh) * oW + ow;
+        for (let c = 0; c < groupChannels; c++) {
+          for (let kd = 0; kd < kD; kd++) for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) {
+            const id = at(od, kd, 0);
+            const ih = at(oh, kh, 1);
+            const iw = at(ow, kw, 2);
+            if (!inside(id, 0) || !inside(ih, 1) || !inside(iw, 2)) continue; // zero padding
+            const xi = (((n * channels + firstChannel + c) * D + id) * H + ih) * W + iw;
+            const wi = (((o * groupChannels + c) * kD + kd) * kH + kh) * kW + kw;
+            visit(yi, xi, wi);
+          }
+        }
+      }
+    }
+  }
+}
+
+function conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
+  const xs = contiguousData(x);
+  const ws = contiguousData(w);
+  const [batch] = x.shape;
+  const [outChannels] = w.shape;
+  const plane = numel(g.outSize);
+  const y = allocArray(x.dtype, batch * outChannels * plane);
+  if (bias) {
+    const b = contiguousData(bias);
+    for (let i = 0; i < y.length; i++) y[i] = b[Math.floor(i / plane) % outChannels];
+  }
+  forEachProduct(x.shape, w.shape, g, (yi, xi, wi) => (y[yi] += xs[xi] * ws[wi]));
+  return storageOf(y, x.dtype);
+}
+
+function convBackwardInput(gy: View, w: View, g: ConvGeometry): Storage {
+  const gys = contiguousData(gy);
+  const ws = contiguousData(w);
+  const xShape = [gy.shape[0], w.shape[1] * g.groups, ...g.inSize];
+  const gx = allocArray(gy.dtype, numel(xShape));
+  forEachProduct(xShape, w.shape, g, (yi, xi, wi) => (gx[xi] += gys[yi] * ws[wi]));
+  return storageOf(gx, gy.dtype);
+}
+
+function convBackwardWeight(x: View, gy: View, g: ConvGeometry): Storage {
+  const xs = contiguousData(x);
+  const gys = contiguousData(gy);
+  const wShape = [gy.shape[1], x.shape[1] / g.groups, ...g.kernelSize];
+  const gw = allocArray(x.dtype, numel(wShape));
+  forEachProduct(x.shape, wShape, g, (yi, xi, wi) => (gw[wi] += xs[xi] * gys[yi]));
+  return storageOf(gw, x.dtype);
+}
+
+/** The direct-loop convolution kernels; the reference backend's default is the im2col path in conv.ts. */
+export const directConvKernels = { conv, convBackwardInput, convBackwardWeight };

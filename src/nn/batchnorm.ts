@@ -1,0 +1,69 @@
+/**
+ * Batch normalisation (Ioffe & Szegedy 2015) as F.batch_norm: normalise each channel of [N, C, ...] by its
+ * batch statistics (training) or by running estimates (evaluation), then scale and shift per channel.
+ */
+import { noGrad } from '../core/autograd.js';
+import { fmt } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { add, copy_, mean, mul, reshape, rsqrt, sub, variance } from '../ops/index.js';
+import { checkTensor } from './check.js';
+
+export interface BatchNormOptions {
+  /** Use batch statistics (and update the running ones) instead of the running estimates. Default false. */
+  training?: boolean;
+  /** Weight of the new batch in the running averages: running = (1 - momentum)·running + momentum·batch. */
+  momentum?: number;
+  eps?: number;
+}
+
+function checkChannelVector(t: Tensor | null, name: string, channels: number, x: Tensor): void {
+  if (t === null) return;
+  checkTensor(t, 'batchNorm', name);
+  if (t.ndim !== 1 || t.shape[0] !== channels) {
+    throw new RangeError(`batchNorm: expected ${name} of shape [${channels}] for input ${fmt(x.shape)} (${channels} channels), got ${fmt(t.shape)}`);
+  }
+}
+
+/**
+ * `runningMean`/`runningVar` (or null) are updated in place when training, with the unbiased batch variance,
+ * as PyTorch does; the normalisation itself uses the biased one.
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  { training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+): Tensor {
+  checkTensor(x, 'batchNorm');
+  if (x.ndim < 2) throw new RangeError(`batchNorm: expected an input [N, C, ...] with at least 2 dims, got ${fmt(x.shape)}`);
+  const channels = x.shape[1];
+  checkChannelVector(runningMean, 'runningMean', channels, x);
+  checkChannelVector(runningVar, 'runningVar', channels, x);
+  checkChannelVector(weight, 'weight', channels, x);
+  checkChannelVector(bias, 'bias', channels, x);
+  // statistics broadcast as [1, C, 1, ...]
+  const perChannel = [1, channels, ...x.shape.slice(2).map(() => 1)];
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  let centre: Tensor;
+  let spread: Tensor;
+  if (training) {
+    const count = x.numel() / channels;
+    if (count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);
+    centre = mean(x, dims, true);
+    spread = variance(x, dims, { correction: 0, keepdim: true });
+    noGrad(() => {
+      if (runningMean) copy_(runningMean, add(mul(runningMean, 1 - momentum), mul(reshape(centre, [channels]), momentum)));
+      if (runningVar) copy_(runningVar, add(mul(runningVar, 1 - momentum), mul(reshape(spread, [channels]), (momentum * count) / (count - 1))));
+    });
+  } else {
+    if (!runningMean || !runningVar) throw new Error('batchNorm: runningMean and runningVar are required when training is false');
+    centre = reshape(runningMean, perChannel);
+    spread = reshape(runningVar, perChannel);
+  }
+  let y = mul(sub(x, centre), rsqrt(add(spread, eps)));
+  if (weight) y = mul(y, reshape(weight, perChannel));
+  if (bias) y = add(y, reshape(bias, perChannel));
+  return y;
+}

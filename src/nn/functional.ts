@@ -1,0 +1,7 @@
+/** torch.nn.functional as `ck.nn.functional` (usually imported as F): the stateless forms of the layers. */
+export { linear } from '../ops/index.js';
+export * from './activation.js';
+export * from './dropout.js';
+export * from './batchnorm.js';
+export * from './losses.js';
+export * from '../ops/conv/index.js';

@@ -1,0 +1,12 @@
+export { Sequential, ModuleList, ModuleDict } from './container.js';
+export { Identity, Linear } from './linear.js';
+export type { LinearOptions } from './linear.js';
+export { Flatten, Unflatten } from './flatten.js';
+export type { FlattenOptions } from './flatten.js';
+export { ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax, Softplus } from './activation.js';
+export type { InplaceOption } from './activation.js';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batchnorm.js';
+export type { BatchNormLayerOptions } from './batchnorm.js';
+export { Dropout, Dropout1d, Dropout2d, Dropout3d } from './dropout.js';
+export type { DropoutLayerOptions } from './dropout.js';
+export { L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, BCELoss, BCEWithLogitsLoss, NLLLoss, CrossEntropyLoss } from './loss.js';

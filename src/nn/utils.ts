@@ -1,0 +1,77 @@
+/** torch.nn.utils: gradient clipping and flattening parameters into one vector. */
+import { noGrad } from '../core/autograd.js';
+import { fmt } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import { abs, add, amax, cat, clamp, copy_, div, flatten, mul, narrow, pow, reshape, sqrt, stack, sum, tensor } from '../ops/index.js';
+import { checkTensor } from './check.js';
+
+type Params = Tensor | Iterable<Tensor>;
+
+function paramList(params: Params, op: string): Tensor[] {
+  const list = params instanceof Tensor ? [params] : [...params];
+  list.forEach((p, i) => checkTensor(p, op, `parameter ${i}`));
+  return list;
+}
+
+export interface ClipGradNormOptions {
+  /** The p of the p-norm; Infinity for the largest absolute value. Default 2. */
+  normType?: number;
+  /** Throw when the total norm is NaN or infinite instead of scaling by it. Default false. */
+  errorIfNonfinite?: boolean;
+}
+
+/**
+ * Scales all gradients together so that their joint norm is at most maxNorm (Pascanu et al. 2013), in
+ * place, and returns the norm before clipping. As PyTorch, the factor is maxNorm/(norm + 1e-6), capped at 1.
+ */
+export function clipGradNorm_(params: Params, maxNorm: number, { normType = 2, errorIfNonfinite = false }: ClipGradNormOptions = {}): Tensor {
+  const grads = paramList(params, 'clipGradNorm_').map((p) => p.grad).filter((g): g is Tensor => g !== null);
+  if (!(normType > 0)) throw new RangeError(`clipGradNorm_: normType must be positive, got ${normType}`);
+  if (grads.length === 0) return tensor(0);
+  return noGrad(() => {
+    const norms = grads.map((g) => (normType === Infinity ? amax(abs(g)) : pNorm(g, normType)));
+    const total = normType === Infinity ? amax(stack(norms)) : pNorm(stack(norms), normType);
+    const value = total.item();
+    if (errorIfNonfinite && !Number.isFinite(value)) {
+      throw new Error(`clipGradNorm_: the total norm of order ${normType} for gradients is non-finite (${value}), so it cannot be clipped`);
+    }
+    const coef = clamp(div(maxNorm, add(total, 1e-6)), null, 1);
+    for (const g of grads) copy_(g, mul(g, coef));
+    return total;
+  });
+}
+
+function pNorm(t: Tensor, p: number): Tensor {
+  return p === 2 ? sqrt(sum(mul(t, t))) : pow(sum(pow(abs(t), p)), 1 / p);
+}
+
+/** Clamps every gradient element to [-clipValue, clipValue], in place. */
+export function clipGradValue_(params: Params, clipValue: number): void {
+  if (!(clipValue >= 0)) throw new RangeError(`clipGradValue_: clipValue must be non-negative, got ${clipValue}`);
+  noGrad(() => {
+    for (const p of paramList(params, 'clipGradValue_')) if (p.grad) copy_(p.grad, clamp(p.grad, -clipValue, clipValue));
+  });
+}
+
+/** All parameters flattened and joined into one vector. */
+export function parametersToVector(params: Iterable<Tensor>): Tensor {
+  const list = paramList(params, 'parametersToVector');
+  if (list.length === 0) throw new RangeError('parametersToVector: expected at least one parameter');
+  return cat(list.map((p) => flatten(p)));
+}
+
+/** Copies consecutive slices of `vec` into the parameters (the inverse of parametersToVector), in place. */
+export function vectorToParameters(vec: Tensor, params: Iterable<Tensor>): void {
+  checkTensor(vec, 'vectorToParameters', 'vec');
+  if (vec.ndim !== 1) throw new RangeError(`vectorToParameters: expected a 1-D vector, got ${fmt(vec.shape)}`);
+  const list = paramList(params, 'vectorToParameters');
+  const total = list.reduce((n, p) => n + p.numel(), 0);
+  if (total !== vec.shape[0]) throw new RangeError(`vectorToParameters: the parameters have ${total} elements, the vector ${vec.shape[0]}`);
+  noGrad(() => {
+    let offset = 0;
+    for (const p of list) {
+      copy_(p, reshape(narrow(vec, 0, offset, p.numel()), p.shape));
+      offset += p.numel();
+    }
+  });
+}

@@ -1,0 +1,82 @@
+import { fmt } from '../../core/shape.js';
+import type { Tensor } from '../../core/tensor.js';
+import { tensor } from '../creation.js';
+import { matmul } from '../matmul.js';
+import { reshape, transpose } from '../views.js';
+import { adaptiveRange, adaptiveWindows, poolWindows } from './pool-windows.js';
+import type { MaxPoolFn } from './pooling.js';
+import { maxPool5d } from './primitives.js';
+import { liftInput, lower } from './spatial.js';
+
+/** A size per spatial dim; null keeps the input's size there, as PyTorch's None. */
+export type AdaptiveSize = number | readonly (number | null)[];
+
+export interface AdaptiveMaxPoolOptions {
+  returnIndices?: boolean;
+}
+
+function outputSizes(op: string, input: Tensor, spatial: readonly number[], outputSize: AdaptiveSize): number[] {
+  const nd = spatial.length;
+  const list = typeof outputSize === 'number' ? new Array<number | null>(nd).fill(outputSize) : Array.isArray(outputSize) ? outputSize : [];
+  if (list.length !== nd || list.some((v) => v !== null && (!Number.isInteger(v) || v < 1))) {
+    throw new RangeError(`${op}: outputSize must be a positive integer or a list of ${nd} (null keeps the input size), got ${JSON.stringify(outputSize)}`);
+  }
+  spatial.forEach((n, i) => {
+    if (n === 0) throw new RangeError(`${op}: input ${fmt(input.shape)} has an empty spatial dim ${i}`);
+  });
+  return list.map((v, i) => v ?? spatial[i]);
+}
+
+/** [out, n]: row o averages input positions adaptiveRange(o); adaptive average pooling is one such product per dim. */
+function averagingMatrix(n: number, out: number, dtype: Tensor['dtype']): Tensor {
+  const a = new Array<number>(out * n).fill(0);
+  for (let o = 0; o < out; o++) {
+    const [start, end] = adaptiveRange(o, n, out);
+    for (let i = start; i < end; i++) a[o * n + i] = 1 / (end - start);
+  }
+  return tensor(a, { shape: [out, n], dtype });
+}
+
+/** Applies `a` [out, n] along `axis` of x. */
+function multiplyAlong(x: Tensor, axis: number, a: Tensor): Tensor {
+  const moved = transpose(x, axis, -1);
+  const pooled = matmul(reshape(moved, [-1, a.shape[1]]), transpose(a, 0, 1));
+  return transpose(reshape(pooled, [...moved.shape.slice(0, -1), a.shape[0]]), axis, -1);
+}
+
+/**
+ * Adaptive average pooling. Its windows are boxes, so the box average is the product of one average per
+ * dim: a small matrix product along each pooled dim (the gradient comes with matmul).
+ */
+function adaptiveAvgPoolNd(op: string, nd: number, input: Tensor, outputSize: AdaptiveSize): Tensor {
+  const { x5, batched, spatial } = liftInput(op, input, nd);
+  const out = outputSizes(op, input, spatial, outputSize);
+  let y = x5;
+  spatial.forEach((n, i) => {
+    if (out[i] !== n) y = multiplyAlong(y, 5 - nd + i, averagingMatrix(n, out[i], input.dtype));
+  });
+  return lower(y, nd, batched);
+}
+
+function adaptiveMaxPoolNd(op: string, nd: number, input: Tensor, outputSize: AdaptiveSize, opts: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  const { x5, batched, spatial } = liftInput(op, input, nd);
+  const out = outputSizes(op, input, spatial, outputSize);
+  const { values, indices } = maxPool5d(x5, poolWindows(spatial.map((n, i) => adaptiveWindows(out[i], n))));
+  const result = lower(values, nd, batched);
+  return opts.returnIndices ? [result, lower(indices, nd, batched)] : result;
+}
+
+function adaptiveMaxPool(op: string, nd: number): MaxPoolFn<AdaptiveSize, AdaptiveMaxPoolOptions> {
+  return ((input: Tensor, size: AdaptiveSize, opts?: AdaptiveMaxPoolOptions) => adaptiveMaxPoolNd(op, nd, input, size, opts)) as MaxPoolFn<AdaptiveSize, AdaptiveMaxPoolOptions>;
+}
+
+/** torch.nn.functional.adaptive_avg_pool1d. */
+export const adaptiveAvgPool1d = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool1d', 1, input, outputSize);
+/** torch.nn.functional.adaptive_avg_pool2d. */
+export const adaptiveAvgPool2d = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool2d', 2, input, outputSize);
+/** torch.nn.functional.adaptive_avg_pool3d. */
+export const adaptiveAvgPool3d = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool3d', 3, input, outputSize);
+/** torch.nn.functional.adaptive_max_pool1d; `returnIndices: true` returns [values, indices]. */
+export const adaptiveMaxPool1d = adaptiveMaxPool('adaptiveMaxPool1d', 1);
+/** torch.nn.functional.adaptive_max_pool2d; `returnIndices: true` returns [values, indices]. */
+export const adaptiveMaxPool2d = adaptiveMaxPool('adaptiveMaxPool2d', 2);

@@ -1,0 +1,63 @@
+import { fmt } from '../../core/shape.js';
+import type { Tensor } from '../../core/tensor.js';
+import { convOutputSize, dilatedSize, paddingPairs, perDim, type IntOrTuple, type PaddingSpec } from './padding-rules.js';
+import { conv5d } from './primitives.js';
+import { checkFloating, geometry, liftInput, liftKernel, lower } from './spatial.js';
+
+export interface ConvOptions {
+  stride?: IntOrTuple;
+  /** Zeros on both sides of each spatial dim, or 'valid' (none), or 'same' (TensorFlow's rule, any stride). */
+  padding?: PaddingSpec;
+  dilation?: IntOrTuple;
+  groups?: number;
+}
+
+export function checkGroups(op: string, groups: unknown): number {
+  if (!Number.isInteger(groups) || (groups as number) < 1) throw new RangeError(`${op}: groups must be a positive integer, got ${String(groups)}`);
+  return groups as number;
+}
+
+/** The weight is [outChannels, inChannels/groups, ...kernel], of the input's dtype. */
+export function checkWeight(op: string, w: unknown, nd: number, input: Tensor, layout: string): asserts w is Tensor {
+  checkFloating(op, 'weight', w);
+  if (w.ndim !== nd + 2) throw new RangeError(`${op}: expected a ${nd + 2}-D weight ${layout}, got ${fmt(w.shape)}`);
+  if (w.dtype !== input.dtype) throw new TypeError(`${op}: input (${input.dtype}) and weight (${w.dtype}) must have the same dtype`);
+}
+
+export function checkBias(op: string, bias: Tensor | null | undefined, channels: number, input: Tensor): void {
+  if (bias == null) return;
+  checkFloating(op, 'bias', bias);
+  if (bias.ndim !== 1 || bias.shape[0] !== channels) throw new RangeError(`${op}: expected a bias of shape [${channels}], got ${fmt(bias.shape)}`);
+  if (bias.dtype !== input.dtype) throw new TypeError(`${op}: input (${input.dtype}) and bias (${bias.dtype}) must have the same dtype`);
+}
+
+function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
+  const { x5, batched, spatial } = liftInput(op, input, nd);
+  checkWeight(op, weight, nd, input, '[out, in/groups, ...kernel]');
+  const groups = checkGroups(op, opts.groups ?? 1);
+  const [outChannels, groupChannels, ...kernel] = weight.shape;
+  if (outChannels % groups !== 0) throw new RangeError(`${op}: out channels ${outChannels} (weight ${fmt(weight.shape)}) must be divisible by groups ${groups}`);
+  if (x5.shape[1] !== groupChannels * groups) {
+    throw new RangeError(`${op}: expected input with ${groupChannels * groups} channels (weight ${fmt(weight.shape)}, groups ${groups}), got ${fmt(input.shape)}`);
+  }
+  checkBias(op, bias, outChannels, input);
+  const stride = perDim(opts.stride ?? 1, nd, 'stride', op, 1);
+  const dilation = perDim(opts.dilation ?? 1, nd, 'dilation', op, 1);
+  const pads = paddingPairs(opts.padding ?? 0, spatial, kernel, stride, dilation, op);
+  spatial.forEach((n, i) => {
+    const padded = n + pads[i][0] + pads[i][1];
+    if (padded < dilatedSize(kernel[i], dilation[i])) {
+      throw new RangeError(`${op}: kernel size ${kernel[i]} (dilated ${dilatedSize(kernel[i], dilation[i])}) is larger than the padded input size ${padded} in spatial dim ${i} (input ${fmt(input.shape)}, weight ${fmt(weight.shape)})`);
+    }
+  });
+  const outSize = spatial.map((n, i) => convOutputSize(n, kernel[i], stride[i], dilation[i], pads[i][0], pads[i][1]));
+  const geom = geometry(spatial, outSize, kernel, stride, dilation, pads.map((p) => p[0]), groups);
+  return lower(conv5d(x5, liftKernel(weight), bias ?? null, geom), nd, batched);
+}
+
+/** torch.nn.functional.conv1d: input [N, C, W] or [C, W], weight [O, C/groups, k]. */
+export const conv1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv1d', 1, input, weight, bias, opts);
+/** torch.nn.functional.conv2d: input [N, C, H, W] or [C, H, W], weight [O, C/groups, kH, kW]. */
+export const conv2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv2d', 2, input, weight, bias, opts);
+/** torch.nn.functional.conv3d: input [N, C, D, H, W] or [C, D, H, W], weight [O, C/groups, kD, kH, kW]. */
+export const conv3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv3d', 3, input, weight, bias, opts);

@@ -1,0 +1,129 @@
+import { fmt } from '../../core/shape.js';
+import type { Tensor } from '../../core/tensor.js';
+import { tensor } from '../creation.js';
+import { full } from '../dispatch.js';
+import { div } from '../elementwise.js';
+import { reshape } from '../views.js';
+import { perDim, poolOutputSize, type IntOrTuple } from './padding-rules.js';
+import { firstEmptyWindow, fixedWindows, poolWindows } from './pool-windows.js';
+import { conv5d, maxPool5d } from './primitives.js';
+import { geometry, liftInput, lower, padLeading } from './spatial.js';
+
+interface PoolOptions {
+  /** Defaults to the kernel size. */
+  stride?: IntOrTuple | null;
+  /** Implicit padding on both sides (-∞ for max pooling, zeros for average pooling), at most half the kernel. */
+  padding?: IntOrTuple;
+  ceilMode?: boolean;
+}
+
+export interface MaxPoolOptions extends PoolOptions {
+  dilation?: IntOrTuple;
+  returnIndices?: boolean;
+}
+
+export interface AvgPoolOptions extends PoolOptions {
+  /** Count the zero padding in the divisor (PyTorch's default: true). */
+  countIncludePad?: boolean;
+  /** Divide every window's sum by this instead. */
+  divisorOverride?: number | null;
+}
+
+/** The overloads of a max pooling: with `returnIndices: true` it returns [values, indices], as PyTorch's tuple. */
+export interface MaxPoolFn<Size, Options> {
+  (input: Tensor, size: Size, opts?: Options & { returnIndices?: false }): Tensor;
+  (input: Tensor, size: Size, opts: Options & { returnIndices: true }): [Tensor, Tensor];
+  (input: Tensor, size: Size, opts?: Options): Tensor | [Tensor, Tensor];
+}
+
+interface PoolShape {
+  kernel: number[];
+  stride: number[];
+  padding: number[];
+  dilation: number[];
+  outSize: number[];
+}
+
+function poolShape(op: string, input: Tensor, spatial: readonly number[], kernelSize: IntOrTuple, opts: MaxPoolOptions): PoolShape {
+  const nd = spatial.length;
+  const kernel = perDim(kernelSize, nd, 'kernelSize', op, 1);
+  const stride = opts.stride == null ? kernel : perDim(opts.stride, nd, 'stride', op, 1);
+  const padding = perDim(opts.padding ?? 0, nd, 'padding', op, 0);
+  const dilation = perDim(opts.dilation ?? 1, nd, 'dilation', op, 1);
+  const outSize = spatial.map((n, i) => {
+    if (padding[i] > kernel[i] / 2) throw new RangeError(`${op}: padding ${padding[i]} must be at most half of the kernel size ${kernel[i]} (spatial dim ${i})`);
+    const out = poolOutputSize(n, kernel[i], stride[i], padding[i], dilation[i], opts.ceilMode ?? false);
+    if (out < 1) {
+      throw new RangeError(`${op}: input ${fmt(input.shape)} is too small for kernel ${fmt(kernel)} (dilation ${fmt(dilation)}, padding ${fmt(padding)}): output size ${out} in spatial dim ${i}`);
+    }
+    return out;
+  });
+  return { kernel, stride, padding, dilation, outSize };
+}
+
+function maxPoolNd(op: string, nd: number, input: Tensor, kernelSize: IntOrTuple, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  const { x5, batched, spatial } = liftInput(op, input, nd);
+  const s = poolShape(op, input, spatial, kernelSize, opts);
+  const dims = s.outSize.map((out, i) => fixedWindows(out, s.kernel[i], s.stride[i], s.padding[i], s.dilation[i]));
+  dims.forEach((w, i) => {
+    const o = firstEmptyWindow(w, spatial[i]);
+    if (o >= 0) {
+      throw new RangeError(`${op}: window ${o} along spatial dim ${i} holds only padding (input ${fmt(input.shape)}, kernel ${s.kernel[i]}, dilation ${s.dilation[i]}, padding ${s.padding[i]})`);
+    }
+  });
+  const windows = poolWindows(dims);
+  const { values, indices } = maxPool5d(x5, windows);
+  const out = lower(values, nd, batched);
+  return opts.returnIndices ? [out, lower(indices, nd, batched)] : out;
+}
+
+function maxPool(op: string, nd: number): MaxPoolFn<IntOrTuple, MaxPoolOptions> {
+  return ((input: Tensor, kernelSize: IntOrTuple, opts?: MaxPoolOptions) => maxPoolNd(op, nd, input, kernelSize, opts)) as MaxPoolFn<IntOrTuple, MaxPoolOptions>;
+}
+
+/**
+ * PyTorch's divisor of each window along one dim: the window's length clipped to the padded input
+ * (countIncludePad), or to the input itself. The divisor of a window is the product over dims.
+ */
+function divisorAlong(n: number, out: number, k: number, stride: number, pad: number, countIncludePad: boolean): number[] {
+  return Array.from({ length: out }, (_, o) => {
+    const start = o * stride - pad;
+    const end = Math.min(start + k, n + pad);
+    return countIncludePad ? end - start : Math.min(end, n) - Math.max(start, 0);
+  });
+}
+
+function divisors(s: PoolShape, spatial: readonly number[], countIncludePad: boolean, dtype: Tensor['dtype']): Tensor {
+  const perDimDivisors = spatial.map((n, i) => divisorAlong(n, s.outSize[i], s.kernel[i], s.stride[i], s.padding[i], countIncludePad));
+  const values = perDimDivisors.reduce<number[]>((acc, d) => acc.flatMap((a) => d.map((b) => a * b)), [1]);
+  return tensor(values, { shape: padLeading(s.outSize, 1), dtype });
+}
+
+/** Average pooling: the window sums are a convolution of every channel with a kernel of ones, then divided. */
+function avgPoolNd(op: string, nd: number, input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor {
+  const { x5, batched, spatial } = liftInput(op, input, nd);
+  const s = poolShape(op, input, spatial, kernelSize, opts);
+  const override = opts.divisorOverride;
+  if (override != null && (!Number.isInteger(override) || override === 0)) throw new RangeError(`${op}: divisorOverride must be a non-zero integer, got ${override}`);
+  const [batch, channels, ...size5] = x5.shape;
+  const planes = reshape(x5, [batch * channels, 1, ...size5]);
+  const ones = full([1, 1, ...padLeading(s.kernel, 1)], 1, input.dtype);
+  const geom = geometry(spatial, s.outSize, s.kernel, s.stride, s.kernel.map(() => 1), s.padding, 1);
+  const sums = reshape(conv5d(planes, ones, null, geom), [batch, channels, ...geom.outSize]);
+  const divisor = override != null ? override : divisors(s, spatial, opts.countIncludePad ?? true, input.dtype);
+  return lower(div(sums, divisor), nd, batched);
+}
+
+/** torch.nn.functional.max_pool1d: input [N, C, W] or [C, W]. */
+export const maxPool1d = maxPool('maxPool1d', 1);
+/** torch.nn.functional.max_pool2d: input [N, C, H, W] or [C, H, W]; indices are flat positions h·W + w. */
+export const maxPool2d = maxPool('maxPool2d', 2);
+/** torch.nn.functional.max_pool3d: input [N, C, D, H, W] or [C, D, H, W]. */
+export const maxPool3d = maxPool('maxPool3d', 3);
+
+/** torch.nn.functional.avg_pool1d. */
+export const avgPool1d = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool1d', 1, input, kernelSize, opts);
+/** torch.nn.functional.avg_pool2d. */
+export const avgPool2d = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool2d', 2, input, kernelSize, opts);
+/** torch.nn.functional.avg_pool3d. */
+export const avgPool3d = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool3d', 3, input, kernelSize, opts);

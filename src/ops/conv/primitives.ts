@@ -1,0 +1,80 @@
+/**
+ * The primitive convolution and pooling ops on 5-D tensors. Each gradient is written with the others, so
+ * every backend gets them for free and they can be differentiated again:
+ *   y  = conv(x, w)             dx = convBackwardInput(dy, w)    dw = convBackwardWeight(x, dy)
+ * All three are bilinear readings of the same sum Σ x·w, which is why they close under differentiation.
+ */
+import type { ConvGeometry, PoolWindows } from '../../backends/conv-kernels.js';
+import { record } from '../../core/autograd.js';
+import { numel } from '../../core/shape.js';
+import type { Tensor } from '../../core/tensor.js';
+import { full, kernels, wrap } from '../dispatch.js';
+import { scatterAdd } from '../indexing.js';
+import { sum } from '../reduce.js';
+import { reshape } from '../views.js';
+
+export function conv5d(x: Tensor, w: Tensor, bias: Tensor | null, geom: ConvGeometry): Tensor {
+  const k = bias ? kernels('conv', x, w, bias) : kernels('conv', x, w);
+  const out = wrap(k.conv(x, w, bias, geom), [x.shape[0], w.shape[0], ...geom.outSize], x.dtype);
+  return record('ConvolutionBackward0', out, bias ? [x, w, bias] : [x, w], (g) => [
+    x.requiresGrad ? convBackwardInput(g, w, geom) : null,
+    w.requiresGrad ? convBackwardWeight(x, g, geom) : null,
+    bias?.requiresGrad ? sum(g, [0, 2, 3, 4]) : null,
+  ]);
+}
+
+/** dL/dx of a convolution, which is also the forward of a transposed convolution. */
+export function convBackwardInput(gy: Tensor, w: Tensor, geom: ConvGeometry): Tensor {
+  const shape = [gy.shape[0], w.shape[1] * geom.groups, ...geom.inSize];
+  const out = wrap(kernels('convBackwardInput', gy, w).convBackwardInput(gy, w, geom), shape, gy.dtype);
+  return record('ConvolutionBackwardInput', out, [gy, w], (g) => [
+    gy.requiresGrad ? conv5d(g, w, null, geom) : null,
+    w.requiresGrad ? convBackwardWeight(g, gy, geom) : null,
+  ]);
+}
+
+/** dL/dw of a convolution. */
+export function convBackwardWeight(x: Tensor, gy: Tensor, geom: ConvGeometry): Tensor {
+  const shape = [gy.shape[1], x.shape[1] / geom.groups, ...geom.kernelSize];
+  const out = wrap(kernels('convBackwardWeight', x, gy).convBackwardWeight(x, gy, geom), shape, x.dtype);
+  return record('ConvolutionBackwardWeight', out, [x, gy], (g) => [
+    x.requiresGrad ? convBackwardInput(gy, g, geom) : null,
+    gy.requiresGrad ? conv5d(x, g, null, geom) : null,
+  ]);
+}
+
+/** The patches of x as columns [N, C·K, L] (F.unfold); its adjoint is col2im. */
+export function im2col5d(x: Tensor, geom: ConvGeometry): Tensor {
+  const shape = [x.shape[0], x.shape[1] * numel(geom.kernelSize), numel(geom.outSize)];
+  const out = wrap(kernels('unfold', x).im2col(x, geom), shape, x.dtype);
+  return record('Im2ColBackward0', out, [x], (g) => [col2im5d(g, x.shape[1], geom)]);
+}
+
+/** Columns [N, C·K, L] summed back onto [N, C, ...inSize] (F.fold). */
+export function col2im5d(cols: Tensor, channels: number, geom: ConvGeometry): Tensor {
+  const out = wrap(kernels('fold', cols).col2im(cols, channels, geom), [cols.shape[0], channels, ...geom.inSize], cols.dtype);
+  return record('Col2ImBackward0', out, [cols], (g) => [im2col5d(g, geom)]);
+}
+
+export interface Pooled {
+  values: Tensor;
+  /** int32 flat positions of each maximum in its input plane. */
+  indices: Tensor;
+}
+
+/** Max pooling over windows; the gradient goes to where each maximum was (a scatter-add, so it is differentiable). */
+export function maxPool5d(x: Tensor, windows: PoolWindows): Pooled {
+  const shape = [x.shape[0], x.shape[1], ...windows.outSize];
+  const r = kernels('maxPool', x).maxPool(x, windows);
+  const indices = wrap(r.indices, shape, 'int32');
+  const values = record('MaxPoolWithIndicesBackward0', wrap(r.values, shape, x.dtype), [x], (g) => [poolScatter(g, indices, x.shape)]);
+  return { values, indices };
+}
+
+/** Adds each output's gradient onto the input position its index names. */
+function poolScatter(g: Tensor, indices: Tensor, inShape: readonly number[]): Tensor {
+  const [n, c] = inShape;
+  const flat = (t: Tensor): Tensor => reshape(t, [n, c, numel(t.shape.slice(2))]);
+  const zeros = full([n, c, numel(inShape.slice(2))], 0, g.dtype);
+  return reshape(scatterAdd(zeros, 2, flat(indices), flat(g)), inShape);
+}

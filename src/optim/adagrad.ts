@@ -1,0 +1,43 @@
+/** Adagrad (Duchi et al. 2011), PyTorch 1.13's update. */
+import type { Tensor } from '../core/tensor.js';
+import { add, copy_, div, fullLike, mul, neg, sqrt } from '../ops/index.js';
+import { addScaled, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+
+export interface AdagradOptions extends OptimizerOptions {
+  /** The step size decays as lr/(1 + (t-1)·lrDecay). */
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+/** s = s + g²;  p = p - lr_t · g/(√s + eps). */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<AdagradOptions>>, opts: Partial<AdagradOptions> = {}) {
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts });
+  }
+
+  protected validate(o: AdagradOptions): void {
+    checkOption(o.lr >= 0, 'Adagrad', 'learning rate', o.lr);
+    checkOption(o.lrDecay >= 0, 'Adagrad', 'lrDecay value', o.lrDecay);
+    checkOption(o.weightDecay >= 0, 'Adagrad', 'weightDecay value', o.weightDecay);
+    checkOption(o.initialAccumulatorValue >= 0, 'Adagrad', 'initialAccumulatorValue', o.initialAccumulatorValue);
+    checkOption(o.eps >= 0, 'Adagrad', 'epsilon value', o.eps);
+  }
+
+  protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<AdagradOptions>, state: ParamState): void {
+    if (state.step === undefined) {
+      state.step = 0;
+      state.sum = fullLike(p, g.initialAccumulatorValue);
+    }
+    const step = (state.step as number) + 1;
+    state.step = step;
+    let d = g.maximize ? neg(grad) : grad;
+    if (g.weightDecay !== 0) d = addScaled(d, p, g.weightDecay);
+    const clr = g.lr / (1 + (step - 1) * g.lrDecay);
+    const sum = add(state.sum as Tensor, mul(d, d));
+    state.sum = sum;
+    copy_(p, add(p, div(mul(d, -clr), add(sqrt(sum), g.eps))));
+  }
+}

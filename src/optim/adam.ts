@@ -1,0 +1,88 @@
+/** Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), PyTorch 1.13's update equations. */
+import type { Tensor } from '../core/tensor.js';
+import { add, copy_, div, maximum, mul, neg, sqrt, zerosLike } from '../ops/index.js';
+import { addScaled, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+
+export interface AdamOptions extends OptimizerOptions {
+  /** Decay rates of the first and second moment estimates. */
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  /** Use the maximum of past second moments (Reddi et al. 2018). */
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+type AdamInit = Partial<AdamOptions>;
+type Params = Iterable<Tensor> | Iterable<ParamGroupInput<AdamOptions>>;
+
+function validateAdam(o: AdamOptions, op: string): void {
+  checkOption(o.lr >= 0, op, 'learning rate', o.lr);
+  checkOption(o.eps >= 0, op, 'epsilon value', o.eps);
+  checkOption(Array.isArray(o.betas) && o.betas.length === 2, op, 'betas', o.betas);
+  checkOption(o.betas[0] >= 0 && o.betas[0] < 1, op, 'beta parameter at index 0', o.betas[0]);
+  checkOption(o.betas[1] >= 0 && o.betas[1] < 1, op, 'beta parameter at index 1', o.betas[1]);
+  checkOption(o.weightDecay >= 0, op, 'weightDecay value', o.weightDecay);
+}
+
+/**
+ * The moment updates and bias-corrected step shared by Adam and AdamW:
+ * m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;  p = p - lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + eps).
+ */
+function adamStep(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
+  const [beta1, beta2] = g.betas;
+  if (state.step === undefined) {
+    state.step = 0;
+    state.expAvg = zerosLike(p);
+    state.expAvgSq = zerosLike(p);
+    if (g.amsgrad) state.maxExpAvgSq = zerosLike(p);
+  }
+  const step = (state.step as number) + 1;
+  state.step = step;
+  const expAvg = addScaled(mul(state.expAvg as Tensor, beta1), grad, 1 - beta1);
+  const expAvgSq = add(mul(state.expAvgSq as Tensor, beta2), mul(mul(grad, 1 - beta2), grad));
+  state.expAvg = expAvg;
+  state.expAvgSq = expAvgSq;
+  const stepSize = g.lr / (1 - beta1 ** step);
+  const bias2Sqrt = Math.sqrt(1 - beta2 ** step);
+  let second = expAvgSq;
+  if (g.amsgrad) {
+    second = maximum(state.maxExpAvgSq as Tensor, expAvgSq);
+    state.maxExpAvgSq = second;
+  }
+  const denom = add(div(sqrt(second), bias2Sqrt), g.eps);
+  copy_(p, add(p, div(mul(expAvg, -stepSize), denom)));
+}
+
+/** Adam: weight decay is an L2 penalty added to the gradient. */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: Params, opts: AdamInit = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
+  }
+
+  protected validate(o: AdamOptions): void {
+    validateAdam(o, 'Adam');
+  }
+
+  protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
+    let d = g.maximize ? neg(grad) : grad;
+    if (g.weightDecay !== 0) d = addScaled(d, p, g.weightDecay);
+    adamStep(p, d, g, state);
+  }
+}
+
+/** AdamW: decoupled weight decay, p = p·(1 - lr·weightDecay) before the Adam step. Default weightDecay 0.01. */
+export class AdamW extends Optimizer<AdamOptions> {
+  constructor(params: Params, opts: AdamInit = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts });
+  }
+
+  protected validate(o: AdamOptions): void {
+    validateAdam(o, 'AdamW');
+  }
+
+  protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
+    copy_(p, mul(p, 1 - g.lr * g.weightDecay));
+    adamStep(p, g.maximize ? neg(grad) : grad, g, state);
+  }
+}

@@ -1,0 +1,63 @@
+/** RMSprop (Hinton's lecture 6e; centered form from Graves 2013), PyTorch 1.13's update. */
+import type { Tensor } from '../core/tensor.js';
+import { add, copy_, div, mul, neg, sqrt, sub, zerosLike } from '../ops/index.js';
+import { addScaled, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+
+export interface RMSpropOptions extends OptimizerOptions {
+  /** Smoothing constant of the squared-gradient average. */
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  /** Normalise by the estimated variance of the gradient instead of its second moment. */
+  centered: boolean;
+  maximize: boolean;
+}
+
+/**
+ * s = α·s + (1-α)·g²;  centered: a = α·a + (1-α)·g, avg = √(s - a²) + eps, else avg = √s + eps;
+ * with momentum b = momentum·b + g/avg, p = p - lr·b; without, p = p - lr·g/avg.
+ */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<RMSpropOptions>>, opts: Partial<RMSpropOptions> = {}) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts });
+  }
+
+  protected validate(o: RMSpropOptions): void {
+    checkOption(o.lr >= 0, 'RMSprop', 'learning rate', o.lr);
+    checkOption(o.eps >= 0, 'RMSprop', 'epsilon value', o.eps);
+    checkOption(o.momentum >= 0, 'RMSprop', 'momentum value', o.momentum);
+    checkOption(o.weightDecay >= 0, 'RMSprop', 'weightDecay value', o.weightDecay);
+    checkOption(o.alpha >= 0, 'RMSprop', 'alpha value', o.alpha);
+  }
+
+  protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<RMSpropOptions>, state: ParamState): void {
+    if (state.step === undefined) {
+      state.step = 0;
+      state.squareAvg = zerosLike(p);
+      if (g.momentum > 0) state.momentumBuffer = zerosLike(p);
+      if (g.centered) state.gradAvg = zerosLike(p);
+    }
+    state.step = (state.step as number) + 1;
+    let d = g.maximize ? neg(grad) : grad;
+    if (g.weightDecay !== 0) d = addScaled(d, p, g.weightDecay);
+    const squareAvg = add(mul(state.squareAvg as Tensor, g.alpha), mul(mul(d, 1 - g.alpha), d));
+    state.squareAvg = squareAvg;
+    let avg: Tensor;
+    if (g.centered) {
+      const gradAvg = addScaled(mul(state.gradAvg as Tensor, g.alpha), d, 1 - g.alpha);
+      state.gradAvg = gradAvg;
+      avg = sqrt(sub(squareAvg, mul(gradAvg, gradAvg)));
+    } else {
+      avg = sqrt(squareAvg);
+    }
+    avg = add(avg, g.eps);
+    if (g.momentum > 0) {
+      const buf = add(mul(state.momentumBuffer as Tensor, g.momentum), div(d, avg));
+      state.momentumBuffer = buf;
+      copy_(p, addScaled(p, buf, -g.lr));
+    } else {
+      copy_(p, add(p, div(mul(d, -g.lr), avg)));
+    }
+  }
+}

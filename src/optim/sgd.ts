@@ -1,0 +1,44 @@
+/** Stochastic gradient descent with momentum and Nesterov momentum (torch.optim.SGD, PyTorch 1.13 update). */
+import type { Tensor } from '../core/tensor.js';
+import { add, clone, copy_, mul, neg } from '../ops/index.js';
+import { addScaled, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+
+export interface SGDOptions extends OptimizerOptions {
+  momentum: number;
+  dampening: number;
+  /** L2 penalty: weightDecay·param is added to the gradient. */
+  weightDecay: number;
+  nesterov: boolean;
+  /** Ascend the objective instead of descending. */
+  maximize: boolean;
+}
+
+/**
+ * d = g + weightDecay·p;  b = momentum·b + (1 - dampening)·d (b = d at the first step);
+ * d = nesterov ? d + momentum·b : b;  p = p - lr·d.
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<SGDOptions>>, opts: Partial<SGDOptions> & { lr: number }) {
+    if (opts?.lr === undefined) throw new RangeError('SGD: lr is required');
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts });
+  }
+
+  protected validate(o: SGDOptions): void {
+    checkOption(o.lr >= 0, 'SGD', 'learning rate', o.lr);
+    checkOption(o.momentum >= 0, 'SGD', 'momentum value', o.momentum);
+    checkOption(o.weightDecay >= 0, 'SGD', 'weightDecay value', o.weightDecay);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new RangeError('SGD: Nesterov momentum requires a momentum and zero dampening');
+  }
+
+  protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<SGDOptions>, state: ParamState): void {
+    let d = g.maximize ? neg(grad) : grad;
+    if (g.weightDecay !== 0) d = addScaled(d, p, g.weightDecay);
+    if (g.momentum !== 0) {
+      const prev = state.momentumBuffer as Tensor | undefined;
+      const buf = prev ? addScaled(mul(prev, g.momentum), d, 1 - g.dampening) : clone(d);
+      state.momentumBuffer = buf;
+      d = g.nesterov ? addScaled(d, buf, g.momentum) : buf;
+    }
+    copy_(p, add(p, mul(d, -g.lr)));
+  }
+}
