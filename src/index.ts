@@ -35,3 +35,4 @@ export const autograd = { grad, gradcheck };
 export * as io from './io/index.js';
 export { summary } from './summary/index.js';
 export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';
+export * as models from './models/index.js';

@@ -32,23 +32,32 @@ def case(call, *args):
     return {'call': call, 'args': list(args)}
 
 
+NO_INIT = {'initWeights': False}
+GOOGLENET = {'transformInput': True, 'initWeights': False}
+
+
+def googlenet_tv(**kwargs):
+    return tv.googlenet(aux_logits=True, transform_input=True, init_weights=False, **kwargs)
+
+
 # The convkit call and the PyTorch model it must equal.
 TORCHVISION = {
     'alexnet': (case('alexnet'), lambda: tv.alexnet()),
-    **{f'vgg{d}': (case(f'vgg{d}'), (lambda d=d: getattr(tv, f'vgg{d}')())) for d in (11, 13, 16, 19)},
-    **{f'vgg{d}Bn': (case(f'vgg{d}Bn'), (lambda d=d: getattr(tv, f'vgg{d}_bn')())) for d in (11, 13, 16, 19)},
+    **{f'vgg{d}': (case(f'vgg{d}', NO_INIT), (lambda d=d: getattr(tv, f'vgg{d}')(init_weights=False))) for d in (11, 13, 16, 19)},
+    **{f'vgg{d}Bn': (case(f'vgg{d}Bn', NO_INIT), (lambda d=d: getattr(tv, f'vgg{d}_bn')(init_weights=False))) for d in (11, 13, 16, 19)},
     **{f'resnet{d}': (case(f'resnet{d}'), (lambda d=d: getattr(tv, f'resnet{d}')())) for d in (18, 34, 50, 101, 152)},
     'resnext50_32x4d': (case('resnext50_32x4d'), lambda: tv.resnext50_32x4d()),
-    'googlenet': (case('googlenet', {'auxLogits': True}), lambda: tv.googlenet(aux_logits=True, init_weights=False)),
-    'inceptionV3': (case('inceptionV3', {'auxLogits': True}), lambda: tv.inception_v3(aux_logits=True, init_weights=False)),
+    # initWeights only changes the initial values, transformInput only the forward: tests share one instance
+    'googlenet': (case('googlenet', GOOGLENET), lambda: googlenet_tv()),
+    'inceptionV3': (case('inceptionV3', NO_INIT), lambda: tv.inception_v3(aux_logits=True, init_weights=False)),
 }
 
 OTHERS = {
     'alexnet-1ch-10': (case('alexnet', {'inChannels': 1, 'numClasses': 10}), lambda: alexnet_1ch()),
-    'googlenet-noaux': (case('googlenet', {'auxLogits': False}), lambda: tv.googlenet(aux_logits=False, init_weights=False)),
-    'inceptionV3-noaux': (case('inceptionV3', {'auxLogits': False}), lambda: tv.inception_v3(aux_logits=False, init_weights=False)),
-    **{f'vgg-{c}': (case('vgg', c), (lambda c=c: ref.vgg_paper(c))) for c in ref.VGG_CONFIGS},
-    **{f'vgg-{c}-bn': (case('vgg', c, {'batchNorm': True}), (lambda c=c: ref.vgg_paper(c, True))) for c in ref.VGG_CONFIGS},
+    'googlenet-noaux': (case('googlenet', {'auxLogits': False, **NO_INIT}), lambda: tv.googlenet(aux_logits=False, init_weights=False)),
+    'inceptionV3-noaux': (case('inceptionV3', {'auxLogits': False, **NO_INIT}), lambda: tv.inception_v3(aux_logits=False, init_weights=False)),
+    **{f'vgg-{c}': (case('vgg', c, NO_INIT), (lambda c=c: ref.vgg_paper(c))) for c in ref.VGG_CONFIGS},
+    **{f'vgg-{c}-bn': (case('vgg', c, {'batchNorm': True, **NO_INIT}), (lambda c=c: ref.vgg_paper(c, True))) for c in ref.VGG_CONFIGS},
     'resnet50-1x1': (case('resnet50', {'strideOn': '1x1'}), lambda: ref.resnet(50, '1x1')),
     'lenet5': (case('lenet5'), lambda: ref.LeNet5()),
     'simpleCnn': (case('simpleCnn'), lambda: ref.SimpleCNN()),
@@ -128,7 +137,7 @@ def summaries():
         'lenet5': (case('lenet5'), ref.LeNet5(), [1, 1, 32, 32]),
         'alexnet': (case('alexnet'), tv.alexnet(), [1, 3, 224, 224]),
         'resnet18': (case('resnet18'), tv.resnet18(), [2, 3, 64, 64]),
-        'googlenet-train': (case('googlenet', {'auxLogits': True}), tv.googlenet(aux_logits=True, init_weights=False), [2, 3, 64, 64]),
+        'googlenet-train': (case('googlenet', GOOGLENET), googlenet_tv(), [2, 3, 64, 64]),
     }
     out = {}
     for name, (c, model, shape) in cases.items():
@@ -200,10 +209,10 @@ def parity():
         'resnet50': (case('resnet50'), tv.resnet50(), [1, 3, 32, 32]),
         'resnet50-1x1': (case('resnet50', {'strideOn': '1x1'}), ref.resnet(50, '1x1'), [1, 3, 32, 32]),
         'resnext50_32x4d': (case('resnext50_32x4d'), tv.resnext50_32x4d(), [1, 3, 32, 32]),
-        'vgg11Bn': (case('vgg11Bn'), tv.vgg11_bn(), [1, 3, 32, 32]),
-        'vgg-A-LRN': (case('vgg', 'A-LRN'), ref.vgg_paper('A-LRN'), [1, 3, 32, 32]),
-        'googlenet': (case('googlenet', {'transformInput': True}), tv.googlenet(aux_logits=True, transform_input=True, init_weights=False), [1, 3, 32, 32]),
-        'inceptionV3': (case('inceptionV3'), tv.inception_v3(aux_logits=True, init_weights=False), [1, 3, 75, 75]),
+        'vgg11Bn': (case('vgg11Bn', NO_INIT), tv.vgg11_bn(init_weights=False), [1, 3, 32, 32]),
+        'vgg-A-LRN': (case('vgg', 'A-LRN', NO_INIT), ref.vgg_paper('A-LRN'), [1, 3, 32, 32]),
+        'googlenet': (case('googlenet', GOOGLENET), googlenet_tv(), [1, 3, 32, 32]),
+        'inceptionV3': (case('inceptionV3', NO_INIT), tv.inception_v3(aux_logits=True, init_weights=False), [1, 3, 75, 75]),
         'xception': (case('xception'), ref.Xception(), [1, 3, 71, 71]),
         'inceptionResnetV2': (case('inceptionResnetV2'), ref.InceptionResNetV2(), [1, 3, 75, 75]),
     }

@@ -59,40 +59,55 @@ const valid = { padding: 'valid' as const };
 
 export class InceptionResNetV2 extends Module implements HasLastLayer {
   conv2d_1a: ConvBn;
-  conv2d_2a = new ConvBn(32, 32, 3, valid);
-  conv2d_2b = new ConvBn(32, 64, 3);
-  maxpool_3a = new MaxPool2d(3, { stride: 2 });
-  conv2d_3b = new ConvBn(64, 80, 1, valid);
-  conv2d_4a = new ConvBn(80, 192, 3, valid);
-  maxpool_5a = new MaxPool2d(3, { stride: 2 });
-  /** Inception-A, 35x35x320; Keras's average pool 'same' does not count the padding. */
-  mixed_5b = new Branches([
-    seq(new ConvBn(192, 96, 1)),
-    seq(new ConvBn(192, 48, 1), new ConvBn(48, 64, 5)),
-    seq(new ConvBn(192, 64, 1), new ConvBn(64, 96, 3), new ConvBn(96, 96, 3)),
-    seq(new AvgPool2d(3, { stride: 1, padding: 1, countIncludePad: false }), new ConvBn(192, 64, 1)),
-  ]);
-  block35 = repeat(10, () => new InceptionResNetBlock('block35', 320, 0.17));
-  /** Reduction-A, to 17x17x1088. */
-  mixed_6a = new Branches([
-    seq(new ConvBn(320, 384, 3, { stride: 2, padding: 'valid' })),
-    seq(new ConvBn(320, 256, 1), new ConvBn(256, 256, 3), new ConvBn(256, 384, 3, { stride: 2, padding: 'valid' })),
-  ], new MaxPool2d(3, { stride: 2 }));
-  block17 = repeat(20, () => new InceptionResNetBlock('block17', 1088, 0.1));
-  /** Reduction-B, to 8x8x2080. */
-  mixed_7a = new Branches([
-    seq(new ConvBn(1088, 256, 1), new ConvBn(256, 384, 3, { stride: 2, padding: 'valid' })),
-    seq(new ConvBn(1088, 256, 1), new ConvBn(256, 288, 3, { stride: 2, padding: 'valid' })),
-    seq(new ConvBn(1088, 256, 1), new ConvBn(256, 288, 3), new ConvBn(288, 320, 3, { stride: 2, padding: 'valid' })),
-  ], new MaxPool2d(3, { stride: 2 }));
-  block8 = repeat(10, (i) => (i < 9 ? new InceptionResNetBlock('block8', 2080, 0.2) : new InceptionResNetBlock('block8', 2080, 1, false)));
-  conv_7b = new ConvBn(2080, 1536, 1);
+  conv2d_2a: ConvBn;
+  conv2d_2b: ConvBn;
+  maxpool_3a: MaxPool2d;
+  conv2d_3b: ConvBn;
+  conv2d_4a: ConvBn;
+  maxpool_5a: MaxPool2d;
+  mixed_5b: Branches;
+  block35: Sequential;
+  mixed_6a: Branches;
+  block17: Sequential;
+  mixed_7a: Branches;
+  block8: Sequential;
+  conv_7b: ConvBn;
   predictions: Linear;
 
   constructor(opts: ModelOptions = {}) {
     super();
     const o = checkOptions('inceptionResnetV2', opts, [], { numClasses: 1000, inChannels: 3 });
-    this.conv2d_1a = new ConvBn(o.inChannels, 32, 3, { stride: 2, padding: 'valid' });
+    const s2 = { stride: 2, padding: 'valid' as const };
+    // stem, to 35x35x192
+    this.conv2d_1a = new ConvBn(o.inChannels, 32, 3, s2);
+    this.conv2d_2a = new ConvBn(32, 32, 3, valid);
+    this.conv2d_2b = new ConvBn(32, 64, 3);
+    this.maxpool_3a = new MaxPool2d(3, { stride: 2 });
+    this.conv2d_3b = new ConvBn(64, 80, 1, valid);
+    this.conv2d_4a = new ConvBn(80, 192, 3, valid);
+    this.maxpool_5a = new MaxPool2d(3, { stride: 2 });
+    // Inception-A, 35x35x320; Keras's 'same' average pool does not count the padding
+    this.mixed_5b = new Branches([
+      seq(new ConvBn(192, 96, 1)),
+      seq(new ConvBn(192, 48, 1), new ConvBn(48, 64, 5)),
+      seq(new ConvBn(192, 64, 1), new ConvBn(64, 96, 3), new ConvBn(96, 96, 3)),
+      seq(new AvgPool2d(3, { stride: 1, padding: 1, countIncludePad: false }), new ConvBn(192, 64, 1)),
+    ]);
+    this.block35 = repeat(10, () => new InceptionResNetBlock('block35', 320, 0.17));
+    // Reduction-A, to 17x17x1088
+    this.mixed_6a = new Branches([
+      seq(new ConvBn(320, 384, 3, s2)),
+      seq(new ConvBn(320, 256, 1), new ConvBn(256, 256, 3), new ConvBn(256, 384, 3, s2)),
+    ], new MaxPool2d(3, { stride: 2 }));
+    this.block17 = repeat(20, () => new InceptionResNetBlock('block17', 1088, 0.1));
+    // Reduction-B, to 8x8x2080
+    this.mixed_7a = new Branches([
+      seq(new ConvBn(1088, 256, 1), new ConvBn(256, 384, 3, s2)),
+      seq(new ConvBn(1088, 256, 1), new ConvBn(256, 288, 3, s2)),
+      seq(new ConvBn(1088, 256, 1), new ConvBn(256, 288, 3), new ConvBn(288, 320, 3, s2)),
+    ], new MaxPool2d(3, { stride: 2 }));
+    this.block8 = repeat(10, (i) => new InceptionResNetBlock('block8', 2080, i < 9 ? 0.2 : 1, i < 9));
+    this.conv_7b = new ConvBn(2080, 1536, 1);
     this.predictions = new Linear(1536, o.numClasses);
   }
 

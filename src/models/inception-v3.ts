@@ -210,25 +210,25 @@ export interface InceptionV3Options extends ModelOptions {
 export class Inception3 extends Module implements HasLastLayer {
   readonly transformInput: boolean;
   Conv2d_1a_3x3: BasicConv2d;
-  Conv2d_2a_3x3 = new BasicConv2d(32, 32, 3);
-  Conv2d_2b_3x3 = new BasicConv2d(32, 64, 3, { padding: 1 });
-  maxpool1 = new MaxPool2d(3, { stride: 2 });
-  Conv2d_3b_1x1 = new BasicConv2d(64, 80, 1);
-  Conv2d_4a_3x3 = new BasicConv2d(80, 192, 3);
-  maxpool2 = new MaxPool2d(3, { stride: 2 });
-  Mixed_5b = new InceptionA(192, 32);
-  Mixed_5c = new InceptionA(256, 64);
-  Mixed_5d = new InceptionA(288, 64);
-  Mixed_6a = new InceptionB(288);
-  Mixed_6b = new InceptionC(768, 128);
-  Mixed_6c = new InceptionC(768, 160);
-  Mixed_6d = new InceptionC(768, 160);
-  Mixed_6e = new InceptionC(768, 192);
+  Conv2d_2a_3x3: BasicConv2d;
+  Conv2d_2b_3x3: BasicConv2d;
+  maxpool1: MaxPool2d;
+  Conv2d_3b_1x1: BasicConv2d;
+  Conv2d_4a_3x3: BasicConv2d;
+  maxpool2: MaxPool2d;
+  Mixed_5b: InceptionA;
+  Mixed_5c: InceptionA;
+  Mixed_5d: InceptionA;
+  Mixed_6a: InceptionB;
+  Mixed_6b: InceptionC;
+  Mixed_6c: InceptionC;
+  Mixed_6d: InceptionC;
+  Mixed_6e: InceptionC;
   AuxLogits: InceptionAux | null;
-  Mixed_7a = new InceptionD(768);
-  Mixed_7b = new InceptionE(1280);
-  Mixed_7c = new InceptionE(2048);
-  avgpool = new AdaptiveAvgPool2d([1, 1]);
+  Mixed_7a: InceptionD;
+  Mixed_7b: InceptionE;
+  Mixed_7c: InceptionE;
+  avgpool: AdaptiveAvgPool2d;
   dropout: Dropout;
   fc: Linear;
 
@@ -240,13 +240,30 @@ export class Inception3 extends Module implements HasLastLayer {
     if (transformInput && o.inChannels !== 3) throw new RangeError(`inceptionV3: transformInput rescales 3 RGB channels, got inChannels ${o.inChannels}`);
     this.transformInput = transformInput;
     this.Conv2d_1a_3x3 = new BasicConv2d(o.inChannels, 32, 3, { stride: 2 });
+    this.Conv2d_2a_3x3 = new BasicConv2d(32, 32, 3);
+    this.Conv2d_2b_3x3 = new BasicConv2d(32, 64, 3, { padding: 1 });
+    this.maxpool1 = new MaxPool2d(3, { stride: 2 });
+    this.Conv2d_3b_1x1 = new BasicConv2d(64, 80, 1);
+    this.Conv2d_4a_3x3 = new BasicConv2d(80, 192, 3);
+    this.maxpool2 = new MaxPool2d(3, { stride: 2 });
+    this.Mixed_5b = new InceptionA(192, 32);
+    this.Mixed_5c = new InceptionA(256, 64);
+    this.Mixed_5d = new InceptionA(288, 64);
+    this.Mixed_6a = new InceptionB(288);
+    this.Mixed_6b = new InceptionC(768, 128);
+    this.Mixed_6c = new InceptionC(768, 160);
+    this.Mixed_6d = new InceptionC(768, 160);
+    this.Mixed_6e = new InceptionC(768, 192);
     this.AuxLogits = auxLogits ? new InceptionAux(768, o.numClasses) : null;
+    this.Mixed_7a = new InceptionD(768);
+    this.Mixed_7b = new InceptionE(1280);
+    this.Mixed_7c = new InceptionE(2048);
+    this.avgpool = new AdaptiveAvgPool2d([1, 1]);
     this.dropout = new Dropout({ p: dropout });
     this.fc = new Linear(2048, o.numClasses);
     if (initWeights) this.initWeights();
   }
 
-  /** torchvision's: truncated normal with std 0.1, except 0.001 for the auxiliary classifier's fc. */
   private initWeights(): void {
     for (const m of this.modules()) {
       if (m instanceof Conv2d || m instanceof Linear) {

@@ -19,7 +19,7 @@ export function checkOptions<T extends ModelOptions>(op: string, opts: T, known:
   for (const k of Object.keys(opts)) {
     if (!allowed.includes(k)) throw new RangeError(`${op}: unknown option '${k}' (expected one of ${allowed.join(', ')})`);
   }
-  const out = { ...defaults, ...stripUndefined(opts) };
+  const out = { ...defaults, ...stripUndefined(opts) } as T & Required<ModelOptions>;
   positiveInt(op, 'numClasses', out.numClasses);
   positiveInt(op, 'inChannels', out.inChannels);
   return out;

@@ -1,8 +1,9 @@
 /** The torchinfo-style text table of a summary. */
 import type { Summary, SummaryRow } from './summary.js';
 
-const WIDTHS = [40, 25, 15];
-const RULE = '='.repeat(WIDTHS.reduce((a, b) => a + b + 1));
+// torchinfo's layout: a 90-character table, each column its width plus one space
+const WIDTHS = [40, 25, 22];
+const RULE = '='.repeat(WIDTHS.reduce((a, b) => a + b + 1, 0));
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 

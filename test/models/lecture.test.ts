@@ -22,6 +22,25 @@ test('LeNet-5 has the lecture\'s 61,706 parameters: 156 / 2,416 / 48,120 / 10,16
   assert.deepEqual(perLayer, [156, 2_416, 48_120, 10_164, 850]);
 });
 
+test('LeNet-5\'s summary: rows and mult-adds as PyTorch hooks count them, printed like the lecture\'s table', () => {
+  const fx = loadFixture<{ models: Record<string, { rows: { name: string; type: string; outputShape: number[]; params: number }[]; multAdds: number }> }>('models-summary').models.lenet5;
+  const s = ck.summary(ck.models.lenet5(), [1, 1, 32, 32]);
+  assert.deepEqual(s.rows.slice(1).map((r) => [r.name, r.type, r.outputShape, r.params]), fx.rows.map((r) => [r.name, r.type, r.outputShape, r.params]));
+  assert.equal(s.multAdds, fx.multAdds);
+  const lines = s.toString().split('\n');
+  for (const line of [
+    'LeNet5                                   [1, 10]                   --',
+    '│    └─Conv2d: 2-1                       [1, 6, 28, 28]            156',
+    '│    └─Conv2d: 2-4                       [1, 16, 10, 10]           2,416',
+    '│    └─Conv2d: 2-7                       [1, 120, 1, 1]            48,120',
+    '│    └─Linear: 2-9                       [1, 84]                   10,164',
+    '│    └─Linear: 2-11                      [1, 10]                   850',
+    'Total params: 61,706',
+    'Total mult-adds (M): 0.42',
+    'Params size (MB): 0.25',
+  ]) assert.ok(lines.includes(line), line);
+});
+
 test('the lecture nets have the key layout and parameter counts of their PyTorch definitions', () => {
   for (const name of ['lenet5', 'simpleCnn', 'residualNet']) {
     const model = build(keys[name]);
@@ -84,7 +103,7 @@ test('residualNet halves the resolution and doubles the filters every two blocks
 test('every lecture model exposes its last layer for fine-tuning', () => {
   const cases: [Call, number[]][] = [[{ call: 'lenet5', args: [] }, [1, 1, 32, 32]], [{ call: 'simpleCnn', args: [] }, [1, 3, 32, 32]], [{ call: 'residualNet', args: [] }, [1, 3, 32, 32]]];
   for (const [c, shape] of cases) {
-    const m = build(c) as ck.Module & ck.models.HasLastLayer;
+    const m = build(c) as ck.nn.Module & ck.models.HasLastLayer;
     const before = keyList(m);
     m.lastLayer = new ck.nn.Linear(m.lastLayer.inFeatures, 2);
     const after = keyList(m);

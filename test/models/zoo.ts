@@ -39,3 +39,20 @@ export function assertLogits(actual: ck.Tensor, expected: TensorSpec, what: stri
   const scale = Math.max(...expected.data.map((v) => Math.abs(v)));
   assertClose(actual, expected, { rtol: 1e-4, atol: 1e-5 * scale }, what);
 }
+
+const built = new Map<string, Module>();
+
+/**
+ * One instance per call within a test file: building the large models dominates the test time (their
+ * initialisers run over tens of millions of weights), so the key, count, parity and summary tests share them.
+ * Tests that change a model (weights, last layer) build their own.
+ */
+export function shared(c: Call): Module {
+  const key = describeCall(c);
+  if (!built.has(key)) built.set(key, build(c));
+  return built.get(key)!;
+}
+
+/** Tests of the full zoo (every VGG, the deepest ResNets) take minutes on the reference backend: opt in with CONVKIT_TEST_ZOO=full. */
+export const FULL_ZOO = process.env.CONVKIT_TEST_ZOO === 'full';
+export const fullZooOnly = FULL_ZOO ? {} : { skip: 'builds ~2 billion weights; run with CONVKIT_TEST_ZOO=full' };
