@@ -22,7 +22,7 @@ export {
   sum, mean, prod, amax, amin, max, min, argmax, argmin, variance as var, std, logsumexp, all, any, countNonzero,
   matmul, linear, reshape, view, flatten, unflatten, permute, transpose, t, expand, squeeze, unsqueeze,
   narrow, slice, select, index, contiguous, clone, detach, to,
-  cat, stack, split, chunk, gather, scatterAdd, erf,
+  cat, stack, split, chunk, gather, indexSelect, scatterAdd, erf,
 } from './ops/index.js';
 export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, ValuesIndices, VarOptions, TensorOrScalar, GradOptions, GradcheckOptions } from './ops/index.js';
 export * as conv from './conv/index.js';

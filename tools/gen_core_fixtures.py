@@ -149,6 +149,9 @@ idx = torch.tensor([[0, 2, 1, 0], [1, 1, 0, 2]])
 case("gather dim 0", "gather", [rnd(3, 4), idx.to(torch.int32)], {"dim": 0}, fn=lambda x, i: torch.gather(x, 0, i.long()))
 case("gather dim 1 (repeated indices)", "gather", [rnd(2, 5), torch.tensor([[0, 0, 4], [3, 1, 3]], dtype=torch.int32)], {"dim": 1}, fn=lambda x, i: torch.gather(x, 1, i.long()))
 
+case("indexSelect dim 0 (repeats)", "indexSelect", [rnd(4, 3), torch.tensor([3, 0, 3], dtype=torch.int32)], {"dim": 0}, fn=lambda x, i: torch.index_select(x, 0, i.long()))
+case("indexSelect dim 1", "indexSelect", [rnd(2, 5, 2), torch.tensor([4, 1], dtype=torch.int32)], {"dim": 1}, fn=lambda x, i: torch.index_select(x, 1, i.long()))
+
 # creation functions: no inputs, the values torch computes
 case("linspace 0..1 7", "linspace", [], {"start": 0.0, "end": 1.0, "steps": 7}, fn=lambda: torch.linspace(0, 1, 7))
 case("linspace -3..10 20", "linspace", [], {"start": -3.0, "end": 10.0, "steps": 20}, fn=lambda: torch.linspace(-3, 10, 20))

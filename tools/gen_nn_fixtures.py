@@ -1,4 +1,4 @@
-"""Writes test/fixtures/nn_layers.json, nn_functional.json, nn_losses.json and nn_repr.json with PyTorch:
+"""Writes test/fixtures/nn_layers.json, nn_conv_layers.json, nn_losses.json and nn_repr.json with PyTorch:
 every layer's forward and gradients (train and eval mode), the activation functions, every loss with its
 options, and module reprs / state-dict keys. Run: /usr/bin/python3 tools/gen_nn_fixtures.py"""
 import torch
@@ -71,6 +71,7 @@ def layers():
         layer_case('Dropout2d eval', lambda: nn.Dropout2d(0.3), [(2, 3, 2, 2)], train=False),
         layer_case('Sequential MLP', lambda: nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.Tanh(), nn.Linear(6, 2)), [(5, 4)]),
     ]
+    conv_cases = conv_layers()
     # a BatchNorm layer trained a few batches, then evaluated with its running statistics
     bn = nn.BatchNorm2d(3)
     for _ in range(3):
@@ -85,6 +86,56 @@ def layers():
                   'outputs': [spec(out)], 'gradOutput': spec(g), 'inputGrad': spec(x.grad),
                   'paramGrads': {k: spec(p.grad) for k, p in bn.named_parameters()}, 'stateAfter': state_spec(bn)})
     save('nn_layers', cases)
+    save('nn_conv_layers', conv_cases)
+
+
+def conv_layers():
+    C = layer_case
+    return [
+        C('Conv1d(2,4,3)', lambda: nn.Conv1d(2, 4, 3), [(2, 2, 7)]),
+        C('Conv2d(3,4,3,stride=2,padding=1)', lambda: nn.Conv2d(3, 4, 3, stride=2, padding=1), [(2, 3, 7, 7)]),
+        C('Conv2d unbatched', lambda: nn.Conv2d(3, 2, 3), [(3, 5, 5)]),
+        C("Conv2d(4,6,3,padding='same',groups=2,dilation=2,bias=False)", lambda: nn.Conv2d(4, 6, 3, padding='same', groups=2, dilation=2, bias=False), [(1, 4, 6, 6)]),
+        C("Conv2d(2,3,3,padding=2,paddingMode='reflect')", lambda: nn.Conv2d(2, 3, 3, padding=2, padding_mode='reflect'), [(2, 2, 5, 5)]),
+        C("Conv2d(2,3,(3,2),padding=1,paddingMode='circular')", lambda: nn.Conv2d(2, 3, (3, 2), padding=1, padding_mode='circular'), [(1, 2, 4, 5)]),
+        C("Conv2d(2,2,4,padding='same',paddingMode='replicate')", lambda: nn.Conv2d(2, 2, 4, padding='same', padding_mode='replicate'), [(1, 2, 5, 5)]),
+        C("Conv1d(2,2,3,padding='valid',paddingMode='reflect')", lambda: nn.Conv1d(2, 2, 3, padding='valid', padding_mode='reflect'), [(1, 2, 6)]),
+        C('Conv3d(2,3,2,padding=(0,1,1))', lambda: nn.Conv3d(2, 3, 2, padding=(0, 1, 1)), [(1, 2, 3, 4, 4)]),
+        C('ConvTranspose1d(2,3,3,stride=2)', lambda: nn.ConvTranspose1d(2, 3, 3, stride=2), [(2, 2, 4)]),
+        C('ConvTranspose2d(4,2,3,stride=2,padding=1,outputPadding=1)', lambda: nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1), [(1, 4, 3, 3)]),
+        C('ConvTranspose2d(4,6,3,stride=2,groups=2,dilation=2)', lambda: nn.ConvTranspose2d(4, 6, 3, stride=2, groups=2, dilation=2), [(1, 4, 3, 3)]),
+        C('ConvTranspose3d(2,2,2,stride=2,bias=False)', lambda: nn.ConvTranspose3d(2, 2, 2, stride=2, bias=False), [(1, 2, 2, 2, 2)]),
+        C('MaxPool1d(3,stride=2)', lambda: nn.MaxPool1d(3, stride=2), [(2, 3, 9)]),
+        C('MaxPool2d(2)', lambda: nn.MaxPool2d(2), [(2, 3, 6, 6)]),
+        C('MaxPool2d(3,stride=2,padding=1,ceilMode)', lambda: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), [(1, 2, 8, 8)]),
+        C('MaxPool2d((2,3),dilation=2)', lambda: nn.MaxPool2d((2, 3), dilation=2), [(1, 2, 7, 9)]),
+        C('MaxPool3d(2)', lambda: nn.MaxPool3d(2), [(1, 2, 4, 4, 4)]),
+        C('AvgPool1d(3)', lambda: nn.AvgPool1d(3), [(2, 2, 9)]),
+        C('AvgPool2d(2)', lambda: nn.AvgPool2d(2), [(2, 3, 6, 6)]),
+        C('AvgPool2d(3,stride=2,padding=1,ceilMode,countIncludePad=False)', lambda: nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False), [(1, 2, 8, 8)]),
+        C('AvgPool2d(2,divisorOverride=3)', lambda: nn.AvgPool2d(2, divisor_override=3), [(1, 2, 4, 4)]),
+        C('AvgPool3d((1,2,2))', lambda: nn.AvgPool3d((1, 2, 2)), [(1, 2, 2, 4, 4)]),
+        C('AdaptiveAvgPool1d(4)', lambda: nn.AdaptiveAvgPool1d(4), [(2, 3, 10)]),
+        C('AdaptiveAvgPool2d((3,None))', lambda: nn.AdaptiveAvgPool2d((3, None)), [(1, 2, 7, 5)]),
+        C('AdaptiveAvgPool2d(1)', lambda: nn.AdaptiveAvgPool2d(1), [(2, 3, 5, 5)]),
+        C('AdaptiveAvgPool3d((2,3,1))', lambda: nn.AdaptiveAvgPool3d((2, 3, 1)), [(1, 2, 3, 5, 4)]),
+        C('AdaptiveMaxPool1d(3)', lambda: nn.AdaptiveMaxPool1d(3), [(2, 2, 8)]),
+        C('AdaptiveMaxPool2d((2,3))', lambda: nn.AdaptiveMaxPool2d((2, 3)), [(1, 2, 5, 7)]),
+        C('ZeroPad2d((1,2,0,1))', lambda: nn.ZeroPad2d((1, 2, 0, 1)), [(1, 2, 3, 3)]),
+        C('ReflectionPad2d(2)', lambda: nn.ReflectionPad2d(2), [(1, 2, 4, 4)]),
+        C('ReflectionPad1d((2,1))', lambda: nn.ReflectionPad1d((2, 1)), [(2, 3, 4)]),
+        C('ReplicationPad2d((1,0,2,1))', lambda: nn.ReplicationPad2d((1, 0, 2, 1)), [(1, 2, 3, 3)]),
+        C('ReplicationPad3d(1)', lambda: nn.ReplicationPad3d(1), [(1, 1, 2, 2, 2)]),
+        C('ConstantPad2d(1,3.5)', lambda: nn.ConstantPad2d(1, 3.5), [(1, 2, 3, 3)]),
+        C('ConstantPad1d((2,-1),-1)', lambda: nn.ConstantPad1d((2, -1), -1.0), [(2, 4)]),
+        C('LocalResponseNorm(3)', lambda: nn.LocalResponseNorm(3), [(2, 5, 4, 4)]),
+        C('LocalResponseNorm(2,alpha=0.01,beta=0.5,k=2)', lambda: nn.LocalResponseNorm(2, alpha=0.01, beta=0.5, k=2.0), [(2, 4, 6)]),
+        C('LeNet-style CNN', lambda: nn.Sequential(
+            nn.Conv2d(1, 6, 5, padding=2), nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 3), nn.Tanh(), nn.AvgPool2d(2),
+            nn.Flatten(), nn.Linear(64, 10)), [(2, 1, 12, 12)]),
+        # no conv bias before BatchNorm: its gradient is exactly zero in theory, rounding noise in practice
+        C('Conv-BN-ReLU-MaxPool train', lambda: nn.Sequential(nn.Conv2d(2, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2)), [(3, 2, 6, 6)] * 2),
+    ]
 
 
 def loss_case(name, fn, inputs, target, grad_none=True):
@@ -169,6 +220,17 @@ def reprs():
                               nn.BatchNorm2d(4, eps=1e-3, affine=False), nn.BatchNorm3d(2, track_running_stats=False), nn.Dropout2d(), nn.Identity(),
                               nn.CrossEntropyLoss(weight=torch.ones(3)), nn.BCEWithLogitsLoss(pos_weight=torch.ones(2)), nn.MSELoss()),
     }
+    modules['conv'] = nn.Sequential(
+        nn.Conv1d(2, 4, 3), nn.Conv2d(1, 6, 5, stride=2, padding=1, dilation=2, bias=False, padding_mode='reflect'),
+        nn.Conv2d(4, 4, 3, padding='same', groups=2), nn.Conv3d(2, 2, (1, 2, 3), padding='valid'),
+        nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1), nn.ConvTranspose1d(2, 2, 3), nn.ConvTranspose3d(4, 2, 2, groups=2),
+        nn.MaxPool1d(2), nn.MaxPool2d(2), nn.MaxPool2d((3, 2), stride=1, padding=1, ceil_mode=True, return_indices=True), nn.MaxPool3d(2),
+        nn.AvgPool1d(2), nn.AvgPool2d(2), nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False, divisor_override=2),
+        nn.AvgPool3d((1, 2, 2)), nn.AdaptiveAvgPool1d(3), nn.AdaptiveAvgPool2d((5, None)), nn.AdaptiveAvgPool2d(1),
+        nn.AdaptiveAvgPool3d((1, 2, 3)), nn.AdaptiveMaxPool1d(2), nn.AdaptiveMaxPool2d(4, return_indices=True),
+        nn.ZeroPad2d(1), nn.ZeroPad2d((1, 2, 3, 4)), nn.ReflectionPad2d(2), nn.ReplicationPad2d((1, 0, 1, 0)), nn.ConstantPad2d(1, 3.5),
+        nn.ConstantPad1d(2, 0.5), nn.ReflectionPad1d(1), nn.ReplicationPad3d(1), nn.ConstantPad3d(1, 2.0), nn.ReflectionPad3d(1),
+        nn.ReplicationPad1d((1, 2)), nn.LocalResponseNorm(5), nn.LocalResponseNorm(3, alpha=2e-5, beta=0.5, k=2.0))
     out = {}
     for name, m in modules.items():
         out[name] = {'repr': repr(m), 'stateDictKeys': list(m.state_dict().keys()),

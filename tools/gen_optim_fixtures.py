@@ -1,4 +1,4 @@
-"""Writes test/fixtures/optim.json (each optimiser's parameter trajectory on a small model, with parameter
+"""Writes test/fixtures/optim.json (each optimiser's parameter trajectory on a small CNN, with parameter
 groups and schedules), lr_schedulers.json (every scheduler's lr, epoch by epoch) and nn_utils.json (gradient
 clipping) with PyTorch 1.13. Run: /usr/bin/python3 tools/gen_optim_fixtures.py"""
 import math
@@ -15,10 +15,12 @@ STEPS = 5
 
 
 def make_model():
-    return nn.Sequential(nn.Linear(4, 5), nn.Tanh(), nn.Linear(5, 3))
+    # BatchNorm after the nonlinearity: right before it, the conv bias would get a gradient that is zero up to
+    # rounding, which Adam-like optimisers blow up to full-size steps of noise
+    return nn.Sequential(nn.Conv2d(1, 3, 3, padding=1), nn.Tanh(), nn.BatchNorm2d(3), nn.AvgPool2d(2), nn.Flatten(), nn.Linear(12, 3))
 
 
-x = torch.randn(8, 4)
+x = torch.randn(8, 1, 4, 4)
 y = torch.randint(0, 3, (8,))
 base = make_model()
 initial = state_spec(base)
@@ -44,7 +46,8 @@ def trajectory(make_opt, make_sched=None):
 
 
 def groups(model, **second):
-    return [{'params': model[0].parameters()}, {'params': model[2].parameters(), **second}]
+    """The convolutional part and the classifier, with different options."""
+    return [{'params': [*model[0].parameters(), *model[2].parameters()]}, {'params': model[5].parameters(), **second}]
 
 
 optim_cases = {

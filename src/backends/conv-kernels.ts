@@ -56,5 +56,7 @@ declare module './backend.js' {
     col2im(cols: View, channels: number, geom: ConvGeometry): Storage;
     /** The maximum of each window (NaN wins, as in PyTorch) and where it was. */
     maxPool(x: View, windows: PoolWindows): MaxPoolResult;
+    /** dL/dx [N, C, ...inSize] of a max pooling: each output's gradient added at its `indices` position. */
+    maxPoolBackward(gy: View, indices: View, inSize: Triple): Storage;
   }
 }

@@ -104,11 +104,10 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = nul
   checkReduction(reduction, op);
   if (target.requiresGrad) throw new Error(`${op}: the gradient with respect to target is not implemented (as in PyTorch); use binaryCrossEntropyWithLogits or detach the target`);
   const w = weight ? expandWeight(weight, input.shape, op) : null;
-  noGrad(() => {
-    if (input.storage.device === 'cpu' && input.dataSync().some((v) => !(v >= 0 && v <= 1))) {
-      throw new RangeError(`${op}: all elements of input should be between 0 and 1`);
-    }
-  });
+  // checked where the values can be read synchronously (CPU tensors), as PyTorch checks
+  if (input.storage.device === 'cpu' && input.dataSync().some((v) => !(v >= 0 && v <= 1))) {
+    throw new RangeError(`${op}: all elements of input should be between 0 and 1`);
+  }
   const loss = noGrad(() => {
     const logX = clamp(log(input), LOG_FLOOR);
     const log1mX = clamp(log(sub(1, input)), LOG_FLOOR);
@@ -198,6 +197,7 @@ function classTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: num
     throw new RangeError(`${op}: expected target of shape ${fmt(expected)} for input ${fmt(input.shape)}, got ${fmt(target.shape)}`);
   }
   const classes = input.shape[unbatched ? 0 : 1];
+  // checked where the values can be read synchronously (CPU tensors), as PyTorch checks
   if (target.storage.device === 'cpu') {
     for (const t of target.dataSync()) {
       if (t !== ignoreIndex && (t < 0 || t >= classes)) throw new RangeError(`${op}: target ${t} is out of bounds for ${classes} classes`);
@@ -220,10 +220,14 @@ function classWeightOf(weight: Tensor, safeTarget: Tensor): Tensor {
 }
 
 /** -w[t]·input[t] per sample, for log-probability inputs [N, C, ...] and class targets [N, ...]. */
-export function nllLoss(input: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean' }: NllLossOptions = {}): Tensor {
-  const op = 'nllLoss';
-  checkTensor(input, op);
-  checkTensor(target, op, 'target');
+export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+  checkTensor(input, 'nllLoss');
+  checkTensor(target, 'nllLoss', 'target');
+  return negativeLogLikelihood('nllLoss', input, target, opts);
+}
+
+/** nllLoss's computation, with errors named after the calling op. */
+function negativeLogLikelihood(op: string, input: Tensor, target: Tensor, { weight = null, ignoreIndex = -100, reduction = 'mean' }: NllLossOptions): Tensor {
   checkReduction(reduction, op);
   const c = classTarget(op, input, target, ignoreIndex);
   checkClassWeight(weight, c.input.shape[1], op);
@@ -265,7 +269,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (isFloating(target.dtype)) {
     throw new RangeError(`${op}: expected class indices (int32, shape ${fmt(input.ndim === 1 ? [] : [input.shape[0], ...input.shape.slice(2)])}) or class probabilities of the input's shape ${fmt(input.shape)}, got a ${target.dtype} target ${fmt(target.shape)}`);
   }
-  const nll = nllLoss(logp, target, { weight, ignoreIndex, reduction });
+  const nll = negativeLogLikelihood(op, logp, target, { weight, ignoreIndex, reduction });
   if (labelSmoothing === 0) return nll;
   return add(mul(nll, 1 - labelSmoothing), mul(smoothingTerm(logp, target, classDim, weight, ignoreIndex, reduction), labelSmoothing / input.shape[classDim]));
 }

@@ -2,7 +2,7 @@ import { noGrad } from '../core/autograd.js';
 import type { DType } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
-import { to } from '../ops/views.js';
+import { detach, to } from '../ops/views.js';
 import { Parameter } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
@@ -166,12 +166,15 @@ export abstract class Module {
     return this;
   }
 
-  /** Parameters, then persistent buffers, module by module in registration order: torch's state_dict keys. */
+  /**
+   * Parameters, then persistent buffers, module by module in registration order: torch's state_dict keys.
+   * Parameters come detached (sharing their storage), as torch's do.
+   */
   stateDict(): StateDict {
     const out: StateDict = {};
     // like torch's state_dict this walks children without de-duplication: a shared module appears under each name
     const visit = (m: Module, prefix: string): void => {
-      for (const [k, p] of m.namedParametersOwn()) if (p) out[prefix + k] = p;
+      for (const [k, p] of m.namedParametersOwn()) if (p) out[prefix + k] = detach(p);
       for (const [k, b] of m._buffers) if (b.tensor && b.persistent) out[prefix + k] = b.tensor;
       for (const [k, c] of m.namedChildren()) visit(c, `${prefix}${k}.`);
     };
@@ -186,10 +189,13 @@ export abstract class Module {
   loadStateDict(state: StateDict, opts: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = opts.strict ?? true;
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in state));
-    const unexpectedKeys = Object.keys(state).filter((k) => !(k in own));
+    for (const [k, v] of Object.entries(state)) {
+      if (!(v instanceof Tensor)) throw new TypeError(`loadStateDict: expected a Tensor for '${k}', got ${v === null ? 'null' : typeof v}`);
+    }
+    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(state, k));
+    const unexpectedKeys = Object.keys(state).filter((k) => !Object.hasOwn(own, k));
     const misShaped = Object.keys(own)
-      .filter((k) => k in state && !shapesEqual(own[k].shape, state[k].shape))
+      .filter((k) => Object.hasOwn(state, k) && !shapesEqual(own[k].shape, state[k].shape))
       .map((k) => `${k}: expected ${fmt(own[k].shape)}, got ${fmt(state[k].shape)}`);
     const problems = [
       ...(misShaped.length ? [`size mismatch for ${misShaped.join('; ')}`] : []),
@@ -198,7 +204,7 @@ export abstract class Module {
     ];
     if (problems.length) throw new Error(`loadStateDict: error(s) in loading state dict for ${this.constructor.name}: ${problems.join('. ')}`);
     noGrad(() => {
-      for (const [k, t] of Object.entries(own)) if (k in state) t.copy_(state[k]);
+      for (const [k, t] of Object.entries(own)) if (Object.hasOwn(state, k)) t.copy_(state[k]);
     });
     return { missingKeys, unexpectedKeys };
   }

@@ -3,7 +3,7 @@ import { isFloating } from '../core/dtype.js';
 import { fmt, normDim, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, full, kernels, wrap } from './dispatch.js';
-import { narrow, unsqueeze } from './views.js';
+import { expand, narrow, reshape, unsqueeze } from './views.js';
 
 function checkIndexTensor(index: Tensor, x: Tensor, dim: number, op: string): void {
   if (!(index instanceof Tensor) || index.dtype !== 'int32') throw new TypeError(`${op}: expected an int32 index tensor, got ${describe(index)}`);
@@ -47,6 +47,19 @@ function padTo(t: Tensor, shape: Shape): Tensor {
   const out = full(shape, 0, t.dtype);
   kernels('scatterAdd', t).assign(narrowTo(out, t.shape), t, false);
   return record('PadBackward', out, [t], (g) => [narrowTo(g, t.shape)]);
+}
+
+/** The entries of `x` at the positions `index` (1-D int32) along dim, as torch.index_select (e.g. picking a batch). */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normDim(dim, x.ndim, 'indexSelect');
+  if (!(index instanceof Tensor) || index.dtype !== 'int32' || index.ndim > 1) {
+    throw new TypeError(`indexSelect: expected a 1-D int32 index tensor, got ${describe(index)}`);
+  }
+  const n = index.numel();
+  const shape = x.shape.map((s, i) => (i === d ? n : s));
+  const view = x.shape.map((_, i) => (i === d ? n : 1));
+  // a gather whose index repeats the positions across every other dim; its gradient is gather's scatter
+  return gather(x, d, expand(reshape(index, view), shape));
 }
 
 /** Joins tensors along an existing dim. */

@@ -90,6 +90,7 @@ declare module '../core/tensor.js' {
     split(sizes: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
     gather(dim: number, index: Tensor): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     contiguous(): Tensor;
     clone(): Tensor;
@@ -185,6 +186,7 @@ const methods: Record<string, Method> = {
   split(sizes: number | readonly number[], dim?: number) { return I.split(this, sizes, dim); },
   chunk(chunks: number, dim?: number) { return I.chunk(this, chunks, dim); },
   gather(dim: number, index: Tensor) { return I.gather(this, dim, index); },
+  indexSelect(dim: number, index: Tensor) { return I.indexSelect(this, dim, index); },
   scatterAdd(dim: number, index: Tensor, src: Tensor) { return I.scatterAdd(this, dim, index, src); },
   contiguous() { return V.contiguous(this); },
   clone() { return V.clone(this); },

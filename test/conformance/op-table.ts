@@ -51,6 +51,7 @@ export const OPS: Record<string, OpFn> = {
   splitPiece: ([x], a) => ck.split(x, a.sizes as number[], a.dim as number)[a.piece as number],
   chunkPiece: ([x], a) => ck.chunk(x, a.chunks as number, a.dim as number)[a.piece as number],
   gather: ([x, i], a) => ck.gather(x, a.dim as number, i),
+  indexSelect: ([x, i], a) => ck.indexSelect(x, a.dim as number, i),
   linspace: (_, a) => ck.linspace(a.start as number, a.end as number, a.steps as number),
   arange: (_, a) => ck.arange(a.start as number, a.end as number, a.step as number),
   eye: (_, a) => ck.eye(a.n as number, a.m as number),

@@ -44,7 +44,7 @@ describe('conv gradients', () => {
 interface DoubleBackwardCase {
   name: string;
   op: string;
-  opts: F.ConvOptions;
+  opts: Parameters<typeof F.conv2d>[3];
   x: { shape: number[]; data: number[]; dtype: ck.DType };
   w: DoubleBackwardCase['x'];
   gradOutput: DoubleBackwardCase['x'];
@@ -72,6 +72,18 @@ describe('conv shapes and options', () => {
     const unbatched = F.conv2d(x, w, null, { padding: 1 });
     assert.deepEqual(unbatched.shape, [5, 8, 7]);
     assertClose(unbatched, F.conv2d(ck.unsqueeze(x, 0), w, null, { padding: 1 }).squeeze(0), { rtol: 0, atol: 0 });
+  });
+
+  test('non-contiguous inputs and weights (transposed and broadcast views) give the contiguous result', () => {
+    ck.manualSeed(6);
+    const x = ck.randn([2, 6, 5, 3]);
+    const w = ck.randn([4, 3, 3, 2]);
+    const xt = ck.transpose(x, 1, 3); // [2, 3, 5, 6], a strided view
+    const wt = ck.transpose(ck.contiguous(ck.transpose(w, 2, 3)), 2, 3);
+    assert.ok(!xt.isContiguous() && !wt.isContiguous());
+    assertClose(F.conv2d(xt, wt, null, { padding: 1 }), F.conv2d(ck.contiguous(xt), w, null, { padding: 1 }), { rtol: 0, atol: 0 });
+    const row = ck.randn([1, 1, 1, 7]);
+    assertClose(F.maxPool2d(ck.expand(row, [2, 3, 4, 7]), 2), F.maxPool2d(ck.contiguous(ck.expand(row, [2, 3, 4, 7])), 2), { rtol: 0, atol: 0 });
   });
 
   test("'same' keeps ceil(n / s) positions for every stride; 'valid' is padding 0", () => {

@@ -4,14 +4,16 @@ import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
 import { directConvKernels } from '../../src/backends/reference/conv-direct.js';
 import { referenceBackend } from '../../src/backends/reference/index.js';
-import * as F from '../../src/ops/conv/index.js';
 import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../helpers/index.js';
 
-export { F };
+/** The public functional API, as users reach it. */
+export const F = ck.nn.functional;
 
 /** The reference backend with the textbook loops instead of im2col + GEMM, to test one path against the other. */
 ck.registerBackend({ ...referenceBackend, name: 'reference-direct', kernels: { ...referenceBackend.kernels, ...directConvKernels } });
-export const BACKENDS = ['reference', 'reference-direct'];
+await ck.ready();
+/** Every backend runs the fixtures: both reference paths and whatever faster backend is registered. */
+export const BACKENDS = ck.backendNames();
 
 export interface FixtureCase {
   name: string;

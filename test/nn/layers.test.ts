@@ -1,4 +1,4 @@
-/** Every layer against PyTorch (test/fixtures/nn_layers.json from tools/gen_nn_fixtures.py): forward, input and parameter gradients, buffers. */
+/** Every layer against PyTorch (test/fixtures/nn_layers.json and nn_conv_layers.json from tools/gen_nn_fixtures.py): forward, input and parameter gradients, buffers. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../src/index.js';
@@ -53,11 +53,54 @@ const LAYERS: Record<string, () => ck.nn.Module> = {
   'Dropout(p=0) train': () => new nn.Dropout({ p: 0 }),
   'Dropout2d eval': () => new nn.Dropout2d({ p: 0.3 }),
   'Sequential MLP': () => new nn.Sequential(new nn.Linear(4, 6), new nn.BatchNorm1d(6), new nn.Tanh(), new nn.Linear(6, 2)),
+  'Conv1d(2,4,3)': () => new nn.Conv1d(2, 4, 3),
+  'Conv2d(3,4,3,stride=2,padding=1)': () => new nn.Conv2d(3, 4, 3, { stride: 2, padding: 1 }),
+  'Conv2d unbatched': () => new nn.Conv2d(3, 2, 3),
+  "Conv2d(4,6,3,padding='same',groups=2,dilation=2,bias=False)": () => new nn.Conv2d(4, 6, 3, { padding: 'same', groups: 2, dilation: 2, bias: false }),
+  "Conv2d(2,3,3,padding=2,paddingMode='reflect')": () => new nn.Conv2d(2, 3, 3, { padding: 2, paddingMode: 'reflect' }),
+  "Conv2d(2,3,(3,2),padding=1,paddingMode='circular')": () => new nn.Conv2d(2, 3, [3, 2], { padding: 1, paddingMode: 'circular' }),
+  "Conv2d(2,2,4,padding='same',paddingMode='replicate')": () => new nn.Conv2d(2, 2, 4, { padding: 'same', paddingMode: 'replicate' }),
+  "Conv1d(2,2,3,padding='valid',paddingMode='reflect')": () => new nn.Conv1d(2, 2, 3, { padding: 'valid', paddingMode: 'reflect' }),
+  'Conv3d(2,3,2,padding=(0,1,1))': () => new nn.Conv3d(2, 3, 2, { padding: [0, 1, 1] }),
+  'ConvTranspose1d(2,3,3,stride=2)': () => new nn.ConvTranspose1d(2, 3, 3, { stride: 2 }),
+  'ConvTranspose2d(4,2,3,stride=2,padding=1,outputPadding=1)': () => new nn.ConvTranspose2d(4, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }),
+  'ConvTranspose2d(4,6,3,stride=2,groups=2,dilation=2)': () => new nn.ConvTranspose2d(4, 6, 3, { stride: 2, groups: 2, dilation: 2 }),
+  'ConvTranspose3d(2,2,2,stride=2,bias=False)': () => new nn.ConvTranspose3d(2, 2, 2, { stride: 2, bias: false }),
+  'MaxPool1d(3,stride=2)': () => new nn.MaxPool1d(3, { stride: 2 }),
+  'MaxPool2d(2)': () => new nn.MaxPool2d(2),
+  'MaxPool2d(3,stride=2,padding=1,ceilMode)': () => new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+  'MaxPool2d((2,3),dilation=2)': () => new nn.MaxPool2d([2, 3], { dilation: 2 }),
+  'MaxPool3d(2)': () => new nn.MaxPool3d(2),
+  'AvgPool1d(3)': () => new nn.AvgPool1d(3),
+  'AvgPool2d(2)': () => new nn.AvgPool2d(2),
+  'AvgPool2d(3,stride=2,padding=1,ceilMode,countIncludePad=False)': () => new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+  'AvgPool2d(2,divisorOverride=3)': () => new nn.AvgPool2d(2, { divisorOverride: 3 }),
+  'AvgPool3d((1,2,2))': () => new nn.AvgPool3d([1, 2, 2]),
+  'AdaptiveAvgPool1d(4)': () => new nn.AdaptiveAvgPool1d(4),
+  'AdaptiveAvgPool2d((3,None))': () => new nn.AdaptiveAvgPool2d([3, null]),
+  'AdaptiveAvgPool2d(1)': () => new nn.AdaptiveAvgPool2d(1),
+  'AdaptiveAvgPool3d((2,3,1))': () => new nn.AdaptiveAvgPool3d([2, 3, 1]),
+  'AdaptiveMaxPool1d(3)': () => new nn.AdaptiveMaxPool1d(3),
+  'AdaptiveMaxPool2d((2,3))': () => new nn.AdaptiveMaxPool2d([2, 3]),
+  'ZeroPad2d((1,2,0,1))': () => new nn.ZeroPad2d([1, 2, 0, 1]),
+  'ReflectionPad2d(2)': () => new nn.ReflectionPad2d(2),
+  'ReflectionPad1d((2,1))': () => new nn.ReflectionPad1d([2, 1]),
+  'ReplicationPad2d((1,0,2,1))': () => new nn.ReplicationPad2d([1, 0, 2, 1]),
+  'ReplicationPad3d(1)': () => new nn.ReplicationPad3d(1),
+  'ConstantPad2d(1,3.5)': () => new nn.ConstantPad2d(1, 3.5),
+  'ConstantPad1d((2,-1),-1)': () => new nn.ConstantPad1d([2, -1], -1),
+  'LocalResponseNorm(3)': () => new nn.LocalResponseNorm(3),
+  'LocalResponseNorm(2,alpha=0.01,beta=0.5,k=2)': () => new nn.LocalResponseNorm(2, { alpha: 0.01, beta: 0.5, k: 2 }),
+  'LeNet-style CNN': () => new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.Tanh(), new nn.AvgPool2d(2), new nn.Conv2d(6, 16, 3), new nn.Tanh(), new nn.AvgPool2d(2),
+    new nn.Flatten(), new nn.Linear(64, 10),
+  ),
+  'Conv-BN-ReLU-MaxPool train': () => new nn.Sequential(new nn.Conv2d(2, 4, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2)),
 };
 
 const stateOf = (specs: Record<string, TensorSpec>): ck.nn.StateDict => Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, fromSpec(s)]));
 
-for (const c of loadFixture<LayerCase[]>('nn_layers')) {
+for (const c of [...loadFixture<LayerCase[]>('nn_layers'), ...loadFixture<LayerCase[]>('nn_conv_layers')]) {
   test(`${c.name} matches PyTorch (${c.train ? 'train' : 'eval'})`, () => {
     const make = LAYERS[c.name];
     assert.ok(make, `no convkit transcription for fixture case ${c.name}`);

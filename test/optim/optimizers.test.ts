@@ -1,6 +1,6 @@
 /**
  * Optimisers against PyTorch 1.13 (test/fixtures/optim.json from tools/gen_optim_fixtures.py): five steps of
- * each on the same model, data and initial weights; losses and every parameter after every step.
+ * each on the same small CNN, data and initial weights; losses and every parameter after every step.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,12 +20,15 @@ const x = fromSpec(fx.x);
 const y = fromSpec(fx.y);
 
 function makeModel(): ck.nn.Sequential {
-  const m = new nn.Sequential(new nn.Linear(4, 5), new nn.Tanh(), new nn.Linear(5, 3));
+  const m = new nn.Sequential(new nn.Conv2d(1, 3, 3, { padding: 1 }), new nn.Tanh(), new nn.BatchNorm2d(3), new nn.AvgPool2d(2), new nn.Flatten(), new nn.Linear(12, 3));
   m.loadStateDict(Object.fromEntries(Object.entries(fx.initial).map(([k, s]) => [k, fromSpec(s)])));
   return m;
 }
 
 const params = (m: ck.nn.Module, i: number): ck.nn.Parameter[] => (m as ck.nn.Sequential).at(i).parameters();
+/** The generator's two groups: the convolutional part, and the classifier. */
+const features = (m: ck.nn.Sequential): ck.nn.Parameter[] => [...params(m, 0), ...params(m, 2)];
+const classifier = (m: ck.nn.Sequential): ck.nn.Parameter[] => params(m, 5);
 type Opt = ck.optim.Optimizer<{ lr: number }>;
 
 /** The convkit transcription of each optimiser (and schedule) in the generator. */
@@ -35,11 +38,11 @@ const CASES: Record<string, { opt: (m: ck.nn.Sequential) => Opt; sched?: (o: Opt
   'SGD nesterov weightDecay': { opt: (m) => new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }) },
   'SGD dampening weightDecay': { opt: (m) => new optim.SGD(m.parameters(), { lr: 0.05, momentum: 0.8, dampening: 0.3, weightDecay: 0.1 }) },
   'SGD maximize': { opt: (m) => new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.5, maximize: true }) },
-  'SGD groups': { opt: (m) => new optim.SGD([{ params: params(m, 0) }, { params: params(m, 2), lr: 0.01, momentum: 0.5 }], { lr: 0.1, momentum: 0.9 }) },
+  'SGD groups': { opt: (m) => new optim.SGD([{ params: features(m) }, { params: classifier(m), lr: 0.01, momentum: 0.5 }], { lr: 0.1, momentum: 0.9 }) },
   Adam: { opt: (m) => new optim.Adam(m.parameters(), { lr: 0.01 }) },
   'Adam amsgrad weightDecay': { opt: (m) => new optim.Adam(m.parameters(), { lr: 0.02, amsgrad: true, weightDecay: 0.1 }) },
   'Adam betas eps': { opt: (m) => new optim.Adam(m.parameters(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-3 }) },
-  'Adam groups': { opt: (m) => new optim.Adam([{ params: params(m, 0) }, { params: params(m, 2), lr: 0.001, betas: [0.5, 0.6] }], { lr: 0.01 }) },
+  'Adam groups': { opt: (m) => new optim.Adam([{ params: features(m) }, { params: classifier(m), lr: 0.001, betas: [0.5, 0.6] }], { lr: 0.01 }) },
   AdamW: { opt: (m) => new optim.AdamW(m.parameters(), { lr: 0.01 }) },
   'AdamW amsgrad': { opt: (m) => new optim.AdamW(m.parameters(), { lr: 0.02, weightDecay: 0.5, amsgrad: true }) },
   RMSprop: { opt: (m) => new optim.RMSprop(m.parameters(), { lr: 0.01 }) },
@@ -98,7 +101,7 @@ test('stateDict holds copies: later steps do not change a saved state', () => {
   const saved = opt.stateDict();
   const before = (saved.state[0].expAvg as ck.Tensor).dataSync().slice();
   assert.equal(saved.state[0].step, 2);
-  assert.deepEqual(saved.paramGroups[0].params, [0, 1, 2, 3]);
+  assert.deepEqual(saved.paramGroups[0].params, [0, 1, 2, 3, 4, 5]);
   opt.step();
   assert.deepEqual((saved.state[0].expAvg as ck.Tensor).dataSync(), before);
 });
@@ -107,8 +110,8 @@ test('loadStateDict rejects a state dict for other parameters', () => {
   const m = makeModel();
   const opt = new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 });
   const other = new optim.SGD(params(m, 0), { lr: 0.1 });
-  assert.throws(() => other.loadStateDict(opt.stateDict()), /parameter group 0 has 4 parameters in the state dict, 2 in the optimizer/);
-  const twoGroups = new optim.SGD([{ params: params(m, 0) }, { params: params(m, 2) }], { lr: 0.1 });
+  assert.throws(() => other.loadStateDict(opt.stateDict()), /parameter group 0 has 6 parameters in the state dict, 2 in the optimizer/);
+  const twoGroups = new optim.SGD([{ params: features(m) }, { params: classifier(m) }], { lr: 0.1 });
   assert.throws(() => opt.loadStateDict(twoGroups.stateDict()), /has 2 parameter groups, the optimizer 1/);
 });
 
@@ -143,7 +146,7 @@ test('parameters without gradients are left alone; frozen layers stay frozen', (
   nn.functional.crossEntropy(model.forward(x), y).backward();
   opt.step();
   assertClose(nn.utils.parametersToVector(params(model, 0)), frozen, { rtol: 0, atol: 0 }, 'frozen layer');
-  assert.equal(opt.state.size, 2);
+  assert.equal(opt.state.size, 4);
 });
 
 test('invalid options and parameters are refused with the optimiser named', () => {
@@ -165,7 +168,7 @@ test('invalid options and parameters are refused with the optimiser named', () =
 test('addParamGroup adds a group with its own options over the defaults', () => {
   const model = makeModel();
   const opt = new optim.SGD(params(model, 0), { lr: 0.1, momentum: 0.9 });
-  opt.addParamGroup({ params: params(model, 2), lr: 0.01 });
+  opt.addParamGroup({ params: classifier(model), lr: 0.01 });
   assert.equal(opt.paramGroups.length, 2);
   assert.equal(opt.paramGroups[1].lr, 0.01);
   assert.equal(opt.paramGroups[1].momentum, 0.9);

@@ -45,15 +45,14 @@ function patches(x: TypedArray, n: number, s: Sizes, g: ConvGeometry, buffer: Ty
   return buffer;
 }
 
-/** c[M,N] += a[M,K] · b[N,K]ᵀ: rows of a dotted with rows of b, both read contiguously. */
-function gemmNTInto(a: TypedArray, b: TypedArray, c: TypedArray, m: number, k: number, n: number): void {
-  for (let i = 0; i < m; i++) {
-    const ai = i * k;
-    for (let j = 0; j < n; j++) {
-      const bj = j * k;
-      let acc = 0;
-      for (let p = 0; p < k; p++) acc += a[ai + p] * b[bj + p];
-      c[i * n + j] += acc;
+/** dst[cols, rows] = src[rows, cols]ᵀ, in tiles so both sides stay in cache. */
+function transposeInto(src: TypedArray, rows: number, cols: number, dst: TypedArray): void {
+  const T = 32;
+  for (let r0 = 0; r0 < rows; r0 += T) {
+    for (let c0 = 0; c0 < cols; c0 += T) {
+      const r1 = Math.min(rows, r0 + T);
+      const c1 = Math.min(cols, c0 + T);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) dst[c * rows + r] = src[r * cols + c];
     }
   }
 }
@@ -99,13 +98,16 @@ function convBackwardWeight(x: View, gy: View, g: ConvGeometry): Storage {
   const gys = contiguousData(gy);
   const gw = allocArray(x.dtype, s.outChannels * s.rows);
   const buffer = allocArray(x.dtype, s.rows * g.groups * s.L);
+  // X̂ᵀ of one group, so dW = dY·X̂ᵀ runs on the packed GEMM
+  const colsT = allocArray(x.dtype, s.L * s.rows);
   for (let n = 0; n < s.batch; n++) {
     const cols = patches(xs, n, s, g, buffer);
     for (let grp = 0; grp < g.groups; grp++) {
+      transposeInto(cols.subarray(grp * s.rows * s.L, (grp + 1) * s.rows * s.L), s.rows, s.L, colsT);
       const yStart = (n * s.outChannels + grp * s.outPerGroup) * s.L;
-      gemmNTInto(
+      gemmInto(
         gys.subarray(yStart, yStart + s.outPerGroup * s.L),
-        cols.subarray(grp * s.rows * s.L, (grp + 1) * s.rows * s.L),
+        colsT,
         gw.subarray(grp * s.outPerGroup * s.rows, (grp + 1) * s.outPerGroup * s.rows),
         s.outPerGroup, s.L, s.rows,
       );

@@ -6,7 +6,7 @@ import { binary, unary, where } from './elementwise.js';
 import { col2im, im2col } from './im2col.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
-import { maxPool } from './pool.js';
+import { maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
 import { erf } from './special.js';
 import { contiguousData, convert, cpuData, storageOf, writeStrided } from './strided.js';
@@ -32,7 +32,7 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: Kernels = {
   copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf,
-  ...im2colConvKernels, im2col, col2im, maxPool,
+  ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward,
 };
 
 export const referenceBackend: Backend = {

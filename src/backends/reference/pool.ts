@@ -1,6 +1,7 @@
 import { allocArray } from '../../core/dtype.js';
-import type { View } from '../backend.js';
-import type { MaxPoolResult, PoolWindows } from '../conv-kernels.js';
+import { numel } from '../../core/shape.js';
+import type { Storage, View } from '../backend.js';
+import type { MaxPoolResult, PoolWindows, Triple } from '../conv-kernels.js';
 import { contiguousData, storageOf } from './strided.js';
 
 /**
@@ -44,4 +45,18 @@ export function maxPool(x: View, w: PoolWindows): MaxPoolResult {
     }
   }
   return { values: storageOf(values, x.dtype), indices: storageOf(indices, 'int32') };
+}
+
+/** Adds each output's gradient at the input position its index names (ties between windows accumulate). */
+export function maxPoolBackward(gy: View, indices: View, inSize: Triple): Storage {
+  const [batch, channels] = gy.shape;
+  const gys = contiguousData(gy);
+  const idx = contiguousData(indices);
+  const planeIn = numel(inSize);
+  const planeOut = numel(gy.shape.slice(2));
+  const gx = allocArray(gy.dtype, batch * channels * planeIn);
+  for (let p = 0; p < batch * channels; p++) {
+    for (let o = 0; o < planeOut; o++) gx[p * planeIn + idx[p * planeOut + o]] += gys[p * planeOut + o];
+  }
+  return storageOf(gx, gy.dtype);
 }

@@ -10,3 +10,16 @@ export type { BatchNormLayerOptions } from './batchnorm.js';
 export { Dropout, Dropout1d, Dropout2d, Dropout3d } from './dropout.js';
 export type { DropoutLayerOptions } from './dropout.js';
 export { L1Loss, MSELoss, SmoothL1Loss, HuberLoss, KLDivLoss, BCELoss, BCEWithLogitsLoss, NLLLoss, CrossEntropyLoss } from './loss.js';
+export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './conv.js';
+export type { ConvLayerOptions, ConvTransposeLayerOptions, PaddingMode } from './conv.js';
+export {
+  MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d,
+  AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+} from './pooling.js';
+export type { MaxPoolLayerOptions, MaxPoolResult, AvgPoolLayerOptions } from './pooling.js';
+export {
+  ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
+} from './padding.js';
+export { LocalResponseNorm } from './normalization.js';
+export type { LocalResponseNormLayerOptions } from './normalization.js';

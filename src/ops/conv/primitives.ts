@@ -4,12 +4,12 @@
  *   y  = conv(x, w)             dx = convBackwardInput(dy, w)    dw = convBackwardWeight(x, dy)
  * All three are bilinear readings of the same sum Σ x·w, which is why they close under differentiation.
  */
-import type { ConvGeometry, PoolWindows } from '../../backends/conv-kernels.js';
+import type { ConvGeometry, PoolWindows, Triple } from '../../backends/conv-kernels.js';
 import { record } from '../../core/autograd.js';
 import { numel } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
-import { full, kernels, wrap } from '../dispatch.js';
-import { scatterAdd } from '../indexing.js';
+import { kernels, wrap } from '../dispatch.js';
+import { gather } from '../indexing.js';
 import { sum } from '../reduce.js';
 import { reshape } from '../views.js';
 
@@ -62,19 +62,22 @@ export interface Pooled {
   indices: Tensor;
 }
 
-/** Max pooling over windows; the gradient goes to where each maximum was (a scatter-add, so it is differentiable). */
+/** Max pooling over windows; the gradient goes to where each maximum was. */
 export function maxPool5d(x: Tensor, windows: PoolWindows): Pooled {
   const shape = [x.shape[0], x.shape[1], ...windows.outSize];
   const r = kernels('maxPool', x).maxPool(x, windows);
   const indices = wrap(r.indices, shape, 'int32');
-  const values = record('MaxPoolWithIndicesBackward0', wrap(r.values, shape, x.dtype), [x], (g) => [poolScatter(g, indices, x.shape)]);
+  const values = record('MaxPoolWithIndicesBackward0', wrap(r.values, shape, x.dtype), [x], (g) => [maxPoolBackward5d(g, indices, x.shape)]);
   return { values, indices };
 }
 
-/** Adds each output's gradient onto the input position its index names. */
-function poolScatter(g: Tensor, indices: Tensor, inShape: readonly number[]): Tensor {
-  const [n, c] = inShape;
-  const flat = (t: Tensor): Tensor => reshape(t, [n, c, numel(t.shape.slice(2))]);
-  const zeros = full([n, c, numel(inShape.slice(2))], 0, g.dtype);
-  return reshape(scatterAdd(zeros, 2, flat(indices), flat(g)), inShape);
+/** Scatters the output gradient onto the maxima; its own gradient gathers from the same positions. */
+function maxPoolBackward5d(gy: Tensor, indices: Tensor, inShape: readonly number[]): Tensor {
+  const inSize: Triple = [inShape[2], inShape[3], inShape[4]];
+  const out = wrap(kernels('maxPoolBackward', gy, indices).maxPoolBackward(gy, indices, inSize), inShape, gy.dtype);
+  return record('MaxPoolBackwardBackward', out, [gy], (g) => {
+    const [n, c] = inShape;
+    const flat = reshape(g, [n, c, numel(inSize)]);
+    return [reshape(gather(flat, 2, reshape(indices, [n, c, numel(indices.shape.slice(2))])), indices.shape)];
+  });
 }

@@ -1,0 +1,124 @@
+/** Padding layers: F.pad with a fixed amount per side, (left, right[, top, bottom[, front, back]]). */
+import type { Tensor } from '../../core/tensor.js';
+import { pad, type PadMode } from '../../ops/conv/index.js';
+import { pyFloat, pySize } from '../check.js';
+import { Module } from '../module.js';
+
+abstract class PadNd extends Module {
+  /** (before, after) per padded dim, last dim first: PyTorch's order. */
+  readonly padding: number[];
+
+  constructor(nd: number, padding: number | readonly number[]) {
+    super();
+    const list = typeof padding === 'number' ? new Array<number>(2 * nd).fill(padding) : Array.isArray(padding) ? padding.slice() : [];
+    if (list.length !== 2 * nd || list.some((p) => !Number.isInteger(p))) {
+      throw new RangeError(`${this.constructor.name}: padding must be an integer or ${2 * nd} integers (before and after, last dim first), got ${JSON.stringify(padding)}`);
+    }
+    this.padding = list;
+  }
+}
+
+abstract class ModePad extends PadNd {
+  protected abstract readonly _mode: Exclude<PadMode, 'constant'>;
+
+  forward(x: Tensor): Tensor {
+    return pad(x, this.padding, { mode: this._mode });
+  }
+
+  override extraRepr(): string {
+    return pySize(this.padding);
+  }
+}
+
+abstract class ConstantPadNd extends PadNd {
+  readonly value: number;
+
+  constructor(nd: number, padding: number | readonly number[], value: number) {
+    super(nd, padding);
+    if (typeof value !== 'number') throw new TypeError(`${this.constructor.name}: value must be a number, got ${typeof value}`);
+    this.value = value;
+  }
+
+  forward(x: Tensor): Tensor {
+    return pad(x, this.padding, { value: this.value });
+  }
+
+  override extraRepr(): string {
+    return `padding=${pySize(this.padding)}, value=${pyFloat(this.value)}`;
+  }
+}
+
+/** Pads the last dim with a constant. */
+export class ConstantPad1d extends ConstantPadNd {
+  constructor(padding: number | readonly number[], value: number) {
+    super(1, padding, value);
+  }
+}
+
+/** Pads the last two dims with a constant: padding (left, right, top, bottom). */
+export class ConstantPad2d extends ConstantPadNd {
+  constructor(padding: number | readonly number[], value: number) {
+    super(2, padding, value);
+  }
+}
+
+export class ConstantPad3d extends ConstantPadNd {
+  constructor(padding: number | readonly number[], value: number) {
+    super(3, padding, value);
+  }
+}
+
+/** Pads the last two dims with zeros: padding (left, right, top, bottom). */
+export class ZeroPad2d extends ConstantPadNd {
+  constructor(padding: number | readonly number[]) {
+    super(2, padding, 0);
+  }
+
+  override extraRepr(): string {
+    return pySize(this.padding);
+  }
+}
+
+/** Mirrors the input at its border (without repeating the edge): [1 2 3] padded by 2 is [3 2 1 2 3 2 1]. */
+export class ReflectionPad1d extends ModePad {
+  protected readonly _mode = 'reflect';
+  constructor(padding: number | readonly number[]) {
+    super(1, padding);
+  }
+}
+
+export class ReflectionPad2d extends ModePad {
+  protected readonly _mode = 'reflect';
+  constructor(padding: number | readonly number[]) {
+    super(2, padding);
+  }
+}
+
+export class ReflectionPad3d extends ModePad {
+  protected readonly _mode = 'reflect';
+  constructor(padding: number | readonly number[]) {
+    super(3, padding);
+  }
+}
+
+/** Repeats the edge values: [1 2 3] padded by 2 is [1 1 1 2 3 3 3]. */
+export class ReplicationPad1d extends ModePad {
+  protected readonly _mode = 'replicate';
+  constructor(padding: number | readonly number[]) {
+    super(1, padding);
+  }
+}
+
+export class ReplicationPad2d extends ModePad {
+  protected readonly _mode = 'replicate';
+  constructor(padding: number | readonly number[]) {
+    super(2, padding);
+  }
+}
+
+export class ReplicationPad3d extends ModePad {
+  protected readonly _mode = 'replicate';
+  constructor(padding: number | readonly number[]) {
+    super(3, padding);
+  }
+}
