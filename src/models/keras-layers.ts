@@ -5,10 +5,9 @@
  * TensorFlow pads asymmetrically (the extra row and column at the end).
  */
 import type { Tensor } from '../core/tensor.js';
-import { cat, relu } from '../ops/index.js';
+import { cat, ones, relu, zeros } from '../ops/index.js';
 import { BatchNorm2d, Conv2d, Module, Parameter } from '../nn/index.js';
 import { batchNorm, maxPool2d, pad } from '../nn/functional.js';
-import { ones, zeros } from '../ops/index.js';
 
 const KERAS_EPS = 1e-3;
 const KERAS_MOMENTUM = 0.01;

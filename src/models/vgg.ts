@@ -104,10 +104,11 @@ export class VGG extends Module implements HasLastLayer {
 
 /** A column of the paper's Table 1 by name: 'A', 'A-LRN', 'B', 'C' (with 1x1 convolutions), 'D' or 'E'. */
 export function vgg(config: VggConfig, opts: VggOptions = {}): VGG {
-  const o = checkOptions(`vgg('${config}')`, opts, ['batchNorm', 'dropout', 'initWeights'], { numClasses: 1000, inChannels: 3 });
   const layers = VGG_CONFIGS[oneOf('vgg', 'config', config, Object.keys(VGG_CONFIGS) as VggConfig[])];
+  const op = `vgg('${config}')`;
+  const o = checkOptions(op, opts, ['batchNorm', 'dropout', 'initWeights'], { numClasses: 1000, inChannels: 3 });
   const dropout = o.dropout ?? 0.5;
-  probability('vgg', 'dropout', dropout);
+  probability(op, 'dropout', dropout);
   const features = makeLayers(layers, { batchNorm: o.batchNorm ?? false, inChannels: o.inChannels });
   return new VGG(features, { numClasses: o.numClasses, dropout, initWeights: o.initWeights ?? true });
 }

@@ -96,8 +96,10 @@ function instrument(model: Module, rows: SummaryRow[]): () => void {
   const seen = new Set<Module>();
   const counters: number[] = [];
   let depth = 0;
+  const ownForwards = new Map<Module, PropertyDescriptor | undefined>();
   for (const m of names.keys()) {
     const original = m.forward;
+    ownForwards.set(m, Object.getOwnPropertyDescriptor(m, 'forward'));
     const wrapped = (...args: unknown[]): unknown => {
       counters[depth] = (counters[depth] ?? 0) + 1;
       const row: SummaryRow = {
@@ -123,7 +125,11 @@ function instrument(model: Module, rows: SummaryRow[]): () => void {
     Object.defineProperty(m, 'forward', { value: wrapped, configurable: true, writable: true, enumerable: false });
   }
   return () => {
-    for (const m of names.keys()) delete (m as { forward?: unknown }).forward;
+    for (const [m, own] of ownForwards) {
+      // a forward defined on the instance itself (an arrow-function field) is put back, the prototype's uncovered
+      if (own) Object.defineProperty(m, 'forward', own);
+      else delete (m as { forward?: unknown }).forward;
+    }
   };
 }
 

@@ -87,6 +87,17 @@ test('Keras BatchNorm without scale: a shift, running statistics updated in trai
   assert.equal(countParams(new ConvBn(3, 8, 3)).params, 3 * 8 * 9 + 8, 'conv without bias, BN with a shift only');
 });
 
+test('the Keras layers are differentiable: gradcheck in float64', () => {
+  const bn = new ShiftBatchNorm2d(3).double();
+  const pool = new MaxPool2dSame(3, 2);
+  const x = ck.randn([2, 3, 5, 4], { dtype: 'float64', requiresGrad: true });
+  assert.ok(ck.autograd.gradcheck((t) => bn.forward(t), [x]), 'BatchNorm without scale, training mode');
+  // d sum(y) / d bias_c counts the elements of channel c: 2 * 5 * 4
+  bn.forward(x.detach()).sum().backward();
+  assert.deepEqual(bn.bias.grad!.toArray(), [40, 40, 40], 'its shift');
+  assert.ok(ck.autograd.gradcheck((t) => pool.forward(t), [x]), "'same' max pooling");
+});
+
 test('the Keras models expose their last layer and refuse unknown options', () => {
   const m = shared(parity.xception) as ck.models.Xception;
   const original = m.lastLayer;

@@ -97,6 +97,17 @@ test('summary leaves the model as it found it: forward methods, modes and runnin
   assert.equal(model.block.training, false);
 });
 
+test('summary restores a forward defined on the instance itself', () => {
+  class Arrow extends Module {
+    fc = new Dense(2, 2);
+    forward = (x: ck.Tensor): ck.Tensor => this.fc.forward(x);
+  }
+  const m = new Arrow();
+  const own = m.forward;
+  assert.deepEqual(ck.summary(m, [1, 2]).rows.map((r) => r.name), ['', 'fc']);
+  assert.equal(m.forward, own);
+});
+
 test('toString prints a torchinfo-style table with totals', () => {
   const text = ck.summary(new Mlp(), [5, 4], { depth: 1 }).toString();
   const lines = text.split('\n');
