@@ -67,6 +67,11 @@ optim_cases = {
     'RMSprop centered momentum weightDecay': lambda m: torch.optim.RMSprop(m.parameters(), lr=0.01, alpha=0.9, momentum=0.9, centered=True, weight_decay=0.01),
     'Adagrad': lambda m: torch.optim.Adagrad(m.parameters(), lr=0.1),
     'Adagrad lrDecay weightDecay initial': lambda m: torch.optim.Adagrad(m.parameters(), lr=0.1, lr_decay=0.1, weight_decay=0.01, initial_accumulator_value=0.1),
+    # maximize negates the gradient before the L2 term is added (decoupled in AdamW)
+    'Adam maximize weightDecay': lambda m: torch.optim.Adam(m.parameters(), lr=0.01, weight_decay=0.1, maximize=True),
+    'AdamW maximize': lambda m: torch.optim.AdamW(m.parameters(), lr=0.01, weight_decay=0.5, maximize=True),
+    'RMSprop maximize weightDecay': lambda m: torch.optim.RMSprop(m.parameters(), lr=0.01, weight_decay=0.1, maximize=True),
+    'Adagrad maximize weightDecay': lambda m: torch.optim.Adagrad(m.parameters(), lr=0.1, weight_decay=0.1, maximize=True),
 }
 out = {'x': spec(x), 'y': spec(y), 'initial': initial, 'cases': {k: trajectory(f) for k, f in optim_cases.items()}}
 out['cases']['SGD momentum + StepLR'] = trajectory(lambda m: torch.optim.SGD(m.parameters(), lr=0.1, momentum=0.9), lambda o: S.StepLR(o, 2, gamma=0.5))
@@ -76,7 +81,8 @@ save('optim', out)
 
 
 # schedulers: an SGD with two groups of different lrs, so per-group arithmetic shows
-def lr_sequence(make, epochs=12, metrics=None, optimizer='sgd'):
+def lr_sequence(make, epochs=12, step_args=None, optimizer='sgd'):
+    """The lrs after construction and after each step; step_args: each step's argument (a metric, or an epoch to jump to)."""
     p1, p2 = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
     if optimizer == 'sgd':
         opt = torch.optim.SGD([{'params': [p1]}, {'params': [p2], 'lr': 0.05}], lr=0.1, momentum=0.9)
@@ -88,10 +94,10 @@ def lr_sequence(make, epochs=12, metrics=None, optimizer='sgd'):
     momenta.append(mom())
     for e in range(epochs):
         opt.step()
-        if metrics is None:
+        if step_args is None:
             sched.step()
         else:
-            sched.step(metrics[e])
+            sched.step(step_args[e])
         lrs.append([g['lr'] for g in opt.param_groups])
         momenta.append(mom())
     return {'lrs': lrs, 'momenta': momenta}
@@ -115,10 +121,17 @@ sched_cases = {
     'ChainedScheduler(ConstantLR, ExponentialLR)': lr_sequence(lambda o: S.ChainedScheduler([S.ConstantLR(o, factor=0.1, total_iters=2), S.ExponentialLR(o, 0.9)])),
     'OneCycleLR(SGD)': lr_sequence(lambda o: S.OneCycleLR(o, [1.0, 0.5], total_steps=20), epochs=19),
     'OneCycleLR(Adam, linear, threePhase)': lr_sequence(lambda o: S.OneCycleLR(o, 0.3, epochs=4, steps_per_epoch=5, anneal_strategy='linear', three_phase=True, pct_start=0.25), epochs=20, optimizer='adam'),
-    'ReduceLROnPlateau(min, patience 2, cooldown 1)': lr_sequence(lambda o: S.ReduceLROnPlateau(o, patience=2, cooldown=1, factor=0.5, min_lr=[0.01, 0.02]), epochs=16, metrics=plateau_metrics),
-    'ReduceLROnPlateau(max, abs)': lr_sequence(lambda o: S.ReduceLROnPlateau(o, mode='max', patience=1, threshold=0.05, threshold_mode='abs'), epochs=16, metrics=plateau_metrics),
+    'ReduceLROnPlateau(min, patience 2, cooldown 1)': lr_sequence(lambda o: S.ReduceLROnPlateau(o, patience=2, cooldown=1, factor=0.5, min_lr=[0.01, 0.02]), epochs=16, step_args=plateau_metrics),
+    'ReduceLROnPlateau(max, abs)': lr_sequence(lambda o: S.ReduceLROnPlateau(o, mode='max', patience=1, threshold=0.05, threshold_mode='abs'), epochs=16, step_args=plateau_metrics),
 }
-save('lr_schedulers', {'plateauMetrics': plateau_metrics, 'cases': sched_cases})
+# CosineAnnealingWarmRestarts stepped to given (fractional) epochs, as its per-batch usage
+# step(epoch + i / iters): across restarts, back to an earlier cycle, and with tMult = 1
+restart_epochs = [0.5, 2.9, 3, 4.25, 8.999, 9, 20.5, 1, 7.5, 45]
+restart_cases = {
+    'CosineAnnealingWarmRestarts(3, tMult=2)': lr_sequence(lambda o: S.CosineAnnealingWarmRestarts(o, 3, T_mult=2, eta_min=0.001), epochs=len(restart_epochs), step_args=restart_epochs),
+    'CosineAnnealingWarmRestarts(4)': lr_sequence(lambda o: S.CosineAnnealingWarmRestarts(o, 4), epochs=len(restart_epochs), step_args=restart_epochs),
+}
+save('lr_schedulers', {'plateauMetrics': plateau_metrics, 'cases': sched_cases, 'restartEpochs': restart_epochs, 'restartCases': restart_cases})
 
 
 def clip_case(norm_type, max_norm):

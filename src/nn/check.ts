@@ -1,4 +1,5 @@
 /** Argument checks and small formatting helpers shared by the nn layer. */
+import { isFloating } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe } from '../ops/dispatch.js';
@@ -8,7 +9,7 @@ export function checkTensor(x: unknown, op: string, name = 'input'): asserts x i
 }
 
 export function checkFloating(x: Tensor, op: string, name = 'input'): void {
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new TypeError(`${op}: expected a floating point ${name}, got ${x.dtype}`);
+  if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point ${name}, got ${x.dtype}`);
 }
 
 export function checkSameShape(input: Tensor, target: Tensor, op: string): void {

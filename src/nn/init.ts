@@ -9,7 +9,7 @@ import { defaultGenerator, type Generator } from '../core/random.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, copy_, mul, rand, randn, tensor } from '../ops/index.js';
-import { checkTensor } from './check.js';
+import { checkFloating, checkTensor } from './check.js';
 
 export type Nonlinearity =
   | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
@@ -61,7 +61,7 @@ function fill(t: Tensor, values: () => Tensor): Tensor {
 
 function checkInit(t: Tensor, op: string): void {
   checkTensor(t, op, 'tensor');
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') throw new TypeError(`${op}: expected a floating point tensor, got ${t.dtype}`);
+  checkFloating(t, op, 'tensor');
 }
 
 export interface UniformOptions extends RandomInitOptions {

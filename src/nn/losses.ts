@@ -28,12 +28,17 @@ function reduce(loss: Tensor, reduction: Reduction): Tensor {
   return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : mean(loss);
 }
 
-/** Elementwise loss between same-shaped input and target (mse, l1, smooth l1, huber). */
-function pointwise(op: string, input: Tensor, target: Tensor, reduction: Reduction, f: (diff: Tensor) => Tensor): Tensor {
+/** The argument checks of a loss between an input and a target of the same shape. */
+function checkInputTarget(op: string, input: Tensor, target: Tensor, reduction: string, extraReductions: readonly string[] = []): void {
   checkTensor(input, op);
   checkTensor(target, op, 'target');
   checkSameShape(input, target, op);
-  checkReduction(reduction, op);
+  checkReduction(reduction, op, extraReductions);
+}
+
+/** Elementwise loss between same-shaped input and target (mse, l1, smooth l1, huber). */
+function pointwise(op: string, input: Tensor, target: Tensor, reduction: Reduction, f: (diff: Tensor) => Tensor): Tensor {
+  checkInputTarget(op, input, target, reduction);
   return reduce(f(sub(input, target)), reduction);
 }
 
@@ -98,10 +103,7 @@ const LOG_FLOOR = -100;
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: WeightedLossOptions = {}): Tensor {
   const op = 'binaryCrossEntropy';
-  checkTensor(input, op);
-  checkTensor(target, op, 'target');
-  checkSameShape(input, target, op);
-  checkReduction(reduction, op);
+  checkInputTarget(op, input, target, reduction);
   if (target.requiresGrad) throw new Error(`${op}: the gradient with respect to target is not implemented (as in PyTorch); use binaryCrossEntropyWithLogits or detach the target`);
   const w = weight ? expandWeight(weight, input.shape, op) : null;
   // checked where the values can be read synchronously (CPU tensors), as PyTorch checks
@@ -136,10 +138,7 @@ export function binaryCrossEntropyWithLogits(
   { weight = null, reduction = 'mean', posWeight = null }: BceWithLogitsOptions = {},
 ): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
-  checkTensor(input, op);
-  checkTensor(target, op, 'target');
-  checkSameShape(input, target, op);
-  checkReduction(reduction, op);
+  checkInputTarget(op, input, target, reduction);
   const m = clamp(neg(input), 0);
   const softplusNeg = add(log(add(exp(neg(m)), exp(sub(neg(input), m)))), m);
   const logWeight = posWeight ? add(mul(sub(expandWeight(posWeight, input.shape, op, 'posWeight'), 1), target), 1) : null;
@@ -157,11 +156,7 @@ export interface KlDivOptions {
 
 /** target·(log(target) - input) with input given as log-probabilities; 0·log 0 = 0. */
 export function klDiv(input: Tensor, target: Tensor, { reduction = 'mean', logTarget = false }: KlDivOptions = {}): Tensor {
-  const op = 'klDiv';
-  checkTensor(input, op);
-  checkTensor(target, op, 'target');
-  checkSameShape(input, target, op);
-  checkReduction(reduction, op, ['batchmean']);
+  checkInputTarget('klDiv', input, target, reduction, ['batchmean']);
   let loss: Tensor;
   if (logTarget) {
     loss = mul(exp(target), sub(target, input));

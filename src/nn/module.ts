@@ -1,9 +1,9 @@
 import { noGrad } from '../core/autograd.js';
-import type { DType } from '../core/dtype.js';
+import { isFloating, type DType } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { detach, to } from '../ops/views.js';
-import { Parameter } from './parameter.js';
+import { Parameter, setParameterData } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -209,17 +209,21 @@ export abstract class Module {
     return { missingKeys, unexpectedKeys };
   }
 
-  /** Converts floating parameters and buffers to `dtype` in place (float64 for gradient checks). */
+  /**
+   * Converts floating parameters (and their gradients) and buffers to `dtype` in place (float64 for
+   * gradient checks). Parameters keep their identity, as in PyTorch, so optimizers built earlier still
+   * update them; buffers are replaced.
+   */
   to(dtype: DType): this {
+    if (!isFloating(dtype)) throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64), got ${dtype}`);
+    const convert = (t: Tensor): Tensor => (isFloating(t.dtype) ? noGrad(() => to(t, dtype)) : t);
     for (const m of this.modules()) {
-      for (const [k, p] of m.namedParametersOwn()) {
-        if (p && p.dtype !== dtype && (p.dtype === 'float32' || p.dtype === 'float64')) {
-          (m as unknown as Record<string, Parameter>)[k] = new Parameter(noGrad(() => to(p, dtype)), p.requiresGrad);
-        }
+      for (const [, p] of m.namedParametersOwn()) {
+        if (!p) continue;
+        setParameterData(p, convert(p));
+        if (p.grad) p.grad = convert(p.grad);
       }
-      for (const [k, b] of m._buffers) {
-        if (b.tensor && b.tensor.dtype !== dtype && (b.tensor.dtype === 'float32' || b.tensor.dtype === 'float64')) m._buffers.set(k, { ...b, tensor: to(b.tensor, dtype) });
-      }
+      for (const b of m._buffers.values()) if (b.tensor) b.tensor = convert(b.tensor);
     }
     return this;
   }

@@ -1,7 +1,8 @@
 /** Adagrad (Duchi et al. 2011), PyTorch 1.13's update. */
 import type { Tensor } from '../core/tensor.js';
-import { add, copy_, div, fullLike, mul, neg, sqrt } from '../ops/index.js';
-import { addScaled, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { add, fullLike, mul, sqrt } from '../ops/index.js';
+import { checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { adaptiveStep_, effectiveGradient } from './update.js';
 
 export interface AdagradOptions extends OptimizerOptions {
   /** The step size decays as lr/(1 + (t-1)·lrDecay). */
@@ -19,11 +20,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected validate(o: AdagradOptions): void {
-    checkOption(o.lr >= 0, 'Adagrad', 'learning rate', o.lr);
-    checkOption(o.lrDecay >= 0, 'Adagrad', 'lrDecay value', o.lrDecay);
-    checkOption(o.weightDecay >= 0, 'Adagrad', 'weightDecay value', o.weightDecay);
-    checkOption(o.initialAccumulatorValue >= 0, 'Adagrad', 'initialAccumulatorValue', o.initialAccumulatorValue);
-    checkOption(o.eps >= 0, 'Adagrad', 'epsilon value', o.eps);
+    checkNonNegative(o, 'Adagrad', ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']);
   }
 
   protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<AdagradOptions>, state: ParamState): void {
@@ -33,11 +30,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     }
     const step = (state.step as number) + 1;
     state.step = step;
-    let d = g.maximize ? neg(grad) : grad;
-    if (g.weightDecay !== 0) d = addScaled(d, p, g.weightDecay);
+    const d = effectiveGradient(p, grad, g);
     const clr = g.lr / (1 + (step - 1) * g.lrDecay);
     const sum = add(state.sum as Tensor, mul(d, d));
     state.sum = sum;
-    copy_(p, add(p, div(mul(d, -clr), add(sqrt(sum), g.eps))));
+    adaptiveStep_(p, d, clr, add(sqrt(sum), g.eps));
   }
 }

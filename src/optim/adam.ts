@@ -1,7 +1,8 @@
 /** Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), PyTorch 1.13's update equations. */
 import type { Tensor } from '../core/tensor.js';
-import { add, copy_, div, maximum, mul, neg, sqrt, zerosLike } from '../ops/index.js';
-import { addScaled, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { add, copy_, div, maximum, mul, sqrt, zerosLike } from '../ops/index.js';
+import { checkNonNegative, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { adaptiveStep_, addScaled, effectiveGradient } from './update.js';
 
 export interface AdamOptions extends OptimizerOptions {
   /** Decay rates of the first and second moment estimates. */
@@ -17,12 +18,11 @@ type AdamInit = Partial<AdamOptions>;
 type Params = Iterable<Tensor> | Iterable<ParamGroupInput<AdamOptions>>;
 
 function validateAdam(o: AdamOptions, op: string): void {
-  checkOption(o.lr >= 0, op, 'learning rate', o.lr);
-  checkOption(o.eps >= 0, op, 'epsilon value', o.eps);
+  checkNonNegative(o, op, ['lr', 'eps']);
   checkOption(Array.isArray(o.betas) && o.betas.length === 2, op, 'betas', o.betas);
   checkOption(o.betas[0] >= 0 && o.betas[0] < 1, op, 'beta parameter at index 0', o.betas[0]);
   checkOption(o.betas[1] >= 0 && o.betas[1] < 1, op, 'beta parameter at index 1', o.betas[1]);
-  checkOption(o.weightDecay >= 0, op, 'weightDecay value', o.weightDecay);
+  checkNonNegative(o, op, ['weightDecay']);
 }
 
 /**
@@ -51,7 +51,7 @@ function adamStep(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: Pa
     state.maxExpAvgSq = second;
   }
   const denom = add(div(sqrt(second), bias2Sqrt), g.eps);
-  copy_(p, add(p, div(mul(expAvg, -stepSize), denom)));
+  adaptiveStep_(p, expAvg, stepSize, denom);
 }
 
 /** Adam: weight decay is an L2 penalty added to the gradient. */
@@ -65,9 +65,7 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 
   protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
-    let d = g.maximize ? neg(grad) : grad;
-    if (g.weightDecay !== 0) d = addScaled(d, p, g.weightDecay);
-    adamStep(p, d, g, state);
+    adamStep(p, effectiveGradient(p, grad, g), g, state);
   }
 }
 
@@ -83,6 +81,7 @@ export class AdamW extends Optimizer<AdamOptions> {
 
   protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
     copy_(p, mul(p, 1 - g.lr * g.weightDecay));
-    adamStep(p, g.maximize ? neg(grad) : grad, g, state);
+    // the decay above replaces the L2 term in the gradient
+    adamStep(p, effectiveGradient(p, grad, { maximize: g.maximize, weightDecay: 0 }), g, state);
   }
 }

@@ -11,4 +11,4 @@ export { Adagrad } from './adagrad.js';
 export type { AdagradOptions } from './adagrad.js';
 export { EarlyStopping } from './early-stopping.js';
 export type { EarlyStoppingOptions } from './early-stopping.js';
-export * as lrScheduler from './lr-scheduler.js';
+export * as lrScheduler from './lr-scheduler/index.js';

@@ -5,7 +5,7 @@
 import { enableGrad, noGrad } from '../core/autograd.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
-import { add, clone, copy_, detach, mul, to } from '../ops/index.js';
+import { clone, copy_, detach, to } from '../ops/index.js';
 
 /** Options every optimizer has. */
 export interface OptimizerOptions {
@@ -157,12 +157,23 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   }
 }
 
-/** a + alpha·b (torch's add with alpha). */
-export function addScaled(a: Tensor, b: Tensor, alpha: number): Tensor {
-  return add(a, mul(b, alpha));
-}
-
 /** Throws `${op}: invalid ${name}: ${value}` unless ok. */
 export function checkOption(ok: boolean, op: string, name: string, value: unknown): void {
   if (!ok) throw new RangeError(`${op}: invalid ${name}: ${JSON.stringify(value)}`);
+}
+
+/** How PyTorch's errors name the options that must be non-negative ('Invalid learning rate: -1'). */
+const NON_NEGATIVE_LABELS = {
+  lr: 'learning rate',
+  eps: 'epsilon value',
+  momentum: 'momentum value',
+  weightDecay: 'weightDecay value',
+  alpha: 'alpha value',
+  lrDecay: 'lrDecay value',
+  initialAccumulatorValue: 'initialAccumulatorValue',
+} as const;
+
+/** Checks that each of `keys` is >= 0 (not NaN), in order, as PyTorch's constructors do. */
+export function checkNonNegative<O extends OptimizerOptions>(options: O, op: string, keys: readonly (keyof O & keyof typeof NON_NEGATIVE_LABELS)[]): void {
+  for (const k of keys) checkOption((options[k] as number) >= 0, op, NON_NEGATIVE_LABELS[k], options[k]);
 }

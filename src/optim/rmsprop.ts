@@ -1,7 +1,8 @@
 /** RMSprop (Hinton's lecture 6e; centered form from Graves 2013), PyTorch 1.13's update. */
 import type { Tensor } from '../core/tensor.js';
-import { add, copy_, div, mul, neg, sqrt, sub, zerosLike } from '../ops/index.js';
-import { addScaled, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { add, copy_, div, mul, sqrt, sub, zerosLike } from '../ops/index.js';
+import { checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { adaptiveStep_, addScaled, effectiveGradient } from './update.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
   /** Smoothing constant of the squared-gradient average. */
@@ -24,11 +25,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected validate(o: RMSpropOptions): void {
-    checkOption(o.lr >= 0, 'RMSprop', 'learning rate', o.lr);
-    checkOption(o.eps >= 0, 'RMSprop', 'epsilon value', o.eps);
-    checkOption(o.momentum >= 0, 'RMSprop', 'momentum value', o.momentum);
-    checkOption(o.weightDecay >= 0, 'RMSprop', 'weightDecay value', o.weightDecay);
-    checkOption(o.alpha >= 0, 'RMSprop', 'alpha value', o.alpha);
+    checkNonNegative(o, 'RMSprop', ['lr', 'eps', 'momentum', 'weightDecay', 'alpha']);
   }
 
   protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<RMSpropOptions>, state: ParamState): void {
@@ -39,8 +36,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       if (g.centered) state.gradAvg = zerosLike(p);
     }
     state.step = (state.step as number) + 1;
-    let d = g.maximize ? neg(grad) : grad;
-    if (g.weightDecay !== 0) d = addScaled(d, p, g.weightDecay);
+    const d = effectiveGradient(p, grad, g);
     const squareAvg = add(mul(state.squareAvg as Tensor, g.alpha), mul(mul(d, 1 - g.alpha), d));
     state.squareAvg = squareAvg;
     let avg: Tensor;
@@ -57,7 +53,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       state.momentumBuffer = buf;
       copy_(p, addScaled(p, buf, -g.lr));
     } else {
-      copy_(p, add(p, div(mul(d, -g.lr), avg)));
+      adaptiveStep_(p, d, g.lr, avg);
     }
   }
 }

@@ -1,7 +1,8 @@
 /** Stochastic gradient descent with momentum and Nesterov momentum (torch.optim.SGD, PyTorch 1.13 update). */
 import type { Tensor } from '../core/tensor.js';
-import { add, clone, copy_, mul, neg } from '../ops/index.js';
-import { addScaled, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { clone, copy_, mul } from '../ops/index.js';
+import { checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { addScaled, effectiveGradient } from './update.js';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum: number;
@@ -24,21 +25,18 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected validate(o: SGDOptions): void {
-    checkOption(o.lr >= 0, 'SGD', 'learning rate', o.lr);
-    checkOption(o.momentum >= 0, 'SGD', 'momentum value', o.momentum);
-    checkOption(o.weightDecay >= 0, 'SGD', 'weightDecay value', o.weightDecay);
+    checkNonNegative(o, 'SGD', ['lr', 'momentum', 'weightDecay']);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new RangeError('SGD: Nesterov momentum requires a momentum and zero dampening');
   }
 
   protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<SGDOptions>, state: ParamState): void {
-    let d = g.maximize ? neg(grad) : grad;
-    if (g.weightDecay !== 0) d = addScaled(d, p, g.weightDecay);
+    let d = effectiveGradient(p, grad, g);
     if (g.momentum !== 0) {
       const prev = state.momentumBuffer as Tensor | undefined;
       const buf = prev ? addScaled(mul(prev, g.momentum), d, 1 - g.dampening) : clone(d);
       state.momentumBuffer = buf;
       d = g.nesterov ? addScaled(d, buf, g.momentum) : buf;
     }
-    copy_(p, add(p, mul(d, -g.lr)));
+    copy_(p, addScaled(p, d, -g.lr));
   }
 }

@@ -212,3 +212,39 @@ test('double() converts parameters and buffers, and float64 models gradcheck', (
   m.eval();
   assert.ok(ck.autograd.gradcheck((x) => m.forward(x), [ck.randn([5, 3], { dtype: 'float64' })]));
 });
+
+test('double() keeps the Parameter objects, so an optimizer built before it still trains the model', () => {
+  const model = new nn.Sequential(new nn.Linear(3, 2), new nn.ReLU(), new nn.Linear(2, 1));
+  const before = model.parameters();
+  model.at(2).requiresGrad_(false);
+  const opt = new ck.optim.SGD(model.parameters(), { lr: 0.1 });
+  model.double();
+  assert.ok(model.parameters().every((p, i) => p === before[i] && p.dtype === 'float64'), 'the same Parameter objects, now float64');
+  assert.deepEqual(model.parameters().map((p) => p.requiresGrad), [true, true, false, false]);
+  const old = model.parameters().map((p) => ck.clone(ck.detach(p)));
+  model.forward(ck.randn([4, 3], { dtype: 'float64' })).sum().backward();
+  opt.step();
+  // SGD without momentum: p = p - lr·grad, on the parameters the model computes with
+  model.parameters().forEach((p, i) => {
+    const expected = p.grad ? ck.sub(old[i], ck.mul(p.grad, 0.1)) : old[i];
+    assertClose(p, expected, { rtol: 1e-12, atol: 1e-15 }, `parameter ${i}`);
+  });
+  assert.ok(model.parameters().slice(0, 2).every((p) => p.grad && p.grad.dtype === 'float64'), 'float64 gradients');
+});
+
+test('to(dtype) converts existing gradients, keeps tied parameters tied, and accepts only floating dtypes', () => {
+  const a = new nn.Linear(2, 2);
+  const b = new nn.Linear(2, 2);
+  b.weight = a.weight;
+  const model = new nn.Sequential(a, b);
+  a.weight.grad = ck.ones([2, 2]);
+  model.double();
+  assert.equal(b.weight, a.weight);
+  assert.equal(model.parameters().length, 3);
+  assert.equal(a.weight.grad!.dtype, 'float64');
+  assert.deepEqual(a.weight.grad!.toArray(), [[1, 1], [1, 1]]);
+  model.float();
+  assert.ok(model.parameters().every((p) => p.dtype === 'float32'), 'float32 after float()');
+  assert.throws(() => model.to('int32'), /Module.to: expected a floating point dtype \(float32 or float64\), got int32/);
+  assert.ok(model.parameters().every((p) => p.dtype === 'float32'), 'nothing converted by the refused call');
+});

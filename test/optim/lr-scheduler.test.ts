@@ -12,7 +12,7 @@ interface Sequence {
   lrs: number[][];
   momenta: number[][];
 }
-const fx = loadFixture<{ plateauMetrics: number[]; cases: Record<string, Sequence> }>('lr_schedulers');
+const fx = loadFixture<{ plateauMetrics: number[]; cases: Record<string, Sequence>; restartEpochs: number[]; restartCases: Record<string, Sequence> }>('lr_schedulers');
 
 /** Epoch schedulers step with no argument, ReduceLROnPlateau with the metric. */
 interface Stepper {
@@ -75,6 +75,22 @@ for (const [name, expected] of Object.entries(fx.cases)) {
       closeList(sched.getLastLr(), expected.lrs[e], `getLastLr at epoch ${e}`);
       closeList(momenta(opt), expected.momenta[e], `momentum at epoch ${e}`);
     }
+  });
+}
+
+const RESTART_CASES: Record<string, (o: Opt) => ck.optim.lrScheduler.CosineAnnealingWarmRestarts> = {
+  'CosineAnnealingWarmRestarts(3, tMult=2)': (o) => new S.CosineAnnealingWarmRestarts(o, 3, { tMult: 2, etaMin: 0.001 }),
+  'CosineAnnealingWarmRestarts(4)': (o) => new S.CosineAnnealingWarmRestarts(o, 4),
+};
+
+for (const [name, expected] of Object.entries(fx.restartCases)) {
+  test(`${name}: step(epoch) jumps to fractional and earlier epochs as PyTorch`, () => {
+    const opt = optimizer();
+    const sched = RESTART_CASES[name](opt);
+    fx.restartEpochs.forEach((epoch, i) => {
+      sched.step(epoch);
+      closeList(opt.paramGroups.map((g) => g.lr), expected.lrs[i + 1], `lr at epoch ${epoch}`);
+    });
   });
 }
 

@@ -49,6 +49,10 @@ const CASES: Record<string, { opt: (m: ck.nn.Sequential) => Opt; sched?: (o: Opt
   'RMSprop centered momentum weightDecay': { opt: (m) => new optim.RMSprop(m.parameters(), { lr: 0.01, alpha: 0.9, momentum: 0.9, centered: true, weightDecay: 0.01 }) },
   Adagrad: { opt: (m) => new optim.Adagrad(m.parameters(), { lr: 0.1 }) },
   'Adagrad lrDecay weightDecay initial': { opt: (m) => new optim.Adagrad(m.parameters(), { lr: 0.1, lrDecay: 0.1, weightDecay: 0.01, initialAccumulatorValue: 0.1 }) },
+  'Adam maximize weightDecay': { opt: (m) => new optim.Adam(m.parameters(), { lr: 0.01, weightDecay: 0.1, maximize: true }) },
+  'AdamW maximize': { opt: (m) => new optim.AdamW(m.parameters(), { lr: 0.01, weightDecay: 0.5, maximize: true }) },
+  'RMSprop maximize weightDecay': { opt: (m) => new optim.RMSprop(m.parameters(), { lr: 0.01, weightDecay: 0.1, maximize: true }) },
+  'Adagrad maximize weightDecay': { opt: (m) => new optim.Adagrad(m.parameters(), { lr: 0.1, weightDecay: 0.1, maximize: true }) },
   'SGD momentum + StepLR': { opt: (m) => new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 }), sched: (o) => new S.StepLR(o, 2, { gamma: 0.5 }) },
   'Adam + OneCycleLR': { opt: (m) => new optim.Adam(m.parameters(), { lr: 0.01 }), sched: (o) => new S.OneCycleLR(o, 0.05, { totalSteps: 6 }) },
   'SGD + OneCycleLR momentum': {

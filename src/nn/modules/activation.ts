@@ -128,18 +128,14 @@ export class Softplus extends Module {
   }
 }
 
-/** Softmax along `dim` (required: PyTorch's implicit choice of dim is deprecated). */
-export class Softmax extends Module {
+/** A normalisation along `dim` (required: PyTorch's implicit choice of dim is deprecated). */
+abstract class AlongDim extends Module {
   readonly dim: number;
 
   constructor(dim: number) {
     super();
-    if (!Number.isInteger(dim)) throw new RangeError(`Softmax: dim must be an integer, got ${dim}`);
+    if (!Number.isInteger(dim)) throw new RangeError(`${this.constructor.name}: dim must be an integer, got ${dim}`);
     this.dim = dim;
-  }
-
-  forward(x: Tensor): Tensor {
-    return F.softmax(x, this.dim);
   }
 
   override extraRepr(): string {
@@ -147,20 +143,15 @@ export class Softmax extends Module {
   }
 }
 
-export class LogSoftmax extends Module {
-  readonly dim: number;
-
-  constructor(dim: number) {
-    super();
-    if (!Number.isInteger(dim)) throw new RangeError(`LogSoftmax: dim must be an integer, got ${dim}`);
-    this.dim = dim;
+/** Softmax along `dim`: each slice along it becomes a probability distribution. */
+export class Softmax extends AlongDim {
+  forward(x: Tensor): Tensor {
+    return F.softmax(x, this.dim);
   }
+}
 
+export class LogSoftmax extends AlongDim {
   forward(x: Tensor): Tensor {
     return F.logSoftmax(x, this.dim);
-  }
-
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
   }
 }

@@ -9,7 +9,7 @@ import { Module } from '../module.js';
 abstract class Loss extends Module {
   readonly reduction: L.Reduction;
 
-  constructor(reduction: L.Reduction = 'mean') {
+  constructor({ reduction = 'mean' }: L.LossOptions = {}) {
     super();
     L.checkReduction(reduction, this.constructor.name);
     this.reduction = reduction;
@@ -19,8 +19,8 @@ abstract class Loss extends Module {
 }
 
 abstract class WeightedLoss extends Loss {
-  constructor(weight: Tensor | null | undefined, reduction?: L.Reduction) {
-    super(reduction);
+  constructor({ weight, reduction }: L.WeightedLossOptions = {}) {
+    super({ reduction });
     this.registerBuffer('weight', weight ?? null);
   }
 
@@ -30,20 +30,12 @@ abstract class WeightedLoss extends Loss {
 }
 
 export class L1Loss extends Loss {
-  constructor({ reduction }: L.LossOptions = {}) {
-    super(reduction);
-  }
-
   forward(input: Tensor, target: Tensor): Tensor {
     return L.l1Loss(input, target, { reduction: this.reduction });
   }
 }
 
 export class MSELoss extends Loss {
-  constructor({ reduction }: L.LossOptions = {}) {
-    super(reduction);
-  }
-
   forward(input: Tensor, target: Tensor): Tensor {
     return L.mseLoss(input, target, { reduction: this.reduction });
   }
@@ -53,7 +45,7 @@ export class SmoothL1Loss extends Loss {
   readonly beta: number;
 
   constructor({ reduction, beta = 1 }: L.SmoothL1Options = {}) {
-    super(reduction);
+    super({ reduction });
     this.beta = beta;
   }
 
@@ -66,7 +58,7 @@ export class HuberLoss extends Loss {
   readonly delta: number;
 
   constructor({ reduction, delta = 1 }: L.HuberOptions = {}) {
-    super(reduction);
+    super({ reduction });
     this.delta = delta;
   }
 
@@ -92,10 +84,6 @@ export class KLDivLoss extends Module {
 }
 
 export class BCELoss extends WeightedLoss {
-  constructor({ weight, reduction }: L.WeightedLossOptions = {}) {
-    super(weight, reduction);
-  }
-
   forward(input: Tensor, target: Tensor): Tensor {
     return L.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
@@ -103,7 +91,7 @@ export class BCELoss extends WeightedLoss {
 
 export class BCEWithLogitsLoss extends WeightedLoss {
   constructor({ weight, reduction, posWeight }: L.BceWithLogitsOptions = {}) {
-    super(weight, reduction);
+    super({ weight, reduction });
     this.registerBuffer('pos_weight', posWeight ?? null);
   }
 
@@ -120,7 +108,7 @@ export class NLLLoss extends WeightedLoss {
   readonly ignoreIndex: number;
 
   constructor({ weight, reduction, ignoreIndex = -100 }: L.NllLossOptions = {}) {
-    super(weight, reduction);
+    super({ weight, reduction });
     this.ignoreIndex = ignoreIndex;
   }
 
@@ -134,7 +122,7 @@ export class CrossEntropyLoss extends WeightedLoss {
   readonly labelSmoothing: number;
 
   constructor({ weight, reduction, ignoreIndex = -100, labelSmoothing = 0 }: L.CrossEntropyOptions = {}) {
-    super(weight, reduction);
+    super({ weight, reduction });
     this.ignoreIndex = ignoreIndex;
     this.labelSmoothing = labelSmoothing;
   }

@@ -18,8 +18,14 @@ abstract class PadNd extends Module {
   }
 }
 
+/** Padding whose values come from the input itself (mirrored or repeated). */
 abstract class ModePad extends PadNd {
-  protected abstract readonly _mode: Exclude<PadMode, 'constant'>;
+  private readonly _mode: Exclude<PadMode, 'constant'>;
+
+  constructor(nd: number, mode: Exclude<PadMode, 'constant'>, padding: number | readonly number[]) {
+    super(nd, padding);
+    this._mode = mode;
+  }
 
   forward(x: Tensor): Tensor {
     return pad(x, this.padding, { mode: this._mode });
@@ -81,44 +87,38 @@ export class ZeroPad2d extends ConstantPadNd {
 
 /** Mirrors the input at its border (without repeating the edge): [1 2 3] padded by 2 is [3 2 1 2 3 2 1]. */
 export class ReflectionPad1d extends ModePad {
-  protected readonly _mode = 'reflect';
   constructor(padding: number | readonly number[]) {
-    super(1, padding);
+    super(1, 'reflect', padding);
   }
 }
 
 export class ReflectionPad2d extends ModePad {
-  protected readonly _mode = 'reflect';
   constructor(padding: number | readonly number[]) {
-    super(2, padding);
+    super(2, 'reflect', padding);
   }
 }
 
 export class ReflectionPad3d extends ModePad {
-  protected readonly _mode = 'reflect';
   constructor(padding: number | readonly number[]) {
-    super(3, padding);
+    super(3, 'reflect', padding);
   }
 }
 
 /** Repeats the edge values: [1 2 3] padded by 2 is [1 1 1 2 3 3 3]. */
 export class ReplicationPad1d extends ModePad {
-  protected readonly _mode = 'replicate';
   constructor(padding: number | readonly number[]) {
-    super(1, padding);
+    super(1, 'replicate', padding);
   }
 }
 
 export class ReplicationPad2d extends ModePad {
-  protected readonly _mode = 'replicate';
   constructor(padding: number | readonly number[]) {
-    super(2, padding);
+    super(2, 'replicate', padding);
   }
 }
 
 export class ReplicationPad3d extends ModePad {
-  protected readonly _mode = 'replicate';
   constructor(padding: number | readonly number[]) {
-    super(3, padding);
+    super(3, 'replicate', padding);
   }
 }
