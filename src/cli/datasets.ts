@@ -30,6 +30,12 @@ export interface DataSpec {
   flip: boolean;
 }
 
+function required(dir: string | undefined, message: string): string {
+  if (!dir) throw new UsageError(message);
+  return dir;
+}
+
+/** A data set's description; its files are only looked for when `train()` or `test()` is called. */
 export function dataSpec(name: string, dataDir: string | undefined): DataSpec {
   const idx = (load: typeof loadFashionMNIST, root: string | undefined) => ({ train: () => load({ root, train: true }), test: () => load({ root, train: false }) });
   switch (name) {
@@ -40,12 +46,12 @@ export function dataSpec(name: string, dataDir: string | undefined): DataSpec {
     case 'mnist':
       return { name, ...idx(loadMNIST, dataDir), channels: 1, side: 28, mean: [0.1307], std: [0.3081], flip: false };
     case 'cifar10': {
-      if (!dataDir) throw new UsageError('--data cifar10 needs --data-dir: the cifar-10-batches-bin directory (or its parent) of the CIFAR-10 binary version');
-      return { name, train: () => loadCIFAR10({ root: dataDir, train: true }), test: () => loadCIFAR10({ root: dataDir, train: false }), channels: 3, side: 32, mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616], flip: true };
+      const root = (): string => required(dataDir, '--data cifar10 needs --data-dir: the cifar-10-batches-bin directory (or its parent) of the CIFAR-10 binary version');
+      return { name, train: () => loadCIFAR10({ root: root(), train: true }), test: () => loadCIFAR10({ root: root(), train: false }), channels: 3, side: 32, mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616], flip: true };
     }
     case 'folder': {
-      if (!dataDir) throw new UsageError('--data folder needs --data-dir: a directory with train/ and test/ sub-folders, each holding one folder of images per class');
-      return { name, train: () => new ImageFolder(join(dataDir, 'train')), test: () => new ImageFolder(join(dataDir, 'test')), channels: 3, side: 64, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], flip: true };
+      const root = (): string => required(dataDir, '--data folder needs --data-dir: a directory with train/ and test/ sub-folders, each holding one folder of images per class');
+      return { name, train: () => new ImageFolder(join(root(), 'train')), test: () => new ImageFolder(join(root(), 'test')), channels: 3, side: 64, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], flip: true };
     }
     default:
       throw new UsageError(`unknown data set '${name}'; available: ${DATA_NAMES.join(', ')}`);

@@ -33,7 +33,7 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   await selectBackend(flags.backend as string | undefined);
   const { weights, config } = weightsConfig('predict', flags);
   const entry = findModel(config.model);
-  const spec = dataSpec(config.data, config.dataDir ?? '.');
+  const spec = dataSpec(config.data, config.dataDir ?? undefined);
   const classes = config.classes?.length ? config.classes : KNOWN_CLASSES[config.data];
   if (!classes) throw new UsageError(`convkit predict: class names of ${weights} are unknown (no config.json); use --data with a known data set`);
   const model = buildModel(entry, spec.channels, classes.length, config.modelOptions ?? {});

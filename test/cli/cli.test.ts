@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,21 @@ test('summary and models print the zoo', async () => {
   const m = await run('models');
   assert.match(m.out, /^lenet5 +32x32/m);
   assert.match(m.out, /^resnet18 +224x224/m);
+});
+
+test('the CIFAR-10 binary format and an image folder train end to end too', async () => {
+  const cifar = await run('train', '--data', 'cifar10', '--data-dir', join(FIXTURES, 'data'), '--epochs', '1', '--val-split', '0', '--out', join(dir, 'cifar'));
+  assert.equal(cifar.status, 0, cifar.err);
+  assert.match(cifar.out, /training lenet5 on cifar10 \(10 training, 0 validation, 2 test images\)/);
+  const folder = join(dir, 'folder');
+  for (const split of ['train', 'test']) cpSync(join(FIXTURES, 'data', 'image-folder'), join(folder, split), { recursive: true });
+  const f = await run('train', '--data', 'folder', '--data-dir', folder, '--model', 'simpleCnn', '--epochs', '1', '--val-split', '0', '--batch-size', '2', '--out', join(dir, 'folder-run'));
+  assert.equal(f.status, 0, f.err);
+  assert.match(f.out, /training simpleCnn on folder \(5 training, 0 validation, 5 test images\)/);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'folder-run', 'config.json'), 'utf8')).classes, ['cat', 'dog']);
+  const noDir = await run('train', '--data', 'cifar10', '--out', join(dir, 'z'));
+  assert.equal(noDir.status, 2);
+  assert.match(noDir.err, /--data cifar10 needs --data-dir/);
 });
 
 test('errors name what was wrong and what is valid', async () => {
