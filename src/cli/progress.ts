@@ -25,11 +25,13 @@ export class Progress {
     this.lastDraw = now;
     const rate = p.images / p.seconds;
     const eta = ((p.batches - p.batch) * p.seconds) / p.batch;
-    const width = 24;
+    const text = `${p.batch}/${p.batches}  loss ${num(p.loss)}  acc ${pct(p.accuracy)}  ${rate.toFixed(0)} img/s  ETA ${duration(eta)}`;
+    const head = `epoch ${p.epoch}/${p.epochs} `;
+    // the bar gives way first on a narrow terminal
+    const width = Math.max(0, Math.min(24, (this.out.columns ?? 120) - 2 - head.length - text.length));
     const filled = Math.round((width * p.batch) / p.batches);
-    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    const line = `epoch ${p.epoch}/${p.epochs} ${bar} ${p.batch}/${p.batches}  loss ${num(p.loss)}  acc ${pct(p.accuracy)}  ${rate.toFixed(0)} img/s  ETA ${duration(eta)}`;
-    this.out.write(`\r${line.slice(0, (this.out.columns ?? 120) - 1)}\x1b[K`);
+    const bar = width > 0 ? `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ` : '';
+    this.out.write(`\r${`${head}${bar}${text}`.slice(0, (this.out.columns ?? 120) - 1)}\x1b[K`);
     this.drawn = true;
   }
 
