@@ -28,10 +28,10 @@ export class Progress {
     const text = `${p.batch}/${p.batches}  loss ${num(p.loss)}  acc ${pct(p.accuracy)}  ${rate.toFixed(0)} img/s  ETA ${duration(eta)}`;
     const head = `epoch ${p.epoch}/${p.epochs} `;
     // the bar gives way first on a narrow terminal
-    const width = Math.max(0, Math.min(24, (this.out.columns ?? 120) - 2 - head.length - text.length));
+    const width = Math.max(0, Math.min(24, (this.out.columns || 120) - 2 - head.length - text.length));
     const filled = Math.round((width * p.batch) / p.batches);
     const bar = width > 0 ? `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ` : '';
-    this.out.write(`\r${`${head}${bar}${text}`.slice(0, (this.out.columns ?? 120) - 1)}\x1b[K`);
+    this.out.write(`\r${`${head}${bar}${text}`.slice(0, (this.out.columns || 120) - 1)}\x1b[K`);
     this.drawn = true;
   }
 
