@@ -19,12 +19,21 @@ export interface OptimizerLike {
   loadStateDict(state: { state: Record<number, Record<string, Tensor | number>>; paramGroups: Record<string, unknown>[] }): void;
 }
 
-/** An lr scheduler: `step()` once per epoch (or per batch for one-cycle), or `step(metric)` for plateau schedulers. */
-export interface SchedulerLike {
-  step(metric?: number): void;
+/** An lr scheduler stepped once per epoch (or per batch for one-cycle). */
+export interface EpochSchedulerLike {
+  step(): void;
   stateDict(): Record<string, unknown>;
   loadStateDict(state: Record<string, unknown>): void;
 }
+
+/** A scheduler that reads the monitored metric (ReduceLROnPlateau). */
+export interface PlateauSchedulerLike {
+  step(metric: number): void;
+  stateDict(): object;
+  loadStateDict(state: never): void;
+}
+
+export type SchedulerLike = EpochSchedulerLike | PlateauSchedulerLike;
 
 /** An early-stopping rule: `step(metric)` returns true when training should stop. */
 export interface EarlyStoppingLike {
@@ -48,7 +57,7 @@ export interface CheckpointMeta {
   epoch: number;
   history: EpochRecord[];
   optimizer: { type: string; paramGroups: Record<string, unknown>[]; state: Record<number, Record<string, number>> };
-  scheduler: { type: string; state: Record<string, unknown> } | null;
+  scheduler: { type: string; state: object } | null;
   earlyStopping: object | null;
   /** getState() of each generator fit was given, in order. */
   generators: number[][];
@@ -143,7 +152,7 @@ export function restoreCheckpoint(c: Checkpoint, s: TrainingState, where: string
   }
   s.model.loadStateDict(model);
   s.optimizer.loadStateDict({ state, paramGroups: m.optimizer.paramGroups });
-  if (s.scheduler && m.scheduler) s.scheduler.loadStateDict(m.scheduler.state);
+  if (s.scheduler && m.scheduler) s.scheduler.loadStateDict(m.scheduler.state as never);
   if (s.earlyStopping && m.earlyStopping) s.earlyStopping.loadStateDict(m.earlyStopping as never);
   s.generators.forEach((g, i) => g.setState(m.generators[i]));
 }

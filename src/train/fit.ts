@@ -5,13 +5,14 @@
 import { defaultGenerator, type Generator } from '../core/random.js';
 import type { Module } from '../nn/module.js';
 import { DataLoader } from '../data/dataloader.js';
-import { makeCheckpoint, restoreCheckpoint, type CheckpointStore, type EarlyStoppingLike, type OptimizerLike, type PartialEpoch, type SchedulerLike } from './checkpoint.js';
+import { makeCheckpoint, restoreCheckpoint, type CheckpointStore, type EarlyStoppingLike, type EpochSchedulerLike, type OptimizerLike, type PartialEpoch, type SchedulerLike } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import type { EpochRecord, History } from './history.js';
 import { crossEntropy } from '../nn/losses.js';
 import { countCorrect } from './metrics.js';
 import { forward, type Batch, type LossFn } from './types.js';
 import type { Tensor } from '../core/tensor.js';
+import { OneCycleLR, ReduceLROnPlateau } from '../optim/lr-scheduler/index.js';
 
 export type Monitor = 'valLoss' | 'valAccuracy' | 'trainLoss' | 'trainAccuracy';
 
@@ -81,15 +82,88 @@ function monitored(record: EpochRecord, monitor: Monitor): number {
   return record[monitor] as number;
 }
 
+interface Sums {
+  loss: number;
+  correct: number;
+  seen: number;
+  seconds: number;
+}
+
+/** What one epoch's loop needs besides the options. */
+interface EpochRun {
+  epoch: number;
+  order: readonly (readonly number[])[];
+  start: number;
+  sums: Sums;
+  batchScheduler: boolean;
+}
+
+interface EpochResult {
+  timing: Timing;
+  extra: Record<string, number>;
+  /** Set when the signal stopped the epoch before its end. */
+  stoppedAfter: number | null;
+}
+
+/** The batches of one epoch: forward, loss, backward, step, with the time of each part. */
+async function trainEpoch(model: Module, loader: DataLoader<unknown, Batch>, o: FitOptions, loss: LossFn, run: EpochRun, epochs: number): Promise<EpochResult> {
+  const { optimizer, scheduler } = o;
+  const { sums, order } = run;
+  const timing: Timing = { data: 0, forward: 0, backward: 0, optimizer: 0 };
+  const extra = Object.fromEntries(Object.keys(o.metrics ?? {}).map((k) => [k, 0]));
+  const began = performance.now() - sums.seconds * 1000;
+  const clock = (part: keyof Timing, since: number): number => {
+    const now = performance.now();
+    timing[part] += (now - since) / 1000;
+    return now;
+  };
+  const batches = loader.iterate(order, run.start)[Symbol.asyncIterator]();
+  for (let b = run.start; b < order.length; b++) {
+    let t = performance.now();
+    const next = await batches.next();
+    if (next.done) break;
+    const [x, y] = next.value;
+    t = clock('data', t);
+    const out = forward(model, x);
+    const value = loss(out, y);
+    const lossValue = value.item();
+    t = clock('forward', t);
+    if (!Number.isFinite(lossValue)) {
+      throw new Error(`fit: the loss is ${lossValue} at epoch ${run.epoch}, batch ${b + 1} of ${order.length}; training stopped (lower the learning rate, or check the data and the model for NaN/Infinity)`);
+    }
+    optimizer.zeroGrad();
+    value.backward();
+    t = clock('backward', t);
+    optimizer.step();
+    if (scheduler && run.batchScheduler) (scheduler as EpochSchedulerLike).step();
+    clock('optimizer', t);
+    const n = x.shape[0];
+    sums.loss += lossValue * n;
+    sums.correct += countCorrect(out, y);
+    sums.seen += n;
+    if (!o.valLoader) for (const [k, fn] of Object.entries(o.metrics ?? {})) extra[k] += fn(out.detach(), y) * n;
+    // a macrotask boundary, so that signals (Ctrl-C), timers and a browser's rendering get their turn
+    await yieldToEventLoop();
+    sums.seconds = (performance.now() - began) / 1000;
+    o.onBatch?.({ epoch: run.epoch, epochs, batch: b + 1, batches: order.length, loss: sums.loss / sums.seen, accuracy: sums.correct / sums.seen, images: sums.seen, seconds: sums.seconds });
+    if (o.signal?.aborted && b + 1 < order.length) {
+      await batches.return?.();
+      return { timing, extra, stoppedAfter: b + 1 };
+    }
+  }
+  sums.seconds = (performance.now() - began) / 1000;
+  return { timing, extra, stoppedAfter: null };
+}
+
 /** Trains `model` on `trainLoader`; see FitOptions. */
 export async function fit(model: Module, trainLoader: DataLoader<unknown, Batch>, opts: FitOptions): Promise<History> {
   checkOptions(model, trainLoader, opts);
-  const { optimizer, scheduler, earlyStopping, checkpointStore: store, signal } = opts;
+  const { optimizer, scheduler, earlyStopping, checkpointStore: store } = opts;
   const epochs = opts.epochs ?? 1;
   const loss = opts.loss ?? crossEntropy;
   const maxMode = earlyStopping?.mode === 'max';
   const monitor: Monitor = opts.monitor ?? (opts.valLoader ? (maxMode ? 'valAccuracy' : 'valLoss') : maxMode ? 'trainAccuracy' : 'trainLoss');
-  const interval = opts.schedulerInterval ?? (scheduler?.constructor.name === 'OneCycleLR' ? 'batch' : 'epoch');
+  const batchScheduler = (opts.schedulerInterval ?? (scheduler instanceof OneCycleLR ? 'batch' : 'epoch')) === 'batch';
   const generators = [...new Set([defaultGenerator, trainLoader.generator ?? defaultGenerator, ...(opts.generators ?? [])])];
   const state = { model, optimizer, scheduler, earlyStopping, generators };
 
@@ -107,78 +181,40 @@ export async function fit(model: Module, trainLoader: DataLoader<unknown, Batch>
   };
 
   while (history.length < epochs) {
-    const epoch = history.length + 1;
     const order = partial?.order ?? trainLoader.batchIndices();
-    const sums = partial ? { ...partial.sums } : { loss: 0, correct: 0, seen: 0, seconds: 0 };
-    const start = partial?.batchesDone ?? 0;
+    const run: EpochRun = { epoch: history.length + 1, order, start: partial?.batchesDone ?? 0, sums: partial ? { ...partial.sums } : { loss: 0, correct: 0, seen: 0, seconds: 0 }, batchScheduler };
     partial = null;
     const lr = optimizer.paramGroups[0].lr;
-    const timing: Timing = { data: 0, forward: 0, backward: 0, optimizer: 0 };
-    const extra = Object.fromEntries(Object.keys(opts.metrics ?? {}).map((k) => [k, 0]));
-    const began = performance.now() - sums.seconds * 1000;
     model.train();
-    const batches = trainLoader.iterate(order, start)[Symbol.asyncIterator]();
-    for (let b = start; b < order.length; b++) {
-      let t = performance.now();
-      const next = await batches.next();
-      if (next.done) break;
-      const [x, y] = next.value;
-      timing.data += (performance.now() - t) / 1000;
-      t = performance.now();
-      const out = forward(model, x);
-      const value = loss(out, y);
-      const lossValue = value.item();
-      timing.forward += (performance.now() - t) / 1000;
-      if (!Number.isFinite(lossValue)) {
-        throw new Error(`fit: the loss is ${lossValue} at epoch ${epoch}, batch ${b + 1} of ${order.length}; training stopped (lower the learning rate, or check the data and the model for NaN/Infinity)`);
-      }
-      t = performance.now();
-      optimizer.zeroGrad();
-      value.backward();
-      timing.backward += (performance.now() - t) / 1000;
-      t = performance.now();
-      optimizer.step();
-      if (scheduler && interval === 'batch') scheduler.step();
-      timing.optimizer += (performance.now() - t) / 1000;
-      const n = x.shape[0];
-      sums.loss += lossValue * n;
-      sums.correct += countCorrect(out, y);
-      sums.seen += n;
-      if (!opts.valLoader) for (const [k, fn] of Object.entries(opts.metrics ?? {})) extra[k] += fn(out.detach(), y) * n;
-      // a macrotask boundary, so that signals (Ctrl-C), timers and a browser's rendering get their turn
-      await yieldToEventLoop();
-      const seconds = (performance.now() - began) / 1000;
-      opts.onBatch?.({ epoch, epochs, batch: b + 1, batches: order.length, loss: sums.loss / sums.seen, accuracy: sums.correct / sums.seen, images: sums.seen, seconds });
-      if (signal?.aborted && b + 1 < order.length) {
-        await batches.return?.();
-        await save({ order, batchesDone: b + 1, sums: { ...sums, seconds } });
-        return { epochs: history, stopReason: 'interrupted' };
-      }
+    const result = await trainEpoch(model, trainLoader, opts, loss, run, epochs);
+    if (result.stoppedAfter !== null) {
+      await save({ order: order.map((b) => b.slice()), batchesDone: result.stoppedAfter, sums: run.sums });
+      return { epochs: history, stopReason: 'interrupted' };
     }
-    const seconds = (performance.now() - began) / 1000;
     const val = opts.valLoader ? await evaluate(model, opts.valLoader, { loss, topk: [1], metrics: opts.metrics }) : null;
+    const { sums } = run;
     const record: EpochRecord = {
-      epoch,
+      epoch: run.epoch,
       trainLoss: sums.loss / sums.seen,
       trainAccuracy: sums.correct / sums.seen,
       valLoss: val?.loss ?? null,
       valAccuracy: val?.accuracy ?? null,
       lr,
-      seconds,
-      imagesPerSecond: sums.seen / seconds,
-      timing,
-      metrics: val ? val.metrics : Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, v / sums.seen])),
+      seconds: sums.seconds,
+      imagesPerSecond: sums.seen / sums.seconds,
+      timing: result.timing,
+      metrics: val ? val.metrics : Object.fromEntries(Object.entries(result.extra).map(([k, v]) => [k, v / sums.seen])),
     };
     history.push(record);
-    if (scheduler && interval === 'epoch') {
-      if (scheduler.constructor.name === 'ReduceLROnPlateau') scheduler.step(monitored(record, monitor));
-      else scheduler.step();
+    if (scheduler && !batchScheduler) {
+      if (scheduler instanceof ReduceLROnPlateau) scheduler.step(monitored(record, monitor));
+      else (scheduler as EpochSchedulerLike).step();
     }
     const stop = earlyStopping ? earlyStopping.step(monitored(record, monitor)) : false;
     await save(null);
     await opts.onEpoch?.(record, history);
     if (stop) return { epochs: history, stopReason: 'earlyStopping' };
-    if (signal?.aborted) return { epochs: history, stopReason: 'interrupted' };
+    if (opts.signal?.aborted) return { epochs: history, stopReason: 'interrupted' };
   }
   return { epochs: history, stopReason: 'completed' };
 }

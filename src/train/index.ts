@@ -6,6 +6,6 @@ export type { EvaluateOptions, Evaluation } from './evaluate.js';
 export { ClassificationMeter } from './metrics.js';
 export type { ClassificationResult } from './metrics.js';
 export { memoryCheckpointStore, makeCheckpoint, restoreCheckpoint } from './checkpoint.js';
-export type { Checkpoint, CheckpointMeta, CheckpointStore, OptimizerLike, SchedulerLike, EarlyStoppingLike, PartialEpoch } from './checkpoint.js';
+export type { Checkpoint, CheckpointMeta, CheckpointStore, OptimizerLike, SchedulerLike, EpochSchedulerLike, PlateauSchedulerLike, EarlyStoppingLike, PartialEpoch } from './checkpoint.js';
 export type { EpochRecord, History } from './history.js';
 export type { LossFn, Batch, BatchSource } from './types.js';

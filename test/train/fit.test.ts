@@ -75,6 +75,29 @@ test('evaluate: loss, accuracy, top-k and the confusion matrix of known logits',
   const expectedLoss = ck.nn.functional.crossEntropy(logits, targets).item();
   assert.ok(Math.abs(result.loss - expectedLoss) < 1e-6);
   assert.deepEqual(Array.from(result.predictions), [0, 1, 2, 0, 1]);
+  // a metric averaged over samples: batches of 2, 2 and 1 rows of 3 logits give the mean of all 15, 18 / 15
+  const withMetric = await ck.train.evaluate(new PassThrough(), new ck.data.DataLoader(new ck.data.TensorDataset(logits, targets), { batchSize: 2 }), { metrics: { meanLogit: (out) => out.mean().item() } });
+  assert.ok(Math.abs(withMetric.metrics.meanLogit - 1.2) < 1e-6);
+});
+
+test('schedulers: one-cycle steps per batch, plateau schedules read the monitored loss', async () => {
+  const ds = blobs(64, 1);
+  const model = mlp(5);
+  const sgd = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const loader = loaderOf(ds, 1);
+  // 2 epochs x 4 batches: OneCycleLR refuses more than 8 steps, so a per-epoch step on top would fail
+  const oneCycle = new optim.lrScheduler.OneCycleLR(sgd, 0.1, { epochs: 2, stepsPerEpoch: loader.length });
+  const h = await ck.train.fit(model, loader, { optimizer: sgd, scheduler: oneCycle, epochs: 2 });
+  assert.ok(Math.abs(h.epochs[0].lr - 0.1 / 25) < 1e-12, 'the cycle starts at maxLr / divFactor');
+  assert.ok(h.epochs[1].lr > h.epochs[0].lr);
+  // a constant loss never improves: with patience 0 the lr halves from the second epoch on
+  const frozen = mlp(6);
+  const opt2 = new optim.SGD(frozen.parameters(), { lr: 0.1 });
+  const plateau = new optim.lrScheduler.ReduceLROnPlateau(opt2, { patience: 0, factor: 0.5 });
+  const flat = (out: ck.Tensor): ck.Tensor => out.mul(0).sum().add(1);
+  const h2 = await ck.train.fit(frozen, loader, { optimizer: opt2, scheduler: plateau, epochs: 3, loss: flat, metrics: { maxLogit: (out) => out.max().item() } });
+  assert.deepEqual(h2.epochs.map((r) => r.lr), [0.1, 0.1, 0.05]);
+  assert.ok(Number.isFinite(h2.epochs[0].metrics.maxLogit));
 });
 
 test('a run interrupted after epoch 2 and resumed ends with the same weights as an uninterrupted one', async () => {
