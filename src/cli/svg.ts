@@ -59,13 +59,16 @@ export function lineChart(o: LineChartOptions): string {
     `<text x="${(M.left + W - M.right) / 2}" y="${H - 6}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`,
     `<text transform="translate(12 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(o.yLabel)}</text>`,
   ];
+  // the legend takes the right-hand corner away from where the first series ends
+  const last = o.series[0]?.points.at(-1);
+  const legendTop = last && py(last[1]) < (M.top + H - M.bottom) / 2 ? H - M.bottom - 8 - 16 * o.series.length : M.top + 4;
   o.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
     const visible = s.points.filter(([, y]) => Number.isFinite(y) && (!o.logY || y > 0));
     if (visible.length === 0) return;
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${visible.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"><title>${escapeXml(s.name)}</title></polyline>`);
     parts.push(...visible.map(([x, y]) => `<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3" fill="${color}"><title>${escapeXml(s.name)} ${x}: ${label(y)}</title></circle>`));
-    parts.push(`<rect x="${W - M.right - 110}" y="${M.top + 4 + i * 16}" width="10" height="10" fill="${color}"/><text x="${W - M.right - 96}" y="${M.top + 13 + i * 16}">${escapeXml(s.name)}</text>`);
+    parts.push(`<rect x="${W - M.right - 110}" y="${legendTop + i * 16}" width="10" height="10" fill="${color}"/><text x="${W - M.right - 96}" y="${legendTop + 9 + i * 16}">${escapeXml(s.name)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');
