@@ -1,14 +1,14 @@
 /**
  * The rest of the zoo: every VGG (torchvision's eight and the paper's six configurations), the deepest ResNets,
- * the remaining variants. Building them initialises about two billion weights, minutes on the reference
- * backend, so these run only with CONVKIT_TEST_ZOO=full (`CONVKIT_TEST_ZOO=full npm test`).
+ * the remaining variants. Building them initialises about two billion weights (a couple of minutes), so the
+ * models are built and checked one at a time and dropped.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../src/index.js';
 import { loadFixture, type TensorSpec } from '../helpers/index.js';
 import { fillHashWeights, hashInput } from '../helpers/hash-weights.js';
-import { assertLogits, build, countParams, describeCall, fullZooOnly, keyList, type Call } from './zoo.js';
+import { assertLogits, build, countParams, describeCall, keyList, type Call } from './zoo.js';
 
 type Counted = Call & { params: number; trainable: number; bufferElements: number };
 const counts = loadFixture<Record<string, Counted>>('models-counts');
@@ -28,7 +28,7 @@ function checkModel(name: string, extra: (m: ck.nn.Module) => void = () => {}): 
 
 const VGGS = ['vgg11', 'vgg13', 'vgg16', 'vgg19', 'vgg11Bn', 'vgg13Bn', 'vgg16Bn', 'vgg19Bn'];
 
-test('every torchvision VGG: keys, shapes, parameters, and a summary at 32x32', fullZooOnly, () => {
+test('every torchvision VGG: keys, shapes, parameters, and a summary at 32x32', () => {
   for (const name of VGGS) {
     checkModel(name, (m) => {
       const s = ck.summary(m, [1, 3, 32, 32]);
@@ -38,7 +38,7 @@ test('every torchvision VGG: keys, shapes, parameters, and a summary at 32x32', 
   }
 });
 
-test('the VGG paper\'s Table 1 configurations by name, with the paper\'s rounded parameter counts', fullZooOnly, () => {
+test('the VGG paper\'s Table 1 configurations by name, with the paper\'s rounded parameter counts', () => {
   // Simonyan & Zisserman, Table 2: 133, 133, 133, 134, 138, 144 million parameters for A, A-LRN, B, C, D, E
   const paper: Record<string, number> = { A: 133, 'A-LRN': 133, B: 133, C: 134, D: 138, E: 144 };
   for (const [config, millions] of Object.entries(paper)) {
@@ -57,7 +57,7 @@ test('the VGG paper\'s Table 1 configurations by name, with the paper\'s rounded
 /** As in torchvision.test.ts: at 224 each convolution's grid is 7x its grid at 32 in a ResNet. */
 const multAddsAt224 = (m: ck.nn.Module): number => ck.summary(m, [1, 3, 32, 32]).rows.reduce((n, r) => n + r.multAdds * (r.type === 'Conv2d' ? 49 : 1), 0);
 
-test('ResNet-34, -101 and -152: keys, parameters, and the paper\'s and torchvision\'s mult-adds', fullZooOnly, () => {
+test('ResNet-34, -101 and -152: keys, parameters, and the paper\'s and torchvision\'s mult-adds', () => {
   // He et al. 2015, Table 1 (one decimal; ResNet-34's 3.66 printed as 3.6), torchvision's documented GFLOPS
   const published: Record<string, number> = { 'resnet34-3x3': 3.6e9, 'resnet101-1x1': 7.6e9, 'resnet152-1x1': 11.3e9, 'resnet101-3x3': 7.80e9, 'resnet152-3x3': 11.51e9 };
   for (const depth of [34, 101, 152]) {
@@ -75,6 +75,6 @@ test('ResNet-34, -101 and -152: keys, parameters, and the paper\'s and torchvisi
   }
 });
 
-test('Inception v3 without its auxiliary classifier has torchvision\'s parameter count', fullZooOnly, () => {
+test('Inception v3 without its auxiliary classifier has torchvision\'s parameter count', () => {
   checkModel('inceptionV3-noaux');
 });

@@ -53,6 +53,3 @@ export function shared(c: Call): Module {
   return built.get(key)!;
 }
 
-/** Tests of the full zoo (every VGG, the deepest ResNets) take minutes on the reference backend: opt in with CONVKIT_TEST_ZOO=full. */
-export const FULL_ZOO = process.env.CONVKIT_TEST_ZOO === 'full';
-export const fullZooOnly = FULL_ZOO ? {} : { skip: 'builds ~2 billion weights; run with CONVKIT_TEST_ZOO=full' };
