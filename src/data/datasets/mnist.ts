@@ -1,0 +1,49 @@
+import { fmt } from '../../core/shape.js';
+import { Image } from '../image.js';
+import { parseIdx, type IdxArray } from './idx.js';
+import { LabelledImages, type VisionDatasetOptions } from './vision.js';
+
+/**
+ * MNIST-style data (28×28 grey images, one label each) from parsed IDX arrays. `fromBytes` takes the two
+ * uncompressed IDX files; convkit/node's `loadMNIST` / `loadFashionMNIST` find and read them from disk.
+ */
+export class MNIST<X = Image> extends LabelledImages<X> {
+  static readonly classes: readonly string[] = ['0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine'];
+  readonly images: Uint8Array;
+  readonly height: number;
+  readonly width: number;
+
+  constructor(images: IdxArray, labels: IdxArray, opts: VisionDatasetOptions<X> = {}) {
+    const name = new.target.name;
+    if (images.type !== 'uint8' || images.shape.length !== 3) throw new Error(`${name}: expected images as uint8 [N,H,W], got ${images.type} ${fmt(images.shape)}`);
+    if (labels.type !== 'uint8' || labels.shape.length !== 1) throw new Error(`${name}: expected labels as uint8 [N], got ${labels.type} ${fmt(labels.shape)}`);
+    if (labels.shape[0] !== images.shape[0]) throw new Error(`${name}: ${images.shape[0]} images but ${labels.shape[0]} labels`);
+    super(Int32Array.from(labels.data), opts);
+    [, this.height, this.width] = images.shape;
+    this.images = images.data as Uint8Array;
+    this.checkTargets(name);
+  }
+
+  get classes(): readonly string[] {
+    return (this.constructor as typeof MNIST).classes;
+  }
+
+  /** From the bytes of an uncompressed images file and labels file (idx3 and idx1). */
+  static fromBytes<X = Image>(images: Uint8Array, labels: Uint8Array, opts: VisionDatasetOptions<X> = {}): MNIST<X> {
+    return new MNIST(parseIdx(images, 'images'), parseIdx(labels, 'labels'), opts);
+  }
+
+  protected image(index: number): Image {
+    const size = this.height * this.width;
+    return new Image(this.images.subarray(index * size, (index + 1) * size), this.height, this.width, 1);
+  }
+}
+
+/** Zalando's Fashion-MNIST: the MNIST format with ten kinds of clothing. */
+export class FashionMNIST<X = Image> extends MNIST<X> {
+  static override readonly classes: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
+  static override fromBytes<X = Image>(images: Uint8Array, labels: Uint8Array, opts: VisionDatasetOptions<X> = {}): FashionMNIST<X> {
+    return new FashionMNIST(parseIdx(images, 'images'), parseIdx(labels, 'labels'), opts);
+  }
+}

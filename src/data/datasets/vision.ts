@@ -1,0 +1,48 @@
+import type { Image } from '../image.js';
+import { applyTransform, type TransformLike } from '../transforms/transforms.js';
+import { Dataset } from '../dataset.js';
+
+export interface VisionDatasetOptions<X> {
+  /** Applied to each Image, typically `new Compose([new ToTensor(), new Normalize(...)])`. */
+  transform?: TransformLike<Image, X>;
+  /** Applied to each label. */
+  targetTransform?: (target: number) => number;
+}
+
+/**
+ * Labelled images held in memory: the shared part of MNIST, Fashion-MNIST and CIFAR-10. Subclasses
+ * say how to cut image `index` out of their storage.
+ */
+export abstract class LabelledImages<X = Image> extends Dataset<[X, number]> {
+  abstract readonly classes: readonly string[];
+  /** The directory the data came from, when it was read from disk. */
+  root: string | undefined;
+  protected readonly transform?: TransformLike<Image, X>;
+  protected readonly targetTransform?: (target: number) => number;
+
+  constructor(readonly targets: Int32Array, opts: VisionDatasetOptions<X>) {
+    super();
+    this.transform = opts.transform;
+    this.targetTransform = opts.targetTransform;
+  }
+
+  get length(): number {
+    return this.targets.length;
+  }
+
+  protected abstract image(index: number): Image;
+
+  getItem(index: number): [X, number] {
+    this.checkIndex(index);
+    const img = this.image(index);
+    const x = this.transform ? applyTransform(this.transform, img) : (img as X);
+    const y = this.targetTransform ? this.targetTransform(this.targets[index]) : this.targets[index];
+    return [x, y];
+  }
+
+  /** Checks every label is a class index, naming the data set and the offending sample. */
+  protected checkTargets(what: string): void {
+    const bad = this.targets.findIndex((t) => t < 0 || t >= this.classes.length);
+    if (bad >= 0) throw new RangeError(`${what}: label ${this.targets[bad]} of sample ${bad} is not a class index 0..${this.classes.length - 1}`);
+  }
+}

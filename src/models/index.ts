@@ -1,0 +1,20 @@
+/** `ck.models`: the lectures' networks, torchvision-compatible classics and Keras's Xception / Inception-ResNet-v2. */
+export { lenet5, LeNet5 } from './lenet.js';
+export type { LeNet5Options } from './lenet.js';
+export { simpleCnn, SimpleCNN } from './simple-cnn.js';
+export type { SimpleCnnOptions } from './simple-cnn.js';
+export { residualNet, ResidualNet, ResidualBlock } from './residual-net.js';
+export type { ResidualNetOptions } from './residual-net.js';
+export { alexnet, AlexNet } from './alexnet.js';
+export type { AlexNetOptions } from './alexnet.js';
+export { vgg, vgg11, vgg13, vgg16, vgg19, vgg11Bn, vgg13Bn, vgg16Bn, vgg19Bn, VGG, makeLayers, VGG_CONFIGS } from './vgg.js';
+export type { VggConfig, VggLayer, VggOptions } from './vgg.js';
+export { resnet18, resnet34, resnet50, resnet101, resnet152, resnext50_32x4d, ResNet, BasicBlock, Bottleneck } from './resnet.js';
+export type { ResNetOptions, StrideOn } from './resnet.js';
+export { googlenet, GoogLeNet } from './googlenet.js';
+export type { GoogLeNetOptions, GoogLeNetOutputs } from './googlenet.js';
+export { inceptionV3, Inception3 } from './inception-v3.js';
+export type { InceptionV3Options, InceptionOutputs } from './inception-v3.js';
+export { xception, Xception } from './xception.js';
+export { inceptionResnetV2, InceptionResNetV2 } from './inception-resnet-v2.js';
+export type { ModelOptions, HasLastLayer } from './options.js';

@@ -1,0 +1,11 @@
+/** ck.train: the training loop, evaluation and checkpoints. */
+export { fit } from './fit.js';
+export type { FitOptions, BatchProgress, Monitor } from './fit.js';
+export { evaluate } from './evaluate.js';
+export type { EvaluateOptions, Evaluation } from './evaluate.js';
+export { ClassificationMeter } from './metrics.js';
+export type { ClassificationResult } from './metrics.js';
+export { memoryCheckpointStore, makeCheckpoint, restoreCheckpoint } from './checkpoint.js';
+export type { Checkpoint, CheckpointMeta, CheckpointStore, OptimizerLike, SchedulerLike, EpochSchedulerLike, PlateauSchedulerLike, EarlyStoppingLike, PartialEpoch } from './checkpoint.js';
+export type { EpochRecord, History } from './history.js';
+export type { LossFn, Batch, BatchSource } from './types.js';
