@@ -1,9 +1,11 @@
 /** convkit's public surface: `import * as ck from 'convkit'`. */
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
+import { registerWasmBackend } from './backends/wasm/index.js';
 import { grad, gradcheck } from './ops/index.js';
 
 registerBackend(referenceBackend);
+registerWasmBackend();
 
 export { Tensor } from './core/tensor.js';
 export type { NestedArray } from './core/tensor.js';
@@ -12,6 +14,7 @@ export { noGrad, enableGrad, isGradEnabled } from './core/autograd.js';
 export { manualSeed, Generator, defaultGenerator } from './core/random.js';
 export { printOptions } from './core/format.js';
 export { setBackend, getBackend, ready, withBackend, registerBackend, registerLazyBackend, backendNames } from './backends/registry.js';
+export { setNumThreads, getNumThreads } from './backends/threads.js';
 export type { Backend, Kernels, Storage, View } from './backends/backend.js';
 export {
   tensor, zeros, ones, empty, full, rand, randn, randint, randperm, arange, linspace, eye,

@@ -74,4 +74,6 @@ export interface Backend {
   /** A host copy of the storage's elements; CPU backends answer synchronously. */
   readSync(storage: Storage): TypedArray;
   read(storage: Storage): Promise<TypedArray>;
+  /** Asynchronous start-up that `ready()` waits for after construction (a thread pool); optional. */
+  warmUp?(): Promise<void>;
 }

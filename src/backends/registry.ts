@@ -2,16 +2,25 @@ import type { Backend } from './backend.js';
 
 const backends = new Map<string, Backend>();
 const initialisers = new Map<string, () => Promise<Backend>>();
+const preferred = new Set<string>();
 let current: Backend | null = null;
+/** Set once the user picks a backend: from then on a preferred backend that finishes starting does not take over. */
+let chosen = false;
 
-export function registerBackend(backend: Backend): void {
+export interface RegisterOptions {
+  /** Becomes the current backend once available, unless the user has called setBackend. */
+  preferred?: boolean;
+}
+
+export function registerBackend(backend: Backend, opts: RegisterOptions = {}): void {
   backends.set(backend.name, backend);
-  if (current === null) current = backend;
+  if (current === null || (opts.preferred && !chosen)) current = backend;
 }
 
 /** Registers a backend whose start-up is asynchronous (WebAssembly compilation, a GPU adapter). */
-export function registerLazyBackend(name: string, init: () => Promise<Backend>): void {
+export function registerLazyBackend(name: string, init: () => Promise<Backend>, opts: RegisterOptions = {}): void {
   initialisers.set(name, init);
+  if (opts.preferred) preferred.add(name);
 }
 
 export function backendNames(): string[] {
@@ -36,16 +45,19 @@ export function findBackend(name: string): Backend {
 
 export function setBackend(name: string): void {
   current = findBackend(name);
+  chosen = true;
 }
 
-/** Initialises a lazily registered backend (idempotent). Without a name, all of them. */
+/** Initialises a lazily registered backend and finishes its start-up (idempotent). Without a name, all of them. */
 export async function ready(name?: string): Promise<void> {
-  const names = name === undefined ? [...initialisers.keys()] : [name];
+  const names = name === undefined ? backendNames() : [name];
   for (const n of names) {
-    if (backends.has(n)) continue;
-    const init = initialisers.get(n);
-    if (!init) throw new Error(`ready: unknown backend '${n}', available: ${backendNames().join(', ')}`);
-    registerBackend(await init());
+    if (!backends.has(n)) {
+      const init = initialisers.get(n);
+      if (!init) throw new Error(`ready: unknown backend '${n}', available: ${backendNames().join(', ')}`);
+      registerBackend(await init(), { preferred: preferred.has(n) });
+    }
+    await backends.get(n)?.warmUp?.();
   }
 }
 

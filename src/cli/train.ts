@@ -44,7 +44,7 @@ export const TRAIN_FLAGS: FlagSpecs = {
   'test-size': { type: 'string', help: 'use only the first N test images' },
   out: { type: 'string', help: 'run directory (default runs/<model>-<data>-<time>)' },
   resume: { type: 'boolean', help: 'continue the run in --out from its last checkpoint' },
-  backend: { type: 'string', help: 'compute backend (default: the current one, reference)' },
+  backend: { type: 'string', help: 'compute backend, wasm or reference (default: wasm where WebAssembly SIMD is available, else reference)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 

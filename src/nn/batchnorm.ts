@@ -5,7 +5,7 @@
 import { noGrad } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, copy_, mean, mul, reshape, rsqrt, sub, variance } from '../ops/index.js';
+import { add, copy_, mean, mul, reshape, rsqrt, sub } from '../ops/index.js';
 import { checkTensor } from './check.js';
 
 export interface BatchNormOptions {
@@ -46,24 +46,25 @@ export function batchNorm(
   // statistics broadcast as [1, C, 1, ...]
   const perChannel = [1, channels, ...x.shape.slice(2).map(() => 1)];
   const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-  let centre: Tensor;
-  let spread: Tensor;
-  if (training) {
-    const count = x.numel() / channels;
-    if (count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);
-    centre = mean(x, dims, true);
-    spread = variance(x, dims, { correction: 0, keepdim: true });
-    noGrad(() => {
-      if (runningMean) copy_(runningMean, add(mul(runningMean, 1 - momentum), mul(reshape(centre, [channels]), momentum)));
-      if (runningVar) copy_(runningVar, add(mul(runningVar, 1 - momentum), mul(reshape(spread, [channels]), (momentum * count) / (count - 1))));
-    });
-  } else {
+  const affine = (scale: Tensor): Tensor => (weight ? mul(scale, reshape(weight, perChannel)) : scale);
+  if (!training) {
     if (!runningMean || !runningVar) throw new Error('batchNorm: runningMean and runningVar are required when training is false');
-    centre = reshape(runningMean, perChannel);
-    spread = reshape(runningVar, perChannel);
+    // as PyTorch's CPU kernel: per-channel alpha = w / sqrt(var + eps), beta = b − mean·alpha, then one
+    // multiply and one add over x instead of four passes
+    const alpha = affine(rsqrt(add(reshape(runningVar, perChannel), eps)));
+    const beta = sub(bias ? reshape(bias, perChannel) : 0, mul(reshape(runningMean, perChannel), alpha));
+    return add(mul(x, alpha), beta);
   }
-  let y = mul(sub(x, centre), rsqrt(add(spread, eps)));
-  if (weight) y = mul(y, reshape(weight, perChannel));
-  if (bias) y = add(y, reshape(bias, perChannel));
-  return y;
+  const count = x.numel() / channels;
+  if (count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);
+  const centre = mean(x, dims, true);
+  // the centred input serves both the (biased) variance and the output
+  const centred = sub(x, centre);
+  const spread = mean(mul(centred, centred), dims, true);
+  noGrad(() => {
+    if (runningMean) copy_(runningMean, add(mul(runningMean, 1 - momentum), mul(reshape(centre, [channels]), momentum)));
+    if (runningVar) copy_(runningVar, add(mul(runningVar, 1 - momentum), mul(reshape(spread, [channels]), (momentum * count) / (count - 1))));
+  });
+  const y = mul(centred, affine(rsqrt(add(spread, eps))));
+  return bias ? add(y, reshape(bias, perChannel)) : y;
 }

@@ -34,7 +34,7 @@ function sizes(channels: number, batch: number, outChannels: number, g: ConvGeom
 }
 
 /** A 1×1 convolution with stride 1 and no padding reads the image itself as X̂: no copy needed. */
-function isPointwise(g: ConvGeometry): boolean {
+export function isPointwise(g: ConvGeometry): boolean {
   return [0, 1, 2].every((d) => g.kernelSize[d] === 1 && g.stride[d] === 1 && g.padBefore[d] === 0 && g.outSize[d] === g.inSize[d]);
 }
 

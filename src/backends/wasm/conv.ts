@@ -1,0 +1,227 @@
+/**
+ * Convolution kernels on WebAssembly: im2col + the SIMD GEMM (tools/wasm/wat/conv.ts), a direct depthwise kernel,
+ * and the thread split. A batch of at least as many images as threads is split by image, each thread running
+ * im2col and its GEMMs alone; a smaller batch (ResNet inference on one image) is split inside each image instead:
+ * the channels of im2col/col2im, then the rows or columns of each GEMM.
+ */
+import { numel } from '../../core/shape.js';
+import type { Kernels, Storage, View } from '../backend.js';
+import type { ConvGeometry } from '../conv-kernels.js';
+import { isPointwise } from '../reference/conv.js';
+import { referenceKernels } from '../reference/index.js';
+import { contiguousData, storageOf } from '../reference/strided.js';
+import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
+import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
+import { placeDense } from './operands.js';
+import { isWinograd, winogradConv } from './winograd.js';
+import type { WasmRuntime } from './runtime.js';
+
+type ConvKernels = Pick<Kernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
+
+/** Sizes of one convolution in elements, named as in the reference backend. */
+interface Problem {
+  batch: number;
+  C: number;
+  O: number;
+  /** output positions per image */
+  L: number;
+  /** rows of X̂ per group: C/groups · kernel volume */
+  rows: number;
+  /** output channels per group */
+  og: number;
+  planeIn: number;
+  pointwise: boolean;
+  flops: number;
+}
+
+function problem(batch: number, C: number, O: number, g: ConvGeometry): Problem {
+  const L = numel(g.outSize);
+  const rows = (C / g.groups) * numel(g.kernelSize);
+  return { batch, C, O, L, rows, og: O / g.groups, planeIn: numel(g.inSize), pointwise: isPointwise(g), flops: 2 * batch * O * L * rows };
+}
+
+function writeGeometry(rt: WasmRuntime, g: ConvGeometry, p: Problem): number {
+  const [D, H, W] = g.inSize;
+  const [oD, oH, oW] = g.outSize;
+  const [kD, kH, kW] = g.kernelSize;
+  const [sD, sH, sW] = g.stride;
+  const [dD, dH, dW] = g.dilation;
+  const [pD, pH, pW] = g.padBefore;
+  const f: Record<GeometryField, number> = {
+    C: p.C, D, H, W, oD, oH, oW, kD, kH, kW, sD, sH, sW, dD, dH, dW, pD, pH, pW, groups: g.groups, O: p.O, pointwise: p.pointwise ? 1 : 0,
+  };
+  return rt.putI32(GEOMETRY_FIELDS.map((k) => f[k]));
+}
+
+const float32 = (...vs: (View | null)[]): boolean => vs.every((v) => v === null || v.dtype === 'float32');
+const empty = (...vs: View[]): boolean => vs.some((v) => numel(v.shape) === 0);
+
+/**
+ * Each output channel filters one input channel (groups = C, O a multiple of C: depthwise convolutions, and every
+ * convolution of a single-channel image) on a 2-D or 1-D input: the direct kernel beats GEMMs of one row per group.
+ */
+function isDepthwise(g: ConvGeometry, p: Problem): boolean {
+  return g.groups === p.C && p.O % p.C === 0 && g.inSize[0] === 1 && g.kernelSize[0] === 1 && g.outSize[0] === 1;
+}
+
+/**
+ * Below this many flops the reference kernel runs instead: it takes about as long as copying the operands into
+ * WebAssembly and back, and it sums in double precision, where the SIMD GEMM sums in float32 (a tiny weight
+ * gradient with cancelling terms is then exact to float32 rounding, as the nn fixtures check).
+ */
+export const REFERENCE_MAX_FLOPS = 1 << 16;
+
+/** Below this many output positions per image, a thread's images go side by side into one GEMM. */
+export const BATCHED_MAX_L = 1024;
+
+interface Scratch {
+  t: number;
+  cols: number;
+  work: number;
+}
+
+/** X̂ scratch for one image (none for pointwise convolutions, which read the image itself). */
+const colsBytes = (p: Problem, groups: number): number => (p.pointwise ? 0 : 4 * p.rows * groups * p.L);
+
+export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
+  /**
+   * Runs a per-thread job over image ranges [n0, n1), each thread with its own X̂, GEMM and swap scratch. Small
+   * images (L below BATCHED_MAX_L) with at least two per thread take the batched job: one wide GEMM per thread.
+   */
+  function byImage(kind: 'conv' | 'convBackwardInput' | 'convBackwardWeight', p: Problem, groups: number, threads: number,
+                   args: (n0: number, n1: number, scratch: Scratch) => number[]): void {
+    const ranges = splitRange(p.batch, threads, 1);
+    const batched = p.L < BATCHED_MAX_L && p.batch >= 2 * ranges.length;
+    const work = gemmScratch(rt, ranges.length);
+    const parts = ranges.map(([n0, count], t) => {
+      const cols = rt.alloc(batched ? 4 * p.rows * groups * count * p.L : colsBytes(p, groups));
+      const tmp = batched ? rt.alloc(4 * p.O * count * p.L) : 0;
+      const a = args(n0, n0 + count, { t, cols, work: work[t] });
+      return batched ? [...a, tmp] : a;
+    });
+    rt.run(batched ? `${kind}Batched` : `${kind}Images`, parts);
+  }
+
+  /** Runs im2col or col2im on one image with its channels split across threads. */
+  function byChannel(job: 'im2col' | 'col2im', geom: number, from: number, to: number, p: Problem, threads: number): void {
+    rt.run(job, splitRange(p.C, threads, 1).map(([c0, count]) => [geom, from, to, c0, c0 + count, p.L]));
+  }
+
+  function conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
+    if (!float32(x, w, bias) || empty(x, w)) return referenceKernels.conv(x, w, bias, g);
+    const p = problem(x.shape[0], x.shape[1], w.shape[0], g);
+    if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.conv(x, w, bias, g);
+    rt.begin();
+    const geom = writeGeometry(rt, g, p);
+    const px = placeDense(rt, x);
+    const pw = placeDense(rt, w);
+    const pb = bias ? placeDense(rt, bias) : 0;
+    const y = rt.alloc(4 * p.batch * p.O * p.L);
+    const threads = threadsFor(rt, p.flops);
+    if (isWinograd(g, p.batch, p.C, p.O)) {
+      winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, weights: contiguousData(w), x: px, bias: pb, y, threads });
+    } else if (isDepthwise(g, p)) {
+      const [oH, oW] = [g.outSize[1], g.outSize[2]];
+      const padBytes = 4 * ((oH - 1) * g.stride[1] + (g.kernelSize[1] - 1) * g.dilation[1] + 1) * ((oW - 1) * g.stride[2] + (g.kernelSize[2] - 1) * g.dilation[2] + 1);
+      rt.run('depthwise', splitRange(p.batch * p.O, threads, 1).map(([p0, count]) => [geom, p0, p0 + count, px, pw, pb, y, rt.alloc(padBytes)]));
+    } else if (p.batch >= threads) {
+      byImage('conv', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, px, pw, pb, y, s.cols, s.work]);
+    } else {
+      const cols = rt.alloc(colsBytes(p, g.groups));
+      const scratch = gemmScratch(rt, threads);
+      for (let n = 0; n < p.batch; n++) {
+        const xn = px + 4 * n * p.C * p.planeIn;
+        const yn = y + 4 * n * p.O * p.L;
+        if (!p.pointwise) byChannel('im2col', geom, xn, cols, p, threads);
+        const src = p.pointwise ? xn : cols;
+        if (bias) {
+          const b = rt.view(pb, p.O);
+          for (let o = 0; o < p.O; o++) rt.view(yn + 4 * o * p.L, p.L).fill(b[o]);
+        }
+        for (let grp = 0; grp < g.groups; grp++) {
+          gemm(rt, {
+            batch: 1, m: p.og, n: p.L, k: p.rows,
+            a: pw + 4 * grp * p.og * p.rows, aStrides: [0, p.rows, 1],
+            b: src + 4 * grp * p.rows * p.L, bStrides: [0, p.L, 1],
+            c: yn + 4 * grp * p.og * p.L, cStrides: [0, p.L], accumulate: bias !== null,
+          }, scratch);
+        }
+      }
+    }
+    return storageOf(rt.take(y, p.batch * p.O * p.L), 'float32');
+  }
+
+  function convBackwardInput(gy: View, w: View, g: ConvGeometry): Storage {
+    if (!float32(gy, w) || empty(gy, w)) return referenceKernels.convBackwardInput(gy, w, g);
+    const p = problem(gy.shape[0], w.shape[1] * g.groups, w.shape[0], g);
+    if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.convBackwardInput(gy, w, g);
+    rt.begin();
+    const geom = writeGeometry(rt, g, p);
+    const pdy = placeDense(rt, gy);
+    const pw = placeDense(rt, w);
+    const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
+    const threads = threadsFor(rt, p.flops);
+    if (p.batch >= threads) {
+      byImage('convBackwardInput', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, pdy, pw, dx, s.cols, s.work]);
+    } else {
+      const cols = rt.alloc(colsBytes(p, g.groups));
+      const scratch = gemmScratch(rt, threads);
+      for (let n = 0; n < p.batch; n++) {
+        const dxn = dx + 4 * n * p.C * p.planeIn;
+        const dst = p.pointwise ? dxn : cols;
+        for (let grp = 0; grp < g.groups; grp++) {
+          gemm(rt, {
+            batch: 1, m: p.rows, n: p.L, k: p.og,
+            a: pw + 4 * grp * p.og * p.rows, aStrides: [0, 1, p.rows], // Wᵀ
+            b: pdy + 4 * (n * p.O + grp * p.og) * p.L, bStrides: [0, p.L, 1],
+            c: dst + 4 * grp * p.rows * p.L, cStrides: [0, p.L], accumulate: false,
+          }, scratch);
+        }
+        if (!p.pointwise) byChannel('col2im', geom, cols, dxn, p, threads);
+      }
+    }
+    return storageOf(rt.take(dx, p.batch * p.C * p.planeIn), 'float32');
+  }
+
+  function convBackwardWeight(x: View, gy: View, g: ConvGeometry): Storage {
+    if (!float32(x, gy) || empty(x, gy)) return referenceKernels.convBackwardWeight(x, gy, g);
+    const p = problem(x.shape[0], x.shape[1], gy.shape[1], g);
+    if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.convBackwardWeight(x, gy, g);
+    rt.begin();
+    const geom = writeGeometry(rt, g, p);
+    const px = placeDense(rt, x);
+    const pdy = placeDense(rt, gy);
+    const size = p.O * p.rows;
+    const threads = threadsFor(rt, p.flops);
+    if (p.batch >= threads) {
+      // each thread sums its images into its own dW; the partial sums are added here
+      const partial = Array.from({ length: Math.min(threads, p.batch) }, () => rt.alloc(4 * size));
+      byImage('convBackwardWeight', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, px, pdy, partial[s.t], s.cols, s.work]);
+      const dw = rt.take(partial[0], size);
+      for (const ptr of partial.slice(1)) {
+        const part = rt.view(ptr, size);
+        for (let i = 0; i < size; i++) dw[i] += part[i];
+      }
+      return storageOf(dw, 'float32');
+    }
+    const dw = rt.alloc(4 * size);
+    const cols = rt.alloc(colsBytes(p, g.groups));
+    const scratch = gemmScratch(rt, threads);
+    for (let n = 0; n < p.batch; n++) {
+      const xn = px + 4 * n * p.C * p.planeIn;
+      if (!p.pointwise) byChannel('im2col', geom, xn, cols, p, threads);
+      const src = p.pointwise ? xn : cols;
+      for (let grp = 0; grp < g.groups; grp++) {
+        gemm(rt, {
+          batch: 1, m: p.og, n: p.rows, k: p.L,
+          a: pdy + 4 * (n * p.O + grp * p.og) * p.L, aStrides: [0, p.L, 1],
+          b: src + 4 * grp * p.rows * p.L, bStrides: [0, 1, p.L], // X̂ᵀ
+          c: dw + 4 * grp * p.og * p.rows, cStrides: [0, p.rows], accumulate: n > 0,
+        }, scratch);
+      }
+    }
+    return storageOf(rt.take(dw, size), 'float32');
+  }
+
+  return { conv, convBackwardInput, convBackwardWeight };
+}

@@ -1,0 +1,65 @@
+/**
+ * The wasm backend: the reference kernel table with the hot kernels replaced by WebAssembly SIMD ones that
+ * split work across threads. Storage is the same CpuStorage, so any kernel not accelerated here runs the
+ * reference kernel on the very same arrays.
+ */
+import type { Backend, Kernels } from '../backend.js';
+import { preloadNodeBuiltins } from '../platform.js';
+import { registerBackend, registerLazyBackend } from '../registry.js';
+import { referenceBackend, referenceKernels } from '../reference/index.js';
+import { wasmConvKernels } from './conv.js';
+import { wasmElementwise } from './elementwise.js';
+import { fastPooling } from './fast/pooling.js';
+import { wasmMatmul } from './matmul.js';
+import { wasmPooling } from './pooling.js';
+import { WasmRuntime, type WasmFeatures } from './runtime.js';
+
+export interface WasmBackend extends Backend {
+  readonly features: WasmFeatures;
+  /** Threads a large kernel would use now: getNumThreads(), bounded by the workers that have started. */
+  activeThreads(): number;
+}
+
+export function wasmBackend(rt: WasmRuntime): WasmBackend {
+  const kernels: Kernels = {
+    ...referenceKernels,
+    ...wasmElementwise(rt), // binary, unary, reduce; small tensors go to fast/ JavaScript loops
+    ...wasmPooling(rt),
+    scatterAdd: fastPooling.scatterAdd,
+    matmul: wasmMatmul(rt),
+    ...wasmConvKernels(rt),
+  };
+  return {
+    ...referenceBackend,
+    name: 'wasm',
+    kernels,
+    features: rt.features,
+    activeThreads: () => rt.threads(),
+    warmUp: async () => void (await rt.warmUp()),
+  };
+}
+
+/** Compiles synchronously where the runtime allows it (Node, workers); null where it must be asynchronous. */
+export function wasmBackendSync(): WasmBackend | null {
+  try {
+    return wasmBackend(WasmRuntime.createSync());
+  } catch {
+    return null;
+  }
+}
+
+export async function createWasmBackend(): Promise<WasmBackend> {
+  await preloadNodeBuiltins(['worker_threads', 'os']);
+  return wasmBackend(await WasmRuntime.create());
+}
+
+/**
+ * Makes wasm the default CPU backend. Where it compiles synchronously (Node) it is current as soon as convkit
+ * is imported; elsewhere (a browser's main thread) code runs on the reference backend until `await ck.ready()`
+ * has compiled it, and then on wasm unless the user picked a backend with setBackend.
+ */
+export function registerWasmBackend(): void {
+  const backend = wasmBackendSync();
+  if (backend) registerBackend(backend, { preferred: true });
+  else registerLazyBackend('wasm', createWasmBackend, { preferred: true });
+}

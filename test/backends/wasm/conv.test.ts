@@ -1,0 +1,116 @@
+/**
+ * The wasm convolution kernels against float64 on random geometries that reach every path: im2col + GEMM per
+ * image (batch ≥ threads), images side by side, within one image (batch 1 on 2 threads), Winograd F(2×2, 3×3)
+ * (3×3 stride 1, at least 8 channels each side), pointwise 1×1, grouped, depthwise with
+ * stride 1 (vector) and 2 (scalar), 1-D and 3-D, odd sizes that leave partial register tiles.
+ * Bound: a float32 sum of k products is within γ_k·Σ|terms| of the exact sum (γ_k ≈ k·2⁻²⁴); Σ|terms| is the
+ * same convolution of |inputs| in float64.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as ck from '../../../src/index.js';
+import * as F from '../../../src/ops/conv/index.js';
+import { findBackend } from '../../../src/backends/registry.js';
+import type { WasmBackend } from '../../../src/backends/wasm/index.js';
+import { REFERENCE_MAX_FLOPS } from '../../../src/backends/wasm/conv.js';
+
+// these tests are about the wasm kernels whatever the suite's default backend is (npm run test:reference)
+ck.setBackend('wasm');
+
+type Conv = (x: ck.Tensor, w: ck.Tensor) => ck.Tensor;
+
+/** Output, input gradient and weight gradient for the upstream gradient gy. */
+function run(conv: Conv, x: ck.Tensor, w: ck.Tensor, gy: ck.Tensor | null): ck.Tensor[] {
+  const xs = x.detach().requiresGrad_(true);
+  const ws = w.detach().requiresGrad_(true);
+  const y = conv(xs, ws);
+  const grads = ck.autograd.grad(ck.sum(ck.mul(y, gy ?? ck.onesLike(y))), [xs, ws]) as ck.Tensor[];
+  return [y, ...grads];
+}
+
+function assertWithinBound(conv: Conv, x: ck.Tensor, w: ck.Tensor, what: string): void {
+  const y0 = conv(x, w);
+  // 2·N·O·L·(C/groups)·K: smaller problems go to the reference kernel and would not test these ones
+  const flops = 2 * y0.numel() * w.numel() / w.shape[0];
+  assert.ok(flops >= REFERENCE_MAX_FLOPS, `${what}: ${flops} flops is below REFERENCE_MAX_FLOPS`);
+  const gy = ck.randn(y0.shape);
+  const got = run(conv, x, w, gy);
+  const f64 = (t: ck.Tensor): ck.Tensor => t.to('float64');
+  const exact = run(conv, f64(x), f64(w), f64(gy));
+  const scale = run(conv, f64(ck.abs(x)), f64(ck.abs(w)), f64(ck.abs(gy)));
+  // the longest sums: C/groups·K taps per output, O/groups·K per input gradient, N·L per weight gradient
+  const k = x.numel() + w.numel() + y0.numel();
+  ['output', 'input gradient', 'weight gradient'].forEach((name, i) => {
+    const [g, e, s] = [got[i].dataSync(), exact[i].dataSync(), scale[i].dataSync()];
+    assert.equal(got[i].dtype, 'float32');
+    const gamma = (1.01 * Math.min(k, 1 << 20)) / 2 ** 24;
+    for (let j = 0; j < e.length; j++) {
+      if (!(Math.abs(g[j] - e[j]) <= gamma * s[j] + 1e-30)) assert.fail(`${what} ${name}: element ${j} is ${g[j]}, exact ${e[j]}`);
+    }
+  });
+}
+
+const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
+  { what: '3×3 pad 1, batch 3', x: [3, 5, 11, 13], w: [7, 5, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 1 }) },
+  { what: 'stride 2, dilation 2, asymmetric kernel', x: [4, 6, 33, 24], w: [8, 6, 3, 2], conv: (x, w) => F.conv2d(x, w, null, { stride: 2, dilation: [2, 1], padding: [2, 0] }) },
+  // Winograd takes 3×3 stride-1 convolutions with ≥ 8 channels each side and ≥ WINOGRAD_MIN_TILES 2×2 output tiles
+  { what: 'Winograd 3×3, odd sizes, no padding', x: [2, 8, 35, 30], w: [9, 8, 3, 3], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'Winograd 3×3, padding 2', x: [1, 9, 33, 31], w: [8, 9, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
+  { what: 'grouped', x: [2, 6, 15, 15], w: [9, 2, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 3, padding: 1 }) },
+  { what: 'pointwise 1×1', x: [4, 16, 13, 9], w: [5, 16, 1, 1], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'depthwise stride 1', x: [2, 8, 30, 31], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 8, padding: 1 }) },
+  { what: 'depthwise stride 2 with dilation', x: [2, 6, 40, 37], w: [6, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 6, stride: 2, dilation: 2, padding: 2 }) },
+  { what: 'single input channel (depthwise kernel, 6 filters per channel)', x: [3, 1, 30, 29], w: [6, 1, 5, 5], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
+  { what: 'depthwise with channel multiplier 2', x: [2, 4, 21, 22], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 4, padding: 1 }) },
+  { what: 'conv1d', x: [4, 8, 301], w: [6, 8, 5], conv: (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 3 }) },
+  { what: 'conv3d', x: [2, 3, 6, 7, 5], w: [4, 3, 3, 2, 3], conv: (x, w) => F.conv3d(x, w, null, { padding: [1, 0, 1] }) },
+];
+
+test('wasm convolution, both gradients, on edge geometries', () => {
+  ck.manualSeed(11);
+  for (const c of CASES) assertWithinBound(c.conv, ck.randn(c.x), ck.randn(c.w), c.what);
+});
+
+test('bias is added once, by the kernel that writes the output (GEMM prefill, Winograd output, depthwise)', () => {
+  ck.manualSeed(12);
+  for (const [c, o, groups] of [[3, 4, 1], [8, 8, 1], [6, 6, 6]]) {
+    const x = ck.randn([2, c, 20, 21]);
+    const w = ck.randn([o, c / groups, 3, 3]);
+    const b = ck.randn([o]);
+    const withBias = F.conv2d(x, w, b, { padding: 1, groups });
+    const plus = ck.add(F.conv2d(x, w, null, { padding: 1, groups }), ck.reshape(b, [1, o, 1, 1]));
+    const diff = ck.amax(ck.abs(ck.sub(withBias, plus))).item();
+    assert.ok(diff < 1e-5, `C ${c}, O ${o}, groups ${groups}: bias path differs by ${diff}`);
+  }
+});
+
+test('large convolutions split across 2 threads: images side by side (batch 4), by image (batch 2), inside one image (batch 1)', async () => {
+  ck.manualSeed(13);
+  const before = ck.getNumThreads();
+  ck.setNumThreads(2);
+  try {
+    await ck.ready();
+    assert.equal((findBackend('wasm') as WasmBackend).activeThreads(), 2);
+    // 2·N·O·L·C·K ≥ 2²² flops, so the kernels use both threads
+    const conv: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1 });
+    assertWithinBound(conv, ck.randn([4, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'two images per thread in one GEMM');
+    assertWithinBound(conv, ck.randn([2, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'by image');
+    assertWithinBound(conv, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 3, 3]), 'within one image');
+    const depthwise: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1, groups: 32 });
+    assertWithinBound(depthwise, ck.randn([3, 32, 70, 70]), ck.randn([32, 1, 3, 3]), 'depthwise planes');
+  } finally {
+    ck.setNumThreads(before);
+  }
+});
+
+test('convolutions below REFERENCE_MAX_FLOPS run the reference kernels (double-precision sums), bit for bit', () => {
+  ck.manualSeed(14);
+  const x = ck.randn([2, 3, 7, 7]).requiresGrad_(true);
+  const w = ck.randn([4, 3, 3, 3]).requiresGrad_(true);
+  const run = (backend: string): number[][] => ck.withBackend(backend, () => {
+    const y = F.conv2d(x, w, null, { stride: 2, padding: 1 });
+    const [gx, gw] = ck.autograd.grad(ck.sum(ck.mul(y, y)), [x, w]) as ck.Tensor[];
+    return [y, gx, gw].map((t) => Array.from(t.dataSync()));
+  });
+  assert.deepEqual(run('wasm'), run('reference'));
+});
