@@ -1,43 +1,24 @@
 /** convkit on its default CPU backend (wasm), or on the one named by CONVKIT_BACKEND for comparison runs. */
 import * as ck from '../../src/index.js';
 import type { Step } from '../measure.js';
-import * as fallback from './convkit-models.js';
 import { loadFashion } from './fashion.js';
 import type { Framework } from './types.js';
 
-/** A library entry point that may not exist in this checkout yet (conv, models, optim land from other modules). */
-function entry<T>(path: string): T | string {
-  let v: unknown = ck;
-  for (const key of path.split('.')) v = v == null ? undefined : (v as Record<string, unknown>)[key];
-  return v === undefined ? `convkit has no ${path}` : (v as T);
-}
+const F = ck.nn.functional;
 
-/** ck.models' network when this checkout has it, else the functional transcription in convkit-models.ts. */
-function network<K extends 'resnet18' | 'lenet5'>(name: K): (typeof fallback)[K] {
-  const fromLibrary = entry<(typeof fallback)[K]>(`models.${name}`);
-  return typeof fromLibrary === 'string' ? fallback[name] : fromLibrary;
-}
-
-type Conv2d = (x: ck.Tensor, w: ck.Tensor, b: ck.Tensor | null, opts: { padding?: number; groups?: number }) => ck.Tensor;
-interface Optimizer {
-  zeroGrad(): void;
-  step(): void;
-}
-
-function convStep(x: number[], w: number[], groups: number, padding: number, backward: boolean): Step<any> | string {
-  const conv2d = entry<Conv2d>('nn.functional.conv2d');
-  if (typeof conv2d === 'string') return conv2d;
+function convStep(x: number[], w: number[], groups: number, padding: number, backward: boolean): Step<any> {
+  const conv2d = (a: ck.Tensor, b: ck.Tensor): ck.Tensor => F.conv2d(a, b, null, { padding, groups });
   const input = ck.randn(x).requiresGrad_(backward);
   const weight = ck.randn(w).requiresGrad_(backward);
-  if (!backward) return { run: () => ck.noGrad(() => conv2d(input, weight, null, { padding, groups })) };
+  if (!backward) return { run: () => ck.noGrad(() => conv2d(input, weight)) };
   return {
-    before: () => conv2d(input, weight, null, { padding, groups }),
+    before: () => conv2d(input, weight),
     run: (y: ck.Tensor) => y.backward(ck.onesLike(y)),
   };
 }
 
 function resnetInference(batch: number): Step<any> {
-  const model = network('resnet18')().eval();
+  const model = ck.models.resnet18().eval();
   const x = ck.randn([batch, 3, 224, 224]);
   return { run: () => ck.noGrad(() => model.forward(x)).dataSync() };
 }
@@ -47,17 +28,13 @@ interface Batch {
   y: ck.Tensor;
 }
 
-function trainStep(model: fallback.BenchModel, next: () => Batch, lr: number): Step<any> | string {
-  const SGD = entry<new (p: Iterable<ck.Tensor>, o: { lr: number; momentum: number }) => Optimizer>('optim.SGD');
-  const crossEntropy = entry<(a: ck.Tensor, b: ck.Tensor) => ck.Tensor>('nn.functional.crossEntropy');
-  if (typeof SGD === 'string') return SGD;
-  if (typeof crossEntropy === 'string') return crossEntropy;
-  const opt = new SGD(model.parameters(), { lr, momentum: 0.9 });
+function trainStep(model: ck.nn.Module, next: () => Batch, lr: number): Step<any> {
+  const opt = new ck.optim.SGD(model.parameters(), { lr, momentum: 0.9 });
   return {
     run: () => {
       const { x, y } = next();
       opt.zeroGrad();
-      const loss = crossEntropy(model.forward(x), y);
+      const loss = F.crossEntropy(model.forward(x) as ck.Tensor, y);
       loss.backward();
       opt.step();
       return loss.item();
@@ -72,7 +49,7 @@ function padTo32(images: Float32Array, n: number): Float32Array {
   return out;
 }
 
-function lenetTraining(): Step<any> | string {
+function lenetTraining(): Step<any> {
   const data = loadFashion(64 * 20);
   const images = padTo32(data.images, data.n);
   const batches = Array.from({ length: 20 }, (_, i) => ({
@@ -80,12 +57,12 @@ function lenetTraining(): Step<any> | string {
     y: ck.tensor(data.labels.subarray(i * 64, (i + 1) * 64), { shape: [64], dtype: 'int32' }),
   }));
   let i = 0;
-  return trainStep(network('lenet5')({ activation: 'relu', pool: 'max' }), () => batches[i++ % batches.length], 0.01);
+  return trainStep(ck.models.lenet5({ activation: 'relu', pool: 'max' }), () => batches[i++ % batches.length], 0.01);
 }
 
-function resnetTraining(): Step<any> | string {
+function resnetTraining(): Step<any> {
   const batch = { x: ck.randn([16, 3, 64, 64]), y: ck.randint(0, 10, [16]) };
-  return trainStep(network('resnet18')({ numClasses: 10 }), () => batch, 0.01);
+  return trainStep(ck.models.resnet18({ numClasses: 10 }), () => batch, 0.01);
 }
 
 export const convkit: Framework = {

@@ -13,7 +13,7 @@ import { contiguousData, storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
-import { isWinograd, winogradConv } from './winograd.js';
+import { flipTranspose, isWinograd, transposedGeometry, winogradConv } from './winograd.js';
 import type { WasmRuntime } from './runtime.js';
 
 type ConvKernels = Pick<Kernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
@@ -155,6 +155,8 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     if (!float32(gy, w) || empty(gy, w)) return referenceKernels.convBackwardInput(gy, w, g);
     const p = problem(gy.shape[0], w.shape[1] * g.groups, w.shape[0], g);
     if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.convBackwardInput(gy, w, g);
+    const gT = transposedGeometry(g);
+    if (gT && isWinograd(gT, p.batch, p.O, p.C)) return winogradInputGradient(gy, w, gT, p);
     rt.begin();
     const geom = writeGeometry(rt, g, p);
     const pdy = placeDense(rt, gy);
@@ -221,6 +223,18 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
       }
     }
     return storageOf(rt.take(dw, size), 'float32');
+  }
+
+  /** dX of a 3×3 stride-1 convolution as the forward Winograd convolution of dY with flipped, transposed filters. */
+  function winogradInputGradient(gy: View, w: View, gT: ConvGeometry, p: Problem): Storage {
+    const pT = problem(p.batch, p.O, p.C, gT);
+    rt.begin();
+    const geom = writeGeometry(rt, gT, pT);
+    const pdy = placeDense(rt, gy);
+    const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
+    const weights = flipTranspose(contiguousData(w), p.O, p.C);
+    winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, weights, x: pdy, bias: 0, y: dx, threads: threadsFor(rt, p.flops) });
+    return storageOf(rt.take(dx, p.batch * p.C * p.planeIn), 'float32');
   }
 
   return { conv, convBackwardInput, convBackwardWeight };

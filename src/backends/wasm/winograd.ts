@@ -82,3 +82,27 @@ export function winogradConv(rt: WasmRuntime, c: WinogradCall): void {
   }, scratch);
   rt.run('winogradOutput', splitRange(O, c.threads, 1).map(([o0, n]) => [c.geom, m, c.y, c.bias, c.batch, o0, o0 + n]));
 }
+
+/**
+ * The input gradient of a stride-1 3×3 convolution is itself a stride-1 3×3 convolution: dY correlated with the
+ * filters flipped in space and transposed (O and C swapped), with padding 2 − p before each dim. Its geometry,
+ * or null where that padding would be negative (p > 2).
+ */
+export function transposedGeometry(g: ConvGeometry): ConvGeometry | null {
+  const padBefore = g.padBefore.map((p, d) => (d === 0 ? 0 : g.kernelSize[d] - 1 - p)) as [number, number, number];
+  if (padBefore.some((p) => p < 0)) return null;
+  return { ...g, inSize: g.outSize, outSize: g.inSize, padBefore };
+}
+
+/** wT[c][o] = w[o][c] flipped in both spatial dims (3×3 filters). */
+export function flipTranspose(w: ArrayLike<number>, outChannels: number, channels: number): Float32Array {
+  const out = new Float32Array(outChannels * channels * 9);
+  for (let o = 0; o < outChannels; o++) {
+    for (let c = 0; c < channels; c++) {
+      const from = (o * channels + c) * 9;
+      const to = (c * outChannels + o) * 9;
+      for (let k = 0; k < 9; k++) out[to + k] = w[from + 8 - k];
+    }
+  }
+  return out;
+}
