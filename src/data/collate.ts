@@ -3,6 +3,23 @@ import { tensor } from '../ops/creation.js';
 import { stack } from '../ops/indexing.js';
 import { noGrad } from '../core/autograd.js';
 import { Image } from './image.js';
+import { hostData, hostTensor } from './host.js';
+import { allocArray } from '../core/dtype.js';
+import { shapesEqual } from '../core/shape.js';
+
+/**
+ * torch.stack of samples. Samples in CPU memory are copied into one array and handed to the backend once,
+ * rather than through a kernel call per sample; the values are the same.
+ */
+function stackSamples(samples: Tensor[]): Tensor {
+  const first = samples[0];
+  const direct = samples.every((t) => t.storage.device === 'cpu' && t.dtype === first.dtype && shapesEqual(t.shape, first.shape));
+  if (!direct) return noGrad(() => stack(samples));
+  const n = first.numel();
+  const out = allocArray(first.dtype, n * samples.length);
+  samples.forEach((t, i) => out.set(hostData(t), i * n));
+  return hostTensor(out, [samples.length, ...first.shape], first.dtype);
+}
 
 /**
  * Puts a list of samples together into a batch, as torch's default_collate: tensors are stacked along a new
@@ -16,7 +33,7 @@ export function defaultCollate(batch: readonly unknown[]): unknown {
   batch.forEach((v, i) => {
     if (kindOf(v) !== kindOf(first)) throw new TypeError(`defaultCollate: sample ${i} is ${kindOf(v)} but sample 0 is ${kindOf(first)}`);
   });
-  if (first instanceof Tensor) return noGrad(() => stack(batch as Tensor[]));
+  if (first instanceof Tensor) return stackSamples(batch as Tensor[]);
   if (typeof first === 'number') {
     const values = batch as number[];
     return tensor(values, { dtype: values.every(Number.isInteger) ? 'int32' : 'float32' });

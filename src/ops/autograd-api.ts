@@ -1,3 +1,4 @@
+import { CpuStorage } from '../backends/backend.js';
 import { configureEngine, noGrad, runBackward } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt } from '../core/shape.js';
@@ -61,16 +62,17 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const project = (o: Tensor): Tensor => sum(mul(o, r));
   const analytic = grad(project(out0), xs, { allowUnused: true });
   xs.forEach((x, k) => {
-    const data = x.storage as unknown as { data: Float64Array | Float32Array };
+    // x is a fresh contiguous clone, so element i lives at data[i]; perturbing it in place avoids a copy per probe
+    if (!(x.storage instanceof CpuStorage)) throw new Error(`gradcheck: runs on CPU tensors, got one on '${x.storage.device}'`);
+    const data = x.storage.data;
     const numeric = new Float64Array(x.numel());
-    const base = x.offset;
     for (let i = 0; i < numeric.length; i++) {
-      const orig = data.data[base + i];
-      data.data[base + i] = orig + eps;
+      const orig = data[i];
+      data[i] = orig + eps;
       const plus = noGrad(() => project(fn(...xs)).item());
-      data.data[base + i] = orig - eps;
+      data[i] = orig - eps;
       const minus = noGrad(() => project(fn(...xs)).item());
-      data.data[base + i] = orig;
+      data[i] = orig;
       numeric[i] = (plus - minus) / (2 * eps);
     }
     const a = analytic[k] ? analytic[k]!.dataSync() : new Float64Array(numeric.length);

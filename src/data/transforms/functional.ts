@@ -9,6 +9,7 @@ import { Tensor } from '../../core/tensor.js';
 import { tensor } from '../../ops/creation.js';
 import { div, sub } from '../../ops/elementwise.js';
 import { Image } from '../image.js';
+import { hostTensor } from '../host.js';
 import { checkPicture, dimsOf, fillPerChannel, makePicture, planesOf, remap, type Picture, type Planes } from './planes.js';
 
 export type { Picture };
@@ -32,7 +33,7 @@ export function toTensor(img: Image): Tensor {
   for (let ch = 0; ch < c; ch++) {
     for (let i = 0; i < h * w; i++) out[ch * h * w + i] = data[i * c + ch] / 255;
   }
-  return tensor(out, { shape: [c, h, w] });
+  return hostTensor(out, [c, h, w], 'float32');
 }
 
 /** (x - mean[c]) / std[c] per channel of a float tensor [..., C, H, W]. */
@@ -45,8 +46,26 @@ export function normalize(x: Tensor, mean: readonly number[], std: readonly numb
     if (list.length !== 1 && list.length !== c) throw new RangeError(`normalize: ${name} has ${list.length} values, expected 1 or ${c} (channels of ${fmt(x.shape)})`);
   }
   if (std.some((s) => s === 0)) throw new RangeError(`normalize: std evaluated to zero after conversion to ${x.dtype}, leading to division by zero (std ${fmt(std)})`);
+  if (x.storage.device === 'cpu' && !x.requiresGrad) return normalizeOnHost(x, mean, std);
   const asColumn = (list: readonly number[]): Tensor => tensor(list.slice(), { dtype: x.dtype, shape: [list.length, 1, 1] });
   return div(sub(x, asColumn(mean)), asColumn(std));
+}
+
+/**
+ * normalize for a sample in CPU memory, in plain JavaScript: a per-sample transform should not pay two kernel
+ * calls. Each step is rounded to the tensor's precision, so the result equals the subtract-then-divide ops.
+ */
+function normalizeOnHost(x: Tensor, mean: readonly number[], std: readonly number[]): Tensor {
+  const round = x.dtype === 'float32' ? Math.fround : (v: number): number => v;
+  const [c, h, w] = x.shape.slice(-3);
+  const data = x.contiguous().dataSync();
+  const plane = h * w;
+  for (let start = 0, ch = 0; start < data.length; start += plane, ch = (ch + 1) % c) {
+    const m = round(mean.length === 1 ? mean[0] : mean[ch]);
+    const s = round(std.length === 1 ? std[0] : std[ch]);
+    for (let i = start; i < start + plane; i++) data[i] = round(round(data[i] - m) / s);
+  }
+  return hostTensor(data, x.shape, x.dtype);
 }
 
 /** Normalises torchvision's padding forms (all sides / [left-right, top-bottom] / [left, top, right, bottom]). */

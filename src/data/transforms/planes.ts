@@ -7,8 +7,8 @@
 import { allocArray, isFloating } from '../../core/dtype.js';
 import { fmt } from '../../core/shape.js';
 import { Tensor } from '../../core/tensor.js';
-import { tensor } from '../../ops/creation.js';
 import { Image } from '../image.js';
+import { hostData, hostTensor } from '../host.js';
 
 export type Picture = Image | Tensor;
 
@@ -46,7 +46,7 @@ export function dimsOf(x: Picture): [number, number, number] {
 export function planesOf(x: Picture): Planes {
   const [channels, height, width] = dimsOf(x);
   if (x instanceof Image) return { channels, height, width, data: x.data, cs: 1, ys: width * channels, xs: channels };
-  return { channels, height, width, data: x.contiguous().dataSync(), cs: height * width, ys: width, xs: 1 };
+  return { channels, height, width, data: hostData(x), cs: height * width, ys: width, xs: 1 };
 }
 
 /**
@@ -62,7 +62,7 @@ export function makePicture(like: Picture, height: number, width: number, write:
   }
   const data = allocArray(like.dtype, channels * height * width);
   write({ channels, height, width, data, cs: height * width, ys: width, xs: 1 });
-  return tensor(data, { shape: [...like.shape.slice(0, -2), height, width], dtype: like.dtype });
+  return hostTensor(data, [...like.shape.slice(0, -2), height, width], like.dtype);
 }
 
 /** One fill value per channel from a number or a list (length 1 or `channels`). */
