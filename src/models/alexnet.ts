@@ -3,17 +3,16 @@
  * filters, no LRN), with the same module tree and state-dict keys. The lecture's 1-channel, 10-class version,
  * `alexnet({ inChannels: 1, numClasses: 10 })`, has 57,029,322 parameters.
  */
-import type { Tensor } from '../core/tensor.js';
-import { flatten } from '../ops/index.js';
-import { AdaptiveAvgPool2d, Conv2d, Dropout, Linear, MaxPool2d, Module, ReLU, Sequential } from '../nn/index.js';
-import { checkOptions, probability, type HasLastLayer, type ModelOptions } from './options.js';
+import { AdaptiveAvgPool2d, Conv2d, Dropout, Linear, MaxPool2d, ReLU, Sequential } from '../nn/index.js';
+import { checkOptions, probability, type ModelOptions } from './options.js';
+import { PooledClassifier } from './pooled-classifier.js';
 
 export interface AlexNetOptions extends ModelOptions {
   /** Dropout before the two hidden fully connected layers. Default 0.5. */
   dropout?: number;
 }
 
-export class AlexNet extends Module implements HasLastLayer {
+export class AlexNet extends PooledClassifier {
   features: Sequential;
   avgpool: AdaptiveAvgPool2d;
   classifier: Sequential;
@@ -36,18 +35,6 @@ export class AlexNet extends Module implements HasLastLayer {
       new Dropout({ p }), new Linear(4096, 4096), new ReLU({ inplace: true }),
       new Linear(4096, o.numClasses),
     );
-  }
-
-  forward(x: Tensor): Tensor {
-    return this.classifier.forward(flatten(this.avgpool.forward(this.features.forward(x)), 1));
-  }
-
-  get lastLayer(): Linear {
-    return this.classifier.at(-1) as Linear;
-  }
-
-  set lastLayer(layer: Linear) {
-    this.classifier.registerModule(String(this.classifier.length - 1), layer);
   }
 }
 

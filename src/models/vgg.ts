@@ -4,13 +4,12 @@
  * paper's configurations A, B, D, E), `vgg(config)` builds every column of the paper's Table 1 by name,
  * including A-LRN (local response normalisation after the first convolution) and C (1x1 convolutions).
  */
-import type { Tensor } from '../core/tensor.js';
-import { flatten } from '../ops/index.js';
 import {
   AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Dropout, Linear, LocalResponseNorm, MaxPool2d, Module, ReLU, Sequential,
 } from '../nn/index.js';
 import { constant_, kaimingNormal_, normal_ } from '../nn/init.js';
-import { checkOptions, oneOf, probability, type HasLastLayer, type ModelOptions } from './options.js';
+import { checkOptions, oneOf, probability, type ModelOptions } from './options.js';
+import { PooledClassifier } from './pooled-classifier.js';
 
 /** A layer of a configuration: filters of a 3x3 convolution, [filters, kernel] (C's 1x1), a max-pool, or LRN. */
 export type VggLayer = number | [number, number] | 'M' | 'LRN';
@@ -57,7 +56,7 @@ export function makeLayers(config: readonly VggLayer[], { batchNorm = false, inC
   return new Sequential(...layers);
 }
 
-export class VGG extends Module implements HasLastLayer {
+export class VGG extends PooledClassifier {
   features: Sequential;
   avgpool: AdaptiveAvgPool2d;
   classifier: Sequential;
@@ -87,18 +86,6 @@ export class VGG extends Module implements HasLastLayer {
         constant_(m.bias!, 0);
       }
     }
-  }
-
-  forward(x: Tensor): Tensor {
-    return this.classifier.forward(flatten(this.avgpool.forward(this.features.forward(x)), 1));
-  }
-
-  get lastLayer(): Linear {
-    return this.classifier.at(-1) as Linear;
-  }
-
-  set lastLayer(layer: Linear) {
-    this.classifier.registerModule(String(this.classifier.length - 1), layer);
   }
 }
 
