@@ -12,6 +12,7 @@ import { referenceKernels } from '../reference/index.js';
 import { contiguousData, storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
+import { convBackwardInputSingleImages, convSingleImages } from './conv-single-image.js';
 import { placeDense } from './operands.js';
 import { flipTranspose, isWinograd, transposedGeometry, winogradConv } from './winograd.js';
 import type { WasmRuntime } from './runtime.js';
@@ -127,26 +128,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     } else if (p.batch >= threads) {
       byImage('conv', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, px, pw, pb, y, s.cols, s.work]);
     } else {
-      const cols = rt.alloc(colsBytes(p, g.groups));
-      const scratch = gemmScratch(rt, threads);
-      for (let n = 0; n < p.batch; n++) {
-        const xn = px + 4 * n * p.C * p.planeIn;
-        const yn = y + 4 * n * p.O * p.L;
-        if (!p.pointwise) byChannel('im2col', geom, xn, cols, p, threads);
-        const src = p.pointwise ? xn : cols;
-        if (bias) {
-          const b = rt.view(pb, p.O);
-          for (let o = 0; o < p.O; o++) rt.view(yn + 4 * o * p.L, p.L).fill(b[o]);
-        }
-        for (let grp = 0; grp < g.groups; grp++) {
-          gemm(rt, {
-            batch: 1, m: p.og, n: p.L, k: p.rows,
-            a: pw + 4 * grp * p.og * p.rows, aStrides: [0, p.rows, 1],
-            b: src + 4 * grp * p.rows * p.L, bStrides: [0, p.L, 1],
-            c: yn + 4 * grp * p.og * p.L, cStrides: [0, p.L], accumulate: bias !== null,
-          }, scratch);
-        }
-      }
+      convSingleImages(rt, p, g, { geom, threads }, px, pw, pb, y);
     }
     return storageOf(rt.take(y, p.batch * p.O * p.L), 'float32');
   }
@@ -166,21 +148,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     if (p.batch >= threads) {
       byImage('convBackwardInput', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, pdy, pw, dx, s.cols, s.work]);
     } else {
-      const cols = rt.alloc(colsBytes(p, g.groups));
-      const scratch = gemmScratch(rt, threads);
-      for (let n = 0; n < p.batch; n++) {
-        const dxn = dx + 4 * n * p.C * p.planeIn;
-        const dst = p.pointwise ? dxn : cols;
-        for (let grp = 0; grp < g.groups; grp++) {
-          gemm(rt, {
-            batch: 1, m: p.rows, n: p.L, k: p.og,
-            a: pw + 4 * grp * p.og * p.rows, aStrides: [0, 1, p.rows], // Wᵀ
-            b: pdy + 4 * (n * p.O + grp * p.og) * p.L, bStrides: [0, p.L, 1],
-            c: dst + 4 * grp * p.rows * p.L, cStrides: [0, p.L], accumulate: false,
-          }, scratch);
-        }
-        if (!p.pointwise) byChannel('col2im', geom, cols, dxn, p, threads);
-      }
+      convBackwardInputSingleImages(rt, p, g, { geom, threads }, pdy, pw, dx);
     }
     return storageOf(rt.take(dx, p.batch * p.C * p.planeIn), 'float32');
   }
