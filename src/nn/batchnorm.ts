@@ -5,7 +5,7 @@
 import { noGrad } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, copy_, mean, mul, reshape, rsqrt, sub } from '../ops/index.js';
+import { add, channelAffine, copy_, mean, mul, reshape, rsqrt, sub } from '../ops/index.js';
 import { checkTensor } from './check.js';
 
 export interface BatchNormOptions {
@@ -14,6 +14,14 @@ export interface BatchNormOptions {
   /** Weight of the new batch in the running averages: running = (1 - momentum)·running + momentum·batch. */
   momentum?: number;
   eps?: number;
+}
+
+/** What ResNet's blocks do right after a BatchNorm, fused into its last pass (src/ops/channel-affine.ts). */
+export interface BatchNormEpilogue {
+  /** Added to the normalised output (the block's shortcut). */
+  residual?: Tensor | null;
+  /** ReLU last. */
+  relu?: boolean;
 }
 
 function checkChannelVector(t: Tensor | null, name: string, channels: number, x: Tensor): void {
@@ -34,7 +42,20 @@ export function batchNorm(
   runningVar: Tensor | null,
   weight: Tensor | null = null,
   bias: Tensor | null = null,
-  { training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+  options: BatchNormOptions = {},
+): Tensor {
+  return batchNormThen(x, runningMean, runningVar, weight, bias, options);
+}
+
+/** relu?(batchNorm(x, ...) + residual) in the passes of batchNorm alone: the epilogue rides on its scale and shift. */
+export function batchNormThen(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  { training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions,
+  { residual = null, relu = false }: BatchNormEpilogue = {},
 ): Tensor {
   checkTensor(x, 'batchNorm');
   if (x.ndim < 2) throw new RangeError(`batchNorm: expected an input [N, C, ...] with at least 2 dims, got ${fmt(x.shape)}`);
@@ -43,20 +64,19 @@ export function batchNorm(
   checkChannelVector(runningVar, 'runningVar', channels, x);
   checkChannelVector(weight, 'weight', channels, x);
   checkChannelVector(bias, 'bias', channels, x);
-  // statistics broadcast as [1, C, 1, ...]
-  const perChannel = [1, channels, ...x.shape.slice(2).map(() => 1)];
-  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
-  const affine = (scale: Tensor): Tensor => (weight ? mul(scale, reshape(weight, perChannel)) : scale);
+  const affine = (scale: Tensor): Tensor => (weight ? mul(scale, weight) : scale);
   if (!training) {
     if (!runningMean || !runningVar) throw new Error('batchNorm: runningMean and runningVar are required when training is false');
     // as PyTorch's CPU kernel: per-channel alpha = w / sqrt(var + eps), beta = b − mean·alpha, then one
-    // multiply and one add over x instead of four passes
-    const alpha = affine(rsqrt(add(reshape(runningVar, perChannel), eps)));
-    const beta = sub(bias ? reshape(bias, perChannel) : 0, mul(reshape(runningMean, perChannel), alpha));
-    return add(mul(x, alpha), beta);
+    // pass of x·alpha + beta over x
+    const alpha = affine(rsqrt(add(runningVar, eps)));
+    const beta = sub(bias ?? 0, mul(runningMean, alpha));
+    return channelAffine(x, alpha, beta, { residual, relu });
   }
   const count = x.numel() / channels;
   if (count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);
+  // statistics broadcast as [1, C, 1, ...]
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const centre = mean(x, dims, true);
   // the centred input serves both the (biased) variance and the output
   const centred = sub(x, centre);
@@ -65,6 +85,5 @@ export function batchNorm(
     if (runningMean) copy_(runningMean, add(mul(runningMean, 1 - momentum), mul(reshape(centre, [channels]), momentum)));
     if (runningVar) copy_(runningVar, add(mul(runningVar, 1 - momentum), mul(reshape(spread, [channels]), (momentum * count) / (count - 1))));
   });
-  const y = mul(centred, affine(rsqrt(add(spread, eps))));
-  return bias ? add(y, reshape(bias, perChannel)) : y;
+  return channelAffine(centred, affine(rsqrt(add(reshape(spread, [channels]), eps))), bias, { residual, relu });
 }

@@ -8,6 +8,7 @@ export * from './indexing.js';
 export * from './matmul.js';
 export * from './inplace.js';
 export * from './special.js';
+export * from './channel-affine.js';
 export { grad, gradcheck } from './autograd-api.js';
 export type { GradOptions, GradcheckOptions } from './autograd-api.js';
 export type { TensorOrScalar } from './dispatch.js';

@@ -3,7 +3,7 @@ import { noGrad } from '../../core/autograd.js';
 import { fmt } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { add_, ones, zeros } from '../../ops/index.js';
-import { batchNorm } from '../batchnorm.js';
+import { batchNormThen, type BatchNormEpilogue } from '../batchnorm.js';
 import { checkPositiveInt, checkTensor, pyBool, pyFloat } from '../check.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -78,6 +78,11 @@ abstract class BatchNormBase extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.forwardThen(x);
+  }
+
+  /** relu?(forward(x) + residual) with the epilogue fused into the normalisation's last pass (ResNet's blocks). */
+  forwardThen(x: Tensor, epilogue: BatchNormEpilogue = {}): Tensor {
     checkTensor(x, this.constructor.name);
     if (!this._ranks.includes(x.ndim)) {
       throw new RangeError(`${this.constructor.name}: expected ${this._ranks.map((r) => `${r}D`).join(' or ')} input, got ${x.ndim}D input ${fmt(x.shape)}`);
@@ -93,13 +98,14 @@ abstract class BatchNormBase extends Module {
     }
     const useBatchStats = this.training || !this.trackRunningStats;
     const updateRunning = this.training && this.trackRunningStats;
-    return batchNorm(
+    return batchNormThen(
       x,
       !useBatchStats || updateRunning ? this.runningMean : null,
       !useBatchStats || updateRunning ? this.runningVar : null,
       this.weight,
       this.bias,
       { training: useBatchStats, momentum: factor, eps: this.eps },
+      epilogue,
     );
   }
 

@@ -92,25 +92,57 @@ function packB(s: GemmShape): string {
       (br_if $panels (i32.lt_u (local.tee $jr (i32.add (local.get $jr) (i32.const ${s.nr}))) (local.get $nc)))))`;
 }
 
+/** Byte indices for i8x16.shuffle picking f32 lanes (0-3 from the first operand, 4-7 from the second). */
+const lanes = (...ls: number[]): string => ls.flatMap((l) => [0, 1, 2, 3].map((b) => 4 * l + b)).join(' ');
+
+/**
+ * Four k-steps of a full MR=4 panel of a row-major A (column stride 4 bytes): one vector per row, transposed 4×4
+ * in registers, so the packed panel is written with four vector stores instead of sixteen scalar ones. Weights
+ * are row-major A in every convolution, and packing them was a third of the time of a deep layer at batch 1.
+ */
+function packA4x4(): string {
+  const row = (i: number): string => `(v128.load (i32.add (local.get $src) (i32.mul (local.get $rs) (i32.const ${i}))))`;
+  const pair = (a: string, b: string, l: number[]): string => `(i8x16.shuffle ${lanes(...l)} ${a} ${b})`;
+  const lo = (a: string, b: string): string => pair(a, b, [0, 4, 1, 5]);
+  const hi = (a: string, b: string): string => pair(a, b, [2, 6, 3, 7]);
+  return `
+          (block $vecDone (loop $vec
+            (br_if $vecDone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $kc)))
+            (local.set $t0 ${lo(row(0), row(1))}) (local.set $t1 ${hi(row(0), row(1))})
+            (local.set $t2 ${lo(row(2), row(3))}) (local.set $t3 ${hi(row(2), row(3))})
+            (v128.store offset=0 (local.get $dst) ${pair('(local.get $t0)', '(local.get $t2)', [0, 1, 4, 5])})
+            (v128.store offset=16 (local.get $dst) ${pair('(local.get $t0)', '(local.get $t2)', [2, 3, 6, 7])})
+            (v128.store offset=32 (local.get $dst) ${pair('(local.get $t1)', '(local.get $t3)', [0, 1, 4, 5])})
+            (v128.store offset=48 (local.get $dst) ${pair('(local.get $t1)', '(local.get $t3)', [2, 3, 6, 7])})
+            (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $vec)))`;
+}
+
 /** Copies an mc×kc block of A (byte strides rs, cs) into MR-tall panels stored k-major, zero-padding the last one. */
 function packA(s: GemmShape): string {
   const rowLoads = range(s.mr).map(
     (i) => `(f32.store offset=${4 * i} (local.get $dst) (f32.load (i32.add (local.get $src) (i32.mul (local.get $rs) (i32.const ${i})))))`,
   );
+  const vectorised = s.mr === 4 ? `(if (i32.eq (local.get $cs) (i32.const 4)) (then ${packA4x4()}))` : '';
   return `
   (func $packA (param $a i32) (param $mc i32) (param $kc i32) (param $rs i32) (param $cs i32) (param $dst i32)
     (local $ir i32) (local $p i32) (local $src i32) (local $i i32) (local $rows i32)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (loop $panels
       (local.set $rows (call $min (i32.const ${s.mr}) (i32.sub (local.get $mc) (local.get $ir))))
       (local.set $src (i32.add (local.get $a) (i32.mul (local.get $ir) (local.get $rs))))
       (local.set $p (i32.const 0))
       (if (i32.eq (local.get $rows) (i32.const ${s.mr}))
         (then
+          ${vectorised}
+          (if (i32.lt_u (local.get $p) (local.get $kc)) (then
           (loop $cols
             ${rowLoads.join('\n            ')}
             (local.set $dst (i32.add (local.get $dst) (i32.const ${4 * s.mr})))
             (local.set $src (i32.add (local.get $src) (local.get $cs)))
-            (br_if $cols (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kc)))))
+            (br_if $cols (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kc)))))))
         (else
           (loop $cols
             (local.set $i (i32.const 0))

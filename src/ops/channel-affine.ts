@@ -1,0 +1,62 @@
+/**
+ * The per-channel scale and shift that ends BatchNorm, with what ResNet's blocks do right after it (add the
+ * shortcut, ReLU) fused in: one pass over the activations instead of up to four.
+ */
+import type { Storage, View } from '../backends/backend.js';
+import { record } from '../core/autograd.js';
+import { isFloating } from '../core/dtype.js';
+import { fmt, shapesEqual } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import { describe, kernels, wrap } from './dispatch.js';
+import { gt, mul } from './elementwise.js';
+import { sum } from './reduce.js';
+import { reshape, to } from './views.js';
+
+declare module '../backends/backend.js' {
+  interface Kernels {
+    /** relu?(x·scale[c] + shift[c] + residual) over x [N, C, ...], each step rounded as the separate ops round. */
+    channelAffine(x: View, scale: View, shift: View | null, residual: View | null, relu: boolean): Storage;
+  }
+}
+
+export interface ChannelAffineOptions {
+  /** Added after the shift (ResNet's shortcut); the shape of x. */
+  residual?: Tensor | null;
+  /** max(·, 0) last. */
+  relu?: boolean;
+}
+
+function check(x: Tensor, t: Tensor | null, name: string, shape: readonly number[]): void {
+  if (t === null) return;
+  if (!(t instanceof Tensor)) throw new TypeError(`channelAffine: expected ${name} to be a Tensor, got ${describe(t)}`);
+  if (!shapesEqual(t.shape, shape)) throw new RangeError(`channelAffine: expected ${name} of shape ${fmt(shape)} for input ${fmt(x.shape)}, got ${fmt(t.shape)}`);
+  if (t.dtype !== x.dtype) throw new TypeError(`channelAffine: expected ${name} of dtype ${x.dtype} like the input, got ${t.dtype}`);
+}
+
+/**
+ * relu?(x·scale[c] + shift[c] + residual) for x [N, C, ...], scale and shift [C] (shift may be null). The output
+ * equals mul, add, add and relu run one after another, bit for bit; the gradient is written with those ops.
+ */
+export function channelAffine(x: Tensor, scale: Tensor, shift: Tensor | null, { residual = null, relu = false }: ChannelAffineOptions = {}): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`channelAffine: expected a Tensor, got ${describe(x)}`);
+  if (x.ndim < 2 || !isFloating(x.dtype)) throw new RangeError(`channelAffine: expected a floating input [N, C, ...], got ${fmt(x.shape)} ${x.dtype}`);
+  const channels = x.shape[1];
+  check(x, scale, 'scale', [channels]);
+  check(x, shift, 'shift', [channels]);
+  check(x, residual, 'residual', x.shape);
+  const inputs = [x, scale, shift, residual].filter((t): t is Tensor => t !== null);
+  const out = wrap(kernels('channelAffine', ...inputs).channelAffine(x, scale, shift, residual, relu), x.shape, x.dtype);
+  return record('ChannelAffineBackward', out, inputs, (g) => {
+    // relu's gradient as F.relu computes it, then the gradients of add, add and mul
+    const gy = relu ? mul(g, to(gt(out, 0), g.dtype)) : g;
+    const others = x.shape.map((_, d) => d).filter((d) => d !== 1);
+    const perChannel = (t: Tensor): Tensor => reshape(t, [1, channels, ...x.shape.slice(2).map(() => 1)]);
+    const grads = [
+      x.requiresGrad ? mul(gy, perChannel(scale)) : null,
+      scale.requiresGrad ? reshape(sum(mul(gy, x), others), [channels]) : null,
+      shift === null ? undefined : shift.requiresGrad ? reshape(sum(gy, others), [channels]) : null,
+      residual === null ? undefined : gy,
+    ];
+    return grads.filter((t) => t !== undefined);
+  });
+}
