@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../src/index.js';
 import { channelAffine } from '../../src/ops/index.js';
+import { AFFINE_PARALLEL_MIN } from '../../src/backends/wasm/channel-affine.js';
 import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../helpers/index.js';
 
 interface Case {
@@ -56,8 +57,9 @@ test('channelAffine: the output is the unfused ops\' bit for bit and the gradien
   ck.manualSeed(21);
   const before = ck.getNumThreads();
   try {
-    // 3·6·57·61 = 62,586 elements: one thread; 1·24·53·59 = 75,048: rows split across threads; rows of 3,477 / 3,127 leave tails
-    for (const shape of [[3, 6, 57, 61], [1, 24, 53, 59], [2, 3, 5, 7]]) {
+    // wasm: 3·6·17·19 = 5,814 elements on one thread, 1·20·113·117 = 264,420 past AFFINE_PARALLEL_MIN with rows
+    // split across threads; rows of 323 and 13,221 leave vector tails; 210 elements take the reference loop
+    for (const shape of [[3, 6, 17, 19], [1, 20, 113, 117], [2, 3, 5, 7]]) {
       for (const threads of [1, 2]) {
         ck.setNumThreads(threads);
         await ck.ready();
@@ -66,6 +68,7 @@ test('channelAffine: the output is the unfused ops\' bit for bit and the gradien
             const [withShift, withResidual, relu] = [parts & 1, parts & 2, parts & 4].map(Boolean);
             const what = `${backend}, ${threads} threads, ${JSON.stringify(shape)}, shift ${withShift}, residual ${withResidual}, relu ${relu}`;
             const x = ck.randn(shape).requiresGrad_(true);
+            if (shape[0] === 1) assert.ok(x.numel() >= AFFINE_PARALLEL_MIN, 'the thread split is tested');
             const scale = ck.randn([shape[1]]).requiresGrad_(true);
             const shift = withShift ? ck.randn([shape[1]]).requiresGrad_(true) : null;
             const residual = withResidual ? ck.randn(shape).requiresGrad_(true) : null;

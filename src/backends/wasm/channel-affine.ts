@@ -8,8 +8,11 @@ import { splitRange } from './matmul.js';
 import { placeDense } from './operands.js';
 import type { WasmRuntime } from './runtime.js';
 
-/** Below this many elements one thread does it all: a wake costs about as much as 64K elements' arithmetic. */
-export const AFFINE_PARALLEL_MIN = 1 << 16;
+/**
+ * Below this many elements one thread does it all: the pass is bound by the copies in and out (on the calling
+ * thread), and splitting 200K elements' arithmetic saved less than waking a worker cost (measured at batch 1).
+ */
+export const AFFINE_PARALLEL_MIN = 1 << 18;
 
 export function wasmChannelAffine(rt: WasmRuntime): Kernels['channelAffine'] {
   return (x: View, scale: View, shift: View | null, residual: View | null, relu: boolean): Storage => {
