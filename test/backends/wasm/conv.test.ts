@@ -56,6 +56,8 @@ const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   // Winograd takes 3×3 stride-1 convolutions with ≥ 8 channels each side and ≥ WINOGRAD_MIN_TILES 2×2 output tiles
   { what: 'Winograd 3×3, odd sizes, no padding', x: [2, 8, 35, 30], w: [9, 8, 3, 3], conv: (x, w) => F.conv2d(x, w) },
   { what: 'Winograd 3×3, padding 2', x: [1, 9, 33, 31], w: [8, 9, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
+  // stride-2 runs of im2col take the even-lane vector copy; odd widths end runs with 1 to 4 scalar elements
+  { what: 'stem-like 7×7 stride 2, batch 1', x: [1, 3, 37, 35], w: [8, 3, 7, 7], conv: (x, w) => F.conv2d(x, w, null, { stride: 2, padding: 3 }) },
   { what: 'grouped', x: [2, 6, 15, 15], w: [9, 2, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 3, padding: 1 }) },
   { what: 'pointwise 1×1', x: [4, 16, 13, 9], w: [5, 16, 1, 1], conv: (x, w) => F.conv2d(x, w) },
   { what: 'depthwise stride 1', x: [2, 8, 30, 31], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 8, padding: 1 }) },
@@ -96,6 +98,9 @@ test('large convolutions split across 2 threads: images side by side (batch 4), 
     assertWithinBound(conv, ck.randn([4, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'two images per thread in one GEMM');
     assertWithinBound(conv, ck.randn([2, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'by image');
     assertWithinBound(conv, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 3, 3]), 'within one image');
+    const down: Conv = (x, w) => F.conv2d(x, w, null, { stride: 2, padding: 1 });
+    assertWithinBound(down, ck.randn([1, 32, 45, 43]), ck.randn([36, 32, 3, 3]), 'within one image, stride 2');
+    assertWithinBound((x, w) => F.conv2d(x, w, null, { stride: 2 }), ck.randn([1, 128, 27, 29]), ck.randn([144, 128, 1, 1]), 'within one image, 1×1 stride 2');
     const depthwise: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1, groups: 32 });
     assertWithinBound(depthwise, ck.randn([3, 32, 70, 70]), ck.randn([32, 1, 3, 3]), 'depthwise planes');
   } finally {

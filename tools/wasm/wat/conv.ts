@@ -28,6 +28,17 @@ const runs = `
           (br $vec)))))
     (if (i32.eq (local.get $step) (i32.const 1))
       (then (memory.copy (local.get $dst) (local.get $src) (i32.shl (local.get $n) (i32.const 2))) (return)))
+    ;; stride 2 (the stem and every downsampling convolution): the even lanes of two vectors; the last vector's
+    ;; odd lane is past the run, so vectors stop while 5 or more elements remain and nothing past it is read
+    (if (i32.eq (local.get $step) (i32.const 2))
+      (then (block $done (loop $vec
+        (br_if $done (i32.lt_s (local.get $n) (i32.const 5)))
+        (v128.store (local.get $dst)
+          (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (v128.load (local.get $src)) (v128.load offset=16 (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 32)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vec)))))
     (local.set $step (i32.shl (local.get $step) (i32.const 2)))
     (block $done (loop $each
       (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
