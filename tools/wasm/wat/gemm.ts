@@ -14,8 +14,12 @@ export function madd(fma: boolean, a: string, b: string, c: string): string {
   return fma ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add ${c} (f32x4.mul ${a} ${b}))`;
 }
 
-function microKernel(s: GemmShape, fma: boolean): string {
-  const vecs = s.nr / 4;
+/**
+ * The register-blocked product over one MR×`cols` tile of C (cols a multiple of 4, at most NR). B panels are
+ * always NR wide; a narrower kernel reads the first `cols` of each row, for the last few columns of C.
+ */
+function microKernel(s: GemmShape, fma: boolean, name = '$ukernel', cols = s.nr): string {
+  const vecs = cols / 4;
   const acc = (r: number, q: number): string => `$c${r}_${q}`;
   const locals = range(s.mr).flatMap((r) => range(vecs).map((q) => `(local ${acc(r, q)} v128)`));
   const bLocals = range(vecs).map((q) => `(local $b${q} v128)`);
@@ -36,8 +40,8 @@ function microKernel(s: GemmShape, fma: boolean): string {
       })
       .join('\n');
   return `
-  ;; C[mr×nr] (=|+=) sum over k of A[k][0..mr] ⊗ B[k][0..nr]; ldc in bytes; kc >= 1
-  (func $ukernel (param $kc i32) (param $a i32) (param $b i32) (param $c i32) (param $ldc i32) (param $acc i32)
+  ;; C[mr×${cols}] (=|+=) sum over k of A[k][0..mr] ⊗ B[k][0..${cols}]; ldc in bytes; kc >= 1
+  (func ${name} (param $kc i32) (param $a i32) (param $b i32) (param $c i32) (param $ldc i32) (param $acc i32)
     ${bLocals.join(' ')} (local $av v128) ${locals.join(' ')}
     (loop $k
       ${step.join('\n      ')}
@@ -164,7 +168,10 @@ function edgeTile(s: GemmShape): string {
   (func $edge (param $kc i32) (param $a i32) (param $b i32) (param $c i32) (param $ldc i32) (param $acc i32)
               (param $rows i32) (param $cols i32) (param $tile i32)
     (local $i i32) (local $j i32) (local $dst i32) (local $src i32)
-    (call $ukernel (local.get $kc) (local.get $a) (local.get $b) (local.get $tile) (i32.const ${4 * s.nr}) (i32.const 0))
+    ;; at most 4 columns left (the 49 of a 7×7 map leave 1): half the multiplies of a full tile
+    (if (i32.le_u (local.get $cols) (i32.const 4))
+      (then (call $ukernel4 (local.get $kc) (local.get $a) (local.get $b) (local.get $tile) (i32.const ${4 * s.nr}) (i32.const 0)))
+      (else (call $ukernel (local.get $kc) (local.get $a) (local.get $b) (local.get $tile) (i32.const ${4 * s.nr}) (i32.const 0))))
     (loop $rows
       (local.set $dst (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))))
       (local.set $src (i32.add (local.get $tile) (i32.mul (local.get $i) (i32.const ${4 * s.nr}))))
@@ -258,5 +265,5 @@ function driver(s: GemmShape): string {
 
 export function gemmWat(fma: boolean, s: GemmShape = GEMM_SHAPE): string {
   if (s.nr % 4 !== 0) throw new Error(`gemm: NR must be a multiple of 4, got ${s.nr}`);
-  return [microKernel(s, fma), packB(s), packA(s), edgeTile(s), driver(s)].join('\n');
+  return [microKernel(s, fma), microKernel(s, fma, '$ukernel4', 4), packB(s), packA(s), edgeTile(s), driver(s)].join('\n');
 }
