@@ -1,10 +1,12 @@
 /**
  * BatchNorm's fused epilogue (residual add, ReLU) and ResNet's blocks that use it: the same outputs, running
- * statistics and gradients as the modules run one after another, in training and evaluation mode.
+ * statistics and gradients as the modules run one after another, in training and evaluation mode; the
+ * closed-form training gradient against finite differences, to second order.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../src/index.js';
+import { batchNormThen } from '../../src/nn/batchnorm.js';
 import { assertClose } from '../helpers/index.js';
 
 const { nn } = ck;
@@ -64,4 +66,33 @@ test('ResNet blocks fuse BatchNorm, shortcut and ReLU with the values of the mod
       g1.forEach((g, i) => assertClose(g, g2[i], { rtol: 1e-4, atol: 1e-5 }, `${stage}, training ${training}: gradient of parameter ${i}`));
     }
   }
+});
+
+test('training-mode batchNorm: the closed-form gradient is itself differentiable (second derivatives by finite differences)', () => {
+  ck.manualSeed(34);
+  const f64 = (shape: number[]): ck.Tensor => ck.randn(shape, { dtype: 'float64' });
+  const r = f64([3, 2, 2, 3]);
+  for (const relu of [false, true]) {
+    // relu's kink: a residual of ±4 keeps the pre-activations away from 0
+    const residual = relu ? ck.mul(ck.sign(f64([3, 2, 2, 3])), 4) : null;
+    // gradcheck probes under noGrad; the inner gradient needs recording back on
+    const dx = (x: ck.Tensor, w: ck.Tensor, b: ck.Tensor): ck.Tensor => ck.enableGrad(() => {
+      const out = batchNormThen(x, null, null, w, b, { training: true }, { residual, relu });
+      return ck.autograd.grad(ck.sum(ck.mul(out, r)), [x], { createGraph: true })[0]!;
+    });
+    assert.ok(ck.autograd.gradcheck(dx, [f64([3, 2, 2, 3]), f64([2]), f64([2])]), `relu ${relu}`);
+  }
+});
+
+test('training-mode batchNorm: parameter gradients when the input needs none', () => {
+  ck.manualSeed(35);
+  const bn = new nn.BatchNorm2d(3);
+  const x = ck.randn([4, 3, 5, 5]);
+  const y = bn.forwardThen(x, { relu: true });
+  y.backward(ck.onesLike(y));
+  const xhat = ck.div(ck.sub(x, ck.mean(x, [0, 2, 3], true)), ck.sqrt(ck.add(ck.var(x, [0, 2, 3], { correction: 0, keepdim: true }), 1e-5)));
+  const mask = ck.gt(xhat, 0).to('float32');
+  // with w = 1, b = 0: y = relu(x̂), so dw = Σ x̂·[x̂ > 0] and db = Σ [x̂ > 0] per channel
+  assertClose(bn.weight!.grad!, ck.sum(ck.mul(xhat, mask), [0, 2, 3]), { rtol: 1e-5, atol: 1e-5 }, 'dw');
+  assertClose(bn.bias!.grad!, ck.sum(mask, [0, 2, 3]), { rtol: 1e-5, atol: 1e-5 }, 'db');
 });
