@@ -1,11 +1,13 @@
 /**
  * Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions (the bulk of ResNet and VGG): 16 multiplies per 2×2
- * output tile and channel pair instead of 36. The weights are transformed here (U = G g Gᵀ), the input and
- * output transforms run in WebAssembly (tools/wasm/wat/winograd.ts), and the 16 products U[ξ]·V[ξ] are one
- * batched SIMD GEMM. Errors stay at float32 rounding: the transforms only add, subtract and halve.
+ * output tile and channel pair instead of 36. The weights are transformed here (U = G g Gᵀ); the input transform,
+ * the 16 products U[ξ]·V[ξ] on the GEMM micro-kernel and the output transform run fused in WebAssembly over
+ * chunks of tiles (tools/wasm/wat/winograd.ts). Errors stay at float32 rounding: the transforms only add,
+ * subtract and halve.
  */
 import type { ConvGeometry } from '../conv-kernels.js';
-import { gemm, gemmScratch, splitRange } from './matmul.js';
+import { GEMM_SHAPE } from './gemm-shape.js';
+import { splitRange } from './matmul.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
@@ -24,13 +26,18 @@ export function isWinograd(g: ConvGeometry, batch: number, channels: number, out
 }
 
 /**
- * U[ξ][o][c] = (G g Gᵀ)[ξ] for every 3×3 filter g = w[o][c], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. Written out
- * without temporaries: this runs over every filter on every call (O·C of them, 262,144 in ResNet's last stage).
+ * U[ξ] = (G g Gᵀ)[ξ] for every 3×3 filter g = w[o][c], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], written in the GEMM's
+ * packed-A layout: per ξ, MR-row panels of the O × C matrix (O rounded up to MR, the extra rows zero), each
+ * panel stored k-major, so the micro-kernel reads it as the GEMM reads a packed A. Written out without
+ * temporaries: this runs over every filter on every call (O·C of them, 262,144 in ResNet's last stage).
  */
 export function transformFilters(w: ArrayLike<number>, outChannels: number, channels: number, out: Float32Array): void {
-  const plane = outChannels * channels;
+  const { mr } = GEMM_SHAPE;
+  const plane = paddedRows(outChannels) * channels;
+  out.fill(0, 0, 16 * plane);
   const t = new Float64Array(12); // G·g, 4 rows × 3
   for (let o = 0, f = 0; o < outChannels; o++) {
+    const panel = (o - (o % mr)) * channels + (o % mr);
     for (let c = 0; c < channels; c++, f += 9) {
       for (let j = 0; j < 3; j++) {
         const [a, b, d] = [w[f + j], w[f + 3 + j], w[f + 6 + j]];
@@ -39,7 +46,7 @@ export function transformFilters(w: ArrayLike<number>, outChannels: number, chan
         t[6 + j] = (a - b + d) / 2;
         t[9 + j] = d;
       }
-      const at = o * channels + c;
+      const at = panel + c * mr;
       for (let r = 0; r < 4; r++) {
         const [a, b, d] = [t[3 * r], t[3 * r + 1], t[3 * r + 2]];
         out[(4 * r) * plane + at] = a;
@@ -50,6 +57,22 @@ export function transformFilters(w: ArrayLike<number>, outChannels: number, chan
     }
   }
 }
+
+/** O rounded up to whole micro-kernel row panels. */
+const paddedRows = (outChannels: number): number => Math.ceil(outChannels / GEMM_SHAPE.mr) * GEMM_SHAPE.mr;
+
+/**
+ * Tiles per chunk: as many whole NR-tile panels as keep the chunk's V (16·C·nt floats) within ~128 KB, so V and
+ * the M block stay in L2 next to U while the micro-kernel streams them; at least one panel.
+ */
+export function chunkTiles(channels: number): number {
+  const { nr } = GEMM_SHAPE;
+  return Math.max(1, Math.min(8, Math.floor(CHUNK_BYTES / (4 * 16 * channels * nr)))) * nr;
+}
+const CHUNK_BYTES = 128 * 1024;
+
+/** One thread's scratch: a chunk's V panels (16·C·nt floats) and one M block (16·MR·nt floats). */
+const scratchBytes = (channels: number, nt: number): number => 4 * 16 * nt * (channels + GEMM_SHAPE.mr);
 
 export interface WinogradCall {
   geom: number;
@@ -65,22 +88,30 @@ export interface WinogradCall {
   threads: number;
 }
 
+/**
+ * The tile grid the WebAssembly kernels walk (tools/wasm/wat/winograd.ts computes the same): tH rows of tW
+ * tiles per image, tW rounded up to a multiple of 4 so the transforms take whole groups of four tiles, and the
+ * zero-bordered input plane (Hp × Wp) every tile of that grid reads inside.
+ */
+export function paddedGrid(g: ConvGeometry): { tH: number; tW: number; Hp: number; Wp: number } {
+  const tH = Math.ceil(g.outSize[1] / 2);
+  const tW = Math.ceil(g.outSize[2] / 8) * 4;
+  return { tH, tW, Hp: 2 * tH + 2, Wp: 2 * tW + 2 };
+}
+
+/** Transforms the filters here, pads the input, then runs the fused pipeline with each thread on its own chunks of tiles. */
 export function winogradConv(rt: WasmRuntime, c: WinogradCall): void {
   const [O, C] = [c.outChannels, c.channels];
-  const tiles = c.batch * Math.ceil(c.g.outSize[1] / 2) * Math.ceil(c.g.outSize[2] / 2);
-  const u = rt.alloc(4 * 16 * O * C);
-  const v = rt.alloc(4 * 16 * C * tiles);
-  const m = rt.alloc(4 * 16 * O * tiles);
-  const scratch = gemmScratch(rt, c.threads);
-  transformFilters(c.weights, O, C, rt.view(u, 16 * O * C));
-  rt.run('winogradInput', splitRange(C, c.threads, 1).map(([c0, n]) => [c.geom, c.x, v, c.batch, c0, c0 + n]));
-  gemm(rt, {
-    batch: 16, m: O, n: tiles, k: C,
-    a: u, aStrides: [O * C, C, 1],
-    b: v, bStrides: [C * tiles, tiles, 1],
-    c: m, cStrides: [O * tiles, tiles], accumulate: false,
-  }, scratch);
-  rt.run('winogradOutput', splitRange(O, c.threads, 1).map(([o0, n]) => [c.geom, m, c.y, c.bias, c.batch, o0, o0 + n]));
+  const { tH, tW, Hp, Wp } = paddedGrid(c.g);
+  const tiles = c.batch * tH * tW;
+  const nt = chunkTiles(C);
+  const xp = rt.alloc(4 * c.batch * C * Hp * Wp);
+  const u = rt.alloc(4 * 16 * paddedRows(O) * C);
+  const ranges = splitRange(tiles, c.threads, nt);
+  const work = ranges.map(() => rt.alloc(scratchBytes(C, nt)));
+  rt.run('winogradPad', splitRange(c.batch * C, c.threads, 1).map(([p0, n]) => [c.geom, c.x, xp, p0, p0 + n]));
+  transformFilters(c.weights, O, C, rt.view(u, 16 * paddedRows(O) * C));
+  rt.run('winogradConv', ranges.map(([t0, n], t) => [c.geom, xp, u, c.bias, c.y, t0, t0 + n, nt, work[t]]));
 }
 
 /**
