@@ -82,6 +82,44 @@ function pad(): string {
 }
 
 /**
+ * U[ξ] = (G g Gᵀ)[ξ] for the filters of output channels [4·$p0, 4·$p1), in the GEMM's packed-A layout: per ξ,
+ * MR-row panels of the O (rounded up to MR) × C matrix, stored k-major, so the micro-kernel reads U as the
+ * GEMM reads a packed A. The filter of output channel o and input channel c is the 3×3 block at
+ * $w + (o·$so + c·$sc)·9 floats, its taps read backwards when $flip is set: the input gradient's filters are the
+ * forward ones transposed and flipped, read in place. Four output channels go through in the lanes of one
+ * vector; those at or past O repeat the last filter (their rows of M are computed and never stored).
+ */
+function filterTransform(): string {
+  const half = (v: string): string => `(f32x4.mul ${v} (v128.const f32x4 0.5 0.5 0.5 0.5))`;
+  /** G·v for one column (or row) of three vectors. */
+  const step = (v: string[]): string[] => [v[0], half(vadd(vadd(v[0], v[1]), v[2])), half(vadd(vsub(v[0], v[1]), v[2])), v[2]];
+  const tap = (lane: number, k: number): string =>
+    `(f32.load (i32.add (local.get $f${lane}) (i32.add (local.get $first) (i32.mul (local.get $dir) (i32.const ${k})))))`;
+  const gather = range(9).map((k) => set(`$g${k}`, range(3).reduce(
+    (v, l) => `(f32x4.replace_lane ${l + 1} ${v} ${tap(l + 1, k)})`, `(f32x4.splat ${tap(0, k)})`)));
+  const gg = range(3).map((j) => step([0, 1, 2].map((r) => get(`$g${3 * r + j}`)))); // (G g) column j
+  const rows = range(4).flatMap((r) => range(3).map((j) => set(`$h${r}${j}`, gg[j][r])));
+  const stores = range(4).flatMap((r) => step(range(3).map((j) => get(`$h${r}${j}`))).map((v, c) =>
+    `(v128.store (i32.add (local.get $dst) ${mul(i32(4 * r + c), get('$stride'))}) ${v})`));
+  const filterAt = (lane: number): string => set(`$f${lane}`, at(get('$w'),
+    mul(i32(9), add(mul(`(call $min ${add(mul(get('$p'), i32(MR)), i32(lane))} (i32.sub (local.get $O) (i32.const 1)))`, get('$so')), mul(get('$c'), get('$sc'))))));
+  return `
+  (func (export "winogradFilters") (param $w i32) (param $u i32) (param $O i32) (param $C i32) (param $so i32) (param $sc i32)
+    (param $flip i32) (param $p0 i32) (param $p1 i32)
+    ${locals(['$p', '$c', '$dst', '$stride', '$first', '$dir', '$f0', '$f1', '$f2', '$f3'])}
+    ${locals([...range(9).map((k) => `$g${k}`), ...range(12).map((k) => `$h${Math.floor(k / 3)}${k % 3}`)], 'v128')}
+    (local.set $stride ${mul(i32(4), `(i32.and (i32.add (local.get $O) (i32.const ${MR - 1})) (i32.const ${-MR}))`, get('$C'))})
+    (local.set $first (select (i32.const 32) (i32.const 0) (local.get $flip)))
+    (local.set $dir (select (i32.const -4) (i32.const 4) (local.get $flip)))
+    ${forRange('$p', get('$p0'), get('$p1'), forRange('$c', i32(0), get('$C'), `
+      (local.set $dst ${at(get('$u'), add(mul(get('$p'), i32(MR), get('$C')), mul(get('$c'), i32(MR))))})
+      ${range(4).map(filterAt).join(' ')}
+      ${gather.join('\n      ')}
+      ${rows.join('\n      ')}
+      ${stores.join('\n      ')}`))})`;
+}
+
+/**
  * Four tiles' 4×4 patches, starting at $src (row stride $row bytes), transformed and stored as four lanes at
  * $dst + ξ·$stride bytes. Row r of the patches is columns 0..9 of the padded row: d[r][k] for the four tiles
  * is columns k, k + 2, k + 4, k + 6, de-interleaved from three loads.
@@ -211,5 +249,6 @@ function fusedConv(): string {
 }
 
 export function winogradWat(): string {
-  return [pad(), inputChunk(), outputChunk(), fusedConv()].join('\n');
+  if (MR !== 4) throw new Error(`winograd: the filter transform puts MR = 4 output channels in a vector, got MR ${MR}`);
+  return [pad(), filterTransform(), inputChunk(), outputChunk(), fusedConv()].join('\n');
 }
