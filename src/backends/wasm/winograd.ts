@@ -30,14 +30,16 @@ export function isWinograd(g: ConvGeometry, batch: number, channels: number, out
 const paddedRows = (outChannels: number): number => Math.ceil(outChannels / GEMM_SHAPE.mr) * GEMM_SHAPE.mr;
 
 /**
- * Tiles per chunk: as many whole NR-tile panels as keep the chunk's V (16·C·nt floats) within CHUNK_BYTES, so it
- * stays in L2 while every MR-row panel of U passes over it; no more than a thread's share of the tiles. All of U
- * is read once per chunk, so bigger chunks pay where U is big (512 channels: 16 MB).
+ * Tiles per chunk for a thread's share of `share` tiles: at most as many whole NR-tile panels as keep the chunk's
+ * V (16·C·nt floats) within CHUNK_BYTES, so it stays in L2 while every MR-row panel of U passes over it, and the
+ * share cut into chunks of equal size. All of U is read once per chunk, so big U (512 channels: 16 MB) wants
+ * big chunks.
  */
-export function chunkTiles(channels: number, tilesPerThread: number): number {
+export function chunkTiles(channels: number, share: number): number {
   const { nr } = GEMM_SHAPE;
-  const panels = Math.max(1, Math.min(MAX_CHUNK_PANELS, Math.floor(CHUNK_BYTES / (4 * 16 * channels * nr))));
-  return Math.min(panels, Math.ceil(tilesPerThread / nr)) * nr;
+  const most = nr * Math.max(1, Math.min(MAX_CHUNK_PANELS, Math.floor(CHUNK_BYTES / (4 * 16 * channels * nr))));
+  const chunks = Math.ceil(share / most);
+  return Math.ceil(share / chunks / nr) * nr;
 }
 /** Half of this machine's 2 MB L2, and a cap that leaves several chunks per thread on big images (measured). */
 const CHUNK_BYTES = 512 * 1024;
@@ -77,10 +79,10 @@ export function winogradConv(rt: WasmRuntime, c: WinogradCall): void {
   const [O, C] = [c.outChannels, c.channels];
   const { tH, tW, Hp, Wp } = paddedGrid(c.g);
   const tiles = c.batch * tH * tW;
-  const nt = chunkTiles(C, Math.ceil(tiles / c.threads));
+  const ranges = splitRange(tiles, c.threads, GEMM_SHAPE.nr);
+  const nt = chunkTiles(C, ranges[0][1]);
   const xp = rt.alloc(4 * c.batch * C * Hp * Wp);
   const u = rt.alloc(4 * 16 * paddedRows(O) * C);
-  const ranges = splitRange(tiles, c.threads, nt);
   const work = ranges.map(() => rt.alloc(scratchBytes(C, nt)));
   rt.run('winogradPad', splitRange(c.batch * C, c.threads, 1).map(([p0, n]) => [c.geom, c.x, xp, p0, p0 + n]));
   const [so, sc] = c.transposed ? [1, O] : [C, 1];
