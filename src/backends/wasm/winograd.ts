@@ -66,12 +66,12 @@ export interface WinogradCall {
 /**
  * The tile grid the WebAssembly kernels walk (tools/wasm/wat/winograd.ts computes the same): tH rows of tW
  * tiles per image, tW rounded up to a multiple of 4 so the transforms take whole groups of four tiles, and the
- * zero-bordered input plane (Hp × Wp) every tile of that grid reads inside.
+ * zero-bordered input plane (Hp × Wp, rows rounded up to whole vectors) every tile of that grid reads inside.
  */
 export function paddedGrid(g: ConvGeometry): { tH: number; tW: number; Hp: number; Wp: number } {
   const tH = Math.ceil(g.outSize[1] / 2);
   const tW = Math.ceil(g.outSize[2] / 8) * 4;
-  return { tH, tW, Hp: 2 * tH + 2, Wp: 2 * tW + 2 };
+  return { tH, tW, Hp: 2 * tH + 2, Wp: 2 * tW + 4 };
 }
 
 /** Transforms the filters, pads the input, then runs the fused pipeline with each thread on its own chunks of tiles. */

@@ -36,7 +36,8 @@ const outputStep = (v: string[]): string[] => [vadd(vadd(v[0], v[1]), v[2]), vsu
 
 /**
  * The padded tile grid: $tH rows of $tW tiles per image ($tW rounded up to 4), and the zero-bordered input
- * plane of $Hp × $Wp floats that it reads: tile (th, tw) reads rows 2·th ... + 3 and columns 2·tw ... + 3.
+ * plane of $Hp × $Wp floats that it reads: tile (th, tw) reads rows 2·th ... + 3 and columns 2·tw ... + 3
+ * ($Wp = 2·$tW + 2 rounded up to whole vectors, so rows can be zeroed a vector at a time).
  * src/backends/wasm/winograd.ts sizes its buffers with the same formulas (paddedGrid).
  */
 const gridLocals = locals(['$tH', '$tW', '$tT', '$Hp', '$Wp', '$n', '$th', '$tw']);
@@ -45,7 +46,7 @@ const grid = `
     (local.set $tW (i32.and (i32.add (i32.shr_u (i32.add ${geo('oW')} (i32.const 1)) (i32.const 1)) (i32.const 3)) (i32.const -4)))
     (local.set $tT (i32.mul (local.get $tH) (local.get $tW)))
     (local.set $Hp (i32.add (i32.shl (local.get $tH) (i32.const 1)) (i32.const 2)))
-    (local.set $Wp (i32.add (i32.shl (local.get $tW) (i32.const 1)) (i32.const 2)))`;
+    (local.set $Wp (i32.add (i32.shl (local.get $tW) (i32.const 1)) (i32.const 4)))`;
 /** Sets $n, $th, $tw to the image and tile row/column of tile $t (tiles numbered image by image, row by row). */
 const tileAt = (t: string): string => `
     (local.set $n (i32.div_u ${t} (local.get $tT)))
@@ -60,25 +61,31 @@ const nextGroup = `
         (local.set $th (i32.const 0))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))))))`;
 
-/** Planes [$p0, $p1) of x [N·C][H][W] copied into the zero-bordered $Hp × $Wp planes of xp. */
+/**
+ * Planes [$p0, $p1) of x [N·C][H][W] copied into the zero-bordered $Hp × $Wp planes of xp. Rows are a few dozen
+ * floats, so the copy is a vector loop: memory.copy and memory.fill calls per row cost more than the bytes.
+ */
 function pad(): string {
+  const zero = (from: string, to: string): string => forRange('$k', from, to, `(f32.store ${at(get('$dst'), get('$k'))} (f32.const 0))`);
   return `
   (func (export "winogradPad") (param $g i32) (param $x i32) (param $xp i32) (param $p0 i32) (param $p1 i32)
-    ${locals(['$H', '$W', '$pH', '$pW', '$p', '$r', '$ih', '$dst', '$c0', '$c1'])} ${gridLocals}
+    ${locals(['$H', '$W', '$pH', '$pW', '$p', '$r', '$ih', '$k', '$dst', '$src', '$c0', '$c1', '$n4'])} ${gridLocals}
     (local.set $H ${geo('H')}) (local.set $W ${geo('W')}) (local.set $pH ${geo('pH')}) (local.set $pW ${geo('pW')}) ${grid}
-    ;; the columns of a padded row that come from x: [c0, c1)
+    ;; the columns of a padded row that come from x: [c0, c1), c1 - c0 rounded down to whole vectors: n4
     (local.set $c0 (call $min (local.get $pW) (local.get $Wp)))
     (local.set $c1 (call $min (i32.add (local.get $pW) (local.get $W)) (local.get $Wp)))
+    (local.set $n4 (i32.and (i32.sub (local.get $c1) (local.get $c0)) (i32.const -4)))
     ${forRange('$p', get('$p0'), get('$p1'), forRange('$r', i32(0), get('$Hp'), `
       (local.set $dst ${at(get('$xp'), mul(add(mul(get('$p'), get('$Hp')), get('$r')), get('$Wp')))})
       (local.set $ih (i32.sub (local.get $r) (local.get $pH)))
       (if (i32.and (i32.lt_u (local.get $ih) (local.get $H)) (i32.lt_s (local.get $c0) (local.get $c1)))
         (then
-          (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $c0) (i32.const 2)))
-          (memory.copy ${at(get('$dst'), get('$c0'))} ${at(get('$x'), sub(add(mul(add(mul(get('$p'), get('$H')), get('$ih')), get('$W')), get('$c0')), get('$pW')))}
-            (i32.shl (i32.sub (local.get $c1) (local.get $c0)) (i32.const 2)))
-          (memory.fill ${at(get('$dst'), get('$c1'))} (i32.const 0) (i32.shl (i32.sub (local.get $Wp) (local.get $c1)) (i32.const 2))))
-        (else (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $Wp) (i32.const 2)))))`))})`;
+          (local.set $src ${at(get('$x'), sub(add(mul(add(mul(get('$p'), get('$H')), get('$ih')), get('$W')), get('$c0')), get('$pW')))})
+          ${zero(i32(0), get('$c0'))}
+          ${forRange('$k', i32(0), get('$n4'), `(v128.store ${at(get('$dst'), add(get('$c0'), get('$k')))} (v128.load ${at(get('$src'), get('$k'))}))`, i32(4))}
+          ${forRange('$k', add(get('$c0'), get('$n4')), get('$c1'), `(f32.store ${at(get('$dst'), get('$k'))} (f32.load ${at(get('$src'), sub(get('$k'), get('$c0')))}))`)}
+          ${zero(get('$c1'), get('$Wp'))})
+        (else ${forRange('$k', i32(0), get('$Wp'), `(v128.store ${at(get('$dst'), get('$k'))} (v128.const i32x4 0 0 0 0))`, i32(4))}))`))})`;
 }
 
 /**
