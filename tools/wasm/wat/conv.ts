@@ -13,21 +13,25 @@ import { add, at, forRange, get, i32, locals, mul, set, sub } from './loops.js';
 
 const geo = (f: GeometryField): string => `(i32.load offset=${fieldOffset(f)} (local.get $g))`;
 
+/** Whether the last output's last tap along dim `d` (D, H or W) lies inside the unpadded input. */
+const lastTapInside = (d: 'D' | 'H' | 'W'): string =>
+  `(i32.lt_s ${add(mul(sub(geo(`o${d}`), i32(1)), geo(`s${d}`)), mul(sub(geo(`k${d}`), i32(1)), geo(`d${d}`)))} ${geo(d)})`;
+
 /** Run copies and adds: contiguous runs go through memory.copy or f32x4, strided ones element by element. */
 const runs = `
   (func $copyRun (param $dst i32) (param $src i32) (param $n i32) (param $step i32)
-    ;; short contiguous runs (small images) are cheaper as vector moves than as a memory.copy call
-    (if (i32.and (i32.eq (local.get $step) (i32.const 1)) (i32.lt_s (local.get $n) (i32.const 64)))
-      (then
-        (block $done (loop $vec
-          (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
-          (v128.store (local.get $dst) (v128.load (local.get $src)))
-          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-          (local.set $src (i32.add (local.get $src) (i32.const 16)))
-          (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-          (br $vec)))))
-    (if (i32.eq (local.get $step) (i32.const 1))
-      (then (memory.copy (local.get $dst) (local.get $src) (i32.shl (local.get $n) (i32.const 2))) (return)))
+    ;; long contiguous runs go through memory.copy; short ones (small images) are cheaper as vector moves, with
+    ;; the last few elements in the element loop below
+    (if (i32.eq (local.get $step) (i32.const 1)) (then
+      (if (i32.ge_s (local.get $n) (i32.const 64))
+        (then (memory.copy (local.get $dst) (local.get $src) (i32.shl (local.get $n) (i32.const 2))) (return)))
+      (block $done (loop $vec
+        (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vec)))))
     (local.set $step (i32.shl (local.get $step) (i32.const 2)))
     (block $done (loop $each
       (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
@@ -55,6 +59,11 @@ const runs = `
       (local.set $src (i32.add (local.get $src) (i32.const 4)))
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $each))))
+
+  ;; 1 when no padding comes before the input and every window's last tap is inside it along each dim
+  (func $windowsInside (param $g i32) (result i32)
+    (i32.and (i32.eqz (i32.or (i32.or ${geo('pD')} ${geo('pH')}) ${geo('pW')}))
+      (i32.and (i32.and ${lastTapInside('D')} ${lastTapInside('H')}) ${lastTapInside('W')})))
 
   ;; the first output whose tap (offset shift = k·dilation − pad) lands at or after input 0
   (func $firstInside (param $shift i32) (param $s i32) (result i32)
@@ -116,8 +125,10 @@ const im2col = `
     ${RUN_LOCALS} (local $r i32) (local $r1 i32)
     (local.set $L ${mul(geo('oD'), geo('oH'), geo('oW'))})
     (local.set $r1 ${mul(get('$c1'), kernelVolume)})
-    ${forRange('$r', mul(get('$c0'), kernelVolume), get('$r1'),
-      `(memory.fill ${at(get('$cols'), mul(get('$r'), get('$ld')))} (i32.const 0) (i32.shl (local.get $L) (i32.const 2)))`)}
+    ;; zeros only where some window reaches into the padding: otherwise the runs write every entry
+    (if (i32.eqz (call $windowsInside (local.get $g))) (then
+      ${forRange('$r', mul(get('$c0'), kernelVolume), get('$r1'),
+        `(memory.fill ${at(get('$cols'), mul(get('$r'), get('$ld')))} (i32.const 0) (i32.shl (local.get $L) (i32.const 2)))`)}))
     ${forEachRun((col, xi, count, step) => `(call $copyRun ${col} ${xi} ${count} ${step})`)})
 
   ;; the adjoint: channels [c0, c1) of the image at x become the sum of the X̂ entries that read them
