@@ -10,6 +10,7 @@ import type { ConvGeometry } from '../conv-kernels.js';
 import { isPointwise } from '../reference/conv.js';
 import { referenceKernels } from '../reference/index.js';
 import { contiguousData, storageOf } from '../reference/strided.js';
+import { fullWindowConv, fullWindowInputGradient, isFullWindow } from './conv-full-window.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
@@ -118,7 +119,9 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const pb = bias ? placeDense(rt, bias) : 0;
     const y = rt.alloc(4 * p.batch * p.O * p.L);
     const threads = threadsFor(rt, p.flops);
-    if (isWinograd(g, p.batch, p.C, p.O)) {
+    if (isFullWindow(g)) {
+      fullWindowConv(rt, { batch: p.batch, rows: p.rows, O: p.O, threads }, px, pw, pb, y);
+    } else if (isWinograd(g, p.batch, p.C, p.O)) {
       winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, weights: contiguousData(w), x: px, bias: pb, y, threads });
     } else if (isDepthwise(g, p)) {
       const [oH, oW] = [g.outSize[1], g.outSize[2]];
@@ -163,7 +166,9 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const pw = placeDense(rt, w);
     const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
     const threads = threadsFor(rt, p.flops);
-    if (p.batch >= threads) {
+    if (isFullWindow(g)) {
+      fullWindowInputGradient(rt, { batch: p.batch, rows: p.rows, O: p.O, threads }, pdy, pw, dx);
+    } else if (p.batch >= threads) {
       byImage('convBackwardInput', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, pdy, pw, dx, s.cols, s.work]);
     } else {
       const cols = rt.alloc(colsBytes(p, g.groups));

@@ -65,6 +65,10 @@ const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   // im2col writes zeros only where a window reaches past the input; its scratch holds the previous case's columns
   { what: 'no padding, small images side by side (LeNet C3)', x: [6, 6, 14, 14], w: [16, 6, 5, 5], conv: (x, w) => F.conv2d(x, w) },
   { what: "'same' with a 2×2 kernel: padding after the input only", x: [3, 5, 12, 11], w: [6, 5, 2, 2], conv: (x, w) => F.conv2d(x, w, null, { padding: 'same' }) },
+  // one window covering the whole input: a GEMM over the batch, no im2col (LeNet C5)
+  { what: 'full window (LeNet C5 shape), batch 7', x: [7, 16, 5, 5], w: [12, 16, 5, 5], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'full window, one image', x: [1, 64, 6, 6], w: [50, 64, 6, 6], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'full window conv1d, stride 3', x: [9, 32, 17], w: [16, 32, 17], conv: (x, w) => F.conv1d(x, w, null, { stride: 3 }) },
   { what: 'conv1d', x: [4, 8, 301], w: [6, 8, 5], conv: (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 3 }) },
   { what: 'conv3d', x: [2, 3, 6, 7, 5], w: [4, 3, 3, 2, 3], conv: (x, w) => F.conv3d(x, w, null, { padding: [1, 0, 1] }) },
 ];
@@ -74,7 +78,7 @@ test('wasm convolution, both gradients, on edge geometries', () => {
   for (const c of CASES) assertWithinBound(c.conv, ck.randn(c.x), ck.randn(c.w), c.what);
 });
 
-test('bias is added once, by the kernel that writes the output (GEMM prefill, Winograd output, depthwise)', () => {
+test('bias is added once, by the kernel that writes the output (GEMM prefill, Winograd output, depthwise, full window)', () => {
   ck.manualSeed(12);
   for (const [c, o, groups] of [[3, 4, 1], [8, 8, 1], [6, 6, 6]]) {
     const x = ck.randn([2, c, 20, 21]);
@@ -85,6 +89,9 @@ test('bias is added once, by the kernel that writes the output (GEMM prefill, Wi
     const diff = ck.amax(ck.abs(ck.sub(withBias, plus))).item();
     assert.ok(diff < 1e-5, `C ${c}, O ${o}, groups ${groups}: bias path differs by ${diff}`);
   }
+  const [x, w, b] = [ck.randn([6, 16, 5, 5]), ck.randn([20, 16, 5, 5]), ck.randn([20])];
+  const diff = ck.amax(ck.abs(ck.sub(F.conv2d(x, w, b), ck.add(F.conv2d(x, w), ck.reshape(b, [1, 20, 1, 1]))))).item();
+  assert.ok(diff < 1e-5, `full window: bias path differs by ${diff}`);
 });
 
 test('large convolutions split across 2 threads: images side by side (batch 4), by image (batch 2), inside one image (batch 1)', async () => {
@@ -99,6 +106,7 @@ test('large convolutions split across 2 threads: images side by side (batch 4), 
     assertWithinBound(conv, ck.randn([4, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'two images per thread in one GEMM');
     assertWithinBound(conv, ck.randn([2, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'by image');
     assertWithinBound(conv, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 3, 3]), 'within one image');
+    assertWithinBound((x, w) => F.conv2d(x, w), ck.randn([64, 16, 5, 5]), ck.randn([120, 16, 5, 5]), 'full window, rows of one GEMM');
     const depthwise: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1, groups: 32 });
     assertWithinBound(depthwise, ck.randn([3, 32, 70, 70]), ck.randn([32, 1, 3, 3]), 'depthwise planes');
   } finally {
