@@ -79,6 +79,10 @@ const runs = `
       (then (i32.const 0))
       (else (call $min (local.get $out) (i32.add (i32.div_u (local.get $t) (local.get $s)) (i32.const 1))))))`;
 
+const RUN_FIELDS: GeometryField[] = ['D', 'H', 'W', 'oD', 'oH', 'oW', 'kD', 'kH', 'kW', 'sD', 'sH', 'sW', 'dD', 'dH', 'dW', 'pD', 'pH', 'pW'];
+/** A geometry field from the local loadRunFields put it in. */
+const fld = (f: GeometryField): string => get(`$${f}`);
+
 /**
  * Visits the runs of im2col for channels [c0, c1) of one image, as the reference backend's forEachRun: row
  * r = ((c·kD + kd)·kH + kh)·kW + kw of X̂ holds at column (od·oH + oh)·oW + ow the input
@@ -86,36 +90,40 @@ const runs = `
  * side by side). `visit` gets (column address, input address, count, input step).
  */
 function forEachRun(visit: (col: string, xi: string, count: string, step: string) => string): string {
-  const shift = (k: string, d: GeometryField, p: GeometryField): string => sub(mul(get(k), geo(d)), geo(p));
+  const shift = (k: string, d: GeometryField, p: GeometryField): string => sub(mul(get(k), fld(d)), fld(p));
   const inner = forRange('$oh', get('$h0'), get('$h1'), `
-    (local.set $ih ${add(sub(mul(get('$oh'), geo('sH')), geo('pH')), mul(get('$kh'), geo('dH')))})
+    (local.set $ih ${add(sub(mul(get('$oh'), fld('sH')), fld('pH')), mul(get('$kh'), fld('dH')))})
     ${visit(
-      at(get('$cols'), add(mul(get('$row'), get('$ld')), mul(add(mul(get('$od'), geo('oH')), get('$oh')), geo('oW')), get('$w0'))),
-      at(get('$x'), add(mul(add(mul(add(mul(get('$c'), geo('D')), get('$id')), geo('H')), get('$ih')), geo('W')), get('$iw0'))),
+      at(get('$cols'), add(mul(get('$row'), get('$ld')), mul(add(mul(get('$od'), fld('oH')), get('$oh')), fld('oW')), get('$w0'))),
+      at(get('$x'), add(mul(add(mul(add(mul(get('$c'), fld('D')), get('$id')), fld('H')), get('$ih')), fld('W')), get('$iw0'))),
       sub(get('$w1'), get('$w0')),
-      geo('sW'),
+      fld('sW'),
     )}`);
   return `
-    (local.set $L ${mul(geo('oD'), geo('oH'), geo('oW'))})
-    (local.set $row ${mul(get('$c0'), geo('kD'), geo('kH'), geo('kW'))})
-    ${forRange('$c', get('$c0'), get('$c1'), forRange('$kd', i32(0), geo('kD'), `
-      (local.set $d0 (call $firstInside ${shift('$kd', 'dD', 'pD')} ${geo('sD')}))
-      (local.set $d1 (call $endInside ${geo('D')} ${shift('$kd', 'dD', 'pD')} ${geo('sD')} ${geo('oD')}))
-      ${forRange('$kh', i32(0), geo('kH'), `
-        (local.set $h0 (call $firstInside ${shift('$kh', 'dH', 'pH')} ${geo('sH')}))
-        (local.set $h1 (call $endInside ${geo('H')} ${shift('$kh', 'dH', 'pH')} ${geo('sH')} ${geo('oH')}))
-        ${forRange('$kw', i32(0), geo('kW'), `
-          (local.set $w0 (call $firstInside ${shift('$kw', 'dW', 'pW')} ${geo('sW')}))
-          (local.set $w1 (call $endInside ${geo('W')} ${shift('$kw', 'dW', 'pW')} ${geo('sW')} ${geo('oW')}))
+    ${loadRunFields}
+    (local.set $L ${mul(fld('oD'), fld('oH'), fld('oW'))})
+    (local.set $row ${mul(get('$c0'), fld('kD'), fld('kH'), fld('kW'))})
+    ${forRange('$c', get('$c0'), get('$c1'), forRange('$kd', i32(0), fld('kD'), `
+      (local.set $d0 (call $firstInside ${shift('$kd', 'dD', 'pD')} ${fld('sD')}))
+      (local.set $d1 (call $endInside ${fld('D')} ${shift('$kd', 'dD', 'pD')} ${fld('sD')} ${fld('oD')}))
+      ${forRange('$kh', i32(0), fld('kH'), `
+        (local.set $h0 (call $firstInside ${shift('$kh', 'dH', 'pH')} ${fld('sH')}))
+        (local.set $h1 (call $endInside ${fld('H')} ${shift('$kh', 'dH', 'pH')} ${fld('sH')} ${fld('oH')}))
+        ${forRange('$kw', i32(0), fld('kW'), `
+          (local.set $w0 (call $firstInside ${shift('$kw', 'dW', 'pW')} ${fld('sW')}))
+          (local.set $w1 (call $endInside ${fld('W')} ${shift('$kw', 'dW', 'pW')} ${fld('sW')} ${fld('oW')}))
           (if (i32.gt_s (local.get $w1) (local.get $w0)) (then
-            (local.set $iw0 ${add(sub(mul(get('$w0'), geo('sW')), geo('pW')), mul(get('$kw'), geo('dW')))})
+            (local.set $iw0 ${add(sub(mul(get('$w0'), fld('sW')), fld('pW')), mul(get('$kw'), fld('dW')))})
             ${forRange('$od', get('$d0'), get('$d1'), `
-              (local.set $id ${add(sub(mul(get('$od'), geo('sD')), geo('pD')), mul(get('$kd'), geo('dD')))})
+              (local.set $id ${add(sub(mul(get('$od'), fld('sD')), fld('pD')), mul(get('$kd'), fld('dD')))})
               ${inner}`)}))
           (local.set $row (i32.add (local.get $row) (i32.const 1)))`)}`)}`))}`;
 }
 
-const RUN_LOCALS = locals(['$L', '$row', '$c', '$kd', '$kh', '$kw', '$d0', '$d1', '$h0', '$h1', '$w0', '$w1', '$od', '$oh', '$id', '$ih', '$iw0']);
+const RUN_LOCALS = locals(['$L', '$row', '$c', '$kd', '$kh', '$kw', '$d0', '$d1', '$h0', '$h1', '$w0', '$w1', '$od', '$oh', '$id', '$ih', '$iw0',
+  ...RUN_FIELDS.map((n) => `$${n}`)]);
+/** Loads the geometry into locals: V8 does not hoist memory loads out of the run loops, and small images have many runs. */
+const loadRunFields = RUN_FIELDS.map((n) => set(`$${n}`, geo(n))).join(' ');
 const planeIn = mul(geo('D'), geo('H'), geo('W'));
 const kernelVolume = mul(geo('kD'), geo('kH'), geo('kW'));
 
