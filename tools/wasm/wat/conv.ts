@@ -19,19 +19,22 @@ const lastTapInside = (d: 'D' | 'H' | 'W'): string =>
 
 /** Run copies and adds: contiguous runs go through memory.copy or f32x4, strided ones element by element. */
 const runs = `
-  (func $copyRun (param $dst i32) (param $src i32) (param $n i32) (param $step i32)
-    ;; long contiguous runs go through memory.copy; short ones (small images) are cheaper as vector moves, with
-    ;; the last few elements in the element loop below
-    (if (i32.eq (local.get $step) (i32.const 1)) (then
+  (func $copyRun (param $dst i32) (param $src i32) (param $n i32) (param $step i32) (local $last i32)
+    ;; long contiguous runs go through memory.copy; short ones (small images) are cheaper as vector moves, the
+    ;; last one ending at the run's end (overlapping the one before) instead of an element loop for the rest
+    (if (i32.and (i32.eq (local.get $step) (i32.const 1)) (i32.ge_s (local.get $n) (i32.const 4))) (then
       (if (i32.ge_s (local.get $n) (i32.const 64))
         (then (memory.copy (local.get $dst) (local.get $src) (i32.shl (local.get $n) (i32.const 2))) (return)))
+      (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+      (v128.store ${add(get('$dst'), get('$last'))} (v128.load ${add(get('$src'), get('$last'))}))
       (block $done (loop $vec
-        (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
+        (br_if $done (i32.le_s (local.get $n) (i32.const 4)))
         (v128.store (local.get $dst) (v128.load (local.get $src)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
         (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-        (br $vec)))))
+        (br $vec)))
+      (return)))
     (local.set $step (i32.shl (local.get $step) (i32.const 2)))
     (block $done (loop $each
       (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
