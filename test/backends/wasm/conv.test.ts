@@ -61,6 +61,8 @@ const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   { what: 'depthwise stride 1', x: [2, 8, 30, 31], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 8, padding: 1 }) },
   { what: 'depthwise stride 2 with dilation', x: [2, 6, 40, 37], w: [6, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 6, stride: 2, dilation: 2, padding: 2 }) },
   { what: 'single input channel (depthwise kernel, 6 filters per channel)', x: [3, 1, 30, 29], w: [6, 1, 5, 5], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
+  { what: 'single input channel, no padding (LeNet C1: planes read in place)', x: [3, 1, 32, 32], w: [6, 1, 5, 5], conv: (x, w) => F.conv2d(x, w) },
+  { what: "depthwise 'same' 2×2: padding after the input only", x: [2, 8, 40, 41], w: [8, 1, 2, 2], conv: (x, w) => F.conv2d(x, w, null, { groups: 8, padding: 'same' }) },
   { what: 'depthwise with channel multiplier 2', x: [2, 4, 21, 22], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 4, padding: 1 }) },
   // im2col writes zeros only where a window reaches past the input; its scratch holds the previous case's columns
   { what: 'no padding, small images side by side (LeNet C3)', x: [6, 6, 14, 14], w: [16, 6, 5, 5], conv: (x, w) => F.conv2d(x, w) },

@@ -241,7 +241,8 @@ const images = `
 /**
  * Depthwise 2-D convolution (each output channel filters one input channel: groups = C, O a multiple of C, which
  * includes every convolution of a single-channel image) of output planes [p0, p1):
- * each plane is copied into `pad` with its zero border, then every output is a plain sum of kH·kW taps.
+ * each plane is copied into `pad` with its zero border (or read in place when no window reaches past the input),
+ * then every output is a plain sum of kH·kW taps.
  * With stride 1 along the width four neighbouring outputs share every load offset, so they go as one f32x4.
  */
 /**
@@ -310,7 +311,7 @@ function unrolled3x3(fma: boolean): string {
   return `${setup.join('\n')}
             (block $done (loop $vec
               (br_if $done (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $oW)))
-              (local.set $src ${at(get('$pad'), add(mul(get('$oh'), get('$sH'), get('$wp')), get('$ow')))})
+              (local.set $src ${at(get('$plane'), add(mul(get('$oh'), get('$sH'), get('$ld')), get('$ow')))})
               (v128.store ${at(get('$yrow'), get('$ow'))} ${sum})
               (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
               (br $vec)))`;
@@ -320,13 +321,13 @@ function depthwise(fma: boolean): string {
   // geometry fields live in locals here: loads from memory inside the tap loops are not hoisted by V8
   const fields: GeometryField[] = ['C', 'O', 'H', 'W', 'oH', 'oW', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'pH', 'pW'];
   const f = (name: GeometryField): string => get(`$${name}`);
-  const tap = (ow: string): string => at(get('$pad'), add(mul(add(mul(get('$oh'), f('sH')), mul(get('$kh'), f('dH'))), get('$wp')), ow, mul(get('$kw'), f('dW'))));
+  const tap = (ow: string): string => at(get('$plane'), add(mul(add(mul(get('$oh'), f('sH')), mul(get('$kh'), f('dH'))), get('$ld')), ow, mul(get('$kw'), f('dW'))));
   const weight = at(get('$wc'), add(mul(get('$kh'), f('kW')), get('$kw')));
   const taps = (body: string): string => forRange('$kh', i32(0), f('kH'), forRange('$kw', i32(0), f('kW'), body));
   return `
   (func (export "depthwise") (param $g i32) (param $p0 i32) (param $p1 i32) (param $x i32) (param $w i32) (param $bias i32)
                              (param $y i32) (param $pad i32)
-    ${locals(['$p', '$o', '$xplane', '$hp', '$wp', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols', ...fields.map((n) => `$${n}`)])}
+    ${locals(['$p', '$o', '$xplane', '$hp', '$wp', '$plane', '$ld', '$direct', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols', ...fields.map((n) => `$${n}`)])}
     (local $acc v128) (local $s f32) (local $b f32) (local $src i32) (local $vend i32)
     ${locals(TAPS.map((t) => `$w${t}`), 'v128')} ${locals(TAPS.map((t) => `$o${t}`))}
     ${fields.map((n) => set(`$${n}`, geo(n))).join(' ')}
@@ -336,14 +337,21 @@ function depthwise(fma: boolean): string {
     ;; input rows and columns beyond the last window are never read
     (local.set $rows (call $min ${f('H')} (i32.sub (local.get $hp) ${f('pH')})))
     (local.set $cols (call $min ${f('W')} (i32.sub (local.get $wp) ${f('pW')})))
+    ;; without padding every window lies inside the input: read the planes in place, rows W apart
+    (local.set $direct (i32.and (i32.eqz (i32.or ${f('pH')} ${f('pW')}))
+      (i32.and (i32.le_s (local.get $hp) ${f('H')}) (i32.le_s (local.get $wp) ${f('W')}))))
+    (local.set $ld (select ${f('W')} (local.get $wp) (local.get $direct)))
     ${forRange('$p', get('$p0'), get('$p1'), `
       ;; output plane p is (n, o); it reads input channel o / (O / C) of image n
       (local.set $o (i32.rem_u (local.get $p) (local.get $O)))
       (local.set $xplane ${add(mul(`(i32.div_u ${sub(get('$p'), get('$o'))} ${f('O')})`, f('C')), `(i32.div_u ${get('$o')} (i32.div_u ${f('O')} ${f('C')}))`)})
-      (memory.fill (local.get $pad) (i32.const 0) (i32.shl ${mul(get('$hp'), get('$wp'))} (i32.const 2)))
-      ${forRange('$ih', i32(0), get('$rows'), `
-        (call $copyRun ${at(get('$pad'), add(mul(add(get('$ih'), f('pH')), get('$wp')), f('pW')))}
-          ${at(get('$x'), add(mul(get('$xplane'), f('H'), f('W')), mul(get('$ih'), f('W'))))} (local.get $cols) (i32.const 1))`)}
+      (if (local.get $direct) (then (local.set $plane ${at(get('$x'), mul(get('$xplane'), f('H'), f('W')))}))
+        (else
+          (memory.fill (local.get $pad) (i32.const 0) (i32.shl ${mul(get('$hp'), get('$wp'))} (i32.const 2)))
+          ${forRange('$ih', i32(0), get('$rows'), `
+            (call $copyRun ${at(get('$pad'), add(mul(add(get('$ih'), f('pH')), get('$wp')), f('pW')))}
+              ${at(get('$x'), add(mul(get('$xplane'), f('H'), f('W')), mul(get('$ih'), f('W'))))} (local.get $cols) (i32.const 1))`)}
+          (local.set $plane (local.get $pad))))
       (local.set $wc ${at(get('$w'), mul(get('$o'), f('kH'), f('kW')))})
       (local.set $b (if (result f32) (local.get $bias) (then (f32.load ${at(get('$bias'), get('$o'))})) (else (f32.const 0))))
       ${forRange('$oh', i32(0), f('oH'), `
