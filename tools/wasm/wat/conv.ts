@@ -317,6 +317,18 @@ function unrolled3x3(fma: boolean): string {
               (br $vec)))`;
 }
 
+/** Outputs ow..ow+4k-1 of the row: k f32x4 sums over the taps, each tap one splatted weight and k loads. */
+function vectorBlock(fma: boolean, k: number, weight: string, taps: (body: string) => string, tap: (ow: string) => string): string {
+  const sums = Array.from({ length: k }, (_, v) => v);
+  return `
+    ${sums.map((v) => `(local.set $a${v} (f32x4.splat (local.get $b)))`).join(' ')}
+    ${taps(`
+      (local.set $acc (v128.load32_splat ${weight}))
+      (local.set $src ${tap(get('$ow'))})
+      ${sums.map((v) => `(local.set $a${v} ${madd(fma, get('$acc'), `(v128.load offset=${16 * v} (local.get $src))`, get(`$a${v}`))})`).join(' ')}`)}
+    ${sums.map((v) => `(v128.store offset=${16 * v} ${at(get('$yrow'), get('$ow'))} (local.get $a${v}))`).join(' ')}`;
+}
+
 function depthwise(fma: boolean): string {
   // geometry fields live in locals here: loads from memory inside the tap loops are not hoisted by V8
   const fields: GeometryField[] = ['C', 'O', 'H', 'W', 'oH', 'oW', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'pH', 'pW'];
@@ -329,6 +341,7 @@ function depthwise(fma: boolean): string {
                              (param $y i32) (param $pad i32)
     ${locals(['$p', '$o', '$xplane', '$hp', '$wp', '$plane', '$ld', '$direct', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols', ...fields.map((n) => `$${n}`)])}
     (local $acc v128) (local $s f32) (local $b f32) (local $src i32) (local $vend i32)
+    ${locals(['$a0', '$a1', '$a2', '$a3'], 'v128')}
     ${locals(TAPS.map((t) => `$w${t}`), 'v128')} ${locals(TAPS.map((t) => `$o${t}`))}
     ${fields.map((n) => set(`$${n}`, geo(n))).join(' ')}
     ;; the padded plane spans every position a window touches: (out − 1)·stride + (k − 1)·dilation + 1
@@ -361,16 +374,12 @@ function depthwise(fma: boolean): string {
           (if (i32.and (i32.eq ${f('kH')} (i32.const 3)) (i32.eq ${f('kW')} (i32.const 3)))
             (then ${unrolled3x3(fma)})
             (else
-              ;; other kernel sizes: the row's whole vectors start at the bias, then each tap adds its weight times
-              ;; the shifted input row, so the inner loop is one load, one multiply-add and one store
-              (local.set $vend (i32.and ${f('oW')} (i32.const -4)))
-              ${forRange('$ow', i32(0), get('$vend'), `(v128.store ${at(get('$yrow'), get('$ow'))} (f32x4.splat (local.get $b)))`, i32(4))}
-              ${taps(`
-                (local.set $acc (v128.load32_splat ${weight}))
-                (local.set $src ${tap(i32(0))})
-                ${forRange('$ow', i32(0), get('$vend'), `(v128.store ${at(get('$yrow'), get('$ow'))}
-                  ${madd(fma, get('$acc'), `(v128.load ${at(get('$src'), get('$ow'))})`, `(v128.load ${at(get('$yrow'), get('$ow'))})`)})`, i32(4))}`)}
-              (local.set $ow (local.get $vend))))))
+              ;; other kernel sizes: sixteen outputs at a time in four independent sums, which hides the latency of
+              ;; the multiply-adds (one running sum per vector would wait on each of them in turn), then eight, then four
+              ${[4, 2, 1].map((k) => `
+              (local.set $vend ${add(get('$ow'), `(i32.and ${sub(f('oW'), get('$ow'))} (i32.const ${-4 * k}))`)})
+              ${forRange('$ow', get('$ow'), get('$vend'), vectorBlock(fma, k, weight, taps, tap), i32(4 * k))}`).join('')}
+              ))))
         (block $done (loop $each
           (br_if $done (i32.ge_s (local.get $ow) ${f('oW')}))
           (local.set $s (local.get $b))
