@@ -66,6 +66,8 @@ const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   { what: 'depthwise with channel multiplier 2', x: [2, 4, 21, 22], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 4, padding: 1 }) },
   // im2col writes zeros only where a window reaches past the input; its scratch holds the previous case's columns
   { what: 'no padding, small images side by side (LeNet C3)', x: [6, 6, 14, 14], w: [16, 6, 5, 5], conv: (x, w) => F.conv2d(x, w) },
+  // 16·25·64 X̂ floats per image: 5 images per cache-sized chunk, so 7 images take two chunks
+  { what: 'small images side by side in two chunks', x: [7, 16, 12, 12], w: [8, 16, 5, 5], conv: (x, w) => F.conv2d(x, w) },
   { what: "'same' with a 2×2 kernel: padding after the input only", x: [3, 5, 12, 11], w: [6, 5, 2, 2], conv: (x, w) => F.conv2d(x, w, null, { padding: 'same' }) },
   // one window covering the whole input: a GEMM over the batch, no im2col (LeNet C5)
   { what: 'full window (LeNet C5 shape), batch 7', x: [7, 16, 5, 5], w: [12, 16, 5, 5], conv: (x, w) => F.conv2d(x, w) },

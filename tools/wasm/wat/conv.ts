@@ -257,8 +257,24 @@ const imagesSideBySide = (x: string): string => forRange('$n', get('$n0'), get('
       (call $im2col (local.get $g) ${xImage(x)} ${at(get('$cols'), mul(sub(get('$n'), get('$n0')), get('$L')))} (i32.const 0) ${geo('C')} (local.get $ld))`);
 const firstImage = (base: string, channels: string): string => at(base, mul(get('$n0'), channels, get('$L')));
 
+/**
+ * Floats of X̂ per chunk of images: small enough that the columns im2col writes are still in cache when the
+ * GEMM packs them (and the GEMM's output when col2im reads it); a whole batch side by side spilled to memory.
+ */
+const CHUNK_FLOATS = 1 << 17;
+
+/** An exported batched job that runs `chunk` over its images a cache-sized chunk at a time. */
+const chunked = (name: string, chunk: string, params: string[]): string => `
+  (func (export "${name}") ${params.map((p) => `(param ${p} i32)`).join(' ')}
+    (local $c0 i32) (local $step i32)
+    ;; images per chunk: X̂ holds C·kernel volume·L floats per image
+    (local.set $step (i32.div_u (i32.const ${CHUNK_FLOATS}) ${mul(geo('C'), geo('kD'), geo('kH'), geo('kW'), geo('oD'), geo('oH'), geo('oW'))}))
+    (if (i32.eqz (local.get $step)) (then (local.set $step (i32.const 1))))
+    ${forRange('$c0', get('$n0'), get('$n1'), `
+      (call ${chunk} ${params.map((p) => (p === '$n0' ? get('$c0') : p === '$n1' ? `(call $min ${add(get('$c0'), get('$step'))} (local.get $n1))` : get(p))).join(' ')})`, get('$step'))})`;
+
 const batched = `
-  (func (export "convBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $w i32) (param $bias i32)
+  (func $convBatchedChunk (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $w i32) (param $bias i32)
                                (param $y i32) (param $cols i32) (param $work i32) (param $tmp i32)
     ${BATCH_LOCALS}
     ${batchSetup}
@@ -270,7 +286,7 @@ const batched = `
         ${perGroup(get('$tmp'), mul(get('$og'), get('$ld')))} (local.get $ld) (i32.const 0) (local.get $work))`)}
     (call $swapBlocks (local.get $tmp) ${firstImage(get('$y'), geo('O'))} ${geo('O')} (local.get $nt) (local.get $L) (local.get $bias)))
 
-  (func (export "convBackwardInputBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $dy i32) (param $w i32)
+  (func $convBackwardInputBatchedChunk (param $g i32) (param $n0 i32) (param $n1 i32) (param $dy i32) (param $w i32)
                                             (param $dx i32) (param $cols i32) (param $work i32) (param $tmp i32)
     ${BATCH_LOCALS}
     ${batchSetup}
@@ -282,6 +298,9 @@ const batched = `
         ${perGroup(get('$cols'), mul(get('$rows'), get('$ld')))} (local.get $ld) (i32.const 0) (local.get $work))`)}
     ${forRange('$n', get('$n0'), get('$n1'), `
       (call $col2im (local.get $g) ${at(get('$cols'), mul(sub(get('$n'), get('$n0')), get('$L')))} ${xImage(get('$dx'))} (i32.const 0) ${geo('C')} (local.get $ld))`)})
+
+  ${chunked('convBatched', '$convBatchedChunk', ['$g', '$n0', '$n1', '$x', '$w', '$bias', '$y', '$cols', '$work', '$tmp'])}
+  ${chunked('convBackwardInputBatched', '$convBackwardInputBatchedChunk', ['$g', '$n0', '$n1', '$dy', '$w', '$dx', '$cols', '$work', '$tmp'])}
 
   (func (export "convBackwardWeightBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $dy i32)
                                              (param $dw i32) (param $cols i32) (param $work i32) (param $tmp i32)
