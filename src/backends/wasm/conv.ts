@@ -11,6 +11,7 @@ import { isPointwise } from '../reference/conv.js';
 import { referenceKernels } from '../reference/index.js';
 import { contiguousData, storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
+import { directWeightGradient, isDirectWeightGradient, isWholeInput } from './conv-weight.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
 import { flipTranspose, isWinograd, transposedGeometry, winogradConv } from './winograd.js';
@@ -195,6 +196,18 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const pdy = placeDense(rt, gy);
     const size = p.O * p.rows;
     const threads = threadsFor(rt, p.flops);
+    if (isWholeInput(g)) {
+      const dw = rt.alloc(4 * size);
+      gemm(rt, {
+        batch: 1, m: p.O, n: p.rows, k: p.batch,
+        a: pdy, aStrides: [0, 1, p.O], b: px, bStrides: [0, p.rows, 1], c: dw, cStrides: [0, p.rows], accumulate: false,
+      }, gemmScratch(rt, threads));
+      return storageOf(rt.take(dw, size), 'float32');
+    }
+    if (isDirectWeightGradient(g) && !p.pointwise) {
+      rt.alloc(16); // the direct kernel's masked last vector may read up to 3 floats past dY
+      return storageOf(directWeightGradient(rt, { geom, x: px, dy: pdy, batch: p.batch, channels: p.C, outChannels: p.O, g, threads }), 'float32');
+    }
     if (p.batch >= threads) {
       // each thread sums its images into its own dW; the partial sums are added here
       const partial = Array.from({ length: Math.min(threads, p.batch) }, () => rt.alloc(4 * size));
