@@ -204,7 +204,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
       }, gemmScratch(rt, threads));
       return storageOf(rt.take(dw, size), 'float32');
     }
-    if (isDirectWeightGradient(g) && !p.pointwise) {
+    if (isDirectWeightGradient(g, p.O) && !p.pointwise) {
       rt.alloc(16); // the direct kernel's masked last vector may read up to 3 floats past dY
       return storageOf(directWeightGradient(rt, { geom, x: px, dy: pdy, batch: p.batch, channels: p.C, outChannels: p.O, g, threads }), 'float32');
     }

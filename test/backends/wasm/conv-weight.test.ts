@@ -49,12 +49,14 @@ function geometry(inHW: number[], k: number[], over: Partial<ConvGeometry> = {})
 }
 
 test('the direct and whole-input weight gradients take the geometries meant for them, and only those', () => {
-  assert.ok(isDirectWeightGradient(geometry([32, 32], [5, 5])), 'LeNet conv1');
-  assert.ok(isDirectWeightGradient(geometry([9, 9], [3, 3], { stride: [1, 2, 1], dilation: [1, 3, 1] })), 'row stride and dilation');
-  assert.ok(!isDirectWeightGradient(geometry([9, 9], [3, 3], { stride: [1, 1, 2], outSize: [1, 7, 4] })), 'column stride');
-  assert.ok(!isDirectWeightGradient(geometry([9, 9], [3, 3], { dilation: [1, 1, 2], outSize: [1, 7, 5] })), 'column dilation');
-  assert.ok(!isDirectWeightGradient(geometry([9, 9], [3, 3], { groups: 2 })), 'groups');
-  assert.ok(!isDirectWeightGradient(geometry([9, 9], [9, DIRECT_MAX_KW + 1])), 'too wide a kernel');
+  assert.ok(isDirectWeightGradient(geometry([32, 32], [5, 5]), 6), 'LeNet conv1');
+  assert.ok(isDirectWeightGradient(geometry([9, 9], [3, 3], { stride: [1, 2, 1], dilation: [1, 3, 1] }), 6), 'row stride and dilation');
+  assert.ok(!isDirectWeightGradient(geometry([9, 9], [3, 3], { stride: [1, 1, 2], outSize: [1, 7, 4] }), 6), 'column stride');
+  assert.ok(!isDirectWeightGradient(geometry([9, 9], [3, 3], { dilation: [1, 1, 2], outSize: [1, 7, 5] }), 6), 'column dilation');
+  assert.ok(!isDirectWeightGradient(geometry([9, 9], [3, 3], { groups: 2 }), 6), 'groups');
+  assert.ok(!isDirectWeightGradient(geometry([9, 9], [9, DIRECT_MAX_KW + 1]), 6), 'too wide a kernel');
+  assert.ok(isDirectWeightGradient(geometry([34, 34], [3, 3]), 64) && !isDirectWeightGradient(geometry([10, 10], [3, 3]), 128),
+    'many output channels on narrow images go to the GEMM');
   assert.ok(isWholeInput(geometry([5, 5], [5, 5])), 'LeNet conv3');
   assert.ok(!isWholeInput(geometry([5, 5], [3, 3], { padBefore: [0, 1, 1], outSize: [1, 1, 1], stride: [1, 3, 3] })), 'padded');
   // the cases below do reach grouped images and row chunks

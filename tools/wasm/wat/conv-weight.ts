@@ -16,8 +16,9 @@ const geo = (f: GeometryField): string => `(i32.load offset=${fieldOffset(f)} (l
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /**
- * The micro-kernel for kernel width kW: `rows` output rows of `ob` output channels (dY rows ds bytes apart)
- * against one input row per output row (xs bytes apart), added into dW4 at `out` (channels os bytes apart).
+ * The micro-kernel for kernel width kW: `rows` output rows of `ob` output channels (channels ds bytes apart) in
+ * each of `images` images, against one input row per output row (xs bytes apart, xJump more between images),
+ * added into dW4 at `out` (channels os bytes apart). A channel's dY rows run on from one image to the next.
  * A partial last vector of each row is masked to zero in both operands, so input beyond the row never counts,
  * not even an infinity (0·∞ would be NaN).
  */
@@ -33,14 +34,12 @@ function tile(kW: number, fma: boolean): string {
     ]);
     return [...dys, ...taps].join('\n        ');
   };
-  const advance = (dyBytes: string, xBytes: string): string =>
-    [...range(ob).map((b) => set(`$p${b}`, add(get(`$p${b}`), get(dyBytes)))), set('$x', add(get('$x'), get(xBytes)))].join(' ');
   const flush = range(ob).flatMap((b) => range(kW).map((k) =>
     `(v128.store offset=${16 * k} (local.get $out) (f32x4.add (v128.load offset=${16 * k} (local.get $out)) (local.get ${acc(b, k)})))`)
     .concat(set('$out', add(get('$out'), get('$os')))));
   return `
   (func $dwTile${kW} (param $dy i32) (param $ds i32) (param $x i32) (param $xs i32) (param $rows i32) (param $oW i32)
-                     (param $out i32) (param $os i32) (param $images i32) (param $dyJump i32) (param $xJump i32)
+                     (param $out i32) (param $os i32) (param $images i32) (param $xJump i32)
     (local $i i32) (local $r i32) (local $full i32) (local $step i32) (local $mask v128) (local $xv v128)
     ${locals(range(ob).map((b) => `$p${b}`))} ${locals(range(ob).map((b) => `$d${b}`), 'v128')}
     ${locals(range(ob).flatMap((b) => range(kW).map((k) => acc(b, k))), 'v128')}
@@ -59,9 +58,10 @@ function tile(kW: number, fma: boolean): string {
           (br $vec)))
         (if (i32.and (local.get $oW) (i32.const 3)) (then
           ${body(true)}))
-        ${advance('$step', '$xs')}
+        ${range(ob).map((b) => set(`$p${b}`, add(get(`$p${b}`), get('$step')))).join(' ')}
+        (local.set $x (i32.add (local.get $x) (local.get $xs)))
         (br_if $row (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))
-      ${advance('$dyJump', '$xJump')}
+      (local.set $x (i32.add (local.get $x) (local.get $xJump)))
       (br_if $image (local.tee $images (i32.sub (local.get $images) (i32.const 1)))))
     ${flush.join('\n    ')})`;
 }
@@ -70,54 +70,60 @@ const FIELDS: GeometryField[] = ['C', 'H', 'W', 'O', 'oH', 'oW', 'kH', 'kW', 'sH
 const f = (name: GeometryField): string => get(`$${name}`);
 const bytes = (e: string): string => `(i32.shl ${e} (i32.const 2))`;
 
-/** Copies images [n, n + count) into `pad`: every channel zero-padded to hp × wp, columns past the last window zero. */
+/**
+ * Copies images [n, n + count) into `pad` channel-major, [C][count][hp][wp]: each channel zero-padded, columns
+ * past the last window left zero. Channel-major keeps one channel's images together; image-major put them
+ * C·hp·wp apart, often a multiple of 4 KiB, and the tile's rows then fought over the same L1 sets (3× slower
+ * on 4×4 images, measured).
+ */
 const padImages = `
-      (memory.fill (local.get $pad) (i32.const 0) ${bytes(mul(get('$count'), get('$image')))})
+      (memory.fill (local.get $pad) (i32.const 0) ${bytes(mul(get('$count'), f('C'), get('$plane')))})
       (local.set $rowsIn (call $min ${f('H')} (i32.sub (local.get $hp) ${f('pH')})))
       (local.set $colsIn (call $min ${f('W')} (i32.sub ${add(f('oW'), f('kW'))} ${add(f('pW'), i32(1))})))
       (if (i32.gt_s (local.get $colsIn) (i32.const 0)) (then
-        ${forRange('$c', i32(0), mul(get('$count'), f('C')), forRange('$ih', i32(0), get('$rowsIn'), `
-          (call $copyRun ${at(get('$pad'), add(mul(add(mul(get('$c'), get('$hp')), get('$ih'), f('pH')), get('$wp')), f('pW')))}
-            ${at(get('$x'), mul(add(mul(add(mul(get('$n'), f('C')), get('$c')), f('H')), get('$ih')), f('W')))} (local.get $colsIn) (i32.const 1))`))}))`;
+        ${forRange('$i', i32(0), get('$count'), forRange('$c', i32(0), f('C'), forRange('$ih', i32(0), get('$rowsIn'), `
+          (call $copyRun ${at(get('$pad'), add(mul(add(mul(add(mul(get('$c'), get('$count')), get('$i')), get('$hp')), get('$ih'), f('pH')), get('$wp')), f('pW')))}
+            ${at(get('$x'), mul(add(mul(add(mul(add(get('$n'), get('$i')), f('C')), get('$c')), f('H')), get('$ih')), f('W')))} (local.get $colsIn) (i32.const 1))`)))}))`;
 
 /**
- * dY of output channels [o, o + ob) of images [n, n + count): rows of one image's channels are L apart, the
- * same channel of the next image dyJump bytes after a channel's end. A block running past O reads a copy in
- * dyPad whose extra channels are left as they are: they only feed dW4 rows past O, which nothing reads.
+ * dY of output channels [o, o + ob) of images [n, n + count), channel rows ds bytes apart. One image with a full
+ * block reads dY in place; otherwise the block is copied into dyPad as [ob][count][L], so a channel's images
+ * are contiguous (no 4 KiB aliasing, as for the input). Channels past O are left as they are: they only feed
+ * dW4 rows past O, which nothing reads.
  */
 const outputBlock = `
         (local.set $src ${at(get('$dy'), mul(add(mul(get('$n'), f('O')), get('$o')), get('$L')))})
-        (local.set $dyJump ${bytes(mul(sub(f('O'), i32(1)), get('$L')))})
-        (if (i32.gt_s (i32.add (local.get $o) (local.get $ob)) ${f('O')}) (then
-          ${forRange('$c', i32(0), get('$count'), `
-            (memory.copy ${at(get('$dyPad'), mul(get('$c'), get('$ob'), get('$L')))} ${at(get('$src'), mul(get('$c'), f('O'), get('$L')))}
-              ${bytes(mul(sub(f('O'), get('$o')), get('$L')))})`)}
+        (local.set $ds ${bytes(get('$L'))})
+        (if (i32.or (i32.gt_s (local.get $count) (i32.const 1)) (i32.gt_s (i32.add (local.get $o) (local.get $ob)) ${f('O')})) (then
+          ${forRange('$b', i32(0), `(call $min (local.get $ob) (i32.sub ${f('O')} (local.get $o)))`, forRange('$i', i32(0), get('$count'), `
+            (memory.copy ${at(get('$dyPad'), mul(add(mul(get('$b'), get('$count')), get('$i')), get('$L')))}
+              ${at(get('$src'), mul(add(mul(get('$i'), f('O')), get('$b')), get('$L')))} ${bytes(get('$L'))})`))}
           (local.set $src (local.get $dyPad))
-          (local.set $dyJump ${bytes(mul(sub(get('$ob'), i32(1)), get('$L')))})))`;
+          (local.set $ds ${bytes(mul(get('$count'), get('$L')))})))`;
 
 function driver(): string {
-  const args = `${at(get('$src'), mul(get('$oh0'), f('oW')))} ${bytes(get('$L'))}
-              ${at(get('$pad'), mul(add(mul(get('$c'), get('$hp')), mul(get('$oh0'), f('sH')), mul(get('$kh'), f('dH'))), get('$wp')))}
+  const args = `${at(get('$src'), mul(get('$oh0'), f('oW')))} (local.get $ds)
+              ${at(get('$pad'), mul(add(mul(get('$c'), get('$count'), get('$hp')), mul(get('$oh0'), f('sH')), mul(get('$kh'), f('dH'))), get('$wp')))}
               (local.get $xs) (local.get $rows) ${f('oW')}
               ${at(get('$dw4'), mul(i32(4), add(mul(add(mul(get('$o'), f('C')), get('$c')), f('kH')), get('$kh')), f('kW')))} (local.get $os)
-              (local.get $count) (local.get $dyJump) (i32.sub ${bytes(get('$image'))} (i32.mul (local.get $rows) (local.get $xs)))`;
+              (local.get $count) (i32.sub ${bytes(get('$plane'))} (i32.mul (local.get $rows) (local.get $xs)))`;
   const dispatch = range(DIRECT_MAX_KW).map((k) => `(if (i32.eq ${f('kW')} (i32.const ${k + 1})) (then (call $dwTile${k + 1} ${args})))`);
   const taps = forRange('$c', i32(0), f('C'), forRange('$kh', i32(0), f('kH'), dispatch.join('\n            ')));
   return `
   ;; images [n0, n1), group at a time, and output channels [o0, o1) (o0 a multiple of ob, the tile height for
   ;; this kW) added into dW4; pad holds group zero-padded images, dyPad group·ob·L + 4 floats; each tile call
-  ;; covers chunk output rows of one image or, when group > 1, every row of group images
+  ;; covers chunk output rows of one image or, when group > 1 (then chunk >= oH), every row of group images
   (func (export "convBackwardWeightDirect") (param $g i32) (param $n0 i32) (param $n1 i32) (param $o0 i32) (param $o1 i32)
       (param $x i32) (param $dy i32) (param $dw4 i32) (param $pad i32) (param $dyPad i32) (param $ob i32) (param $chunk i32)
       (param $group i32)
-    ${locals(['$n', '$count', '$o', '$c', '$kh', '$ih', '$oh0', '$rows', '$L', '$hp', '$wp', '$image', '$xs', '$os', '$src', '$dyJump',
+    ${locals(['$n', '$count', '$i', '$b', '$o', '$c', '$kh', '$ih', '$oh0', '$rows', '$L', '$hp', '$wp', '$plane', '$xs', '$os', '$src', '$ds',
       '$rowsIn', '$colsIn', ...FIELDS.map((n) => `$${n}`)])}
     ${FIELDS.map((n) => set(`$${n}`, geo(n))).join(' ')}
     (local.set $L (i32.mul ${f('oH')} ${f('oW')}))
     ;; the padded plane spans every row a window touches, and whole vectors of columns plus kW − 1
     (local.set $hp ${add(mul(sub(f('oH'), i32(1)), f('sH')), mul(sub(f('kH'), i32(1)), f('dH')), i32(1))})
     (local.set $wp ${add(`(i32.and ${add(f('oW'), i32(3))} (i32.const -4))`, sub(f('kW'), i32(1)))})
-    (local.set $image ${mul(f('C'), get('$hp'), get('$wp'))})
+    (local.set $plane (i32.mul (local.get $hp) (local.get $wp)))
     (local.set $xs ${bytes(mul(f('sH'), get('$wp')))})
     (local.set $os (i32.shl ${mul(f('C'), f('kH'), f('kW'))} (i32.const 4)))
     ${forRange('$n', get('$n0'), get('$n1'), `
