@@ -15,6 +15,7 @@ import { directWeightGradient, isDirectWeightGradient, isWholeInput } from './co
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
 import { flipTranspose, isWinograd, transposedGeometry, winogradConv } from './winograd.js';
+import { isWinogradWeight, winogradWeightGradient } from './winograd-weight.js';
 import type { WasmRuntime } from './runtime.js';
 
 type ConvKernels = Pick<Kernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
@@ -203,6 +204,9 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
         a: pdy, aStrides: [0, 1, p.O], b: px, bStrides: [0, p.rows, 1], c: dw, cStrides: [0, p.rows], accumulate: false,
       }, gemmScratch(rt, threads));
       return storageOf(rt.take(dw, size), 'float32');
+    }
+    if (isWinogradWeight(g, p.batch, p.C, p.O)) {
+      return storageOf(winogradWeightGradient(rt, { geom, x: px, dy: pdy, batch: p.batch, channels: p.C, outChannels: p.O, g, threads }), 'float32');
     }
     if (isDirectWeightGradient(g, p.O) && !p.pointwise) {
       rt.alloc(16); // the direct kernel's masked last vector may read up to 3 floats past dY

@@ -1,5 +1,6 @@
 /**
- * The wasm weight-gradient paths against float64 (bound in test/helpers/conv-bound.ts): the direct kernel for
+ * The wasm weight-gradient paths against float64 (bound in test/helpers/conv-bound.ts): Winograd F(3×3, 2×2) on
+ * partial tiles and in several chunks per image; the direct kernel for
  * every kernel width it has a micro-kernel for, with partial last vectors, output channels that leave a partial
  * tile, row strides and dilations, images in groups and in row chunks, on 1 and 2 threads with batch 1 (split by
  * output channels) and more (split by image); and the whole-input GEMM (a classifier written as a convolution).
@@ -12,6 +13,7 @@ import type { ConvGeometry } from '../../../src/backends/conv-kernels.js';
 import type { ConvOptions } from '../../../src/ops/conv/index.js';
 import { DIRECT_MAX_KW, directChunkRows } from '../../../src/backends/wasm/conv-weight-shape.js';
 import { isDirectWeightGradient, isWholeInput } from '../../../src/backends/wasm/conv-weight.js';
+import { isWinogradWeight } from '../../../src/backends/wasm/winograd-weight.js';
 import { assertWithinBound, type Conv } from '../../helpers/conv-bound.js';
 
 ck.setBackend('wasm');
@@ -39,6 +41,10 @@ const CASES: { what: string; x: number[]; w: number[]; opts: ConvOptions }[] = [
   // ≥ 2²² flops even for one image, so 2 threads split it by output channels
   { what: 'large enough for threads at batch 1', x: [2, 16, 40, 41], w: [20, 16, 3, 3], opts: { padding: 1 } },
   { what: 'whole input (LeNet conv3)', x: [9, 16, 5, 5], w: [120, 16, 5, 5], opts: {} },
+  // Winograd F(3×3, 2×2): odd output sizes leave partial tiles and tile rows padded to fours; a wide image makes
+  // one tile row per chunk, so threads split one image's chunks
+  { what: 'Winograd, odd sizes, no padding', x: [3, 16, 43, 37], w: [20, 16, 3, 3], opts: {} },
+  { what: 'Winograd, asymmetric padding, one tile row per chunk', x: [2, 16, 20, 400], w: [16, 16, 3, 3], opts: { padding: [2, 1] } },
 ];
 
 /** A 2-D geometry with stride and dilation 1 and no padding unless given. */
@@ -57,6 +63,9 @@ test('the direct and whole-input weight gradients take the geometries meant for 
   assert.ok(!isDirectWeightGradient(geometry([9, 9], [9, DIRECT_MAX_KW + 1]), 6), 'too wide a kernel');
   assert.ok(isDirectWeightGradient(geometry([34, 34], [3, 3]), 64) && !isDirectWeightGradient(geometry([10, 10], [3, 3]), 128),
     'many output channels on narrow images go to the GEMM');
+  assert.ok(isWinogradWeight(geometry([43, 37], [3, 3]), 3, 16, 20), 'Winograd');
+  assert.ok(!isWinogradWeight(geometry([43, 37], [3, 3]), 3, 16, 18), 'Winograd needs output channels in fours');
+  assert.ok(!isWinogradWeight(geometry([43, 37], [3, 3], { stride: [1, 2, 2], outSize: [1, 21, 18] }), 3, 16, 20), 'Winograd is stride 1');
   assert.ok(isWholeInput(geometry([5, 5], [5, 5])), 'LeNet conv3');
   assert.ok(!isWholeInput(geometry([5, 5], [3, 3], { padBefore: [0, 1, 1], outSize: [1, 1, 1], stride: [1, 3, 3] })), 'padded');
   // the cases below do reach grouped images and row chunks
@@ -98,4 +107,22 @@ test('an infinity read only by a masked lane past the last output does not reach
     }
   }
   assert.equal(finite, 5 * 3 * 3 * 4, 'taps kw = 0..3 stay finite');
+});
+
+test('Winograd weight gradient stays within 2·10⁻⁵ of Σ|terms| of the float64 result (typical float32 rounding)', () => {
+  // much tighter than the worst-case bound above: a wrong transform coefficient (½ off by 0.1%) fails here
+  ck.manualSeed(44);
+  const x = ck.randn([3, 16, 43, 37]);
+  const gy = ck.randn([3, 20, 41, 35]);
+  const gradW = (xs: ck.Tensor, g: ck.Tensor): Float64Array => {
+    const w = ck.zeros([20, 16, 3, 3], { dtype: xs.dtype }).requiresGrad_(true);
+    const [gw] = ck.autograd.grad(ck.sum(ck.mul(F.conv2d(xs, w), g)), [w]) as ck.Tensor[];
+    return Float64Array.from(gw.dataSync());
+  };
+  const got = gradW(x, gy);
+  const exact = ck.withBackend('reference', () => gradW(x.to('float64'), gy.to('float64')));
+  const scale = ck.withBackend('reference', () => gradW(ck.abs(x).to('float64'), ck.abs(gy).to('float64')));
+  for (let i = 0; i < got.length; i++) {
+    assert.ok(Math.abs(got[i] - exact[i]) <= 2e-5 * scale[i], `element ${i}: ${got[i]}, exact ${exact[i]}, Σ|terms| ${scale[i]}`);
+  }
 });
