@@ -9,12 +9,12 @@ import type { Kernels, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { isPointwise } from '../reference/conv.js';
 import { referenceKernels } from '../reference/index.js';
-import { contiguousData, storageOf } from '../reference/strided.js';
+import { storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
 import { directWeightGradient, isDirectWeightGradient, isWholeInput } from './conv-weight.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
-import { flipTranspose, isWinograd, transposedGeometry, winogradConv } from './winograd.js';
+import { isWinograd, transposedGeometry, winogradConv } from './winograd.js';
 import { isWinogradWeight, winogradWeightGradient } from './winograd-weight.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -121,7 +121,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const y = rt.alloc(4 * p.batch * p.O * p.L);
     const threads = threadsFor(rt, p.flops);
     if (isWinograd(g, p.batch, p.C, p.O)) {
-      winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, weights: contiguousData(w), x: px, bias: pb, y, threads });
+      winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, w: pw, transposed: false, x: px, bias: pb, y, threads });
     } else if (isDepthwise(g, p)) {
       const [oH, oW] = [g.outSize[1], g.outSize[2]];
       const padBytes = 4 * ((oH - 1) * g.stride[1] + (g.kernelSize[1] - 1) * g.dilation[1] + 1) * ((oW - 1) * g.stride[2] + (g.kernelSize[2] - 1) * g.dilation[2] + 1);
@@ -248,9 +248,10 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     rt.begin();
     const geom = writeGeometry(rt, gT, pT);
     const pdy = placeDense(rt, gy);
+    const pw = placeDense(rt, w);
     const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
-    const weights = flipTranspose(contiguousData(w), p.O, p.C);
-    winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, weights, x: pdy, bias: 0, y: dx, threads: threadsFor(rt, p.flops) });
+    const threads = threadsFor(rt, p.flops);
+    winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, w: pw, transposed: true, x: pdy, bias: 0, y: dx, threads });
     return storageOf(rt.take(dx, p.batch * p.C * p.planeIn), 'float32');
   }
 

@@ -1,18 +1,21 @@
 /**
  * Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions (the bulk of ResNet and VGG): 16 multiplies per 2×2
- * output tile and channel pair instead of 36. The weights are transformed here (U = G g Gᵀ), the input and
- * output transforms run in WebAssembly (tools/wasm/wat/winograd.ts), and the 16 products U[ξ]·V[ξ] are one
- * batched SIMD GEMM. Errors stay at float32 rounding: the transforms only add, subtract and halve.
+ * output tile and channel pair instead of 36. The filters are transformed once per call (U = G g Gᵀ), then the
+ * input transform, the 16 products U[ξ]·V[ξ] on the GEMM micro-kernel and the output transform run fused over
+ * chunks of tiles (all in WebAssembly: tools/wasm/wat/winograd.ts). Errors stay at float32 rounding: the
+ * transforms only add, subtract and halve.
  */
 import type { ConvGeometry } from '../conv-kernels.js';
-import { gemm, gemmScratch, splitRange } from './matmul.js';
+import { GEMM_SHAPE } from './gemm-shape.js';
+import { splitRange } from './matmul.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
- * Below this many output tiles per call the filter transform (every filter, every call) costs more than the
- * GEMM work Winograd saves: ResNet-18's 7×7 stage at batch 1 (16 tiles) ran 10× slower with it (measured).
+ * Below this many output tiles per call the filter transform (every filter, every call: 16 floats out per 9 in)
+ * costs more than the GEMM work Winograd saves. Measured at batch 1 on ResNet-18's stages: 14×14 (49 tiles,
+ * 256 channels) 3.6 ms against 5.4 ms for im2col, 7×7 (16 tiles, 512 channels) 7.6 against 7.4 ms.
  */
-export const WINOGRAD_MIN_TILES = 256;
+export const WINOGRAD_MIN_TILES = 32;
 
 /** Where F(2×2, 3×3) applies and pays: 2-D, 3×3, stride and dilation 1, one group, enough channels and tiles. */
 export function isWinograd(g: ConvGeometry, batch: number, channels: number, outChannels: number): boolean {
@@ -23,33 +26,27 @@ export function isWinograd(g: ConvGeometry, batch: number, channels: number, out
   return flat && k3 && unit && g.groups === 1 && channels >= 8 && outChannels >= 8 && tiles >= WINOGRAD_MIN_TILES;
 }
 
+/** O rounded up to whole micro-kernel row panels. */
+const paddedRows = (outChannels: number): number => Math.ceil(outChannels / GEMM_SHAPE.mr) * GEMM_SHAPE.mr;
+
 /**
- * U[ξ][o][c] = (G g Gᵀ)[ξ] for every 3×3 filter g = w[o][c], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. Written out
- * without temporaries: this runs over every filter on every call (O·C of them, 262,144 in ResNet's last stage).
+ * Tiles per chunk for a thread's share of `share` tiles: at most as many whole NR-tile panels as keep the chunk's
+ * V (16·C·nt floats) within CHUNK_BYTES, so it stays in L2 while every MR-row panel of U passes over it, and the
+ * share cut into chunks of equal size. All of U is read once per chunk, so big U (512 channels: 16 MB) wants
+ * big chunks.
  */
-export function transformFilters(w: ArrayLike<number>, outChannels: number, channels: number, out: Float32Array): void {
-  const plane = outChannels * channels;
-  const t = new Float64Array(12); // G·g, 4 rows × 3
-  for (let o = 0, f = 0; o < outChannels; o++) {
-    for (let c = 0; c < channels; c++, f += 9) {
-      for (let j = 0; j < 3; j++) {
-        const [a, b, d] = [w[f + j], w[f + 3 + j], w[f + 6 + j]];
-        t[j] = a;
-        t[3 + j] = (a + b + d) / 2;
-        t[6 + j] = (a - b + d) / 2;
-        t[9 + j] = d;
-      }
-      const at = o * channels + c;
-      for (let r = 0; r < 4; r++) {
-        const [a, b, d] = [t[3 * r], t[3 * r + 1], t[3 * r + 2]];
-        out[(4 * r) * plane + at] = a;
-        out[(4 * r + 1) * plane + at] = (a + b + d) / 2;
-        out[(4 * r + 2) * plane + at] = (a - b + d) / 2;
-        out[(4 * r + 3) * plane + at] = d;
-      }
-    }
-  }
+export function chunkTiles(channels: number, share: number): number {
+  const { nr } = GEMM_SHAPE;
+  const most = nr * Math.max(1, Math.min(MAX_CHUNK_PANELS, Math.floor(CHUNK_BYTES / (4 * 16 * channels * nr))));
+  const chunks = Math.ceil(share / most);
+  return Math.ceil(share / chunks / nr) * nr;
 }
+/** Half of this machine's 2 MB L2, and a cap that leaves several chunks per thread on big images (measured). */
+const CHUNK_BYTES = 512 * 1024;
+const MAX_CHUNK_PANELS = 64;
+
+/** One thread's scratch: a chunk's V panels (16·C·nt floats) and one M block (16·MR·nt floats). */
+const scratchBytes = (channels: number, nt: number): number => 4 * 16 * nt * (channels + GEMM_SHAPE.mr);
 
 export interface WinogradCall {
   geom: number;
@@ -57,30 +54,41 @@ export interface WinogradCall {
   channels: number;
   outChannels: number;
   g: ConvGeometry;
-  /** the weights as JS values, the placed input, the bias (0 for none) and the output */
-  weights: ArrayLike<number>;
+  /** the placed weights [O][C][3][3], or for `transposed` [C][O][3][3] to be used flipped; input, bias (0 for none), output */
+  w: number;
+  transposed: boolean;
   x: number;
   bias: number;
   y: number;
   threads: number;
 }
 
+/**
+ * The tile grid the WebAssembly kernels walk (tools/wasm/wat/winograd.ts computes the same): tH rows of tW
+ * tiles per image, tW rounded up to a multiple of 4 so the transforms take whole groups of four tiles, and the
+ * zero-bordered input plane (Hp × Wp, rows rounded up to whole vectors) every tile of that grid reads inside.
+ */
+export function paddedGrid(g: ConvGeometry): { tH: number; tW: number; Hp: number; Wp: number } {
+  const tH = Math.ceil(g.outSize[1] / 2);
+  const tW = Math.ceil(g.outSize[2] / 8) * 4;
+  return { tH, tW, Hp: 2 * tH + 2, Wp: 2 * tW + 4 };
+}
+
+/** Transforms the filters, pads the input, then runs the fused pipeline with each thread on its own chunks of tiles. */
 export function winogradConv(rt: WasmRuntime, c: WinogradCall): void {
   const [O, C] = [c.outChannels, c.channels];
-  const tiles = c.batch * Math.ceil(c.g.outSize[1] / 2) * Math.ceil(c.g.outSize[2] / 2);
-  const u = rt.alloc(4 * 16 * O * C);
-  const v = rt.alloc(4 * 16 * C * tiles);
-  const m = rt.alloc(4 * 16 * O * tiles);
-  const scratch = gemmScratch(rt, c.threads);
-  transformFilters(c.weights, O, C, rt.view(u, 16 * O * C));
-  rt.run('winogradInput', splitRange(C, c.threads, 1).map(([c0, n]) => [c.geom, c.x, v, c.batch, c0, c0 + n]));
-  gemm(rt, {
-    batch: 16, m: O, n: tiles, k: C,
-    a: u, aStrides: [O * C, C, 1],
-    b: v, bStrides: [C * tiles, tiles, 1],
-    c: m, cStrides: [O * tiles, tiles], accumulate: false,
-  }, scratch);
-  rt.run('winogradOutput', splitRange(O, c.threads, 1).map(([o0, n]) => [c.geom, m, c.y, c.bias, c.batch, o0, o0 + n]));
+  const { tH, tW, Hp, Wp } = paddedGrid(c.g);
+  const tiles = c.batch * tH * tW;
+  const ranges = splitRange(tiles, c.threads, GEMM_SHAPE.nr);
+  const nt = chunkTiles(C, ranges[0][1]);
+  const xp = rt.alloc(4 * c.batch * C * Hp * Wp);
+  const u = rt.alloc(4 * 16 * paddedRows(O) * C);
+  const work = ranges.map(() => rt.alloc(scratchBytes(C, nt)));
+  rt.run('winogradPad', splitRange(c.batch * C, c.threads, 1).map(([p0, n]) => [c.geom, c.x, xp, p0, p0 + n]));
+  const [so, sc] = c.transposed ? [1, O] : [C, 1];
+  const panels = paddedRows(O) / GEMM_SHAPE.mr;
+  rt.run('winogradFilters', splitRange(panels, c.threads, 1).map(([p0, n]) => [c.w, u, O, C, so, sc, c.transposed ? 1 : 0, p0, p0 + n]));
+  rt.run('winogradConv', ranges.map(([t0, n], t) => [c.geom, xp, u, c.bias, c.y, t0, t0 + n, nt, work[t]]));
 }
 
 /**
@@ -92,17 +100,4 @@ export function transposedGeometry(g: ConvGeometry): ConvGeometry | null {
   const padBefore = g.padBefore.map((p, d) => (d === 0 ? 0 : g.kernelSize[d] - 1 - p)) as [number, number, number];
   if (padBefore.some((p) => p < 0)) return null;
   return { ...g, inSize: g.outSize, outSize: g.inSize, padBefore };
-}
-
-/** wT[c][o] = w[o][c] flipped in both spatial dims (3×3 filters). */
-export function flipTranspose(w: ArrayLike<number>, outChannels: number, channels: number): Float32Array {
-  const out = new Float32Array(outChannels * channels * 9);
-  for (let o = 0; o < outChannels; o++) {
-    for (let c = 0; c < channels; c++) {
-      const from = (o * channels + c) * 9;
-      const to = (c * outChannels + o) * 9;
-      for (let k = 0; k < 9; k++) out[to + k] = w[from + 8 - k];
-    }
-  }
-  return out;
 }
