@@ -13,16 +13,17 @@ import type { WasmRuntime } from './runtime.js';
 const CHUNK_FLOATS = 192 * 1024;
 
 /**
- * 2-D, 3×3, stride and dilation 1, one group, output channels in fours (U is written four channels per vector),
- * and enough channels and positions for the GEMMs to dominate the transforms. Rows of at least 16 outputs keep
- * the padding of tile rows to fours small: on ResNet's 4×4 stage it made Winograd 3× slower than the GEMM.
+ * 2-D, 3×3, stride and dilation 1, one group, output channels in fours (U is written four channels per vector).
+ * The transforms cost in proportion to C + O, the GEMMs to C·O: with 16 channels each side the direct kernel was
+ * faster (1.9 vs 2.9 ms on [16,16,32,32]), at 32 about even, at 64 Winograd wins. Rows of at least 16 outputs
+ * keep the padding of tile rows to fours small: on ResNet's 4×4 stage it made Winograd 3× slower than the GEMM.
  */
 export function isWinogradWeight(g: ConvGeometry, batch: number, channels: number, outChannels: number): boolean {
   const flat = g.inSize[0] === 1 && g.kernelSize[0] === 1 && g.outSize[0] === 1;
   const k3 = g.kernelSize[1] === 3 && g.kernelSize[2] === 3;
   const unit = [1, 2].every((d) => g.stride[d] === 1 && g.dilation[d] === 1);
   const positions = batch * g.outSize[1] * g.outSize[2];
-  return flat && k3 && unit && g.groups === 1 && outChannels % 4 === 0 && channels >= 16 && outChannels >= 16 && g.outSize[2] >= 16 && positions >= 4096;
+  return flat && k3 && unit && g.groups === 1 && outChannels % 4 === 0 && channels >= 32 && outChannels >= 32 && g.outSize[2] >= 16 && positions >= 1024;
 }
 
 export interface WinogradWeightCall {

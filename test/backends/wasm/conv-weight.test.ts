@@ -41,10 +41,10 @@ const CASES: { what: string; x: number[]; w: number[]; opts: ConvOptions }[] = [
   // ≥ 2²² flops even for one image, so 2 threads split it by output channels
   { what: 'large enough for threads at batch 1', x: [2, 16, 40, 41], w: [20, 16, 3, 3], opts: { padding: 1 } },
   { what: 'whole input (LeNet conv3)', x: [9, 16, 5, 5], w: [120, 16, 5, 5], opts: {} },
-  // Winograd F(3×3, 2×2): odd output sizes leave partial tiles and tile rows padded to fours; a wide image makes
-  // one tile row per chunk, so threads split one image's chunks
-  { what: 'Winograd, odd sizes, no padding', x: [3, 16, 43, 37], w: [20, 16, 3, 3], opts: {} },
-  { what: 'Winograd, asymmetric padding, one tile row per chunk', x: [2, 16, 20, 400], w: [16, 16, 3, 3], opts: { padding: [2, 1] } },
+  // Winograd F(3×3, 2×2): odd output sizes leave partial tiles and tile rows padded to fours; 2 and 4 chunks of
+  // tile rows per image, so threads split one image's chunks
+  { what: 'Winograd, odd sizes, no padding', x: [2, 32, 21, 37], w: [36, 32, 3, 3], opts: {} },
+  { what: 'Winograd, asymmetric padding, a wide image', x: [1, 32, 18, 100], w: [32, 32, 3, 3], opts: { padding: [2, 1] } },
 ];
 
 /** A 2-D geometry with stride and dilation 1 and no padding unless given. */
@@ -63,9 +63,10 @@ test('the direct and whole-input weight gradients take the geometries meant for 
   assert.ok(!isDirectWeightGradient(geometry([9, 9], [9, DIRECT_MAX_KW + 1]), 6), 'too wide a kernel');
   assert.ok(isDirectWeightGradient(geometry([34, 34], [3, 3]), 64) && !isDirectWeightGradient(geometry([10, 10], [3, 3]), 128),
     'many output channels on narrow images go to the GEMM');
-  assert.ok(isWinogradWeight(geometry([43, 37], [3, 3]), 3, 16, 20), 'Winograd');
-  assert.ok(!isWinogradWeight(geometry([43, 37], [3, 3]), 3, 16, 18), 'Winograd needs output channels in fours');
-  assert.ok(!isWinogradWeight(geometry([43, 37], [3, 3], { stride: [1, 2, 2], outSize: [1, 21, 18] }), 3, 16, 20), 'Winograd is stride 1');
+  assert.ok(isWinogradWeight(geometry([21, 37], [3, 3]), 2, 32, 36), 'Winograd');
+  assert.ok(!isWinogradWeight(geometry([21, 37], [3, 3]), 2, 32, 34), 'Winograd needs output channels in fours');
+  assert.ok(!isWinogradWeight(geometry([21, 37], [3, 3], { stride: [1, 2, 2], outSize: [1, 10, 18] }), 2, 32, 36), 'Winograd is stride 1');
+  assert.ok(!isWinogradWeight(geometry([21, 37], [3, 3]), 2, 16, 36), 'few channels go to the direct kernel');
   assert.ok(isWholeInput(geometry([5, 5], [5, 5])), 'LeNet conv3');
   assert.ok(!isWholeInput(geometry([5, 5], [3, 3], { padBefore: [0, 1, 1], outSize: [1, 1, 1], stride: [1, 3, 3] })), 'padded');
   // the cases below do reach grouped images and row chunks
@@ -112,10 +113,10 @@ test('an infinity read only by a masked lane past the last output does not reach
 test('Winograd weight gradient stays within 2·10⁻⁵ of Σ|terms| of the float64 result (typical float32 rounding)', () => {
   // much tighter than the worst-case bound above: a wrong transform coefficient (½ off by 0.1%) fails here
   ck.manualSeed(44);
-  const x = ck.randn([3, 16, 43, 37]);
-  const gy = ck.randn([3, 20, 41, 35]);
+  const x = ck.randn([2, 32, 21, 37]);
+  const gy = ck.randn([2, 36, 19, 35]);
   const gradW = (xs: ck.Tensor, g: ck.Tensor): Float64Array => {
-    const w = ck.zeros([20, 16, 3, 3], { dtype: xs.dtype }).requiresGrad_(true);
+    const w = ck.zeros([36, 32, 3, 3], { dtype: xs.dtype }).requiresGrad_(true);
     const [gw] = ck.autograd.grad(ck.sum(ck.mul(F.conv2d(xs, w), g)), [w]) as ck.Tensor[];
     return Float64Array.from(gw.dataSync());
   };
