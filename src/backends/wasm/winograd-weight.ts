@@ -13,6 +13,13 @@ import type { WasmRuntime } from './runtime.js';
 const CHUNK_FLOATS = 192 * 1024;
 
 /**
+ * But at least this many tiles, the GEMMs' depth: with many channels the L2 budget alone left 16 tiles per chunk
+ * on VGG's 512-channel 28×28 layers, and the short GEMMs made Winograd slower than im2col + GEMM (235 vs 173 ms;
+ * 151 ms with 128).
+ */
+const MIN_CHUNK_TILES = 128;
+
+/**
  * 2-D, 3×3, stride and dilation 1, one group, output channels in fours (U is written four channels per vector).
  * The transforms cost in proportion to C + O, the GEMMs to C·O: with 16 channels each side the direct kernel was
  * faster (1.9 vs 2.9 ms on [16,16,32,32]), at 32 about even, at 64 Winograd wins. Rows of at least 16 outputs
@@ -43,7 +50,7 @@ export function winogradWeightGradient(rt: WasmRuntime, call: WinogradWeightCall
   const { batch, channels: C, outChannels: O, g } = call;
   const tH = Math.ceil(g.outSize[1] / 2);
   const tW4 = Math.ceil(g.outSize[2] / 8) * 4; // tiles per row, padded to whole vectors of four
-  const rows = Math.max(1, Math.min(tH, Math.floor(CHUNK_FLOATS / (16 * (C + O) * tW4))));
+  const rows = Math.min(tH, Math.max(Math.ceil(MIN_CHUNK_TILES / tW4), Math.floor(CHUNK_FLOATS / (16 * (C + O) * tW4))));
   const units = batch * Math.ceil(tH / rows);
   const ranges = splitRange(units, call.threads, 1);
   const mFloats = 16 * C * O;
