@@ -1,12 +1,14 @@
 /**
- * The direct weight gradient (tools/wasm/wat/conv-weight.ts): for 2-D convolutions with unit stride and dilation
- * along the width, dW is summed straight from the zero-padded input rows and dY, with no im2col and no GEMM
- * packing. Threads split the batch (each its own 4-lane partial sums, added here) or, for fewer images than
- * threads, the output channels (disjoint parts of one partial-sum buffer).
+ * Weight gradients without im2col. The direct kernel (tools/wasm/wat/conv-weight.ts): for 2-D convolutions with
+ * unit stride and dilation along the width, dW is summed straight from the zero-padded input rows and dY, with no
+ * GEMM packing; threads split the batch (each its own 4-lane partial sums, added here) or, for fewer images than
+ * threads, the output channels (disjoint parts of one partial-sum buffer). And whole-input windows (a classifier
+ * written as a convolution), where dW is one GEMM over the batch.
  */
+import { numel } from '../../core/shape.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { DIRECT_MAX_KW, directChunkRows, directTileRows } from './conv-weight-shape.js';
-import { splitRange } from './matmul.js';
+import { gemm, gemmScratch, splitRange } from './matmul.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
@@ -30,7 +32,7 @@ export function isWholeInput(g: ConvGeometry): boolean {
     g.outSize[d] === 1 && g.padBefore[d] === 0 && g.kernelSize[d] === g.inSize[d] && (g.kernelSize[d] === 1 || g.dilation[d] === 1));
 }
 
-export interface DirectWeightCall {
+export interface WeightGradientCall {
   /** geometry record, input and dY in WebAssembly memory (dense NCHW) */
   geom: number;
   x: number;
@@ -42,8 +44,20 @@ export interface DirectWeightCall {
   threads: number;
 }
 
+/** dW = dYᵀ·X [O, C·D·H·W] for whole-input windows: one GEMM over the batch. */
+export function wholeInputWeightGradient(rt: WasmRuntime, call: WeightGradientCall): Float32Array {
+  const { batch, outChannels: O } = call;
+  const rows = call.channels * numel(call.g.inSize);
+  const dw = rt.alloc(4 * O * rows);
+  gemm(rt, {
+    batch: 1, m: O, n: rows, k: batch,
+    a: call.dy, aStrides: [0, 1, O], b: call.x, bStrides: [0, rows, 1], c: dw, cStrides: [0, rows], accumulate: false,
+  }, gemmScratch(rt, call.threads));
+  return rt.take(dw, O * rows);
+}
+
 /** dW [O, C, kH, kW] as a fresh array. dY must be followed by 4 readable floats (a masked vector reads them). */
-export function directWeightGradient(rt: WasmRuntime, call: DirectWeightCall): Float32Array {
+export function directWeightGradient(rt: WasmRuntime, call: WeightGradientCall): Float32Array {
   const { batch, channels: C, outChannels: O, g } = call;
   const [, oH, oW] = g.outSize;
   const [, kH, kW] = g.kernelSize;

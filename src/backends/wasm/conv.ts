@@ -1,6 +1,7 @@
 /**
  * Convolution kernels on WebAssembly: im2col + the SIMD GEMM (tools/wasm/wat/conv.ts), a direct depthwise kernel,
- * and the thread split. A batch of at least as many images as threads is split by image, each thread running
+ * Winograd (winograd.ts, and winograd-weight.ts for dW), the direct and whole-input weight gradients
+ * (conv-weight.ts), and the thread split. A batch of at least as many images as threads is split by image, each thread running
  * im2col and its GEMMs alone; a smaller batch (ResNet inference on one image) is split inside each image instead:
  * the channels of im2col/col2im, then the rows or columns of each GEMM.
  */
@@ -11,7 +12,7 @@ import { isPointwise } from '../reference/conv.js';
 import { referenceKernels } from '../reference/index.js';
 import { storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
-import { directWeightGradient, isDirectWeightGradient, isWholeInput } from './conv-weight.js';
+import { directWeightGradient, isDirectWeightGradient, isWholeInput, wholeInputWeightGradient, type WeightGradientCall } from './conv-weight.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
 import { isWinograd, transposedGeometry, winogradConv } from './winograd.js';
@@ -195,23 +196,13 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const geom = writeGeometry(rt, g, p);
     const px = placeDense(rt, x);
     const pdy = placeDense(rt, gy);
+    rt.alloc(16); // the direct kernel's masked last vector may read up to 3 floats past dY
     const size = p.O * p.rows;
     const threads = threadsFor(rt, p.flops);
-    if (isWholeInput(g)) {
-      const dw = rt.alloc(4 * size);
-      gemm(rt, {
-        batch: 1, m: p.O, n: p.rows, k: p.batch,
-        a: pdy, aStrides: [0, 1, p.O], b: px, bStrides: [0, p.rows, 1], c: dw, cStrides: [0, p.rows], accumulate: false,
-      }, gemmScratch(rt, threads));
-      return storageOf(rt.take(dw, size), 'float32');
-    }
-    if (isWinogradWeight(g, p.batch, p.C, p.O)) {
-      return storageOf(winogradWeightGradient(rt, { geom, x: px, dy: pdy, batch: p.batch, channels: p.C, outChannels: p.O, g, threads }), 'float32');
-    }
-    if (isDirectWeightGradient(g, p.O) && !p.pointwise) {
-      rt.alloc(16); // the direct kernel's masked last vector may read up to 3 floats past dY
-      return storageOf(directWeightGradient(rt, { geom, x: px, dy: pdy, batch: p.batch, channels: p.C, outChannels: p.O, g, threads }), 'float32');
-    }
+    const call: WeightGradientCall = { geom, x: px, dy: pdy, batch: p.batch, channels: p.C, outChannels: p.O, g, threads };
+    if (isWholeInput(g)) return storageOf(wholeInputWeightGradient(rt, call), 'float32');
+    if (isWinogradWeight(g, p.batch, p.C, p.O)) return storageOf(winogradWeightGradient(rt, call), 'float32');
+    if (isDirectWeightGradient(g, p.O) && !p.pointwise) return storageOf(directWeightGradient(rt, call), 'float32');
     if (p.batch >= threads) {
       // each thread sums its images into its own dW; the partial sums are added here
       const partial = Array.from({ length: Math.min(threads, p.batch) }, () => rt.alloc(4 * size));

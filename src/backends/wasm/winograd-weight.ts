@@ -6,6 +6,7 @@
  * the sums; like the forward Winograd kernel, a non-finite input spreads to all nine taps of its filter.
  */
 import type { ConvGeometry } from '../conv-kernels.js';
+import type { WeightGradientCall } from './conv-weight.js';
 import { gemmScratch, splitRange } from './matmul.js';
 import type { WasmRuntime } from './runtime.js';
 
@@ -33,20 +34,8 @@ export function isWinogradWeight(g: ConvGeometry, batch: number, channels: numbe
   return flat && k3 && unit && g.groups === 1 && outChannels % 4 === 0 && channels >= 32 && outChannels >= 32 && g.outSize[2] >= 16 && positions >= 1024;
 }
 
-export interface WinogradWeightCall {
-  /** geometry record, input and dY in WebAssembly memory (dense NCHW) */
-  geom: number;
-  x: number;
-  dy: number;
-  batch: number;
-  channels: number;
-  outChannels: number;
-  g: ConvGeometry;
-  threads: number;
-}
-
 /** dW [O, C, 3, 3] as a fresh array. */
-export function winogradWeightGradient(rt: WasmRuntime, call: WinogradWeightCall): Float32Array {
+export function winogradWeightGradient(rt: WasmRuntime, call: WeightGradientCall): Float32Array {
   const { batch, channels: C, outChannels: O, g } = call;
   const tH = Math.ceil(g.outSize[1] / 2);
   const tW4 = Math.ceil(g.outSize[2] / 8) * 4; // tiles per row, padded to whole vectors of four
