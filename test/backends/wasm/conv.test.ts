@@ -24,6 +24,7 @@ const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   { what: 'Winograd 3×3, padding 2', x: [1, 9, 33, 31], w: [8, 9, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
   // chunks of one 8-tile panel (V of 520 channels fills the chunk budget), a tile row of 6 padded to 8, O = 6
   { what: 'Winograd 3×3, many channels, small image', x: [1, 520, 12, 12], w: [6, 520, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 1 }) },
+  { what: 'Winograd 3×3, 2×3 images (one tile row, mostly padding)', x: [40, 8, 2, 3], w: [8, 8, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 1 }) },
   { what: 'Winograd 3×3, asymmetric padding', x: [3, 8, 14, 9], w: [10, 8, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: [0, 2] }) },
   { what: 'grouped', x: [2, 6, 15, 15], w: [9, 2, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 3, padding: 1 }) },
   { what: 'pointwise 1×1', x: [4, 16, 13, 9], w: [5, 16, 1, 1], conv: (x, w) => F.conv2d(x, w) },
@@ -53,21 +54,21 @@ test('bias is added once, by the kernel that writes the output (GEMM prefill, Wi
   }
 });
 
-test('large convolutions split across 2 threads: images side by side (batch 4), by image (batch 2), inside one image (batch 1)', async () => {
+test('large convolutions split across 2 threads: images side by side (batch 4), by image (batch 2), inside one image (batch 1), Winograd tiles', async () => {
   ck.manualSeed(13);
   const before = ck.getNumThreads();
   ck.setNumThreads(2);
   try {
     await ck.ready();
     assert.equal((findBackend('wasm') as WasmBackend).activeThreads(), 2);
-    // 2·N·O·L·C·K ≥ 2²² flops, so the kernels use both threads
-    const conv: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1 });
-    assertWithinBound(conv, ck.randn([4, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'two images per thread in one GEMM');
-    assertWithinBound(conv, ck.randn([2, 16, 21, 23]), ck.randn([24, 16, 3, 3]), 'by image');
-    assertWithinBound(conv, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 3, 3]), 'Winograd, tiles of one image split');
-    assertWithinBound(conv, ck.randn([3, 12, 30, 27]), ck.randn([13, 12, 3, 3]), 'Winograd, tiles of three images split');
-    const conv5: Conv = (x, w) => F.conv2d(x, w, null, { padding: 2 });
-    assertWithinBound(conv5, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 5, 5]), 'within one image');
+    // 2·N·O·L·C·K ≥ 2²² flops, so the kernels use both threads; 5×5 filters take im2col, 3×3 ones Winograd
+    const conv: Conv = (x, w) => F.conv2d(x, w, null, { padding: 2 });
+    assertWithinBound(conv, ck.randn([4, 16, 21, 23]), ck.randn([24, 16, 5, 5]), 'two images per thread in one GEMM');
+    assertWithinBound(conv, ck.randn([2, 16, 21, 23]), ck.randn([24, 16, 5, 5]), 'by image');
+    assertWithinBound(conv, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 5, 5]), 'within one image');
+    const winograd: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1 });
+    assertWithinBound(winograd, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 3, 3]), 'Winograd, tiles of one image split');
+    assertWithinBound(winograd, ck.randn([3, 12, 30, 27]), ck.randn([13, 12, 3, 3]), 'Winograd, tiles of three images split');
     const depthwise: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1, groups: 32 });
     assertWithinBound(depthwise, ck.randn([3, 32, 70, 70]), ck.randn([32, 1, 3, 3]), 'depthwise planes');
   } finally {
