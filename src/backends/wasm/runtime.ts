@@ -12,7 +12,7 @@ import { ThreadPool } from './pool.js';
 /** The exported kernels, every argument an i32 (pointers are byte offsets, sizes and strides element counts). */
 export const KERNEL_NAMES = [
   'gemmBatch', 'im2col', 'col2im', 'convImages', 'convBackwardInputImages', 'convBackwardWeightImages',
-  'convBatched', 'convBackwardInputBatched', 'convBackwardWeightBatched', 'depthwise', 'sumRows', 'maxPool2d', 'winogradPad', 'winogradFilters', 'winogradConv',
+  'convBatched', 'convBackwardInputBatched', 'convBackwardWeightBatched', 'convBackwardWeightDirect', 'depthwise', 'sumRows', 'maxPool2d', 'winogradPad', 'winogradFilters', 'winogradConv', 'winogradWeight',
   'channelAffine',
   ...WASM_BINARY_OPS.map((op) => `binary_${op}` as const),
   ...WASM_UNARY_OPS.map((op) => `unary_${op}` as const),

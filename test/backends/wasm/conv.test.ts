@@ -3,8 +3,7 @@
  * image (batch ≥ threads), images side by side, within one image (batch 1 on 2 threads), Winograd F(2×2, 3×3)
  * (3×3 stride 1, at least 8 channels each side), pointwise 1×1, grouped, depthwise with
  * stride 1 (vector) and 2 (scalar), 1-D and 3-D, odd sizes that leave partial register tiles.
- * Bound: a float32 sum of k products is within γ_k·Σ|terms| of the exact sum (γ_k ≈ k·2⁻²⁴); Σ|terms| is the
- * same convolution of |inputs| in float64.
+ * Bound: see test/helpers/conv-bound.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,43 +11,10 @@ import * as ck from '../../../src/index.js';
 import * as F from '../../../src/ops/conv/index.js';
 import { findBackend } from '../../../src/backends/registry.js';
 import type { WasmBackend } from '../../../src/backends/wasm/index.js';
-import { REFERENCE_MAX_FLOPS } from '../../../src/backends/wasm/conv.js';
+import { assertWithinBound, type Conv } from '../../helpers/conv-bound.js';
 
 // these tests are about the wasm kernels whatever the suite's default backend is (npm run test:reference)
 ck.setBackend('wasm');
-
-type Conv = (x: ck.Tensor, w: ck.Tensor) => ck.Tensor;
-
-/** Output, input gradient and weight gradient for the upstream gradient gy. */
-function run(conv: Conv, x: ck.Tensor, w: ck.Tensor, gy: ck.Tensor | null): ck.Tensor[] {
-  const xs = x.detach().requiresGrad_(true);
-  const ws = w.detach().requiresGrad_(true);
-  const y = conv(xs, ws);
-  const grads = ck.autograd.grad(ck.sum(ck.mul(y, gy ?? ck.onesLike(y))), [xs, ws]) as ck.Tensor[];
-  return [y, ...grads];
-}
-
-function assertWithinBound(conv: Conv, x: ck.Tensor, w: ck.Tensor, what: string): void {
-  const y0 = conv(x, w);
-  // 2·N·O·L·(C/groups)·K: smaller problems go to the reference kernel and would not test these ones
-  const flops = 2 * y0.numel() * w.numel() / w.shape[0];
-  assert.ok(flops >= REFERENCE_MAX_FLOPS, `${what}: ${flops} flops is below REFERENCE_MAX_FLOPS`);
-  const gy = ck.randn(y0.shape);
-  const got = run(conv, x, w, gy);
-  const f64 = (t: ck.Tensor): ck.Tensor => t.to('float64');
-  const exact = run(conv, f64(x), f64(w), f64(gy));
-  const scale = run(conv, f64(ck.abs(x)), f64(ck.abs(w)), f64(ck.abs(gy)));
-  // the longest sums: C/groups·K taps per output, O/groups·K per input gradient, N·L per weight gradient
-  const k = x.numel() + w.numel() + y0.numel();
-  ['output', 'input gradient', 'weight gradient'].forEach((name, i) => {
-    const [g, e, s] = [got[i].dataSync(), exact[i].dataSync(), scale[i].dataSync()];
-    assert.equal(got[i].dtype, 'float32');
-    const gamma = (1.01 * Math.min(k, 1 << 20)) / 2 ** 24;
-    for (let j = 0; j < e.length; j++) {
-      if (!(Math.abs(g[j] - e[j]) <= gamma * s[j] + 1e-30)) assert.fail(`${what} ${name}: element ${j} is ${g[j]}, exact ${e[j]}`);
-    }
-  });
-}
 
 const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   { what: '3×3 pad 1, batch 3', x: [3, 5, 11, 13], w: [7, 5, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { padding: 1 }) },
@@ -67,7 +33,18 @@ const CASES: { what: string; x: number[]; w: number[]; conv: Conv }[] = [
   { what: 'depthwise stride 1', x: [2, 8, 30, 31], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 8, padding: 1 }) },
   { what: 'depthwise stride 2 with dilation', x: [2, 6, 40, 37], w: [6, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 6, stride: 2, dilation: 2, padding: 2 }) },
   { what: 'single input channel (depthwise kernel, 6 filters per channel)', x: [3, 1, 30, 29], w: [6, 1, 5, 5], conv: (x, w) => F.conv2d(x, w, null, { padding: 2 }) },
+  { what: 'single input channel, no padding (LeNet C1: planes read in place)', x: [3, 1, 32, 32], w: [6, 1, 5, 5], conv: (x, w) => F.conv2d(x, w) },
+  { what: "depthwise 'same' 2×2: padding after the input only", x: [2, 8, 40, 41], w: [8, 1, 2, 2], conv: (x, w) => F.conv2d(x, w, null, { groups: 8, padding: 'same' }) },
   { what: 'depthwise with channel multiplier 2', x: [2, 4, 21, 22], w: [8, 1, 3, 3], conv: (x, w) => F.conv2d(x, w, null, { groups: 4, padding: 1 }) },
+  // im2col writes zeros only where a window reaches past the input; its scratch holds the previous case's columns
+  { what: 'no padding, small images side by side (LeNet C3)', x: [6, 6, 14, 14], w: [16, 6, 5, 5], conv: (x, w) => F.conv2d(x, w) },
+  // 16·25·64 X̂ floats per image: 5 images per cache-sized chunk, so 7 images take two chunks
+  { what: 'small images side by side in two chunks', x: [7, 16, 12, 12], w: [8, 16, 5, 5], conv: (x, w) => F.conv2d(x, w) },
+  { what: "'same' with a 2×2 kernel: padding after the input only", x: [3, 5, 12, 11], w: [6, 5, 2, 2], conv: (x, w) => F.conv2d(x, w, null, { padding: 'same' }) },
+  // one window covering the whole input: a GEMM over the batch, no im2col (LeNet C5)
+  { what: 'whole input (LeNet C5 shape), batch 7', x: [7, 16, 5, 5], w: [12, 16, 5, 5], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'whole input, one image', x: [1, 64, 6, 6], w: [50, 64, 6, 6], conv: (x, w) => F.conv2d(x, w) },
+  { what: 'whole input conv1d, stride 3', x: [9, 32, 17], w: [16, 32, 17], conv: (x, w) => F.conv1d(x, w, null, { stride: 3 }) },
   { what: 'conv1d', x: [4, 8, 301], w: [6, 8, 5], conv: (x, w) => F.conv1d(x, w, null, { padding: 2, stride: 3 }) },
   { what: 'conv3d', x: [2, 3, 6, 7, 5], w: [4, 3, 3, 2, 3], conv: (x, w) => F.conv3d(x, w, null, { padding: [1, 0, 1] }) },
 ];
@@ -77,7 +54,7 @@ test('wasm convolution, both gradients, on edge geometries', () => {
   for (const c of CASES) assertWithinBound(c.conv, ck.randn(c.x), ck.randn(c.w), c.what);
 });
 
-test('bias is added once, by the kernel that writes the output (GEMM prefill, Winograd output, depthwise)', () => {
+test('bias is added once, by the kernel that writes the output (GEMM prefill, Winograd output, depthwise, whole input)', () => {
   ck.manualSeed(12);
   for (const [c, o, groups] of [[3, 4, 1], [8, 8, 1], [6, 6, 6]]) {
     const x = ck.randn([2, c, 20, 21]);
@@ -88,6 +65,9 @@ test('bias is added once, by the kernel that writes the output (GEMM prefill, Wi
     const diff = ck.amax(ck.abs(ck.sub(withBias, plus))).item();
     assert.ok(diff < 1e-5, `C ${c}, O ${o}, groups ${groups}: bias path differs by ${diff}`);
   }
+  const [x, w, b] = [ck.randn([6, 16, 5, 5]), ck.randn([20, 16, 5, 5]), ck.randn([20])];
+  const diff = ck.amax(ck.abs(ck.sub(F.conv2d(x, w, b), ck.add(F.conv2d(x, w), ck.reshape(b, [1, 20, 1, 1]))))).item();
+  assert.ok(diff < 1e-5, `whole input: bias path differs by ${diff}`);
 });
 
 test('large convolutions split across 2 threads: images side by side (batch 4), by image (batch 2), inside one image (batch 1), Winograd tiles', async () => {
@@ -105,6 +85,7 @@ test('large convolutions split across 2 threads: images side by side (batch 4), 
     const winograd: Conv = (x, w) => F.conv2d(x, w, null, { padding: 1 });
     assertWithinBound(winograd, ck.randn([1, 16, 29, 31]), ck.randn([24, 16, 3, 3]), 'Winograd, tiles of one image split');
     assertWithinBound(winograd, ck.randn([3, 12, 30, 27]), ck.randn([13, 12, 3, 3]), 'Winograd, tiles of three images split');
+    assertWithinBound((x, w) => F.conv2d(x, w), ck.randn([64, 16, 5, 5]), ck.randn([120, 16, 5, 5]), 'whole input, rows of one GEMM');
     const down: Conv = (x, w) => F.conv2d(x, w, null, { stride: 2, padding: 1 });
     assertWithinBound(down, ck.randn([1, 32, 45, 43]), ck.randn([36, 32, 3, 3]), 'within one image, stride 2');
     assertWithinBound((x, w) => F.conv2d(x, w, null, { stride: 2 }), ck.randn([1, 128, 27, 29]), ck.randn([144, 128, 1, 1]), 'within one image, 1×1 stride 2');

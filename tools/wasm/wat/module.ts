@@ -2,10 +2,12 @@
 import { GEMM_SHAPE, type GemmShape } from '../../../src/backends/wasm/gemm-shape.js';
 import { channelAffineWat } from './channel-affine.js';
 import { convWat } from './conv.js';
+import { convWeightWat } from './conv-weight.js';
 import { elementwiseWat } from './elementwise.js';
 import { gemmWat } from './gemm.js';
 import { poolingWat } from './pooling.js';
 import { winogradWat } from './winograd.js';
+import { winogradWeightWat } from './winograd-weight.js';
 
 export interface Variant {
   /** relaxed-SIMD fused multiply-add instead of a separate multiply and add */
@@ -20,5 +22,5 @@ const helpers = `
 
 export function moduleWat(v: Variant, gemm: GemmShape = GEMM_SHAPE): string {
   const memory = `(import "env" "memory" (memory 1${v.shared ? ' 65536 shared' : ''}))`;
-  return `(module\n  ${memory}\n${helpers}\n${gemmWat(v.fma, gemm)}\n${convWat(v.fma)}\n${elementwiseWat()}\n${poolingWat()}\n${winogradWat()}\n${channelAffineWat()}\n)\n`;
+  return `(module\n  ${memory}\n${helpers}\n${gemmWat(v.fma, gemm)}\n${convWat(v.fma)}\n${convWeightWat(v.fma)}\n${elementwiseWat()}\n${poolingWat()}\n${winogradWat()}\n${winogradWeightWat()}\n${channelAffineWat()}\n)\n`;
 }
