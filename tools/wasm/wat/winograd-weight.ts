@@ -90,7 +90,7 @@ function inputRow(): string {
     .map((v, j) => `(v128.store ${add(get('$dst'), mul(i32(4 * i + j), get('$vs')))} ${v})`));
   const shift = range(4).flatMap((i) => [set(`$v0${i}`, get(`$v2${i}`)), set(`$v1${i}`, get(`$v3${i}`))]);
   return `
-          (local.set $t ${mul(sub(get('$th'), get('$th0')), get('$tW'))})
+          (local.set $t ${add(get('$tBase'), mul(sub(get('$th'), get('$th0')), get('$tW')))})
           (local.set $src (i32.add (local.get $pad) (i32.shl ${mul(sub(get('$th'), get('$th0')), i32(2), get('$wpad'))} (i32.const 4))))
           ${column(0)}
           ${column(1)}
@@ -135,11 +135,16 @@ const zeroGrad = range(16).map((k) => `(v128.store ${add(get('$dst'), mul(i32(k)
 
 export function winogradWeightWat(): string {
   if (MR !== 4 || NR % 4 !== 0) throw new Error(`winogradWeight: V panels are one vector of 4 channels, U panels whole vectors; got MR ${MR}, NR ${NR}`);
-  const inputs = forRange('$c', i32(0), f('C'), `
-        ${interleaveChunk()}
-        ${forRange('$th', get('$th0'), get('$th1'), inputRow())}`, i32(4));
-  const grads = forRange('$th', get('$th0'), get('$th1'), forRange('$tw', i32(0), get('$tW'), `
-        (local.set $t ${add(mul(sub(get('$th'), get('$th0')), get('$tW')), get('$tw'))})
+  // image n's first tile in the chunk
+  const tileBase = mul(sub(get('$n'), get('$n0')), sub(get('$th1'), get('$th0')), get('$tW'));
+  const inputs = forRange('$c', i32(0), f('C'), `        ${forRange('$n', get('$n0'), get('$n1'), `
+          ${interleaveChunk()}
+          (local.set $tBase ${tileBase})
+          ${forRange('$th', get('$th0'), get('$th1'), inputRow())}`)}`, i32(4));
+  const grads = forRange('$n', get('$n0'), get('$n1'), `
+      (local.set $tBase ${tileBase})
+      ${forRange('$th', get('$th0'), get('$th1'), forRange('$tw', i32(0), get('$tW'), `
+        (local.set $t ${add(get('$tBase'), mul(sub(get('$th'), get('$th0')), get('$tW')), get('$tw'))})
         (local.set $row1 (i32.lt_s ${add(mul(get('$th'), i32(2)), i32(1))} ${f('oH')}))
         (local.set $col0 (i32.lt_s ${mul(get('$tw'), i32(2))} ${f('oW')}))
         (local.set $col1 (i32.lt_s ${add(mul(get('$tw'), i32(2)), i32(1))} ${f('oW')}))
@@ -150,7 +155,7 @@ export function winogradWeightWat(): string {
             (then
               (local.set $p ${at(get('$dy'), add(mul(add(mul(get('$n'), f('O')), get('$o')), get('$L')), mul(get('$th'), i32(2), f('oW')), mul(get('$tw'), i32(2))))})
               ${gradTile()})
-            (else ${zeroGrad}))`, i32(4))}`));
+            (else ${zeroGrad}))`, i32(4))}`))}`);
   const ukernel = `(call $ukernel (local.get $Tc)
             (i32.add ${mul(get('$xi'), get('$vs'))} ${at(get('$vbuf'), mul(get('$c'), get('$Tc')))})
             (i32.add ${mul(get('$xi'), get('$us'))} ${at(get('$ubuf'), mul(get('$o'), get('$Tc')))})
@@ -165,11 +170,13 @@ export function winogradWeightWat(): string {
     (i32.add (i32.and (i32.add (i32.shl (local.get $n) (i32.const 2)) (i32.const 4095)) (i32.const -4096)) (i32.const 64)))
 
   ;; adds the 16 products M[ξ] [C×Op] of work units [u0, u1) into m (Op = O rounded up to NR); unit u is tile
-  ;; rows [th0, th0 + rows) of image u / chunks; vbuf holds a chunk's V (16 blocks of C·rows·tW floats), ubuf its
-  ;; U (16 of Op·rows·tW), each block xiStride apart, pad (2·rows + 2)·(2·tW + 2) vectors; C a multiple of 4, O of 4
+  ;; rows [th0, th0 + rows) of images [n0, n0 + imgs) (of N), n0 = (u / chunks)·imgs: part of one image (imgs 1)
+  ;; or several small whole ones (rows = tH), so the GEMMs stay deep; vbuf holds a chunk's V (16 blocks of
+  ;; C·imgs·rows·tW floats), ubuf its U (16 of Op·imgs·rows·tW), each block xiStride apart, pad (2·rows + 2)·(2·tW + 2)
+  ;; vectors; C a multiple of 4, O of 4
   (func (export "winogradWeight") (param $g i32) (param $u0 i32) (param $u1 i32) (param $x i32) (param $dy i32) (param $m i32)
-      (param $vbuf i32) (param $ubuf i32) (param $pad i32) (param $rows i32)
-    ${locals(['$u', '$n', '$tH', '$tW', '$Op', '$chunks', '$th0', '$th1', '$Tc', '$c', '$o', '$xi', '$r', '$k', '$ih', '$th', '$tw', '$t', '$p',
+      (param $vbuf i32) (param $ubuf i32) (param $pad i32) (param $rows i32) (param $imgs i32) (param $N i32)
+    ${locals(['$u', '$n', '$n0', '$n1', '$tBase', '$tH', '$tW', '$Op', '$chunks', '$th0', '$th1', '$Tc', '$c', '$o', '$xi', '$r', '$k', '$ih', '$th', '$tw', '$t', '$p',
       '$src', '$dst', '$wpad', '$rowBytes', '$prows', '$cols', '$plane4', '$vs', '$us', '$L', '$L4', '$ow4', '$row1', '$col0', '$col1',
       ...FIELDS.map((n) => `$${n}`)])}
     ${locals([...range(16).map((k) => `$v${k >> 2}${k & 3}`), ...range(4).flatMap((j) => [`$x${j}`, `$a${j}`, `$t${j}`])], 'v128')}
@@ -188,10 +195,11 @@ export function winogradWeightWat(): string {
     (local.set $L4 ${bytes(get('$L'))})
     (local.set $ow4 ${bytes(f('oW'))})
     ${forRange('$u', get('$u0'), get('$u1'), `
-      (local.set $n (i32.div_u (local.get $u) (local.get $chunks)))
+      (local.set $n0 (i32.mul (i32.div_u (local.get $u) (local.get $chunks)) (local.get $imgs)))
+      (local.set $n1 (call $min (local.get $N) (i32.add (local.get $n0) (local.get $imgs))))
       (local.set $th0 (i32.mul (i32.rem_u (local.get $u) (local.get $chunks)) (local.get $rows)))
       (local.set $th1 (call $min (local.get $tH) (i32.add (local.get $th0) (local.get $rows))))
-      (local.set $Tc (i32.mul (i32.sub (local.get $th1) (local.get $th0)) (local.get $tW)))
+      (local.set $Tc (i32.mul (i32.mul (i32.sub (local.get $n1) (local.get $n0)) (i32.sub (local.get $th1) (local.get $th0))) (local.get $tW)))
       (local.set $prows (i32.add (i32.shl (i32.sub (local.get $th1) (local.get $th0)) (i32.const 1)) (i32.const 2)))
       (local.set $vs (call $xiStride ${mul(f('C'), get('$Tc'))}))
       (local.set $us (call $xiStride ${mul(get('$Op'), get('$Tc'))}))
