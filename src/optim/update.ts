@@ -2,9 +2,9 @@
 import type { Tensor } from '../core/tensor.js';
 import { add, copy_, div, mul, neg } from '../ops/index.js';
 
-/** a + alpha·b (torch's add with alpha). */
+/** a + alpha·b (torch's add with alpha); alpha 1 (SGD's momentum without dampening) skips the exact ·1. */
 export function addScaled(a: Tensor, b: Tensor, alpha: number): Tensor {
-  return add(a, mul(b, alpha));
+  return add(a, alpha === 1 ? b : mul(b, alpha));
 }
 
 /** The gradient an update follows: negated to ascend when maximizing, plus the L2 penalty weightDecay·p. */

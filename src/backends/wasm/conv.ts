@@ -1,9 +1,10 @@
 /**
  * Convolution kernels on WebAssembly: im2col + the SIMD GEMM (tools/wasm/wat/conv.ts), a direct depthwise kernel,
- * Winograd (winograd.ts, and winograd-weight.ts for dW), the direct and whole-input weight gradients
- * (conv-weight.ts), and the thread split. A batch of at least as many images as threads is split by image, each thread running
- * im2col and its GEMMs alone; a smaller batch (ResNet inference on one image) is split inside each image instead:
- * the channels of im2col/col2im, then the rows or columns of each GEMM.
+ * Winograd (winograd.ts, and winograd-weight.ts for dW), whole-input convolutions as one GEMM over the batch
+ * (conv-whole-input.ts, and conv-weight.ts for dW), the direct weight gradient (conv-weight.ts), and the thread
+ * split. A batch of at least as many images as threads is split by image, each thread running im2col and its GEMMs
+ * alone; a smaller batch (ResNet inference on one image) is split inside each image instead: the channels of
+ * im2col/col2im, then the rows or columns of each GEMM.
  */
 import { numel } from '../../core/shape.js';
 import type { Kernels, Storage, View } from '../backend.js';
@@ -13,6 +14,7 @@ import { referenceKernels } from '../reference/index.js';
 import { storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
 import { directWeightGradient, isDirectWeightGradient, isWholeInput, wholeInputWeightGradient, type WeightGradientCall } from './conv-weight.js';
+import { wholeInputConv, wholeInputInputGradient } from './conv-whole-input.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
 import { isWinograd, transposedGeometry, winogradConv } from './winograd.js';
@@ -121,7 +123,9 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const pb = bias ? placeDense(rt, bias) : 0;
     const y = rt.alloc(4 * p.batch * p.O * p.L);
     const threads = threadsFor(rt, p.flops);
-    if (isWinograd(g, p.batch, p.C, p.O)) {
+    if (isWholeInput(g)) {
+      wholeInputConv(rt, { batch: p.batch, rows: p.rows, O: p.O, threads }, px, pw, pb, y);
+    } else if (isWinograd(g, p.batch, p.C, p.O)) {
       winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, w: pw, transposed: false, x: px, bias: pb, y, threads });
     } else if (isDepthwise(g, p)) {
       const [oH, oW] = [g.outSize[1], g.outSize[2]];
@@ -166,7 +170,9 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     const pw = placeDense(rt, w);
     const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
     const threads = threadsFor(rt, p.flops);
-    if (p.batch >= threads) {
+    if (isWholeInput(g)) {
+      wholeInputInputGradient(rt, { batch: p.batch, rows: p.rows, O: p.O, threads }, pdy, pw, dx);
+    } else if (p.batch >= threads) {
       byImage('convBackwardInput', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, pdy, pw, dx, s.cols, s.work]);
     } else {
       const cols = rt.alloc(colsBytes(p, g.groups));

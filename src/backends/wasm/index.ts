@@ -26,6 +26,7 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
     ...wasmElementwise(rt), // binary, unary, reduce; small tensors go to fast/ JavaScript loops
     ...wasmPooling(rt),
     scatterAdd: fastPooling.scatterAdd,
+    maxPoolBackward: fastPooling.maxPoolBackward,
     matmul: wasmMatmul(rt),
     ...wasmConvKernels(rt),
   };

@@ -9,6 +9,29 @@ import { splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
 import type { WasmRuntime } from './runtime.js';
 
+/** A run of outputs along W whose windows are whole, of `size` taps, starting `stride` apart: the kernel's vector path. */
+interface RegularRun {
+  size: number;
+  stride: number;
+  lo: number;
+  hi: number;
+}
+
+/** The outputs along W with whole windows, if they are evenly spaced and equally long (fixed windows are); else none. */
+export function regularRun(w: PoolWindows, taps: { first: Int32Array; end: Int32Array }): RegularRun {
+  const [start, size] = [w.start[2], w.size[2]];
+  const whole = (o: number): boolean => taps.first[o] === 0 && taps.end[o] === size[o];
+  let lo = 0;
+  while (lo < start.length && !whole(lo)) lo++;
+  let hi = lo;
+  while (hi < start.length && whole(hi)) hi++;
+  const stride = hi - lo > 1 ? start[lo + 1] - start[lo] : 1;
+  for (let o = lo + 1; o < hi; o++) {
+    if (size[o] !== size[lo] || start[o] - start[o - 1] !== stride) return { size: 0, stride: 1, lo: 0, hi: 0 };
+  }
+  return stride >= 1 && hi > lo ? { size: size[lo], stride, lo, hi } : { size: 0, stride: 1, lo: 0, hi: 0 };
+}
+
 export function wasmPooling(rt: WasmRuntime): Pick<Kernels, 'maxPool'> {
   function maxPool(x: View, w: PoolWindows): MaxPoolResult {
     const [batch, channels, D, H, W] = x.shape;
@@ -18,11 +41,14 @@ export function wasmPooling(rt: WasmRuntime): Pick<Kernels, 'maxPool'> {
     const [, oH, oW] = w.outSize;
     const th = clippedTaps(w, 1, H);
     const tw = clippedTaps(w, 2, W);
+    const run = regularRun(w, tw);
     rt.begin();
-    const rec = rt.putI32([H, W, oH, oW, w.step[1], w.step[2], ...w.start[1], ...th.first, ...th.end, ...w.start[2], ...tw.first, ...tw.end]);
+    const rec = rt.putI32([H, W, oH, oW, w.step[1], w.step[2], run.size, run.stride, run.lo, run.hi,
+      ...w.start[1], ...th.first, ...th.end, ...w.start[2], ...tw.first, ...tw.end]);
     const px = placeDense(rt, x);
     const planes = batch * channels;
     const n = planes * oH * oW;
+    // the outputs come after the input: the kernel's stride-2 loads may read one value past the input's end
     const values = rt.alloc(4 * n);
     const indices = rt.alloc(4 * n);
     // a comparison per tap is about as much work as a multiply-add

@@ -13,21 +13,28 @@ import { add, at, forRange, get, i32, locals, mul, set, sub } from './loops.js';
 
 const geo = (f: GeometryField): string => `(i32.load offset=${fieldOffset(f)} (local.get $g))`;
 
+/** Whether the last output's last tap along dim `d` (D, H or W) lies inside the unpadded input. */
+const lastTapInside = (d: 'D' | 'H' | 'W'): string =>
+  `(i32.lt_s ${add(mul(sub(geo(`o${d}`), i32(1)), geo(`s${d}`)), mul(sub(geo(`k${d}`), i32(1)), geo(`d${d}`)))} ${geo(d)})`;
+
 /** Run copies and adds: contiguous runs go through memory.copy or f32x4, strided ones element by element. */
 const runs = `
-  (func $copyRun (param $dst i32) (param $src i32) (param $n i32) (param $step i32)
-    ;; short contiguous runs (small images) are cheaper as vector moves than as a memory.copy call
-    (if (i32.and (i32.eq (local.get $step) (i32.const 1)) (i32.lt_s (local.get $n) (i32.const 64)))
-      (then
-        (block $done (loop $vec
-          (br_if $done (i32.lt_s (local.get $n) (i32.const 4)))
-          (v128.store (local.get $dst) (v128.load (local.get $src)))
-          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-          (local.set $src (i32.add (local.get $src) (i32.const 16)))
-          (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-          (br $vec)))))
-    (if (i32.eq (local.get $step) (i32.const 1))
-      (then (memory.copy (local.get $dst) (local.get $src) (i32.shl (local.get $n) (i32.const 2))) (return)))
+  (func $copyRun (param $dst i32) (param $src i32) (param $n i32) (param $step i32) (local $last i32)
+    ;; long contiguous runs go through memory.copy; short ones (small images) are cheaper as vector moves, the
+    ;; last one ending at the run's end (overlapping the one before) instead of an element loop for the rest
+    (if (i32.and (i32.eq (local.get $step) (i32.const 1)) (i32.ge_s (local.get $n) (i32.const 4))) (then
+      (if (i32.ge_s (local.get $n) (i32.const 64))
+        (then (memory.copy (local.get $dst) (local.get $src) (i32.shl (local.get $n) (i32.const 2))) (return)))
+      (local.set $last (i32.shl (i32.sub (local.get $n) (i32.const 4)) (i32.const 2)))
+      (v128.store ${add(get('$dst'), get('$last'))} (v128.load ${add(get('$src'), get('$last'))}))
+      (block $done (loop $vec
+        (br_if $done (i32.le_s (local.get $n) (i32.const 4)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vec)))
+      (return)))
     (local.set $step (i32.shl (local.get $step) (i32.const 2)))
     (block $done (loop $each
       (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
@@ -56,6 +63,11 @@ const runs = `
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $each))))
 
+  ;; 1 when no padding comes before the input and every window's last tap is inside it along each dim
+  (func $windowsInside (param $g i32) (result i32)
+    (i32.and (i32.eqz (i32.or (i32.or ${geo('pD')} ${geo('pH')}) ${geo('pW')}))
+      (i32.and (i32.and ${lastTapInside('D')} ${lastTapInside('H')}) ${lastTapInside('W')})))
+
   ;; the first output whose tap (offset shift = k·dilation − pad) lands at or after input 0
   (func $firstInside (param $shift i32) (param $s i32) (result i32)
     (if (result i32) (i32.ge_s (local.get $shift) (i32.const 0))
@@ -70,6 +82,10 @@ const runs = `
       (then (i32.const 0))
       (else (call $min (local.get $out) (i32.add (i32.div_u (local.get $t) (local.get $s)) (i32.const 1))))))`;
 
+const RUN_FIELDS: GeometryField[] = ['D', 'H', 'W', 'oD', 'oH', 'oW', 'kD', 'kH', 'kW', 'sD', 'sH', 'sW', 'dD', 'dH', 'dW', 'pD', 'pH', 'pW'];
+/** A geometry field from the local loadRunFields put it in. */
+const fld = (f: GeometryField): string => get(`$${f}`);
+
 /**
  * Visits the runs of im2col for channels [c0, c1) of one image, as the reference backend's forEachRun: row
  * r = ((c·kD + kd)·kH + kh)·kW + kw of X̂ holds at column (od·oH + oh)·oW + ow the input
@@ -77,36 +93,40 @@ const runs = `
  * side by side). `visit` gets (column address, input address, count, input step).
  */
 function forEachRun(visit: (col: string, xi: string, count: string, step: string) => string): string {
-  const shift = (k: string, d: GeometryField, p: GeometryField): string => sub(mul(get(k), geo(d)), geo(p));
+  const shift = (k: string, d: GeometryField, p: GeometryField): string => sub(mul(get(k), fld(d)), fld(p));
   const inner = forRange('$oh', get('$h0'), get('$h1'), `
-    (local.set $ih ${add(sub(mul(get('$oh'), geo('sH')), geo('pH')), mul(get('$kh'), geo('dH')))})
+    (local.set $ih ${add(sub(mul(get('$oh'), fld('sH')), fld('pH')), mul(get('$kh'), fld('dH')))})
     ${visit(
-      at(get('$cols'), add(mul(get('$row'), get('$ld')), mul(add(mul(get('$od'), geo('oH')), get('$oh')), geo('oW')), get('$w0'))),
-      at(get('$x'), add(mul(add(mul(add(mul(get('$c'), geo('D')), get('$id')), geo('H')), get('$ih')), geo('W')), get('$iw0'))),
+      at(get('$cols'), add(mul(get('$row'), get('$ld')), mul(add(mul(get('$od'), fld('oH')), get('$oh')), fld('oW')), get('$w0'))),
+      at(get('$x'), add(mul(add(mul(add(mul(get('$c'), fld('D')), get('$id')), fld('H')), get('$ih')), fld('W')), get('$iw0'))),
       sub(get('$w1'), get('$w0')),
-      geo('sW'),
+      fld('sW'),
     )}`);
   return `
-    (local.set $L ${mul(geo('oD'), geo('oH'), geo('oW'))})
-    (local.set $row ${mul(get('$c0'), geo('kD'), geo('kH'), geo('kW'))})
-    ${forRange('$c', get('$c0'), get('$c1'), forRange('$kd', i32(0), geo('kD'), `
-      (local.set $d0 (call $firstInside ${shift('$kd', 'dD', 'pD')} ${geo('sD')}))
-      (local.set $d1 (call $endInside ${geo('D')} ${shift('$kd', 'dD', 'pD')} ${geo('sD')} ${geo('oD')}))
-      ${forRange('$kh', i32(0), geo('kH'), `
-        (local.set $h0 (call $firstInside ${shift('$kh', 'dH', 'pH')} ${geo('sH')}))
-        (local.set $h1 (call $endInside ${geo('H')} ${shift('$kh', 'dH', 'pH')} ${geo('sH')} ${geo('oH')}))
-        ${forRange('$kw', i32(0), geo('kW'), `
-          (local.set $w0 (call $firstInside ${shift('$kw', 'dW', 'pW')} ${geo('sW')}))
-          (local.set $w1 (call $endInside ${geo('W')} ${shift('$kw', 'dW', 'pW')} ${geo('sW')} ${geo('oW')}))
+    ${loadRunFields}
+    (local.set $L ${mul(fld('oD'), fld('oH'), fld('oW'))})
+    (local.set $row ${mul(get('$c0'), fld('kD'), fld('kH'), fld('kW'))})
+    ${forRange('$c', get('$c0'), get('$c1'), forRange('$kd', i32(0), fld('kD'), `
+      (local.set $d0 (call $firstInside ${shift('$kd', 'dD', 'pD')} ${fld('sD')}))
+      (local.set $d1 (call $endInside ${fld('D')} ${shift('$kd', 'dD', 'pD')} ${fld('sD')} ${fld('oD')}))
+      ${forRange('$kh', i32(0), fld('kH'), `
+        (local.set $h0 (call $firstInside ${shift('$kh', 'dH', 'pH')} ${fld('sH')}))
+        (local.set $h1 (call $endInside ${fld('H')} ${shift('$kh', 'dH', 'pH')} ${fld('sH')} ${fld('oH')}))
+        ${forRange('$kw', i32(0), fld('kW'), `
+          (local.set $w0 (call $firstInside ${shift('$kw', 'dW', 'pW')} ${fld('sW')}))
+          (local.set $w1 (call $endInside ${fld('W')} ${shift('$kw', 'dW', 'pW')} ${fld('sW')} ${fld('oW')}))
           (if (i32.gt_s (local.get $w1) (local.get $w0)) (then
-            (local.set $iw0 ${add(sub(mul(get('$w0'), geo('sW')), geo('pW')), mul(get('$kw'), geo('dW')))})
+            (local.set $iw0 ${add(sub(mul(get('$w0'), fld('sW')), fld('pW')), mul(get('$kw'), fld('dW')))})
             ${forRange('$od', get('$d0'), get('$d1'), `
-              (local.set $id ${add(sub(mul(get('$od'), geo('sD')), geo('pD')), mul(get('$kd'), geo('dD')))})
+              (local.set $id ${add(sub(mul(get('$od'), fld('sD')), fld('pD')), mul(get('$kd'), fld('dD')))})
               ${inner}`)}))
           (local.set $row (i32.add (local.get $row) (i32.const 1)))`)}`)}`))}`;
 }
 
-const RUN_LOCALS = locals(['$L', '$row', '$c', '$kd', '$kh', '$kw', '$d0', '$d1', '$h0', '$h1', '$w0', '$w1', '$od', '$oh', '$id', '$ih', '$iw0']);
+const RUN_LOCALS = locals(['$L', '$row', '$c', '$kd', '$kh', '$kw', '$d0', '$d1', '$h0', '$h1', '$w0', '$w1', '$od', '$oh', '$id', '$ih', '$iw0',
+  ...RUN_FIELDS.map((n) => `$${n}`)]);
+/** Loads the geometry into locals: V8 does not hoist memory loads out of the run loops, and small images have many runs. */
+const loadRunFields = RUN_FIELDS.map((n) => set(`$${n}`, geo(n))).join(' ');
 const planeIn = mul(geo('D'), geo('H'), geo('W'));
 const kernelVolume = mul(geo('kD'), geo('kH'), geo('kW'));
 
@@ -116,8 +136,10 @@ const im2col = `
     ${RUN_LOCALS} (local $r i32) (local $r1 i32)
     (local.set $L ${mul(geo('oD'), geo('oH'), geo('oW'))})
     (local.set $r1 ${mul(get('$c1'), kernelVolume)})
-    ${forRange('$r', mul(get('$c0'), kernelVolume), get('$r1'),
-      `(memory.fill ${at(get('$cols'), mul(get('$r'), get('$ld')))} (i32.const 0) (i32.shl (local.get $L) (i32.const 2)))`)}
+    ;; zeros only where some window reaches into the padding: otherwise the runs write every entry
+    (if (i32.eqz (call $windowsInside (local.get $g))) (then
+      ${forRange('$r', mul(get('$c0'), kernelVolume), get('$r1'),
+        `(memory.fill ${at(get('$cols'), mul(get('$r'), get('$ld')))} (i32.const 0) (i32.shl (local.get $L) (i32.const 2)))`)}))
     ${forEachRun((col, xi, count, step) => `(call $copyRun ${col} ${xi} ${count} ${step})`)})
 
   ;; the adjoint: channels [c0, c1) of the image at x become the sum of the X̂ entries that read them
@@ -219,7 +241,8 @@ const images = `
 /**
  * Depthwise 2-D convolution (each output channel filters one input channel: groups = C, O a multiple of C, which
  * includes every convolution of a single-channel image) of output planes [p0, p1):
- * each plane is copied into `pad` with its zero border, then every output is a plain sum of kH·kW taps.
+ * each plane is copied into `pad` with its zero border (or read in place when no window reaches past the input),
+ * then every output is a plain sum of kH·kW taps.
  * With stride 1 along the width four neighbouring outputs share every load offset, so they go as one f32x4.
  */
 /**
@@ -234,8 +257,24 @@ const imagesSideBySide = (x: string): string => forRange('$n', get('$n0'), get('
       (call $im2col (local.get $g) ${xImage(x)} ${at(get('$cols'), mul(sub(get('$n'), get('$n0')), get('$L')))} (i32.const 0) ${geo('C')} (local.get $ld))`);
 const firstImage = (base: string, channels: string): string => at(base, mul(get('$n0'), channels, get('$L')));
 
+/**
+ * Floats of X̂ per chunk of images: small enough that the columns im2col writes are still in cache when the
+ * GEMM packs them (and the GEMM's output when col2im reads it); a whole batch side by side spilled to memory.
+ */
+const CHUNK_FLOATS = 1 << 17;
+
+/** An exported batched job that runs `chunk` over its images a cache-sized chunk at a time. */
+const chunked = (name: string, chunk: string, params: string[]): string => `
+  (func (export "${name}") ${params.map((p) => `(param ${p} i32)`).join(' ')}
+    (local $c0 i32) (local $step i32)
+    ;; images per chunk: X̂ holds C·kernel volume·L floats per image
+    (local.set $step (i32.div_u (i32.const ${CHUNK_FLOATS}) ${mul(geo('C'), geo('kD'), geo('kH'), geo('kW'), geo('oD'), geo('oH'), geo('oW'))}))
+    (if (i32.eqz (local.get $step)) (then (local.set $step (i32.const 1))))
+    ${forRange('$c0', get('$n0'), get('$n1'), `
+      (call ${chunk} ${params.map((p) => (p === '$n0' ? get('$c0') : p === '$n1' ? `(call $min ${add(get('$c0'), get('$step'))} (local.get $n1))` : get(p))).join(' ')})`, get('$step'))})`;
+
 const batched = `
-  (func (export "convBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $w i32) (param $bias i32)
+  (func $convBatchedChunk (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $w i32) (param $bias i32)
                                (param $y i32) (param $cols i32) (param $work i32) (param $tmp i32)
     ${BATCH_LOCALS}
     ${batchSetup}
@@ -247,7 +286,7 @@ const batched = `
         ${perGroup(get('$tmp'), mul(get('$og'), get('$ld')))} (local.get $ld) (i32.const 0) (local.get $work))`)}
     (call $swapBlocks (local.get $tmp) ${firstImage(get('$y'), geo('O'))} ${geo('O')} (local.get $nt) (local.get $L) (local.get $bias)))
 
-  (func (export "convBackwardInputBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $dy i32) (param $w i32)
+  (func $convBackwardInputBatchedChunk (param $g i32) (param $n0 i32) (param $n1 i32) (param $dy i32) (param $w i32)
                                             (param $dx i32) (param $cols i32) (param $work i32) (param $tmp i32)
     ${BATCH_LOCALS}
     ${batchSetup}
@@ -259,6 +298,9 @@ const batched = `
         ${perGroup(get('$cols'), mul(get('$rows'), get('$ld')))} (local.get $ld) (i32.const 0) (local.get $work))`)}
     ${forRange('$n', get('$n0'), get('$n1'), `
       (call $col2im (local.get $g) ${at(get('$cols'), mul(sub(get('$n'), get('$n0')), get('$L')))} ${xImage(get('$dx'))} (i32.const 0) ${geo('C')} (local.get $ld))`)})
+
+  ${chunked('convBatched', '$convBatchedChunk', ['$g', '$n0', '$n1', '$x', '$w', '$bias', '$y', '$cols', '$work', '$tmp'])}
+  ${chunked('convBackwardInputBatched', '$convBackwardInputBatchedChunk', ['$g', '$n0', '$n1', '$dy', '$w', '$dx', '$cols', '$work', '$tmp'])}
 
   (func (export "convBackwardWeightBatched") (param $g i32) (param $n0 i32) (param $n1 i32) (param $x i32) (param $dy i32)
                                              (param $dw i32) (param $cols i32) (param $work i32) (param $tmp i32)
@@ -288,24 +330,37 @@ function unrolled3x3(fma: boolean): string {
   return `${setup.join('\n')}
             (block $done (loop $vec
               (br_if $done (i32.gt_s (i32.add (local.get $ow) (i32.const 4)) (local.get $oW)))
-              (local.set $src ${at(get('$pad'), add(mul(get('$oh'), get('$sH'), get('$wp')), get('$ow')))})
+              (local.set $src ${at(get('$plane'), add(mul(get('$oh'), get('$sH'), get('$ld')), get('$ow')))})
               (v128.store ${at(get('$yrow'), get('$ow'))} ${sum})
               (local.set $ow (i32.add (local.get $ow) (i32.const 4)))
               (br $vec)))`;
+}
+
+/** Outputs ow..ow+4k-1 of the row: k f32x4 sums over the taps, each tap one splatted weight and k loads. */
+function vectorBlock(fma: boolean, k: number, weight: string, taps: (body: string) => string, tap: (ow: string) => string): string {
+  const sums = Array.from({ length: k }, (_, v) => v);
+  return `
+    ${sums.map((v) => `(local.set $a${v} (f32x4.splat (local.get $b)))`).join(' ')}
+    ${taps(`
+      (local.set $acc (v128.load32_splat ${weight}))
+      (local.set $src ${tap(get('$ow'))})
+      ${sums.map((v) => `(local.set $a${v} ${madd(fma, get('$acc'), `(v128.load offset=${16 * v} (local.get $src))`, get(`$a${v}`))})`).join(' ')}`)}
+    ${sums.map((v) => `(v128.store offset=${16 * v} ${at(get('$yrow'), get('$ow'))} (local.get $a${v}))`).join(' ')}`;
 }
 
 function depthwise(fma: boolean): string {
   // geometry fields live in locals here: loads from memory inside the tap loops are not hoisted by V8
   const fields: GeometryField[] = ['C', 'O', 'H', 'W', 'oH', 'oW', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'pH', 'pW'];
   const f = (name: GeometryField): string => get(`$${name}`);
-  const tap = (ow: string): string => at(get('$pad'), add(mul(add(mul(get('$oh'), f('sH')), mul(get('$kh'), f('dH'))), get('$wp')), ow, mul(get('$kw'), f('dW'))));
+  const tap = (ow: string): string => at(get('$plane'), add(mul(add(mul(get('$oh'), f('sH')), mul(get('$kh'), f('dH'))), get('$ld')), ow, mul(get('$kw'), f('dW'))));
   const weight = at(get('$wc'), add(mul(get('$kh'), f('kW')), get('$kw')));
   const taps = (body: string): string => forRange('$kh', i32(0), f('kH'), forRange('$kw', i32(0), f('kW'), body));
   return `
   (func (export "depthwise") (param $g i32) (param $p0 i32) (param $p1 i32) (param $x i32) (param $w i32) (param $bias i32)
                              (param $y i32) (param $pad i32)
-    ${locals(['$p', '$o', '$xplane', '$hp', '$wp', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols', ...fields.map((n) => `$${n}`)])}
+    ${locals(['$p', '$o', '$xplane', '$hp', '$wp', '$plane', '$ld', '$direct', '$ih', '$oh', '$ow', '$kh', '$kw', '$wc', '$yrow', '$rows', '$cols', ...fields.map((n) => `$${n}`)])}
     (local $acc v128) (local $s f32) (local $b f32) (local $src i32) (local $vend i32)
+    ${locals(['$a0', '$a1', '$a2', '$a3'], 'v128')}
     ${locals(TAPS.map((t) => `$w${t}`), 'v128')} ${locals(TAPS.map((t) => `$o${t}`))}
     ${fields.map((n) => set(`$${n}`, geo(n))).join(' ')}
     ;; the padded plane spans every position a window touches: (out − 1)·stride + (k − 1)·dilation + 1
@@ -314,14 +369,21 @@ function depthwise(fma: boolean): string {
     ;; input rows and columns beyond the last window are never read
     (local.set $rows (call $min ${f('H')} (i32.sub (local.get $hp) ${f('pH')})))
     (local.set $cols (call $min ${f('W')} (i32.sub (local.get $wp) ${f('pW')})))
+    ;; without padding every window lies inside the input: read the planes in place, rows W apart
+    (local.set $direct (i32.and (i32.eqz (i32.or ${f('pH')} ${f('pW')}))
+      (i32.and (i32.le_s (local.get $hp) ${f('H')}) (i32.le_s (local.get $wp) ${f('W')}))))
+    (local.set $ld (select ${f('W')} (local.get $wp) (local.get $direct)))
     ${forRange('$p', get('$p0'), get('$p1'), `
       ;; output plane p is (n, o); it reads input channel o / (O / C) of image n
       (local.set $o (i32.rem_u (local.get $p) (local.get $O)))
       (local.set $xplane ${add(mul(`(i32.div_u ${sub(get('$p'), get('$o'))} ${f('O')})`, f('C')), `(i32.div_u ${get('$o')} (i32.div_u ${f('O')} ${f('C')}))`)})
-      (memory.fill (local.get $pad) (i32.const 0) (i32.shl ${mul(get('$hp'), get('$wp'))} (i32.const 2)))
-      ${forRange('$ih', i32(0), get('$rows'), `
-        (call $copyRun ${at(get('$pad'), add(mul(add(get('$ih'), f('pH')), get('$wp')), f('pW')))}
-          ${at(get('$x'), add(mul(get('$xplane'), f('H'), f('W')), mul(get('$ih'), f('W'))))} (local.get $cols) (i32.const 1))`)}
+      (if (local.get $direct) (then (local.set $plane ${at(get('$x'), mul(get('$xplane'), f('H'), f('W')))}))
+        (else
+          (memory.fill (local.get $pad) (i32.const 0) (i32.shl ${mul(get('$hp'), get('$wp'))} (i32.const 2)))
+          ${forRange('$ih', i32(0), get('$rows'), `
+            (call $copyRun ${at(get('$pad'), add(mul(add(get('$ih'), f('pH')), get('$wp')), f('pW')))}
+              ${at(get('$x'), add(mul(get('$xplane'), f('H'), f('W')), mul(get('$ih'), f('W'))))} (local.get $cols) (i32.const 1))`)}
+          (local.set $plane (local.get $pad))))
       (local.set $wc ${at(get('$w'), mul(get('$o'), f('kH'), f('kW')))})
       (local.set $b (if (result f32) (local.get $bias) (then (f32.load ${at(get('$bias'), get('$o'))})) (else (f32.const 0))))
       ${forRange('$oh', i32(0), f('oH'), `
@@ -331,16 +393,12 @@ function depthwise(fma: boolean): string {
           (if (i32.and (i32.eq ${f('kH')} (i32.const 3)) (i32.eq ${f('kW')} (i32.const 3)))
             (then ${unrolled3x3(fma)})
             (else
-              ;; other kernel sizes: the row's whole vectors start at the bias, then each tap adds its weight times
-              ;; the shifted input row, so the inner loop is one load, one multiply-add and one store
-              (local.set $vend (i32.and ${f('oW')} (i32.const -4)))
-              ${forRange('$ow', i32(0), get('$vend'), `(v128.store ${at(get('$yrow'), get('$ow'))} (f32x4.splat (local.get $b)))`, i32(4))}
-              ${taps(`
-                (local.set $acc (v128.load32_splat ${weight}))
-                (local.set $src ${tap(i32(0))})
-                ${forRange('$ow', i32(0), get('$vend'), `(v128.store ${at(get('$yrow'), get('$ow'))}
-                  ${madd(fma, get('$acc'), `(v128.load ${at(get('$src'), get('$ow'))})`, `(v128.load ${at(get('$yrow'), get('$ow'))})`)})`, i32(4))}`)}
-              (local.set $ow (local.get $vend))))))
+              ;; other kernel sizes: sixteen outputs at a time in four independent sums, which hides the latency of
+              ;; the multiply-adds (one running sum per vector would wait on each of them in turn), then eight, then four
+              ${[4, 2, 1].map((k) => `
+              (local.set $vend ${add(get('$ow'), `(i32.and ${sub(f('oW'), get('$ow'))} (i32.const ${-4 * k}))`)})
+              ${forRange('$ow', get('$ow'), get('$vend'), vectorBlock(fma, k, weight, taps, tap), i32(4 * k))}`).join('')}
+              ))))
         (block $done (loop $each
           (br_if $done (i32.ge_s (local.get $ow) ${f('oW')}))
           (local.set $s (local.get $b))

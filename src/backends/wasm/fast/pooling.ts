@@ -5,7 +5,7 @@
 import type { DType } from '../../../core/dtype.js';
 import { numel, type Shape } from '../../../core/shape.js';
 import type { Kernels, Storage, View } from '../../backend.js';
-import type { MaxPoolResult, PoolWindows } from '../../conv-kernels.js';
+import type { MaxPoolResult, PoolWindows, Triple } from '../../conv-kernels.js';
 import { referenceKernels } from '../../reference/index.js';
 import { contiguousData, isContiguous, storageOf } from '../../reference/strided.js';
 
@@ -68,6 +68,24 @@ function maxPool(x: View, w: PoolWindows): MaxPoolResult {
   return { values: storageOf(values, 'float32'), indices: storageOf(indices, 'int32') };
 }
 
+/**
+ * The max-pool gradient: each output's gradient added at its index in the input plane. Typed float32/int32
+ * arrays keep the loop monomorphic (the reference kernel's generic arrays cost it about 4×).
+ */
+function maxPoolBackward(gy: View, indices: View, inSize: Triple): Storage {
+  if (gy.dtype !== 'float32' || indices.dtype !== 'int32') return referenceKernels.maxPoolBackward(gy, indices, inSize);
+  const gys = contiguousData(gy) as Float32Array;
+  const idx = contiguousData(indices) as Int32Array;
+  const planeIn = inSize[0] * inSize[1] * inSize[2];
+  const planeOut = numel(gy.shape.slice(2));
+  const gx = new Float32Array(gy.shape[0] * gy.shape[1] * planeIn);
+  for (let p = 0, k = 0; p < gy.shape[0] * gy.shape[1]; p++) {
+    const base = p * planeIn;
+    for (let end = k + planeOut; k < end; k++) gx[base + idx[k]] += gys[k];
+  }
+  return storageOf(gx, 'float32');
+}
+
 /** The max-pool gradient's shape of scatter: along the last dim, with dense index and source. */
 function scatterAdd(shape: Shape, dim: number, index: View, src: View, dtype: DType): Storage {
   const last = shape.length - 1;
@@ -91,4 +109,4 @@ function scatterAdd(shape: Shape, dim: number, index: View, src: View, dtype: DT
   return storageOf(out, 'float32');
 }
 
-export const fastPooling: Pick<Kernels, 'maxPool' | 'scatterAdd'> = { maxPool, scatterAdd };
+export const fastPooling: Pick<Kernels, 'maxPool' | 'maxPoolBackward' | 'scatterAdd'> = { maxPool, maxPoolBackward, scatterAdd };
