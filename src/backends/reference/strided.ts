@@ -56,6 +56,11 @@ export function contiguousData(v: View): TypedArray {
 /** Writes `values` (row-major, numel(dst.shape) long) through the strided view `dst`. */
 export function writeStrided(dst: View, values: ArrayLike<number>, accumulate: boolean): void {
   const out = cpuData(dst.storage);
+  // a dense overwrite is one block copy (an optimizer writing every parameter back each step)
+  if (!accumulate && isContiguous(dst.shape, dst.strides) && ArrayBuffer.isView(values) && values.length === numel(dst.shape)) {
+    out.set(values as TypedArray, dst.offset);
+    return;
+  }
   walkRows(dst.shape, dst.strides, dst.offset, (o, base, len, step) => {
     if (accumulate) for (let j = 0; j < len; j++) out[base + j * step] += values[o + j];
     else for (let j = 0; j < len; j++) out[base + j * step] = values[o + j];
