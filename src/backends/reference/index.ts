@@ -1,6 +1,7 @@
 import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
 import { numel } from '../../core/shape.js';
 import type { Backend, Kernels, Storage, View } from '../backend.js';
+import { activationBackward } from './activation.js';
 import { im2colConvKernels } from './conv.js';
 import { binary, unary, where } from './elementwise.js';
 import { col2im, im2col } from './im2col.js';
@@ -31,7 +32,7 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: Kernels = {
-  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf,
+  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward,
   ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward,
 };
 

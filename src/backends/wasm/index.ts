@@ -7,6 +7,7 @@ import type { Backend, Kernels } from '../backend.js';
 import { preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
 import { referenceBackend, referenceKernels } from '../reference/index.js';
+import { wasmActivationBackward } from './activation.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmElementwise } from './elementwise.js';
 import { fastPooling } from './fast/pooling.js';
@@ -28,6 +29,7 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
     scatterAdd: fastPooling.scatterAdd,
     maxPoolBackward: fastPooling.maxPoolBackward,
     matmul: wasmMatmul(rt),
+    activationBackward: wasmActivationBackward(rt),
     ...wasmConvKernels(rt),
   };
   return {
