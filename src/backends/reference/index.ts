@@ -6,6 +6,7 @@ import { im2colConvKernels } from './conv.js';
 import { binary, unary, where } from './elementwise.js';
 import { col2im, im2col } from './im2col.js';
 import { gather, scatterAdd } from './indexing.js';
+import { linear } from './linear.js';
 import { matmul } from './matmul.js';
 import { maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
@@ -32,7 +33,7 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: Kernels = {
-  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward,
+  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward, linear,
   ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward,
 };
 

@@ -11,6 +11,7 @@ import { wasmActivationBackward } from './activation.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmElementwise } from './elementwise.js';
 import { fastPooling } from './fast/pooling.js';
+import { wasmLinear } from './linear.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmPooling } from './pooling.js';
 import { WasmRuntime, type WasmFeatures } from './runtime.js';
@@ -30,6 +31,7 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
     maxPoolBackward: fastPooling.maxPoolBackward,
     matmul: wasmMatmul(rt),
     activationBackward: wasmActivationBackward(rt),
+    linear: wasmLinear(rt),
     ...wasmConvKernels(rt),
   };
   return {
