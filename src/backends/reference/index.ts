@@ -10,6 +10,7 @@ import { linear } from './linear.js';
 import { matmul } from './matmul.js';
 import { maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
+import { scaleAdd_ } from './scale-add.js';
 import { erf } from './special.js';
 import { contiguousData, convert, cpuData, storageOf, writeStrided } from './strided.js';
 
@@ -33,7 +34,7 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: Kernels = {
-  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward, linear,
+  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward, linear, scaleAdd_,
   ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward,
 };
 
