@@ -7,66 +7,82 @@
  */
 import type { ConvGeometry } from '../conv-kernels.js';
 import type { WeightGradientCall } from './conv-weight.js';
-import { gemmScratch, splitRange } from './matmul.js';
+import { GEMM_SHAPE } from './gemm-shape.js';
+import { splitRange } from './matmul.js';
 import type { WasmRuntime } from './runtime.js';
 
-/** Floats of V and U together per chunk (768 KiB): the chunk stays in L2 between its transforms and its GEMMs. */
+/** Floats of V and U together per chunk (768 KiB): the chunk stays in a core's L2 between its transforms and its GEMMs. */
 const CHUNK_FLOATS = 192 * 1024;
 
 /**
- * But at least this many tiles, the GEMMs' depth: with many channels the L2 budget alone left 16 tiles per chunk
- * on VGG's 512-channel 28×28 layers, and the short GEMMs made Winograd slower than im2col + GEMM (235 vs 173 ms;
- * 151 ms with 128).
+ * But at least this many tiles, the GEMMs' depth (each micro-kernel call loads and stores its 4×8 block of M once):
+ * with many channels the L2 budget alone left 16 tiles per chunk on VGG's 512-channel 28×28 layers, and the short
+ * GEMMs made Winograd slower than im2col + GEMM. 128 was measured best when the GEMM packed its operands; fused,
+ * 64 lets the [8,64,56,56] chunk stay within the 1 MiB per-core L2 (3 tile rows: 22 ms against 24.5 ms with 5).
  */
-const MIN_CHUNK_TILES = 128;
+const MIN_CHUNK_TILES = 64;
 
 /**
- * 2-D, 3×3, stride and dilation 1, one group, output channels in fours (U is written four channels per vector).
+ * 2-D, 3×3, stride and dilation 1, one group, channels in fours each side (the transforms carry four per vector).
  * The transforms cost in proportion to C + O, the GEMMs to C·O: with 16 channels each side the direct kernel was
- * faster (1.9 vs 2.9 ms on [16,16,32,32]), at 32 about even, at 64 Winograd wins. Rows of at least 16 outputs
- * keep the padding of tile rows to fours small: on ResNet's 4×4 stage it made Winograd 3× slower than the GEMM.
+ * faster (1.9 vs 2.9 ms on [16,16,32,32]), at 32 about even, at 64 Winograd wins. Any width: tile rows are not
+ * padded and small images share chunks, so narrow layers win too (1 thread, dW/forward time: [16,128,8,8] 1.5-1.8
+ * against 2.4 for im2col + GEMM, [64,256,4,4] 1.2 against 1.5).
  */
 export function isWinogradWeight(g: ConvGeometry, batch: number, channels: number, outChannels: number): boolean {
   const flat = g.inSize[0] === 1 && g.kernelSize[0] === 1 && g.outSize[0] === 1;
   const k3 = g.kernelSize[1] === 3 && g.kernelSize[2] === 3;
   const unit = [1, 2].every((d) => g.stride[d] === 1 && g.dilation[d] === 1);
   const positions = batch * g.outSize[1] * g.outSize[2];
-  return flat && k3 && unit && g.groups === 1 && outChannels % 4 === 0 && channels >= 32 && outChannels >= 32 && g.outSize[2] >= 16 && positions >= 1024;
+  return flat && k3 && unit && g.groups === 1 && channels % 4 === 0 && outChannels % 4 === 0 && channels >= 32 && outChannels >= 32 && positions >= 1024;
 }
 
 /** dW [O, C, 3, 3] as a fresh array. */
 export function winogradWeightGradient(rt: WasmRuntime, call: WeightGradientCall): Float32Array {
   const { batch, channels: C, outChannels: O, g } = call;
+  const Op = Math.ceil(O / GEMM_SHAPE.nr) * GEMM_SHAPE.nr; // M's rows padded to whole B panels
   const tH = Math.ceil(g.outSize[1] / 2);
-  const tW4 = Math.ceil(g.outSize[2] / 8) * 4; // tiles per row, padded to whole vectors of four
-  const rows = Math.min(tH, Math.max(Math.ceil(MIN_CHUNK_TILES / tW4), Math.floor(CHUNK_FLOATS / (16 * (C + O) * tW4))));
-  const units = batch * Math.ceil(tH / rows);
+  const tW = Math.ceil(g.outSize[2] / 2);
+  const rows = Math.min(tH, Math.max(Math.ceil(MIN_CHUNK_TILES / tW), Math.floor(CHUNK_FLOATS / (16 * (C + Op) * tW))));
+  const imgs = rows < tH ? 1 : imagesPerChunk(tH * tW, C + Op, batch, call.threads);
+  const units = Math.ceil(batch / imgs) * Math.ceil(tH / rows);
   const ranges = splitRange(units, call.threads, 1);
-  const mFloats = 16 * C * O;
+  const mFloats = 16 * C * Op;
   const partials = ranges.map(() => rt.alloc(4 * mFloats));
   for (const p of partials) rt.view(p, mFloats).fill(0);
-  const work = gemmScratch(rt, ranges.length);
-  const chunkTiles = rows * tW4;
+  const chunkTiles = imgs * rows * tW;
   rt.run('winogradWeight', ranges.map(([u0, count], t) => {
-    const scratch = [rt.alloc(4 * 16 * C * chunkTiles), rt.alloc(4 * 16 * chunkTiles * O), rt.alloc(4 * (2 * rows + 2) * (2 * tW4 + 8))];
-    return [call.geom, u0, u0 + count, call.x, call.dy, partials[t], ...scratch, work[t], rows, tW4];
+    const scratch = [rt.alloc(16 * xiStride(C * chunkTiles)), rt.alloc(16 * xiStride(Op * chunkTiles)), rt.alloc(16 * (2 * rows + 2) * (2 * tW + 2))];
+    return [call.geom, u0, u0 + count, call.x, call.dy, partials[t], ...scratch, rows, imgs, batch];
   }));
   const m = new Float64Array(mFloats);
   for (const p of partials) {
     const part = rt.view(p, mFloats);
     for (let i = 0; i < mFloats; i++) m[i] += part[i];
   }
-  return filterGradients(m, C, O);
+  return filterGradients(m, C, O, Op);
 }
 
-/** dW[o][c] = Gᵀ·M[·][c][o]·G, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. */
-function filterGradients(m: Float64Array, C: number, O: number): Float32Array {
+/**
+ * Whole small images per chunk (ResNet's 8×8 stage: 16 tiles each): enough for MIN_CHUNK_TILES, more while the
+ * chunk fits CHUNK_FLOATS, but no more than leaves every thread a chunk.
+ */
+function imagesPerChunk(tiles: number, channels: number, batch: number, threads: number): number {
+  const wanted = Math.max(Math.ceil(MIN_CHUNK_TILES / tiles), Math.floor(CHUNK_FLOATS / (16 * channels * tiles)));
+  return Math.max(1, Math.min(wanted, Math.ceil(batch / threads)));
+}
+
+/** Bytes between the blocks of consecutive ξ in the kernel's V and U buffers of n floats ($xiStride there). */
+const xiStride = (n: number): number => Math.ceil((4 * n) / 4096) * 4096 + 64;
+
+/** dW[o][c] = Gᵀ·M[·][c][o]·G, G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]; M's rows are Op long. */
+function filterGradients(m: Float64Array, C: number, O: number, Op: number): Float32Array {
   const dw = new Float32Array(O * C * 9);
-  const plane = C * O;
+  const plane = C * Op;
   const t = new Float64Array(12); // Gᵀ·M: 3 rows × 4
   for (let c = 0; c < C; c++) {
     for (let o = 0; o < O; o++) {
-      const at = c * O + o;
+      const at = c * Op + o;
       for (let j = 0; j < 4; j++) {
         const [a, b, d, e] = [m[j * plane + at], m[(4 + j) * plane + at], m[(8 + j) * plane + at], m[(12 + j) * plane + at]];
         t[j] = a + (b + d) / 2;

@@ -45,6 +45,8 @@ const CASES: { what: string; x: number[]; w: number[]; opts: ConvOptions }[] = [
   // tile rows per image, so threads split one image's chunks
   { what: 'Winograd, odd sizes, no padding', x: [2, 32, 21, 37], w: [36, 32, 3, 3], opts: {} },
   { what: 'Winograd, asymmetric padding, a wide image', x: [1, 32, 18, 100], w: [32, 32, 3, 3], opts: { padding: [2, 1] } },
+  // small images go several whole ones per chunk (8 here, the last chunk 7)
+  { what: 'Winograd, several small images per chunk', x: [15, 32, 8, 9], w: [36, 32, 3, 3], opts: { padding: 1 } },
 ];
 
 /** A 2-D geometry with stride and dilation 1 and no padding unless given. */

@@ -40,6 +40,13 @@ test('transposed, sliced and broadcast operands are read through their strides',
   const a = ck.randn([40, 29]).t(); // [29,40], column-major
   const b = ck.randn([23, 40]).t(); // [40,23]
   assertWithinDotBound(ck.matmul(a, b), a, b, 'aᵀ·bᵀ');
+  // a transposed B goes through packing in 4×4 register blocks of depth, the last k % 4 rows one by one: depths
+  // below, at and past one block and one KC panel (384), whole and partial 8-column panels
+  for (const [k, n] of [[1, 8], [3, 16], [4, 9], [7, 17], [389, 24]]) {
+    const bt = ck.randn([n, k]).t();
+    const left = ck.randn([5, k]);
+    assertWithinDotBound(ck.matmul(left, bt), left, bt, `a·bᵀ, k ${k}, n ${n}`);
+  }
   const wide = ck.randn([50, 300]);
   const col = ck.narrow(wide, 1, 7, 3); // [50,3] spread over a big storage range: gathered densely
   const c = ck.randn([3, 11]);

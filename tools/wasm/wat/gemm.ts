@@ -47,12 +47,54 @@ function microKernel(s: GemmShape, fma: boolean): string {
     (if (local.get $acc) (then ${store(true)}) (else ${store(false)})))`;
 }
 
+const shuffle = (a: string, b: string, lanes: number[]): string =>
+  `(i8x16.shuffle ${lanes.flatMap((l) => range(4).map((k) => 4 * l + k)).join(' ')} ${a} ${b})`;
+
+/**
+ * One whole NR-wide panel of a transposed B (rs = 4 bytes: each column a contiguous run from $src, cs bytes
+ * apart) into $dst, which moves past it: four rows of four columns at a time are loaded as four column vectors
+ * and transposed in registers into four row vectors (a scalar copy per element cost 4× as much), the last kc % 4
+ * rows element by element.
+ */
+function transposedPanel(s: GemmShape): string {
+  const column = (j: number): string => `(i32.add (local.get $at) ${j === 0 ? '(i32.const 0)' : `(i32.mul (local.get $cs) (i32.const ${j}))`})`;
+  const block = (h: number): string[] => [
+    ...range(4).map((l) => `(local.set $v${l} (v128.load ${column(4 * h + l)}))`),
+    `(local.set $w0 ${shuffle('(local.get $v0)', '(local.get $v1)', [0, 4, 1, 5])})`,
+    `(local.set $w1 ${shuffle('(local.get $v0)', '(local.get $v1)', [2, 6, 3, 7])})`,
+    `(local.set $w2 ${shuffle('(local.get $v2)', '(local.get $v3)', [0, 4, 1, 5])})`,
+    `(local.set $w3 ${shuffle('(local.get $v2)', '(local.get $v3)', [2, 6, 3, 7])})`,
+    ...[[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]].map(([p, q, lanes], r) =>
+      `(v128.store offset=${4 * (r * s.nr + 4 * h)} (local.get $dst) ${shuffle(`(local.get $w${p})`, `(local.get $w${q})`, lanes as number[])})`),
+  ];
+  const scalar = range(s.nr).map((j) => `(f32.store offset=${4 * j} (local.get $dst) (f32.load ${column(j)}))`);
+  return `
+          (local.set $at (local.get $src))
+          (local.set $p (i32.const 4))
+          (block $done (loop $blocks
+            (br_if $done (i32.gt_u (local.get $p) (local.get $kc)))
+            ${range(s.nr / 4).flatMap(block).join('\n            ')}
+            (local.set $dst (i32.add (local.get $dst) (i32.const ${16 * s.nr})))
+            (local.set $at (i32.add (local.get $at) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (br $blocks)))
+          (local.set $p (i32.sub (local.get $p) (i32.const 4)))
+          (block $done (loop $rows
+            (br_if $done (i32.ge_u (local.get $p) (local.get $kc)))
+            ${scalar.join('\n            ')}
+            (local.set $dst (i32.add (local.get $dst) (i32.const ${4 * s.nr})))
+            (local.set $at (i32.add (local.get $at) (i32.const 4)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $rows)))`;
+}
+
 /** Copies a kc×nc block of B (byte strides rs, cs) into NR-wide panels, zero-padding the last one. */
 function packB(s: GemmShape): string {
   const vecCopy = range(s.nr / 4).map((q) => `(v128.store offset=${16 * q} (local.get $dst) (v128.load offset=${16 * q} (local.get $src)))`);
   return `
   (func $packB (param $b i32) (param $kc i32) (param $nc i32) (param $rs i32) (param $cs i32) (param $dst i32)
-    (local $jr i32) (local $p i32) (local $src i32) (local $j i32) (local $cols i32)
+    (local $jr i32) (local $p i32) (local $src i32) (local $j i32) (local $cols i32) (local $at i32)
+    ${range(4).map((l) => `(local $v${l} v128) (local $w${l} v128)`).join(' ')}
     (loop $panels
       (local.set $cols (call $min (i32.const ${s.nr}) (i32.sub (local.get $nc) (local.get $jr))))
       (local.set $src (i32.add (local.get $b) (i32.mul (local.get $jr) (local.get $cs))))
@@ -66,17 +108,7 @@ function packB(s: GemmShape): string {
             (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kc)))))
         (else (if (i32.and (i32.eq (local.get $cols) (i32.const ${s.nr})) (i32.eq (local.get $rs) (i32.const 4)))
         (then
-          ;; a transposed B (columns contiguous): read each column as a run, write it down the panel
-          (local.set $j (i32.const 0))
-          (loop $cols
-            (local.set $p (i32.const 0))
-            (local.set $src (i32.add (local.get $b) (i32.mul (i32.add (local.get $jr) (local.get $j)) (local.get $cs))))
-            (loop $rows
-              (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $p) (i32.const ${s.nr})) (local.get $j)) (i32.const 2)))
-                (f32.load (i32.add (local.get $src) (i32.shl (local.get $p) (i32.const 2)))))
-              (br_if $rows (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $kc))))
-            (br_if $cols (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const ${s.nr}))))
-          (local.set $dst (i32.add (local.get $dst) (i32.mul (local.get $kc) (i32.const ${4 * s.nr})))))
+          ${transposedPanel(s)})
         (else
           (loop $rows
             (local.set $j (i32.const 0))
