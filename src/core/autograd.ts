@@ -115,6 +115,9 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
   const retainGraph = opts.retainGraph ?? createGraph;
   const byNode = new Map<Node, Tensor>();
   const byLeaf = new Map<Tensor, Tensor>();
+  const holders = new StorageCount();
+  // the caller keeps its seeds: counted twice so no .grad ever takes one over
+  grads.forEach((g) => holders.add(g, 2));
   roots.forEach((r, i) => {
     if (!r.requiresGrad) throw new Error('backward: element 0 of tensors does not require grad and does not have a gradFn');
     if (!shapesEqual(r.shape, grads[i].shape)) throw new RangeError(`backward: gradient of shape ${fmt(grads[i].shape)} given for an output of shape ${fmt(r.shape)}`);
@@ -135,6 +138,7 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
         const gi = inGrads[i];
         if (!gi || !inp.requiresGrad) return;
         if (!shapesEqual(gi.shape, inp.shape)) throw new Error(`autograd internal error: ${node.name} returned a gradient of shape ${fmt(gi.shape)} for an input of shape ${fmt(inp.shape)}`);
+        holders.add(gi);
         if (inp.gradFn) accumulate(byNode, inp.gradFn, gi);
         else accumulate(byLeaf, inp, gi);
       });
@@ -148,13 +152,29 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
     }
   }
   if (opts.inputs) return opts.inputs.map((t) => (t.gradFn ? byNode.get(t.gradFn) : byLeaf.get(t)) ?? null);
-  for (const [leaf, g] of byLeaf) leaf.grad = accumulateGrad(leaf.grad, g, createGraph);
+  for (const [leaf, g] of byLeaf) leaf.grad = accumulateGrad(leaf.grad, g, createGraph, holders.only(g));
   return [];
 }
 
+/**
+ * How many gradient tensors of one backward sweep hold each storage. A leaf's gradient held by no other
+ * (a fresh kernel output, as a convolution's weight gradient is) can become its `.grad` as it is; one shared
+ * with another leaf, with a node's gradient it passed through, or with the caller's seed must be copied.
+ */
+class StorageCount {
+  private readonly counts = new Map<unknown, number>();
+  add(t: Tensor, n = 1): void {
+    this.counts.set(t.storage, (this.counts.get(t.storage) ?? 0) + n);
+  }
+  /** True when t is the one gradient tensor of the sweep on its storage (sums made by accumulate count as none, being fresh). */
+  only(t: Tensor): boolean {
+    return (this.counts.get(t.storage) ?? 0) <= 1;
+  }
+}
+
 /** `.grad` gets its own tensor: user code (gradient clipping) may modify it in place. */
-function accumulateGrad(prev: Tensor | null, g: Tensor, createGraph: boolean): Tensor {
-  const own = createGraph ? g : ops().detachClone(g);
-  if (!prev) return own;
-  return createGraph ? ops().add(prev, g) : noGrad(() => ops().add(prev, g));
+function accumulateGrad(prev: Tensor | null, g: Tensor, createGraph: boolean, unshared = false): Tensor {
+  if (prev) return createGraph ? ops().add(prev, g) : noGrad(() => ops().add(prev, g));
+  if (createGraph) return g;
+  return unshared && !g.requiresGrad ? g : ops().detachClone(g);
 }

@@ -4,7 +4,10 @@
  * branch it does not pick, and zero times an infinite local derivative would be NaN.
  */
 import type { Tensor } from '../core/tensor.js';
+import { noGrad, record } from '../core/autograd.js';
+import { isFloating } from '../core/dtype.js';
 import { normDim } from '../core/shape.js';
+import { activationBackward } from '../ops/activation-backward.js';
 import {
   add, amax, clamp, detach, div, erf, exp, expm1, gt, log1p, logsumexp, lt, mul, relu, sigmoid, sub, sum, tanh, where,
 } from '../ops/index.js';
@@ -25,7 +28,10 @@ export interface LeakyReluOptions {
 /** x for x > 0, negativeSlope·x otherwise. */
 export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: LeakyReluOptions = {}): Tensor {
   checkTensor(x, 'leakyRelu');
-  return where(gt(x, 0), x, mul(x, negativeSlope));
+  if (!isFloating(x.dtype)) return where(gt(x, 0), x, mul(x, negativeSlope));
+  // x > 0 ? x : x·slope is the gradient kernel applied to x itself: one pass, one array
+  const out = noGrad(() => activationBackward('leakyRelu', x, x, negativeSlope));
+  return record('LeakyReluBackward0', out, [x], (g) => [activationBackward('leakyRelu', g, x, negativeSlope)]);
 }
 
 export interface EluOptions {

@@ -3,6 +3,7 @@ import { record } from '../core/autograd.js';
 import { floatingResult, isFloating, promoteTypes, type DType } from '../core/dtype.js';
 import { broadcastShapes, broadcastStrides, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
+import { activationBackward } from './activation-backward.js';
 import { describe, kernels, operands, scalarLike, wrap, type TensorOrScalar } from './dispatch.js';
 import { sumToShape } from './reduce.js';
 
@@ -103,9 +104,9 @@ export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', 'sqrt', x, floatingRe
 export const rsqrt = (x: Tensor): Tensor => unaryOp('rsqrt', 'rsqrt', x, floatingResult, (g, _a, out) => mul(g, mul(pow(out, 3), -0.5)));
 export const sin = (x: Tensor): Tensor => unaryOp('sin', 'sin', x, floatingResult, (g, a) => mul(g, cos(a)));
 export const cos = (x: Tensor): Tensor => unaryOp('cos', 'cos', x, floatingResult, (g, a) => neg(mul(g, sin(a))));
-export const tanh = (x: Tensor): Tensor => unaryOp('tanh', 'tanh', x, floatingResult, (g, _a, out) => mul(g, sub(1, mul(out, out))));
-export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', 'sigmoid', x, floatingResult, (g, _a, out) => mul(g, mul(out, sub(1, out))));
-export const relu = (x: Tensor): Tensor => unaryOp('relu', 'relu', x, numeric, (g, _a, out) => mul(g, to01(gt(out, 0), g.dtype)));
+export const tanh = (x: Tensor): Tensor => unaryOp('tanh', 'tanh', x, floatingResult, (g, _a, out) => activationBackward('tanh', g, out));
+export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', 'sigmoid', x, floatingResult, (g, _a, out) => activationBackward('sigmoid', g, out));
+export const relu = (x: Tensor): Tensor => unaryOp('relu', 'relu', x, numeric, (g, _a, out) => activationBackward('threshold', g, out));
 export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', 'reciprocal', x, floatingResult, (g, _a, out) => neg(mul(g, mul(out, out))));
 export const square = (x: Tensor): Tensor => unaryOp('square', 'square', x, numeric, (g, a) => mul(g, mul(a, 2)));
 export const floor = (x: Tensor): Tensor => unaryOp('floor', 'floor', x, same, zeroGrad);

@@ -6,6 +6,7 @@ export * from './reduce.js';
 export * from './views.js';
 export * from './indexing.js';
 export * from './matmul.js';
+export * from './linear.js';
 export * from './inplace.js';
 export * from './special.js';
 export * from './channel-affine.js';

@@ -1,19 +1,8 @@
-import { isGradEnabled } from '../core/autograd.js';
 import { broadcastShapes, broadcastStrides, fmt, shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { kernels, scalarLike, type TensorOrScalar } from './dispatch.js';
 import { add, clamp, div, mul, sub } from './elementwise.js';
-
-/**
- * In-place updates write through the tensor's view into its storage. They are not recorded by autograd,
- * so they are refused on tensors that take part in it while recording is on (wrap optimiser-style
- * updates in `noGrad`), as PyTorch refuses in-place changes to leaves that require grad.
- */
-function checkInplace(x: Tensor, op: string): void {
-  if (isGradEnabled() && x.requiresGrad) {
-    throw new Error(`${op}: a tensor that requires grad cannot be modified in place while gradients are recorded; use ck.noGrad(() => ...)`);
-  }
-}
+import { checkInplace } from './inplace-check.js';
 
 /** Copies `src` (broadcast to x's shape, converted to x's dtype) into x. */
 export function copy_(x: Tensor, src: TensorOrScalar): Tensor {

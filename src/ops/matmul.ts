@@ -2,7 +2,6 @@ import { record } from '../core/autograd.js';
 import { broadcastShapes, fmt, numel } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, kernels, wrap } from './dispatch.js';
-import { add } from './elementwise.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from './views.js';
 
 /** The primitive: a [B,M,K] times b [B,K,N]. Its gradient is two more batched products. */
@@ -35,14 +34,4 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) out = squeeze(out, -2);
   if (b.ndim === 1) out = squeeze(out, -1);
   return out;
-}
-
-/** x·Wᵀ + b, as torch.nn.functional.linear. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (!(weight instanceof Tensor) || weight.ndim !== 2) throw new RangeError(`linear: expected a 2-D weight [out, in], got ${describe(weight)}`);
-  if (x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new RangeError(`linear: expected input with ${weight.shape[1]} features in its last dim (weight ${fmt(weight.shape)}), got ${fmt(x.shape)}`);
-  }
-  const y = matmul(x, transpose(weight, 0, 1));
-  return bias ? add(y, bias) : y;
 }

@@ -1,6 +1,7 @@
 /** Stochastic gradient descent with momentum and Nesterov momentum (torch.optim.SGD, PyTorch 1.13 update). */
 import type { Tensor } from '../core/tensor.js';
-import { clone, copy_, mul } from '../ops/index.js';
+import { clone } from '../ops/index.js';
+import { scaleAdd_ } from '../ops/scale-add.js';
 import { checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 import { addScaled, effectiveGradient } from './update.js';
 
@@ -33,10 +34,11 @@ export class SGD extends Optimizer<SGDOptions> {
     let d = effectiveGradient(p, grad, g);
     if (g.momentum !== 0) {
       const prev = state.momentumBuffer as Tensor | undefined;
-      const buf = prev ? addScaled(mul(prev, g.momentum), d, 1 - g.dampening) : clone(d);
+      // updated in place: the buffer is the optimizer's own (PyTorch's buf.mul_(momentum).add_(d, alpha=1-dampening))
+      const buf = prev ? scaleAdd_(prev, g.momentum, d, 1 - g.dampening) : clone(d);
       state.momentumBuffer = buf;
       d = g.nesterov ? addScaled(d, buf, g.momentum) : buf;
     }
-    copy_(p, addScaled(p, d, -g.lr));
+    scaleAdd_(p, 1, d, -g.lr);
   }
 }

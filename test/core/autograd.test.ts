@@ -138,3 +138,29 @@ test('a long training-like loop keeps a flat heap (saved tensors are released af
   // one step allocates ~100 KB of tensors; 3000 retained steps would be ~300 MB
   assert.ok(growth < 4 * 1024 * 1024, `heap grew by ${(growth / 1048576).toFixed(1)} MiB over 3000 steps`);
 });
+
+test('.grad never shares storage with another .grad, a passed-through gradient or the caller\'s seed', () => {
+  // add's backward hands the same gradient tensor to both leaves
+  const a = ck.ones([3], { requiresGrad: true });
+  const b = ck.ones([3], { requiresGrad: true });
+  ck.sum(ck.add(a, b)).backward();
+  assert.notEqual(a.grad!.storage, b.grad!.storage);
+  ck.noGrad(() => a.grad!.mul_(5));
+  assert.deepEqual(b.grad!.toArray(), [1, 1, 1]);
+  // reshape passes the seed through as a view
+  const x = ck.ones([2, 3], { requiresGrad: true });
+  const seed = ck.full([6], 2);
+  x.reshape([6]).backward(seed);
+  assert.notEqual(x.grad!.storage, seed.storage);
+  // a leaf root gets a copy of its seed
+  const leaf = ck.ones([2], { requiresGrad: true });
+  const leafSeed = ck.full([2], 3);
+  leaf.backward(leafSeed);
+  assert.notEqual(leaf.grad!.storage, leafSeed.storage);
+  // a fresh gradient (here mul's) may become .grad as it is; it is still detached
+  const w = ck.ones([4], { requiresGrad: true });
+  ck.sum(ck.mul(w, ck.full([4], 2))).backward();
+  assert.deepEqual(w.grad!.toArray(), [2, 2, 2, 2]);
+  assert.equal(w.grad!.requiresGrad, false);
+  assert.equal(w.grad!.gradFn, null);
+});

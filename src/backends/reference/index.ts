@@ -2,13 +2,16 @@ import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
 import { numel } from '../../core/shape.js';
 import type { Backend, Kernels, Storage, View } from '../backend.js';
 import { channelAffine } from './channel-affine.js';
+import { activationBackward } from './activation.js';
 import { im2colConvKernels } from './conv.js';
 import { binary, unary, where } from './elementwise.js';
 import { col2im, im2col } from './im2col.js';
 import { gather, scatterAdd } from './indexing.js';
+import { linear } from './linear.js';
 import { matmul } from './matmul.js';
 import { maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
+import { scaleAdd_ } from './scale-add.js';
 import { erf } from './special.js';
 import { contiguousData, convert, cpuData, storageOf, writeStrided } from './strided.js';
 
@@ -32,7 +35,7 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: Kernels = {
-  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf,
+  copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward, linear, scaleAdd_,
   ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward, channelAffine,
 };
 

@@ -8,9 +8,11 @@ import { preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
 import { referenceBackend, referenceKernels } from '../reference/index.js';
 import { wasmChannelAffine } from './channel-affine.js';
+import { wasmActivationBackward } from './activation.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmElementwise } from './elementwise.js';
 import { fastPooling } from './fast/pooling.js';
+import { wasmLinear } from './linear.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmPooling } from './pooling.js';
 import { WasmRuntime, type WasmFeatures } from './runtime.js';
@@ -29,6 +31,8 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
     scatterAdd: fastPooling.scatterAdd,
     maxPoolBackward: fastPooling.maxPoolBackward,
     matmul: wasmMatmul(rt),
+    activationBackward: wasmActivationBackward(rt),
+    linear: wasmLinear(rt),
     ...wasmConvKernels(rt),
     channelAffine: wasmChannelAffine(rt),
   };

@@ -5,11 +5,12 @@
  */
 import { sharedMemorySupported } from '../platform.js';
 import { getNumThreads } from '../threads.js';
+import { ACTIVATION_GRADS } from './activation-ops.js';
 import * as BINARY from './binary.js';
 import { WASM_BINARY_OPS, WASM_COMPARE_OPS, WASM_UNARY_OPS } from './elementwise-ops.js';
 import { ThreadPool } from './pool.js';
 
-/** The exported kernels, every argument an i32 (pointers are byte offsets, sizes and strides element counts). */
+/** The exported kernels, every argument an i32 (pointers are byte offsets, sizes and strides element counts) but the activations' f32 parameter. */
 export const KERNEL_NAMES = [
   'gemmBatch', 'im2col', 'col2im', 'convImages', 'convBackwardInputImages', 'convBackwardWeightImages',
   'convBatched', 'convBackwardInputBatched', 'convBackwardWeightBatched', 'convBackwardWeightDirect', 'depthwise', 'sumRows', 'maxPool2d', 'winogradPad', 'winogradFilters', 'winogradConv', 'winogradWeight',
@@ -17,6 +18,7 @@ export const KERNEL_NAMES = [
   ...WASM_BINARY_OPS.map((op) => `binary_${op}` as const),
   ...WASM_UNARY_OPS.map((op) => `unary_${op}` as const),
   ...WASM_COMPARE_OPS.map((op) => `compare_${op}` as const),
+  ...ACTIVATION_GRADS.map((op) => `activation_${op}` as const),
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 type Kernel = (...args: number[]) => void;

@@ -17,9 +17,9 @@ const BINARY_OPS: Record<WasmBinaryOp, [(a: string, b: string) => string, (a: st
   minimum: [(a, b) => `(f32x4.min ${a} ${b})`, (a, b) => `(f32.min ${a} ${b})`],
 };
 
-/** Unary ops: vector and scalar forms. relu keeps the reference's x > 0 ? x : 0 (NaN gives 0). */
+/** Unary ops: vector and scalar forms. relu zeroes where x <= 0, so NaN passes through as in PyTorch. */
 const UNARY_OPS: Record<WasmUnaryOp, [(x: string) => string, (x: string) => string]> = {
-  relu: [(x) => `(v128.and ${x} (f32x4.gt ${x} (v128.const i32x4 0 0 0 0)))`, (x) => `(select ${x} (f32.const 0) (f32.gt ${x} (f32.const 0)))`],
+  relu: [(x) => `(v128.andnot ${x} (f32x4.le ${x} (v128.const i32x4 0 0 0 0)))`, (x) => `(select (f32.const 0) ${x} (f32.le ${x} (f32.const 0)))`],
   neg: [(x) => `(f32x4.neg ${x})`, (x) => `(f32.neg ${x})`],
   abs: [(x) => `(f32x4.abs ${x})`, (x) => `(f32.abs ${x})`],
   sqrt: [(x) => `(f32x4.sqrt ${x})`, (x) => `(f32.sqrt ${x})`],

@@ -1,5 +1,6 @@
 /** The whole kernel module as WebAssembly text: one memory imported from the host, kernels exported. */
 import { GEMM_SHAPE, type GemmShape } from '../../../src/backends/wasm/gemm-shape.js';
+import { activationWat } from './activation.js';
 import { channelAffineWat } from './channel-affine.js';
 import { convWat } from './conv.js';
 import { convWeightWat } from './conv-weight.js';
@@ -22,5 +23,5 @@ const helpers = `
 
 export function moduleWat(v: Variant, gemm: GemmShape = GEMM_SHAPE): string {
   const memory = `(import "env" "memory" (memory 1${v.shared ? ' 65536 shared' : ''}))`;
-  return `(module\n  ${memory}\n${helpers}\n${gemmWat(v.fma, gemm)}\n${convWat(v.fma)}\n${convWeightWat(v.fma)}\n${elementwiseWat()}\n${poolingWat()}\n${winogradWat()}\n${winogradWeightWat()}\n${channelAffineWat()}\n)\n`;
+  return `(module\n  ${memory}\n${helpers}\n${gemmWat(v.fma, gemm)}\n${convWat(v.fma)}\n${convWeightWat(v.fma)}\n${elementwiseWat()}\n${activationWat()}\n${poolingWat()}\n${winogradWat()}\n${winogradWeightWat()}\n${channelAffineWat()}\n)\n`;
 }

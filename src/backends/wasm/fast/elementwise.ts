@@ -48,7 +48,7 @@ const UNARY: Partial<Record<UnaryOp, UnaryLoop>> = {
   relu: (o, oi, x, xi, xs, n) => {
     for (let j = 0; j < n; j++) {
       const v = x[xi + j * xs];
-      o[oi + j] = v > 0 ? v : 0;
+      o[oi + j] = v <= 0 ? 0 : v; // NaN passes, as torch.relu
     }
   },
   exp: (o, oi, x, xi, xs, n) => { for (let j = 0; j < n; j++) o[oi + j] = Math.exp(x[xi + j * xs]); },

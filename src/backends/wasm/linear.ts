@@ -1,0 +1,36 @@
+/**
+ * The `linear` kernel on the WebAssembly GEMM: the output rows are filled with the bias and the product is
+ * accumulated onto them, so the bias costs no extra pass or array. The weight is read through transposed
+ * strides (no copy). Other dtypes take the reference kernel.
+ */
+import type { DType } from '../../core/dtype.js';
+import type { Kernels, Storage, View } from '../backend.js';
+import { linear as referenceLinear, transposedWeight } from '../reference/linear.js';
+import { contiguousData, storageOf } from '../reference/strided.js';
+import { gemm, gemmScratch, threadsFor } from './matmul.js';
+import { place } from './operands.js';
+import type { WasmRuntime } from './runtime.js';
+
+export function wasmLinear(rt: WasmRuntime): Kernels['linear'] {
+  return (x: View, weight: View, bias: View | null, outDtype: DType): Storage => {
+    if (x.dtype !== 'float32' || weight.dtype !== 'float32' || outDtype !== 'float32') return referenceLinear(x, weight, bias, outDtype);
+    const [m, k] = x.shape;
+    const n = weight.shape[0];
+    rt.begin();
+    const pa = place(rt, x);
+    const pb = place(rt, transposedWeight(weight));
+    const c = rt.alloc(4 * m * n);
+    fillRows(rt.view(c, m * n), bias ? (contiguousData(bias) as Float32Array) : null, n);
+    if (k > 0) {
+      const scratch = gemmScratch(rt, threadsFor(rt, 2 * m * n * k));
+      gemm(rt, { batch: 1, m, n, k, a: pa.ptr, aStrides: [0, ...pa.strides], b: pb.ptr, bStrides: [0, ...pb.strides], c, cStrides: [m * n, n], accumulate: true }, scratch);
+    }
+    return storageOf(rt.take(c, m * n), 'float32');
+  };
+}
+
+/** Every row of c (n wide) set to the bias, or to zero without one; done before any further alloc moves the view. */
+function fillRows(c: Float32Array, bias: Float32Array | null, n: number): void {
+  if (!bias) return void c.fill(0);
+  for (let i = 0; i < c.length; i += n) c.set(bias, i);
+}

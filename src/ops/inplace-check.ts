@@ -1,0 +1,13 @@
+import { isGradEnabled } from '../core/autograd.js';
+import type { Tensor } from '../core/tensor.js';
+
+/**
+ * In-place updates write through the tensor's view into its storage. They are not recorded by autograd,
+ * so they are refused on tensors that take part in it while recording is on (wrap optimiser-style
+ * updates in `noGrad`), as PyTorch refuses in-place changes to leaves that require grad.
+ */
+export function checkInplace(x: Tensor, op: string): void {
+  if (isGradEnabled() && x.requiresGrad) {
+    throw new Error(`${op}: a tensor that requires grad cannot be modified in place while gradients are recorded; use ck.noGrad(() => ...)`);
+  }
+}

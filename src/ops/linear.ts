@@ -1,0 +1,54 @@
+/**
+ * torch.nn.functional.linear as one kernel: the output starts as the bias and the product accumulates onto it
+ * (as the convolutions do), instead of a product and a separate broadcast add that each allocate the output.
+ */
+import type { Storage, View } from '../backends/backend.js';
+import { record } from '../core/autograd.js';
+import { isFloating, type DType } from '../core/dtype.js';
+import { fmt, numel, shapesEqual } from '../core/shape.js';
+import { Tensor } from '../core/tensor.js';
+import { describe, kernels, wrap } from './dispatch.js';
+import { add } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { sum } from './reduce.js';
+import { reshape, transpose } from './views.js';
+
+declare module '../backends/backend.js' {
+  interface Kernels {
+    /** out[M,N] = x[M,K] · weight[N,K]ᵀ (+ bias[N] on every row). */
+    linear(x: View, weight: View, bias: View | null, outDtype: DType): Storage;
+  }
+}
+
+/** x·Wᵀ + b over the last dim of x. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (!(weight instanceof Tensor) || weight.ndim !== 2) throw new RangeError(`linear: expected a 2-D weight [out, in], got ${describe(weight)}`);
+  if (!(x instanceof Tensor) || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new RangeError(`linear: expected input with ${weight.shape[1]} features in its last dim (weight ${fmt(weight.shape)}), got ${x instanceof Tensor ? fmt(x.shape) : describe(x)}`);
+  }
+  if (!fusable(x, weight, bias)) {
+    // other dtypes and broadcastable (not [out]) biases: the product and a broadcast add
+    const y = matmul(x, transpose(weight, 0, 1));
+    return bias ? add(y, bias) : y;
+  }
+  const [n, k] = weight.shape;
+  const x2 = reshape(x, [numel(x.shape.slice(0, -1)), k]);
+  const out = affine(x2, weight, bias ?? null);
+  return x.ndim === 2 ? out : reshape(out, [...x.shape.slice(0, -1), n]);
+}
+
+function fusable(x: Tensor, weight: Tensor, bias: Tensor | null | undefined): boolean {
+  if (!isFloating(x.dtype) || weight.dtype !== x.dtype) return false;
+  return !bias || (bias.dtype === x.dtype && shapesEqual(bias.shape, [weight.shape[0]]));
+}
+
+/** The recorded primitive on 2-D x; its gradient is two products and one column sum (PyTorch's AddmmBackward0). */
+function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const out = wrap(kernels('linear', ...inputs).linear(x, weight, bias, x.dtype), [x.shape[0], weight.shape[0]], x.dtype);
+  return record('AddmmBackward0', out, inputs, (g) => [
+    x.requiresGrad ? matmul(g, weight) : null,
+    weight.requiresGrad ? matmul(transpose(g, 0, 1), x) : null,
+    bias?.requiresGrad ? sum(g, 0) : null,
+  ]);
+}
