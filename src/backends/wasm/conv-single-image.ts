@@ -7,7 +7,7 @@ import type { ConvGeometry } from '../conv-kernels.js';
 import { gemm, gemmScratch, splitRange } from './matmul.js';
 import type { WasmRuntime } from './runtime.js';
 
-/** The sizes of one convolution the split needs, in elements (conv.ts's Problem). */
+/** The sizes of one convolution the split needs, in elements (conv.ts extends it into its Problem). */
 export interface ImageProblem {
   batch: number;
   C: number;

@@ -16,7 +16,7 @@ import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
 import { directWeightGradient, isDirectWeightGradient, isWholeInput, wholeInputWeightGradient, type WeightGradientCall } from './conv-weight.js';
 import { wholeInputConv, wholeInputInputGradient } from './conv-whole-input.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
-import { convBackwardInputSingleImages, convSingleImages } from './conv-single-image.js';
+import { convBackwardInputSingleImages, convSingleImages, type ImageProblem } from './conv-single-image.js';
 import { placeDense } from './operands.js';
 import { isWinograd, transposedGeometry, winogradConv } from './winograd.js';
 import { isWinogradWeight, winogradWeightGradient } from './winograd-weight.js';
@@ -25,18 +25,7 @@ import type { WasmRuntime } from './runtime.js';
 type ConvKernels = Pick<Kernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
 
 /** Sizes of one convolution in elements, named as in the reference backend. */
-interface Problem {
-  batch: number;
-  C: number;
-  O: number;
-  /** output positions per image */
-  L: number;
-  /** rows of X̂ per group: C/groups · kernel volume */
-  rows: number;
-  /** output channels per group */
-  og: number;
-  planeIn: number;
-  pointwise: boolean;
+interface Problem extends ImageProblem {
   flops: number;
 }
 
