@@ -8,9 +8,10 @@ import { isFloating } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, kernels, wrap } from './dispatch.js';
-import { gt, mul } from './elementwise.js';
+import { activationBackward } from './activation-backward.js';
+import { mul } from './elementwise.js';
 import { sum } from './reduce.js';
-import { reshape, to } from './views.js';
+import { reshape } from './views.js';
 
 declare module '../backends/backend.js' {
   interface Kernels {
@@ -47,8 +48,8 @@ export function channelAffine(x: Tensor, scale: Tensor, shift: Tensor | null, { 
   const inputs = [x, scale, shift, residual].filter((t): t is Tensor => t !== null);
   const out = wrap(kernels('channelAffine', ...inputs).channelAffine(x, scale, shift, residual, relu), x.shape, x.dtype);
   return record('ChannelAffineBackward', out, inputs, (g) => {
-    // relu's gradient as F.relu computes it, then the gradients of add, add and mul
-    const gy = relu ? mul(g, to(gt(out, 0), g.dtype)) : g;
+    // relu's gradient as F.relu computes it (threshold_backward), then the gradients of add, add and mul
+    const gy = relu ? activationBackward('threshold', g, out) : g;
     const others = x.shape.map((_, d) => d).filter((d) => d !== 1);
     const perChannel = (t: Tensor): Tensor => reshape(t, [1, channels, ...x.shape.slice(2).map(() => 1)]);
     const grads = [

@@ -89,6 +89,23 @@ test('channelAffine: the output is the unfused ops\' bit for bit and the gradien
   }
 });
 
+test('channelAffine: its ReLU passes NaN and maps -inf to 0, as ck.relu and torch.relu do, on every backend', () => {
+  // 2·4·32·32 = 8,192 elements: past WASM_MIN_ELEMENTS, so the wasm backend runs the SIMD loop and its scalar tail
+  const shape = [2, 4, 32, 33];
+  const raw = ck.randn(shape).dataSync() as Float32Array;
+  for (const i of [0, 7, 4000, raw.length - 1]) raw[i] = NaN;
+  raw[5] = -Infinity;
+  raw[6] = Infinity;
+  for (const backend of ['reference', 'wasm']) ck.withBackend(backend, () => {
+    const x = ck.tensor(raw, { shape });
+    const scale = ck.ones([shape[1]]);
+    const fused = channelAffine(x, scale, null, { relu: true }).dataSync();
+    const plain = ck.relu(x).dataSync();
+    for (let i = 0; i < raw.length; i++) assert.ok(Object.is(fused[i], plain[i]), `${backend}: element ${i}: ${fused[i]} vs relu's ${plain[i]}`);
+    assert.ok(Number.isNaN(fused[0]) && fused[5] === 0 && fused[6] === Infinity, `${backend}: NaN passes, -inf gives 0`);
+  });
+});
+
 test('channelAffine: float64 gradients agree with central differences', () => {
   ck.manualSeed(22);
   const opts = { dtype: 'float64' as const };

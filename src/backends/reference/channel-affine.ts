@@ -4,8 +4,9 @@ import type { Storage, View } from '../backend.js';
 import { contiguousData, storageOf } from './strided.js';
 
 /**
- * y = x·scale[c] + shift[c] + residual, then max(y, 0) when relu, over x [N, C, ...]. Each step is rounded to
- * x's dtype, as the separate ops (mul, add, add, relu) round their results, so the output is theirs bit for bit.
+ * y = x·scale[c] + shift[c] + residual, then ReLU when relu (NaN passes, as in torch.relu), over x [N, C, ...].
+ * Each step is rounded to x's dtype, as the separate ops (mul, add, add, relu) round their results, so the output
+ * is theirs bit for bit.
  */
 export function channelAffine(x: View, scale: View, shift: View | null, residual: View | null, relu: boolean): Storage {
   const [xs, s] = [contiguousData(x), contiguousData(scale)];
@@ -21,7 +22,7 @@ export function channelAffine(x: View, scale: View, shift: View | null, residual
       let v = round(xs[i] * s[c]);
       if (t) v = round(v + t[c]);
       if (r) v = round(v + r[i]);
-      out[i] = relu && !(v > 0) ? 0 : v;
+      out[i] = relu && v <= 0 ? 0 : v; // NaN passes, as torch.relu
     }
   }
   return storageOf(out, x.dtype);

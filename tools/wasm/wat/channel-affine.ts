@@ -19,10 +19,10 @@ function value(p: Parts, kind: 'f32x4' | 'f32'): string {
   if (p.shift) v = `(${kind}.add ${v} ${get(t)})`;
   if (p.residual) v = `(${kind}.add ${v} (${load} ${at(get('$rr'), get('$i'))}))`;
   if (!p.relu) return v;
-  // x > 0 ? x : 0 as the reference (NaN gives 0)
+  // x <= 0 ? 0 : x as the reference and torch.relu (NaN passes)
   return kind === 'f32x4'
-    ? `(v128.and (local.tee $v ${v}) (f32x4.gt (local.get $v) (v128.const i32x4 0 0 0 0)))`
-    : `(select (local.tee $f ${v}) (f32.const 0) (f32.gt (local.get $f) (f32.const 0)))`;
+    ? `(v128.andnot (local.tee $v ${v}) (f32x4.le (local.get $v) (v128.const i32x4 0 0 0 0)))`
+    : `(select (f32.const 0) (local.tee $f ${v}) (f32.le (local.get $f) (f32.const 0)))`;
 }
 
 function rows(p: Parts): string {
