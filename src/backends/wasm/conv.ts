@@ -133,15 +133,18 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     if (!float32(gy, w) || empty(gy, w)) return referenceKernels.convBackwardInput(gy, w, g);
     const p = problem(gy.shape[0], w.shape[1] * g.groups, w.shape[0], g);
     if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.convBackwardInput(gy, w, g);
+    // a 3×3 stride-1 dX is the forward Winograd convolution of dY with the filters flipped and transposed
     const gT = transposedGeometry(g);
-    if (gT && isWinograd(gT, p.batch, p.O, p.C)) return winogradInputGradient(gy, w, gT, p);
+    const winograd = gT !== null && isWinograd(gT, p.batch, p.O, p.C);
     rt.begin();
-    const geom = writeGeometry(rt, g, p);
+    const geom = winograd ? writeGeometry(rt, gT, problem(p.batch, p.O, p.C, gT)) : writeGeometry(rt, g, p);
     const pdy = placeDense(rt, gy);
     const pw = placeDense(rt, w);
     const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
     const threads = threadsFor(rt, p.flops);
-    if (isWholeInput(g)) {
+    if (winograd) {
+      winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, w: pw, transposed: true, x: pdy, bias: 0, y: dx, threads });
+    } else if (isWholeInput(g)) {
       wholeInputInputGradient(rt, { batch: p.batch, rows: p.rows, O: p.O, threads }, pdy, pw, dx);
     } else if (p.batch >= threads) {
       byImage('convBackwardInput', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, pdy, pw, dx, s.cols, s.work]);
@@ -194,19 +197,6 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
       }
     }
     return storageOf(rt.take(dw, size), 'float32');
-  }
-
-  /** dX of a 3×3 stride-1 convolution as the forward Winograd convolution of dY with flipped, transposed filters. */
-  function winogradInputGradient(gy: View, w: View, gT: ConvGeometry, p: Problem): Storage {
-    const pT = problem(p.batch, p.O, p.C, gT);
-    rt.begin();
-    const geom = writeGeometry(rt, gT, pT);
-    const pdy = placeDense(rt, gy);
-    const pw = placeDense(rt, w);
-    const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
-    const threads = threadsFor(rt, p.flops);
-    winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, w: pw, transposed: true, x: pdy, bias: 0, y: dx, threads });
-    return storageOf(rt.take(dx, p.batch * p.C * p.planeIn), 'float32');
   }
 
   return { conv, convBackwardInput, convBackwardWeight };
