@@ -36,6 +36,7 @@ export * as optim from './optim/index.js';
 /** torch.autograd's functional entry points. */
 export const autograd = { grad, gradcheck };
 export * as io from './io/index.js';
+export * as onnx from './io/onnx/index.js';
 export { summary } from './summary/index.js';
 export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';
 export * as models from './models/index.js';

@@ -1,3 +1,4 @@
+import { traced } from '../trace.js';
 import { fmt } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { add, div, mul, pow } from '../elementwise.js';
@@ -23,6 +24,10 @@ export function localResponseNorm(input: Tensor, size: number, opts: LocalRespon
   checkFloating('localResponseNorm', 'input', input);
   if (input.ndim < 3) throw new RangeError(`localResponseNorm: expected an input of 3 or more dims [N, C, ...], got ${fmt(input.shape)}`);
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`localResponseNorm: size must be a positive integer, got ${size}`);
+  return traced('lrn', [input], { size, alpha, beta, k }, () => lrnChecked(input, size, alpha, beta, k));
+}
+
+function lrnChecked(input: Tensor, size: number, alpha: number, beta: number, k: number): Tensor {
   const before = Math.floor(size / 2);
   const after = Math.floor((size - 1) / 2);
   const squares = unsqueeze(mul(input, input), 1);
