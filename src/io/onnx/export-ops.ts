@@ -83,24 +83,42 @@ function poolInput(g: GraphBuilder, x: Tensor, kind: string, spatial: number): s
   return g.value(x, kind);
 }
 
-function maxPool(g: GraphBuilder, inputs: readonly (Tensor | null)[], _out: Tensor, attrs: TraceAttrs): string {
+/**
+ * Pads and ceil_mode for ONNX pooling. PyTorch's ceil mode drops a last window that would start in the right
+ * padding; onnxruntime keeps it. Where they differ, the end padding that gives PyTorch's size with floor
+ * rounding is written instead (padding that max pooling and count_include_pad=0 ignore).
+ */
+function poolPads(g: GraphBuilder, kind: string, inShape: readonly number[], outShape: readonly number[], attrs: TraceAttrs, dilation: number[], countsPad: boolean): [number[], number] {
+  const kernel = nums(attrs.kernel);
+  const stride = nums(attrs.stride);
+  const padding = nums(attrs.padding);
+  if (!attrs.ceilMode) return [[...padding, ...padding], 0];
+  const spatial = inShape.slice(2);
+  const onnxSize = spatial.map((n, i) => Math.ceil((n + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1) / stride[i]) + 1);
+  if (onnxSize.every((s, i) => s === outShape[i + 2])) return [[...padding, ...padding], 1];
+  const ends = spatial.map((n, i) => Math.max(padding[i], (outShape[i + 2] - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 - n - padding[i]));
+  if (countsPad && ends.some((e, i) => e > padding[i])) {
+    throw new ExportError(`toOnnx: ${kind} in module '${g.path}' uses ceil mode with count_include_pad on input ${JSON.stringify(inShape)}, where PyTorch's last window differs from ONNX's; use countIncludePad: false or another input size`);
+  }
+  return [[...padding, ...ends], 0];
+}
+
+function maxPool(g: GraphBuilder, inputs: readonly (Tensor | null)[], out: Tensor, attrs: TraceAttrs): string {
   const kernel = nums(attrs.kernel);
   const x = poolInput(g, inputs[0]!, 'maxPool', kernel.length);
-  const padding = nums(attrs.padding);
+  const [pads, ceil] = poolPads(g, 'maxPool', inputs[0]!.shape, out.shape, attrs, nums(attrs.dilation), false);
   return g.node('MaxPool', [x], {
-    kernel_shape: ints(kernel), strides: ints(nums(attrs.stride)), pads: ints([...padding, ...padding]),
-    dilations: ints(nums(attrs.dilation)), ceil_mode: int(attrs.ceilMode ? 1 : 0),
+    kernel_shape: ints(kernel), strides: ints(nums(attrs.stride)), pads: ints(pads), dilations: ints(nums(attrs.dilation)), ceil_mode: int(ceil),
   }, batchedIn(g, x));
 }
 
-function avgPool(g: GraphBuilder, inputs: readonly (Tensor | null)[], _out: Tensor, attrs: TraceAttrs): string {
+function avgPool(g: GraphBuilder, inputs: readonly (Tensor | null)[], out: Tensor, attrs: TraceAttrs): string {
   const kernel = nums(attrs.kernel);
   const x = poolInput(g, inputs[0]!, 'avgPool', kernel.length);
   if (attrs.divisorOverride != null) throw new ExportError(`toOnnx: avgPool in module '${g.path}' uses divisorOverride, which ONNX AveragePool cannot express`);
-  const padding = nums(attrs.padding);
+  const [pads, ceil] = poolPads(g, 'avgPool', inputs[0]!.shape, out.shape, attrs, kernel.map(() => 1), attrs.countIncludePad as boolean);
   return g.node('AveragePool', [x], {
-    kernel_shape: ints(kernel), strides: ints(nums(attrs.stride)), pads: ints([...padding, ...padding]),
-    ceil_mode: int(attrs.ceilMode ? 1 : 0), count_include_pad: int(attrs.countIncludePad ? 1 : 0),
+    kernel_shape: ints(kernel), strides: ints(nums(attrs.stride)), pads: ints(pads), ceil_mode: int(ceil), count_include_pad: int(attrs.countIncludePad ? 1 : 0),
   }, batchedIn(g, x));
 }
 

@@ -4,3 +4,5 @@ export type { ToOnnxOptions } from './export.js';
 export { ExportError } from './graph-builder.js';
 export { encodeModel, decodeModel, DataType } from './proto.js';
 export type { OnnxModel, OnnxGraph, OnnxNode, OnnxTensor, AttrValue, ValueInfo, ExternalDataReader } from './proto.js';
+export { fromOnnx, OnnxModule } from './import.js';
+export type { FromOnnxOptions } from './import.js';
