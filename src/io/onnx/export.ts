@@ -132,6 +132,7 @@ export async function toOnnx(model: Module, exampleInput: Tensor | Tensor[], opt
     g.nodes.push({ opType: 'Identity', inputs: [name], outputs: [outputNames[i]], name: `/output_${i}/Identity`, domain: '', attrs: {} });
     return { name: outputNames[i], elemType: ELEM_TYPE[t.dtype], dims: t.shape.map((s, d) => (d === 0 && batched ? 'batch' : s)) };
   });
+  g.prune(outputNames);
   const initializers = await Promise.all(g.initializers.map((p) => (p.fixed ? p.fixed : initializerData(p.name, p.tensor!))));
   return encodeModel({
     irVersion: IR_VERSION,

@@ -89,6 +89,23 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * Drops nodes whose outputs nothing reads, and then unused initializers: ops check or reshape their
+   * arguments before the op itself reports (conv lifting its input to 5-D), and those steps leave dead nodes.
+   */
+  prune(outputs: readonly string[]): void {
+    const live = new Set(outputs);
+    const kept: OnnxNode[] = [];
+    for (const n of [...this.nodes].reverse()) {
+      if (!n.outputs.some((o) => live.has(o))) continue;
+      kept.push(n);
+      for (const i of n.inputs) live.add(i);
+    }
+    this.nodes.splice(0, this.nodes.length, ...kept.reverse());
+    const inits = this.initializers.filter((p) => live.has(p.name));
+    this.initializers.splice(0, this.initializers.length, ...inits);
+  }
+
   /** Appends a node and returns the name of its (first) output. */
   node(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, batched = false): string {
     const prefix = this.path ? `/${this.path.replaceAll('.', '/')}` : '';
