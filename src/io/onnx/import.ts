@@ -181,7 +181,7 @@ export function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): OnnxMod
   if (opts.outputs !== undefined && (!Array.isArray(opts.outputs) || opts.outputs.length === 0 || opts.outputs.some((o) => typeof o !== 'string'))) {
     throw new TypeError(`fromOnnx: outputs must be a non-empty list of value names, got ${JSON.stringify(opts.outputs)}`);
   }
-  if (opts.externalData !== undefined && typeof opts.externalData !== 'function') throw new TypeError('fromOnnx: externalData must be a function (location, offset, length, name) => Uint8Array');
+  if (opts.externalData !== undefined && typeof opts.externalData !== 'function') throw new TypeError('fromOnnx: externalData must be a function ({ location, offset, length, name, dims, dataType }) => Uint8Array');
   const model = decodeModel(bytes, opts.externalData);
   for (const t of model.graph.inputs) {
     if (t.elemType !== 0 && t.elemType !== 1 && t.elemType !== 11 && !model.graph.initializers.some((i) => i.name === t.name)) {

@@ -139,11 +139,24 @@ export function encodeModel(m: OnnxModel): Uint8Array {
 
 // ---- decoding ----
 
-/** Supplies the bytes of tensors stored outside the model file (TensorProto.external_data), by location. */
-export type ExternalDataReader = (location: string, offset: number, length: number | null, tensorName: string) => Uint8Array;
+/** Where a tensor stored outside the model file (TensorProto.external_data) lives, and what it is. */
+export interface ExternalRef {
+  location: string;
+  offset: number;
+  /** Bytes to read; null for "to the end of the file". */
+  length: number | null;
+  name: string;
+  dims: number[];
+  dataType: number;
+}
+
+/** Supplies the bytes of a tensor stored outside the model file. */
+export type ExternalDataReader = (ref: ExternalRef) => Uint8Array;
 
 function fromRaw(raw: Uint8Array, dataType: number, name: string): OnnxTensor['values'] {
-  const copy = raw.slice();
+  // a copy with its own aligned buffer (Node's Buffer.slice would share the file's memory instead)
+  const copy = new Uint8Array(raw.length);
+  copy.set(raw);
   switch (dataType) {
     case DataType.FLOAT: return new Float32Array(copy.buffer, 0, copy.length / 4);
     case DataType.DOUBLE: return new Float64Array(copy.buffer, 0, copy.length / 8);
@@ -164,7 +177,8 @@ function readTensor(buf: Uint8Array, external?: ExternalDataReader): OnnxTensor 
   if (m.int(14) === 1) {
     const entries = Object.fromEntries(m.messages(13, 'StringStringEntryProto').map((e) => [e.string(1), e.string(2)]));
     if (!external) throw new Error(`onnx: tensor '${name}' is stored in external file '${entries.location}'; pass { externalData } to read it`);
-    const raw = external(entries.location, Number(entries.offset ?? 0), entries.length != null ? Number(entries.length) : null, name);
+    const raw = external({ location: entries.location, offset: Number(entries.offset ?? 0), length: entries.length != null ? Number(entries.length) : null, name, dims, dataType });
+    if (!(raw instanceof Uint8Array)) throw new TypeError(`onnx: externalData returned ${typeof raw} for tensor '${name}', expected a Uint8Array`);
     values = fromRaw(raw, dataType, name);
   } else if (m.has(9)) values = fromRaw(m.bytes(9)!, dataType, name);
   else if (dataType === DataType.FLOAT) values = Float32Array.from(m.floats(4));
