@@ -54,6 +54,8 @@ function neededNodes(nodes: readonly OnnxNode[], outputs: readonly string[]): On
 export class OnnxModule extends Module {
   /** Graph input names (initializers excluded), in the order forward takes them. */
   readonly inputNames: string[];
+  /** Each input's dims as the graph declares them (a string is a symbolic dim such as 'batch'). */
+  readonly inputDims: (number | string)[][];
   readonly outputNames: string[];
   /** The ONNX operator set the graph was written for. */
   readonly opset: number;
@@ -66,7 +68,9 @@ export class OnnxModule extends Module {
     const g = model.graph;
     this.opset = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
     const initNames = new Set(g.initializers.map((t) => t.name));
-    this.inputNames = g.inputs.map((v) => v.name).filter((n) => !initNames.has(n));
+    const inputs = g.inputs.filter((v) => !initNames.has(v.name));
+    this.inputNames = inputs.map((v) => v.name);
+    this.inputDims = inputs.map((v) => v.dims);
     this.outputNames = outputs ?? g.outputs.map((v) => v.name);
     this._nodes = neededNodes(g.nodes, this.outputNames);
     this.checkGraph(g.initializers);
