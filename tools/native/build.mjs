@@ -24,7 +24,11 @@ if (!hasOneDNN) done('native backend not built (oneDNN not found); to enable it:
 // npm hands scripts its bundled node-gyp; a plain `node` call finds it next to npm
 const nodeGyp = process.env.npm_config_node_gyp ?? join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 if (!existsSync(nodeGyp)) done(`native backend not built: node-gyp not found at ${nodeGyp}`, false);
-const r = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--directory', join(root, 'native')], { stdio: optional ? 'pipe' : 'inherit', encoding: 'utf8' });
+// Node's own headers, where the installation has them, so node-gyp never tries to download any
+const installPrefix = join(dirname(process.execPath), '..');
+const nodedir = process.env.npm_config_nodedir ?? (existsSync(join(installPrefix, 'include', 'node', 'node_api.h')) ? installPrefix : null);
+const gypArgs = [nodeGyp, 'rebuild', '--directory', join(root, 'native'), ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
+const r = spawnSync(process.execPath, gypArgs, { stdio: optional ? 'pipe' : 'inherit', encoding: 'utf8' });
 if (r.status !== 0) {
   if (optional) process.stderr.write(r.stdout + r.stderr);
   done('native backend build failed (see above); the wasm backend works without it', false);

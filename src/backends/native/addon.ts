@@ -27,6 +27,10 @@ const ADDON_PATH = '../../../native/build/Release/convkit_native.node';
 export function loadAddon(): NativeAddon {
   if (!isNode) throw new Error('ready: the native backend runs only in Node; in the browser use wasm or webgpu');
   const { createRequire } = nodeBuiltin<{ createRequire: (url: string) => (id: string) => unknown }>('module')!;
+  // OpenMP reads its settings when the addon loads it. Idle OpenMP threads spin by default, which starves the wasm
+  // workers that run the other kernels on the same cores; waiting passively costs a few microseconds per conv.
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process!.env;
+  env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     return createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
   } catch (e) {
