@@ -122,11 +122,12 @@ function gemm(node: OnnxNode, inputs: (Value | undefined)[]): Value {
   return c ? add(y, beta === 1 ? c : mul(c, beta)) : y;
 }
 
+/**
+ * Training-mode exports also name the updated running statistics as outputs; convkit updates the buffers in
+ * place instead, so only the normalised output is produced (a node reading the others is refused as unknown).
+ */
 function batchNormalization(node: OnnxNode, inputs: (Value | undefined)[], ctx: RunContext): Value {
   const [x, scale, bias, mean, variance] = [0, 1, 2, 3, 4].map((i) => tensorIn(node, inputs, i));
-  if (node.outputs.slice(1).some((o) => o)) {
-    // training-mode exports name the updated running statistics as outputs; convkit updates the buffers instead
-  }
   return batchNorm(x, mean, variance, scale, bias, { training: ctx.training, momentum: 1 - attr(node, 'momentum', 0.9), eps: attr(node, 'epsilon', 1e-5) });
 }
 
@@ -185,8 +186,10 @@ function axesOf(node: OnnxNode, inputs: (Value | undefined)[], ctx: RunContext, 
 
 function unsqueezeOp(node: OnnxNode, inputs: (Value | undefined)[], ctx: RunContext): Value {
   const v = inputs[0]!;
-  const rank = (v instanceof Static ? v.dims.length : v.ndim);
-  const axes = (axesOf(node, inputs, ctx, rank + ((node.attrs.axes?.value as number[] | undefined)?.length ?? numbersOf(inputs[1], where(node), 'axes', ctx.constants).length)) ?? []).sort((a, b) => a - b);
+  const raw = inputs[1] !== undefined ? numbersOf(inputs[1], where(node), 'axes', ctx.constants) : ((node.attrs.axes?.value as number[] | undefined) ?? []);
+  // axes index the output, which has one dim more per axis
+  const outRank = (v instanceof Static ? v.dims.length : v.ndim) + raw.length;
+  const axes = raw.map((a) => axisOf(a, outRank)).sort((a, b) => a - b);
   if (v instanceof Static) {
     const dims = v.dims.slice();
     for (const a of axes) dims.splice(a, 0, 1);
