@@ -14,7 +14,7 @@ export const COLORMAPS = {
   jet: ['#000080', '#0000f1', '#004dff', '#00b1ff', '#29ffce', '#7dff7a', '#ceff29', '#ffc400', '#ff6800', '#f10800', '#800000'],
   gray: ['#000000', '#ffffff'],
   // ColorBrewer's RdBu reversed: negative blue, zero white, positive red
-  diverging: ['#053061', '#2166ac', '#4393c3', '#92c5de', '#f7f7f7', '#fddbc7', '#f4a582', '#d6604d', '#b2182b', '#67001f'],
+  diverging: ['#053061', '#2166ac', '#4393c3', '#92c5de', '#d1e5f0', '#f7f7f7', '#fddbc7', '#f4a582', '#d6604d', '#b2182b', '#67001f'],
 } as const;
 
 export type ColormapName = keyof typeof COLORMAPS;
