@@ -51,3 +51,13 @@ export function grid(tensor: Tensor, opts: GridOptions = {}): Tensor {
   const laid = reshape(cells, [rows, cols, c, h + padding, w + padding]).permute([2, 0, 3, 1, 4]);
   return pad(reshape(laid, [c, rows * (h + padding), cols * (w + padding)]), [0, padding, 0, padding], { value: padValue });
 }
+
+/** Nearest-neighbour enlargement by an integer factor ([..., H, W] → [..., H·f, W·f]): small kernels and maps stay crisp. */
+export function upscale(t: Tensor, factor: number): Tensor {
+  checkImage('vis.upscale', 't', t, [2, 3, 4]);
+  const f = intIn('vis.upscale', 'factor', factor, 1);
+  const lead = t.shape.slice(0, -2);
+  const [h, w] = t.shape.slice(-2);
+  const wide = t.reshape([...lead, h, 1, w, 1]).expand([...lead, h, f, w, f]);
+  return reshape(wide.contiguous(), [...lead, h * f, w * f]);
+}

@@ -6,7 +6,7 @@
 export { filters } from './filters.js';
 export type { FiltersOptions } from './filters.js';
 export { featureMaps } from './layers.js';
-export { grid } from './grid.js';
+export { grid, upscale } from './grid.js';
 export type { GridOptions } from './grid.js';
 export { saliency, smoothGrad, gradCam } from './attribution.js';
 export type { SmoothGradOptions, GradCamOptions } from './attribution.js';
