@@ -22,6 +22,7 @@ describe('vis.activationMaximization', () => {
     assert.ok(r.image.sub(r.pixels.sub(mean).div(std)).abs().max().item() < 1e-5);
     assert.ok(r.pixels.min().item() >= 0 && r.pixels.max().item() <= 1);
     assert.ok(model.modules().every((m) => m.training), 'the model\'s training mode is restored');
+    assert.ok(model.parameters().every((p) => p.requiresGrad), 'and its parameters still require grad');
   });
 
   it('reproduces the seeded golden image (LeNet-5, class 3, 24 steps)', async () => {
