@@ -128,7 +128,7 @@ export async function inspectCommand(argv: readonly string[], io: CliIO): Promis
   const sections: Section[] = [
     { heading: 'Filters', about: 'The first convolution layer\'s learned kernels, each scaled to its own range.', figures: [await filtersFigure(model)] },
     { heading: 'Images', about: 'The images as the model sees them (resized or padded), with its prediction.', figures: await Promise.all(captions.map((c, i) => figure(`${tags[i]}.png`, c, display.select(0, i)))) },
-    { heading: 'Feature maps', about: `Every channel of ${layers.join(', ')}, each scaled to its own range: features start simple and become more complex.`, figures: await featureMapFigures(model, x, layers, tags) },
+    { heading: 'Feature maps', about: `Every channel of ${layers.join(', ')}, each scaled to its own range (1×1 maps share one): features start simple and become more complex.`, figures: await featureMapFigures(model, x, layers, tags) },
     { heading: 'Grad-CAM and saliency', about: `Where the evidence for the predicted class lies: Grad-CAM at ${cam} (jet) and |∂logit/∂x| (inferno), over the image.`, figures: await attributionFigures(model, x, display, predicted, names, tags, cam) },
   ];
   if (steps > 0) {

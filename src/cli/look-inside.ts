@@ -97,8 +97,11 @@ export async function featureMapFigures(model: Module, x: Tensor, layers: readon
       const m = maps[layer];
       if (m.ndim !== 4) continue;
       const channels = m.select(0, i).unsqueeze(1);
-      const g = grid(channels, { nrow: Math.ceil(Math.sqrt(channels.shape[0])), padding: 1, normalize: true, scaleEach: true, padValue: 1 });
-      out.push(await figure(`${tags[i]}-maps-${layer.replace(/\./g, '_')}.png`, `${tags[i]}: ${layer}, ${m.shape[1]} maps ${m.shape[2]}×${m.shape[3]}`, g, 256));
+      // 1×1 maps are single units: one scale for all of them shows which are active
+      const units = m.shape[2] * m.shape[3] === 1;
+      const g = grid(channels, { nrow: Math.ceil(Math.sqrt(channels.shape[0])), padding: 1, normalize: true, scaleEach: !units, padValue: 1 });
+      const what = units ? `${m.shape[1]} units (1×1 maps), one scale` : `${m.shape[1]} maps ${m.shape[2]}×${m.shape[3]}`;
+      out.push(await figure(`${tags[i]}-maps-${layer.replace(/\./g, '_')}.png`, `${tags[i]}: ${layer}, ${what}`, g, 256));
     }
   }
   return out;
@@ -166,7 +169,7 @@ export async function reportSections(model: Module, r: ReportImages): Promise<Se
       about: 'The first layer\'s learned kernels, and the lecture\'s hand-crafted kernels (edge detection, sharpen, blur) beside the learned layer\'s maps of the same test image.',
       figures: [await filtersFigure(model), ...(await handCraftedFigures(model, r.x.narrow(0, 0, 1), display.narrow(0, 0, 1), 'test0'))],
     },
-    { heading: 'Feature maps', about: `Every channel of ${layers.join(', ')} for ${r.x.shape[0]} test images, each scaled to its own range: features start simple and become more complex.`, figures: await featureMapFigures(model, r.x, layers, tags) },
+    { heading: 'Feature maps', about: `Every channel of ${layers.join(', ')} for ${r.x.shape[0]} test images, each scaled to its own range (1×1 maps share one): features start simple and become more complex.`, figures: await featureMapFigures(model, r.x, layers, tags) },
   ];
   if (r.wrong) {
     const w = r.wrong;
