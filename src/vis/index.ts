@@ -7,6 +7,8 @@ export { filters } from './filters.js';
 export type { FiltersOptions } from './filters.js';
 export { featureMaps } from './layers.js';
 export { grid, upscale } from './grid.js';
+export { labeledGrid } from './labels.js';
+export type { LabeledGridOptions } from './labels.js';
 export type { GridOptions } from './grid.js';
 export { saliency, smoothGrad, gradCam } from './attribution.js';
 export type { SmoothGradOptions, GradCamOptions } from './attribution.js';

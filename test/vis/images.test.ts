@@ -122,3 +122,20 @@ describe('vis attribution arguments', () => {
     assert.deepEqual(Array.from(a), Array.from(b));
   });
 });
+
+describe('vis.labeledGrid', () => {
+  it('draws each caption under its tile in the 3×5 font', () => {
+    const g = ck.vis.labeledGrid(ck.ones([2, 1, 8, 8]).mul(0.5), ['A1', 'x'], { nrow: 2, padding: 1 });
+    // tiles 8 wide, captions 7 high: 3 × (1 + 8 + 7 + 1) × (1 + 8 + 1 + 8 + 1)
+    assert.deepEqual(g.shape, [3, 17, 19]);
+    // 'A' starts one pixel into the strip: rows of '.#.', '#.#', '###', '#.#', '#.#' (black on white)
+    const row = (y: number): string => [0, 1, 2].map((x) => (at(g, 0, 1 + 8 + 1 + y, 1 + 1 + x) === 0 ? '#' : '.')).join('');
+    assert.deepEqual([0, 1, 2, 3, 4].map(row), ['.#.', '#.#', '###', '#.#', '#.#']);
+    assert.equal(at(g, 1, 5, 5), 0.5, 'the tile itself');
+  });
+
+  it('wants one string per image', () => {
+    assert.throws(() => ck.vis.labeledGrid(ck.rand([2, 3, 4, 4]), ['a']), /vis.labeledGrid: expected 2 labels \(strings, one per image\), got an array/);
+    assert.throws(() => ck.vis.labeledGrid(ck.rand([2, 2, 4, 4]), ['a', 'b']), /expected images with 1 or 3 channels/);
+  });
+});
