@@ -111,7 +111,7 @@ function objective(model: Module, o: ActivationMaximizationOptions): Objective {
 function normalizer(o: ActivationMaximizationOptions, channels: number): (pixels: Tensor) => Tensor {
   if (o.mean === undefined && o.std === undefined) return (p) => p;
   const list = (name: string, v: unknown): number[] => {
-    if (!Array.isArray(v) || (v.length !== channels && v.length !== 1) || !v.every(Number.isFinite)) throw new TypeError(`${OP}: ${name} must be ${channels} number${channels === 1 ? "" : "s"} (one per channel) or 1, got ${show(v)}`);
+    if (!Array.isArray(v) || (v.length !== channels && v.length !== 1) || !v.every(Number.isFinite)) throw new TypeError(`${OP}: ${name} must be ${channels === 1 ? '1 number' : `${channels} numbers (one per channel) or 1`}, got ${show(v)}`);
     return v.length === 1 ? new Array<number>(channels).fill(v[0]) : v;
   };
   const mean = tensor(list('mean', o.mean ?? [0]), { shape: [1, channels, 1, 1] });

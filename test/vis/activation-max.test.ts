@@ -55,7 +55,7 @@ describe('vis.activationMaximization', () => {
       [{ class: 1, stpes: 3 }, /unknown option 'stpes'/],
       [{ class: 1, steps: -1 }, /steps must be an integer in \[0, ∞\], got -1/],
       [{ layer: 'features_detector.0', channel: 6, steps: 1, size: 32, channels: 1 }, /channel must be an integer in \[0, 5\], got 6/],
-      [{ class: 1, mean: [0.1, 0.2], channels: 1 }, /mean must be 1 number (one per channel) or 1, got \[0.1, 0.2\]/],
+      [{ class: 1, mean: [0.1, 0.2], channels: 1 }, /mean must be 1 number, got \[0.1, 0.2\]/],
     ];
     for (const [opts, message] of bad) {
       await assert.rejects(ck.vis.activationMaximization(model, opts), (e: Error) => e.message.startsWith('vis.activationMaximization: ') && message.test(e.message));
