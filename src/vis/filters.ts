@@ -6,8 +6,8 @@ import { checkKeys, intIn, oneOf, show } from './check.js';
 import { grid, normalizeRange } from './grid.js';
 
 export interface FiltersOptions {
-  /** 'each' (default): every kernel scaled to its own min..max; 'all': one scale for the layer; 'none': raw. */
-  normalize?: 'each' | 'all' | 'none';
+  /** 'each' (default, or true): every kernel scaled to its own min..max; 'all': one scale for the layer; 'none' (or false): raw. */
+  normalize?: 'each' | 'all' | 'none' | boolean;
   /** Kernels with other than 3 input channels: 'average' over them (default) or 'channels', one grey tile per input channel (a row per kernel). */
   inputChannels?: 'average' | 'channels';
   /** Pixels between tiles (default 1). */
@@ -24,7 +24,8 @@ export function filters(convLayerOrWeight: Conv2d | Tensor, opts: FiltersOptions
   const o = checkKeys('vis.filters', opts, ['normalize', 'inputChannels', 'padding', 'nrow']) as FiltersOptions;
   const w = convLayerOrWeight instanceof Conv2d ? convLayerOrWeight.weight : convLayerOrWeight;
   if (!(w instanceof Tensor) || w.ndim !== 4) throw new TypeError(`vis.filters: expected an nn.Conv2d or a weight tensor [out, in, kh, kw], got ${show(convLayerOrWeight)}`);
-  const normalize = oneOf('vis.filters', 'normalize', o.normalize ?? 'each', ['each', 'all', 'none'] as const);
+  const given = o.normalize === true ? 'each' : o.normalize === false ? 'none' : (o.normalize ?? 'each');
+  const normalize = oneOf('vis.filters', 'normalize', given, ['each', 'all', 'none'] as const);
   const mode = oneOf('vis.filters', 'inputChannels', o.inputChannels ?? 'average', ['average', 'channels'] as const);
   const padding = intIn('vis.filters', 'padding', o.padding ?? 1, 0);
   const [out, inC, kh, kw] = w.shape;

@@ -25,7 +25,8 @@ describe('vis.filters', () => {
   it('averages or splits deeper layers\' input channels', () => {
     const w = ck.randn([5, 2, 3, 3]);
     assert.deepEqual(ck.vis.filters(w).shape, [3, 9, 13], '5 averaged kernels, 3 per row');
-    const split = ck.vis.filters(w, { inputChannels: 'channels', normalize: 'none' });
+    const split = ck.vis.filters(w, { inputChannels: 'channels', normalize: false });
+    assert.deepEqual(Array.from(ck.vis.filters(w, { normalize: true }).dataSync()), Array.from(ck.vis.filters(w).dataSync()), 'true is per kernel');
     assert.deepEqual(split.shape, [3, 5 * 4 + 1, 2 * 4 + 1]);
     assert.ok(near(at(split, 0, 5, 1), at(w, 1, 0, 0, 0)), 'tile (kernel 1, channel 0) holds the raw weight');
   });
