@@ -1,7 +1,7 @@
 /** `convkit inspect` and report.html's "Look inside" section, end to end on a quick run of the built-in slice. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -80,3 +80,5 @@ test('convkit inspect explains its usage errors', async () => {
   }
   assert.ok(!existsSync(join(dir, 'index.html')));
 });
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
