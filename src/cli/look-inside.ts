@@ -10,7 +10,7 @@ import { Conv2d } from '../nn/modules/conv.js';
 import type { Module } from '../nn/module.js';
 import { softmax } from '../nn/activation.js';
 import { conv2d } from '../ops/conv/conv.js';
-import { cat, tensor } from '../ops/index.js';
+import { tensor } from '../ops/index.js';
 import { activationMaximization, colorize, featureMaps, filters, gradCam, grid, overlay, saliency, upscale } from '../vis/index.js';
 import { toPng } from '../vis/node.js';
 import type { Section } from './gallery.js';
@@ -144,9 +144,6 @@ export async function maximizationFigures(model: Module, units: { class?: number
   }
   return out;
 }
-
-/** Rows of images as one batch. */
-export const batch = (rows: readonly Tensor[]): Tensor => cat(rows.map((r) => r.unsqueeze(0)), 0);
 
 export interface ReportImages {
   /** A few test images as the model sees them (normalised), [N, C, H, W]. */
