@@ -8,4 +8,5 @@ export * as io from './io/node.js';
 export { save, load } from './io/files.js';
 export * as data from './data/node-all.js';
 export * as train from './train/node-all.js';
+export * as vis from './vis/node.js';
 export * as onnx from './io/onnx/node-all.js';
