@@ -19,6 +19,7 @@ import { DATA_NAMES, dataSpec, pipeline, Transformed, type DataSpec, type RawDat
 import { pct, num } from './format.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler, OPTIMIZERS, SCHEDULERS } from './optimizers.js';
 import { files, readConfig, writeJson, type RunConfig } from './outputs.js';
+import { prepareOutDir } from './out-dir.js';
 import { Progress, type Output } from './progress.js';
 import { renderReport, type Misclassified } from './report.js';
 import { selectBackend } from './backend.js';
@@ -101,6 +102,13 @@ function firstN(ds: RawDataset, n: number | null): RawDataset {
   return Object.assign(new Subset(ds, Array.from({ length: n }, (_, i) => i)), { classes: ds.classes });
 }
 
+/** [training, validation] images for --val-split, as torch.utils.data.random_split counts fractions. */
+function splitSizes(n: number, valSplit: number): [number, number] {
+  const sizes: [number, number] = [Math.floor(n * (1 - valSplit)), Math.floor(n * valSplit)];
+  for (let i = 0; i < n - sizes[0] - sizes[1]; i++) sizes[i % 2]++;
+  return sizes;
+}
+
 interface Loaders {
   train: DataLoader<[unknown, number], Batch>;
   val?: DataLoader<[unknown, number], Batch>;
@@ -114,7 +122,7 @@ function makeLoaders(spec: DataSpec, c: RunConfig, side: number, augment: Genera
   const rawTest = firstN(spec.test(), c.testSize);
   const classes = [...rawTrain.classes];
   const evalPipe = pipeline(spec, side, null);
-  const [fitPart, valPart] = c.valSplit > 0 ? randomSplit(rawTrain, [1 - c.valSplit, c.valSplit], { generator: new Generator(c.seed + 3) }) : [rawTrain, null];
+  const [fitPart, valPart] = c.valSplit > 0 ? randomSplit(rawTrain, splitSizes(rawTrain.length, c.valSplit), { generator: new Generator(c.seed + 3) }) : [rawTrain, null];
   const opts = { batchSize: c.batchSize };
   return {
     train: new DataLoader(new Transformed(fitPart, pipeline(spec, side, augment)), { ...opts, shuffle: true, generator: new Generator(c.seed + 1) }),
@@ -148,6 +156,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const c = flags.resume ? resumedConfig(String(flags.out), flags) : configFromFlags(flags);
   c.backend = getBackend();
   const out = String(flags.out ?? defaultOut(c));
+  prepareOutDir(out);
   const f = files(out);
   const entry = findModel(c.model);
   const spec = dataSpec(c.data, c.dataDir ?? undefined);
@@ -175,17 +184,26 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     say(`interrupted: checkpoint saved in ${f.checkpoints}; continue with: convkit train --resume --out ${out}`);
     return 130;
   }
+  // Ctrl-C after training: the last epoch's checkpoint is complete, so say what was not written and how to finish
+  const interrupted = (unwritten: string[]): number => {
+    say(`interrupted after training: the trained model is checkpointed in ${f.checkpoints}, but ${unwritten.join(', ')} ${unwritten.length > 1 ? 'were' : 'was'} not written; write ${unwritten.length > 1 ? 'them' : 'it'} with: convkit train --resume --out ${out}`);
+    return 130;
+  };
+  if (io.signal?.aborted) return interrupted([f.weights, f.metrics, f.report]);
   const result = await evaluate(model, loaders.test, { topk: [1, 5] });
+  if (io.signal?.aborted) return interrupted([f.weights, f.metrics, f.report]);
   save(model, f.weights, { metadata: { model: c.model, data: c.data } });
   writeJson(f.metrics, metricsJson(c, history.epochs, result));
   const shape = [1, spec.channels, entry.side, entry.side];
+  const wrong = await misclassified(model, loaders, spec, entry.side, result, 32);
+  if (io.signal?.aborted) return interrupted([f.report]);
   const report = renderReport({
     title: `${c.model} on ${c.data}`,
     config: { model: c.model, 'model options': JSON.stringify({ ...entry.defaults, ...c.modelOptions }), data: c.data, epochs: c.epochs, 'batch size': c.batchSize, optimizer: c.optimizer, lr: c.lr, scheduler: c.scheduler, augment: c.augment, seed: c.seed, backend: c.backend },
     history: history.epochs,
     test: result,
     classes: c.classes,
-    misclassified: await misclassified(model, loaders, spec, entry.side, result, 32),
+    misclassified: wrong,
     summary: summary(model, shape).toString(),
   });
   writeFileSync(f.report, report);
