@@ -70,7 +70,7 @@ function scanHeader(text: string): string[] {
     if (ch === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (depth === 1 && expectKey) keys.push(JSON.parse(text.slice(i, j + 1)) as string);
+      if (depth === 1 && expectKey) keys.push(parseKey(text.slice(i, j + 1)));
       expectKey = false;
       i = j;
     } else if (ch === '{' || ch === '[') {
@@ -80,6 +80,14 @@ function scanHeader(text: string): string[] {
     else if (ch === ',' && depth === 1) expectKey = true;
   }
   return keys;
+}
+
+function parseKey(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch (e) {
+    fail(`the header is not valid JSON (${(e as Error).message} in the name ${literal.slice(0, 40)})`);
+  }
 }
 
 function checkUnique(keys: readonly string[]): void {
