@@ -6,6 +6,8 @@
  *   node --expose-gc --import tsx bench/memory.ts [--workload lenet|resnet18] [--steps 10000] [--warmup 1000] [--every 500]
  */
 import * as ck from '../src/node.js';
+import { findBackend } from '../src/backends/registry.js';
+import type { WasmBackend } from '../src/backends/wasm/index.js';
 
 const arg = (name: string, fallback: string): string => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const workload = arg('--workload', 'lenet');
@@ -52,22 +54,25 @@ function slope(points: [number, number][]): number {
 }
 
 const step = workload === 'lenet' ? lenetStep() : resnetStep();
-const samples: { step: number; rss: number; heap: number; buffers: number; seconds: number }[] = [];
+const wasm = findBackend('wasm') as WasmBackend;
+const samples: { step: number; rss: number; heap: number; buffers: number; wasm: number; seconds: number }[] = [];
 const started = performance.now();
 for (let s = 1; s <= warmup + steps; s++) {
   step();
   if (s >= warmup && (s - warmup) % every === 0) {
     gc?.();
     const m = process.memoryUsage();
-    samples.push({ step: s - warmup, rss: m.rss / MB, heap: m.heapUsed / MB, buffers: m.arrayBuffers / MB, seconds: (performance.now() - started) / 1000 });
+    samples.push({ step: s - warmup, rss: m.rss / MB, heap: m.heapUsed / MB, buffers: m.arrayBuffers / MB, wasm: wasm.memoryBytes() / MB, seconds: (performance.now() - started) / 1000 });
     const last = samples[samples.length - 1];
-    process.stderr.write(`${workload} step ${last.step}: rss ${last.rss.toFixed(1)} MB, heap ${last.heap.toFixed(1)} MB, array buffers ${last.buffers.toFixed(1)} MB (${last.seconds.toFixed(0)} s)\n`);
+    process.stderr.write(`${workload} step ${last.step}: rss ${last.rss.toFixed(1)} MB, heap ${last.heap.toFixed(1)} MB, array buffers ${last.buffers.toFixed(1)} MB, wasm memory ${last.wasm.toFixed(1)} MB (${last.seconds.toFixed(0)} s)\n`);
   }
 }
-const per1000 = (key: 'rss' | 'heap' | 'buffers'): number => 1000 * slope(samples.map((p) => [p.step, p[key]]));
+const per1000 = (key: 'rss' | 'heap' | 'buffers' | 'wasm'): number => 1000 * slope(samples.map((p) => [p.step, p[key]]));
 console.log(JSON.stringify({
   workload, steps, warmup, every, threads: ck.getNumThreads(), gcExposed: Boolean(gc),
-  mbPer1000Steps: { rss: +per1000('rss').toFixed(3), heap: +per1000('heap').toFixed(3), arrayBuffers: +per1000('buffers').toFixed(3) },
+  mbPer1000Steps: { rss: +per1000('rss').toFixed(3), heap: +per1000('heap').toFixed(3), arrayBuffers: +per1000('buffers').toFixed(3), wasmMemory: +per1000('wasm').toFixed(3) },
   rss: { first: +samples[0].rss.toFixed(1), last: +samples[samples.length - 1].rss.toFixed(1) },
+  wasmMemoryMB: { first: +samples[0].wasm.toFixed(1), last: +samples[samples.length - 1].wasm.toFixed(1) },
+  env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_'))),
   seconds: +((performance.now() - started) / 1000).toFixed(1),
 }));
