@@ -75,4 +75,5 @@ console.log(JSON.stringify({
   wasmMemoryMB: { first: +samples[0].wasm.toFixed(1), last: +samples[samples.length - 1].wasm.toFixed(1) },
   env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_'))),
   seconds: +((performance.now() - started) / 1000).toFixed(1),
+  cpuSeconds: +((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1),
 }));
