@@ -2,8 +2,10 @@
  * Resident memory over long runs: LeNet-5 training steps (batch 64, Adam, Fashion-MNIST's built-in slice, as
  * `convkit train` runs them) and ResNet-18 inferences (batch 1, 224x224). After a warm-up, RSS, the JS heap and
  * ArrayBuffer memory are sampled every `--every` steps and the slope fitted by least squares, in MB per 1,000
- * steps. Never part of the test suite (it runs for minutes).
+ * steps, with the WebAssembly memory's size beside them. Never part of the test suite (it runs for minutes).
  *   node --expose-gc --import tsx bench/memory.ts [--workload lenet|resnet18] [--steps 10000] [--warmup 1000] [--every 500]
+ * Compare with glibc's malloc thresholds fixed (see docs/reliability.md, "Long runs: memory"):
+ *   MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_ARENA_MAX=2 node --expose-gc --import tsx bench/memory.ts
  */
 import * as ck from '../src/node.js';
 import { findBackend } from '../src/backends/registry.js';
