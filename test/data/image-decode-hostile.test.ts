@@ -99,4 +99,7 @@ test('a 16x16 JPEG declaring 10000x10000 is refused at once from its size; JPEGs
   const zero = bytes.slice();
   new DataView(zero.buffer).setUint16(sof + 5, 0);
   assert.throws(() => decodeImage(zero, 'dnl.jpg'), /dnl\.jpg declares 16x0 pixels/);
+  const arithmetic = bytes.slice();
+  arithmetic[sof + 1] = 0xc9;
+  assert.throws(() => decodeImage(arithmetic, 'ac.jpg'), /ac\.jpg uses JPEG process 0xffc9 .* not supported/);
 });

@@ -2,7 +2,8 @@
  * JPEG frame header checked before jpeg-js decodes (ITU-T T.81 B.2.2): the dimensions against the pixel limit,
  * and against the file's size. Every 8×8 block of every component in a scan costs at least one bit of
  * Huffman-coded data (its DC code), so a file of B bytes holds at most 8·B blocks of its smallest component;
- * a 16×16 file declaring 10000×10000 is refused at once instead of after seconds of decoding.
+ * a 16×16 file declaring 10000×10000 is refused at once instead of after seconds of decoding. (Arithmetic coding
+ * could code a block in less than a bit; jpeg-js does not decode it, so such files are refused first.)
  */
 import { checkPixels, imageError } from './image-limits.js';
 
@@ -27,7 +28,11 @@ function findFrame(bytes: Uint8Array, name: string): JpegFrame {
     if (marker === 0xd9 || marker === 0xda) break; // end of image, or a scan before any frame header
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
     if (length < 2 || at + 2 + length > bytes.length) throw imageError(name, `is truncated: segment 0xff${marker.toString(16)} at byte ${at} declares ${length} bytes`);
-    if (isStartOfFrame(marker)) return parseFrame(bytes.subarray(at + 4, at + 2 + length), name);
+    if (isStartOfFrame(marker)) {
+      // the Huffman-coded DCT processes jpeg-js decodes; their blocks cost at least one bit each (the bound below)
+      if (marker > 0xc2) throw imageError(name, `uses JPEG process 0xff${marker.toString(16)} (lossless, hierarchical or arithmetic-coded), which is not supported`);
+      return parseFrame(bytes.subarray(at + 4, at + 2 + length), name);
+    }
     at += 2 + length;
   }
   throw imageError(name, 'has no frame header (SOF) before its image data: corrupt or truncated JPEG');
