@@ -1,12 +1,12 @@
 /** `convkit train`: flags to a model, loaders and an optimiser, then ck.train.fit, evaluation and the run's files. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { manualSeed, Generator } from '../core/random.js';
 import { noGrad } from '../core/autograd.js';
 import { getBackend } from '../backends/registry.js';
 import { DataLoader } from '../data/dataloader.js';
 import { randomSplit, Subset } from '../data/dataset.js';
 import { encodePng } from '../data/node/decode.js';
-import { save } from '../io/files.js';
+import { save, writeFileAtomic } from '../io/files.js';
 import type { Module } from '../nn/module.js';
 import { softmax } from '../nn/activation.js';
 import { summary } from '../summary/index.js';
@@ -206,7 +206,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     misclassified: wrong,
     summary: summary(model, shape).toString(),
   });
-  writeFileSync(f.report, report);
+  writeFileAtomic(f.report, new TextEncoder().encode(report)); // atomic, and a failed write (ENOSPC) names the file
   const top5 = result.topk[5] === undefined ? '' : `, top-5 ${pct(result.topk[5])}`;
   say(`test accuracy ${pct(result.accuracy)} (loss ${num(result.loss)}${top5}) on ${result.count} test images${history.stopReason === 'earlyStopping' ? ' (stopped early)' : ''}`);
   say(`wrote ${f.weights}, ${f.metrics}, ${f.report}`);
