@@ -5,6 +5,7 @@
 - PNG files PIL writes in every mode it has (1, L, LA, P, RGB, RGBA, I;16, a noise image large enough for
   several IDAT chunks), with the RGB pixels PIL decodes them to (`Image.open(f).convert('RGB')`), so the
   header validation in src/data/node/png-check.ts is shown to accept what a real encoder writes;
+- JPEG files PIL (libjpeg) writes, baseline and progressive, with the RGB pixels PIL decodes them to;
 - PIL's decompression-bomb limit (2 x Image.MAX_IMAGE_PIXELS), which convkit's default pixel limit copies.
 
 Run: /usr/bin/python3 tools/gen_hostile_fixtures.py
@@ -61,10 +62,31 @@ def png_cases():
     return out
 
 
+def jpeg_cases():
+    """JPEGs as libjpeg (PIL) writes them, baseline and progressive, grey and colour, with PIL's RGB decode."""
+    rng = np.random.default_rng(17)
+    base = (np.add.outer(np.arange(40), np.arange(56)) * 3 % 256).astype(np.uint8)
+    rgb = Image.fromarray(np.stack([base, base[::-1], (base // 2 + rng.integers(0, 40, base.shape)).astype(np.uint8)], -1), 'RGB')
+    out = {}
+    for name, img, opts in [
+        ('baseline-420', rgb, {'quality': 90}),
+        ('progressive-420', rgb, {'quality': 90, 'progressive': True}),
+        ('progressive-444', rgb, {'quality': 95, 'progressive': True, 'subsampling': 0}),
+        ('progressive-grey', rgb.convert('L'), {'quality': 90, 'progressive': True}),
+    ]:
+        buf = io.BytesIO()
+        img.save(buf, format='JPEG', **opts)
+        data = buf.getvalue()
+        dec = np.asarray(Image.open(io.BytesIO(data)).convert('RGB'))
+        out[name] = {'jpeg': b64(data), 'height': dec.shape[0], 'width': dec.shape[1], 'rgb': b64(dec.tobytes())}
+    return out
+
+
 def main():
     fixture = {
         'safetensorsPrototypeNames': prototype_names(),
         'png': png_cases(),
+        'jpeg': jpeg_cases(),
         'pilMaxPixels': 2 * Image.MAX_IMAGE_PIXELS,
     }
     with open(OUT, 'w') as f:

@@ -103,3 +103,24 @@ test('a 16x16 JPEG declaring 10000x10000 is refused at once from its size; JPEGs
   arithmetic[sof + 1] = 0xc9;
   assert.throws(() => decodeImage(arithmetic, 'ac.jpg'), /ac\.jpg uses JPEG process 0xffc9 .* not supported/);
 });
+
+test('JPEGs libjpeg writes, baseline and progressive, pass the checks and decode to PIL\'s pixels within decoder rounding', () => {
+  const jpegs = loadFixture<{ jpeg: Record<string, { jpeg: string; height: number; width: number; rgb: string }> }>('hostile').jpeg;
+  for (const [name, c] of Object.entries(jpegs)) {
+    const img = decodeImage(new Uint8Array(Buffer.from(c.jpeg, 'base64')), name);
+    assert.deepEqual([img.height, img.width], [c.height, c.width], name);
+    const pil = Buffer.from(c.rgb, 'base64');
+    // two JPEG decoders differ per pixel (IDCT rounding; chroma upsampling, large at this image's noisy blue edges)
+    const mean = img.data.reduce((m, v, i) => m + Math.abs(v - pil[i]), 0) / img.data.length;
+    assert.ok(mean <= 3, `${name}: differs from PIL by ${mean.toFixed(2)} levels on average`);
+  }
+});
+
+test('a JPEG whose scans never code a component\'s DC coefficients is refused (it would decode from nothing)', () => {
+  const bytes = tinyJpeg();
+  const sos = bytes.findIndex((b, i) => b === 0xff && bytes[i + 1] === 0xda);
+  const n = bytes[sos + 4];
+  const acOnly = bytes.slice();
+  acOnly[sos + 5 + 2 * n] = 1; // Ss = 1: a scan of AC coefficients only
+  assert.throws(() => decodeImage(acOnly, 'ac.jpg'), /ac\.jpg has no scan coding the DC coefficients of components 1, 2, 3/);
+});
