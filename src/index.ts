@@ -43,3 +43,4 @@ export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';
 export * as models from './models/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
+export * as vis from './vis/index.js';
