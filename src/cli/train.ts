@@ -216,6 +216,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   writeJson(f.metrics, metricsJson(c, history.epochs, result));
   const shape = [1, spec.channels, entry.side, entry.side];
   const wrong = await misclassified(model, loaders, spec, entry.side, result, 32);
+  const inside = await lookInside(model, loaders, spec, entry.side, result);
   if (io.signal?.aborted) return interrupted([f.report]);
   const report = renderReport({
     title: `${c.model} on ${c.data}`,
@@ -225,7 +226,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     classes: c.classes,
     misclassified: wrong,
     summary: summary(model, shape).toString(),
-    lookInside: await lookInside(model, loaders, spec, entry.side, result),
+    lookInside: inside,
   });
   writeFileAtomic(f.report, new TextEncoder().encode(report)); // atomic, and a failed write (ENOSPC) names the file
   const top5 = result.topk[5] === undefined ? '' : `, top-5 ${pct(result.topk[5])}`;
