@@ -2,10 +2,12 @@
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
+import { registerWebgpuBackend } from './backends/webgpu/index.js';
 import { grad, gradcheck } from './ops/index.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();
+registerWebgpuBackend();
 
 export { Tensor } from './core/tensor.js';
 export type { NestedArray } from './core/tensor.js';

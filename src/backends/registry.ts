@@ -3,6 +3,8 @@ import type { Backend } from './backend.js';
 const backends = new Map<string, Backend>();
 const initialisers = new Map<string, () => Promise<Backend>>();
 const preferred = new Set<string>();
+/** Lazy backends that start only when named (a GPU): `ready()` without a name leaves them alone. */
+const onDemand = new Set<string>();
 let current: Backend | null = null;
 /** Set once the user picks a backend: from then on a preferred backend that finishes starting does not take over. */
 let chosen = false;
@@ -10,6 +12,11 @@ let chosen = false;
 export interface RegisterOptions {
   /** Becomes the current backend once available, unless the user has called setBackend. */
   preferred?: boolean;
+  /**
+   * Started only by `ready(name)`, and listed by backendNames() only once started, so code that runs on every
+   * backend (the conformance suite) never meets one that is absent on this machine.
+   */
+  onDemand?: boolean;
 }
 
 export function registerBackend(backend: Backend, opts: RegisterOptions = {}): void {
@@ -21,10 +28,11 @@ export function registerBackend(backend: Backend, opts: RegisterOptions = {}): v
 export function registerLazyBackend(name: string, init: () => Promise<Backend>, opts: RegisterOptions = {}): void {
   initialisers.set(name, init);
   if (opts.preferred) preferred.add(name);
+  if (opts.onDemand) onDemand.add(name);
 }
 
 export function backendNames(): string[] {
-  return [...new Set([...backends.keys(), ...initialisers.keys()])];
+  return [...new Set([...backends.keys(), ...[...initialisers.keys()].filter((n) => !onDemand.has(n))])];
 }
 
 export function getBackend(): string {
@@ -48,7 +56,7 @@ export function setBackend(name: string): void {
   chosen = true;
 }
 
-/** Initialises a lazily registered backend and finishes its start-up (idempotent). Without a name, all of them. */
+/** Initialises a lazily registered backend and finishes its start-up (idempotent). Without a name, all but the on-demand ones. */
 export async function ready(name?: string): Promise<void> {
   const names = name === undefined ? backendNames() : [name];
   for (const n of names) {
