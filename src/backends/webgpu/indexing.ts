@@ -62,14 +62,14 @@ fn body(i: i32) {
     flat = flat * size + select(c, 0, d == dim);
   }
   if (inside) {
-    let target = ck_coord(i, dim, nd, prm[4]);
+    let want = ck_coord(i, dim, nd, prm[4]);
     var step = 1;
     for (var d = nd - 1; d > dim; d--) { step *= prm[prm[5] + d]; }
     for (var s = 0; s < prm[3]; s++) {
       let e = flat + s * step;
       let j = I[ck_at(e, prm[6])];
       if (j < 0 || j >= prm[prm[4] + dim]) { atomicMax(&flags[0], 2); }
-      if (j == target) { acc += S[ck_at(e, prm[7])]; }
+      if (j == want) { acc += S[ck_at(e, prm[7])]; }
     }
   }
   out[i] = acc;
