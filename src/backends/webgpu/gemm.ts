@@ -16,6 +16,8 @@ const TK = 16;
 const THREADS = 64;
 const PER = TILE / 8;
 
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
 export interface GemmShader {
   /** Extra bindings from 1 up (binding 0 is meta, whose first four values are M, N, K, batch). */
   decls: string;
@@ -38,6 +40,7 @@ ${s.helpers ?? ''}
 ${s.loadA}
 ${s.loadB}
 ${s.store}
+fn put(b: i32, M: i32, N: i32, m: i32, n: i32, v: ${T}) { if (m < M && n < N) { store(b, m, n, v); } }
 var<workgroup> As: array<array<${T}, ${TILE}>, ${TK}>;
 var<workgroup> Bs: array<array<${T}, ${TILE}>, ${TK}>;
 @compute @workgroup_size(${THREADS})
@@ -54,7 +57,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   let n0 = (id % tilesN) * ${TILE};
   let tx = i32(li % 8u);
   let ty = i32(li / 8u);
-  var acc: array<array<${T}, ${PER}>, ${PER}>;
+  ${range(PER * PER).map((r) => `var c${r}: ${T} = ${T}(0);`).join(' ')}
   for (var k0 = 0; k0 < K; k0 += ${TK}) {
     for (var e = i32(li); e < ${TILE * TK}; e += ${THREADS}) {
       let kk = e % ${TK};
@@ -64,22 +67,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
     }
     workgroupBarrier();
     for (var kk = 0; kk < ${TK}; kk++) {
-      var a: array<${T}, ${PER}>;
-      var bv: array<${T}, ${PER}>;
-      for (var i = 0; i < ${PER}; i++) { a[i] = As[kk][ty * ${PER} + i]; bv[i] = Bs[kk][tx * ${PER} + i]; }
-      for (var i = 0; i < ${PER}; i++) {
-        for (var j = 0; j < ${PER}; j++) { acc[i][j] += a[i] * bv[j]; }
-      }
+      ${range(PER).map((i) => `let a${i} = As[kk][ty * ${PER} + ${i}];`).join(' ')}
+      ${range(PER).map((j) => `let b${j} = Bs[kk][tx * ${PER} + ${j}];`).join(' ')}
+      ${range(PER * PER).map((r) => `c${r} += a${Math.floor(r / PER)} * b${r % PER};`).join('\n      ')}
     }
     workgroupBarrier();
   }
-  for (var i = 0; i < ${PER}; i++) {
-    let m = m0 + ty * ${PER} + i;
-    for (var j = 0; j < ${PER}; j++) {
-      let n = n0 + tx * ${PER} + j;
-      if (m < M && n < N) { store(b, m, n, acc[i][j]); }
-    }
-  }
+  ${range(PER * PER).map((r) => `put(b, M, N, m0 + ty * ${PER} + ${Math.floor(r / PER)}, n0 + tx * ${PER} + ${r % PER}, c${r});`).join('\n  ')}
 }`;
 }
 
