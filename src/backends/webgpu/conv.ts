@@ -11,19 +11,16 @@ import { numel } from '../../core/shape.js';
 import type { Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import type { GpuContext } from './context.js';
+import { GEO_WGSL, geoMeta } from './conv-geometry.js';
+import { DIRECT_FORWARD, DIRECT_INPUT_GRAD } from './conv-direct.js';
+import { planConv } from './conv-plan.js';
 import { gemmCode, runGemm } from './gemm.js';
 import { dense } from './dense.js';
+import { reduceKernels } from './reduce.js';
 import { GpuStorage } from './storage.js';
 import { groupsFor, MAIN_1D, PRELUDE, wgslType } from './wgsl.js';
 
-/** Geometry values follow the four GEMM sizes in meta; GEO names their positions for the WGSL below. */
-const GEO = ['groups', 'C', 'O', 'Cg', 'Og', 'D', 'H', 'W', 'oD', 'oH', 'oW', 'kD', 'kH', 'kW', 's0', 's1', 's2', 'p0', 'p1', 'p2', 'd0', 'd1', 'd2', 'offx', 'offy', 'offb'] as const;
-type GeoName = typeof GEO[number];
-const at = (name: GeoName): string => `prm[${4 + GEO.indexOf(name)}]`;
-
-function geoMeta(g: ConvGeometry, C: number, O: number, offsets: [number, number, number]): number[] {
-  return [g.groups, C, O, C / g.groups, O / g.groups, ...g.inSize, ...g.outSize, ...g.kernelSize, ...g.stride, ...g.padBefore, ...g.dilation, ...offsets];
-}
+const at = GEO_WGSL;
 
 /** Shared WGSL: patch element X̂[n, channel c (absolute), kernel tap kk, output position l], 0 in the padding. */
 const PATCH = /* wgsl */ `
@@ -109,6 +106,7 @@ const INPUT_GRAD = gemmCode({
 });
 
 const WEIGHT_GRAD = gemmCode({
+  split: { count: at('splits'), chunk: at('chunk') },
   decls: `@group(0) @binding(1) var<storage, read_write> DW: array<f32>;
 @group(0) @binding(2) var<storage, read> X: array<f32>;
 @group(0) @binding(3) var<storage, read> GY: array<f32>;`,
@@ -159,6 +157,7 @@ fn body(i: i32) {
 ${MAIN_1D}`;
 
 export function convKernels(ctx: GpuContext) {
+  const sumSplits = (v: View): Storage => reduceKernels(ctx).reduce('sum', v, [1], 'float32');
   function fresh(length: number): GpuStorage {
     return new GpuStorage(ctx, ctx.pool.acquire(length * 4), 'float32', length);
   }
@@ -172,8 +171,13 @@ export function convKernels(ctx: GpuContext) {
       const L = numel(g.outSize);
       const y = fresh(N * O * L);
       const bs = bias ? dense(ctx, bias, 'conv') : null;
-      const meta = [O / g.groups, L, (C / g.groups) * numel(g.kernelSize), N * g.groups, ...geoMeta(g, C, O, [xs.offset, ws.offset, bs?.offset ?? 0])];
-      runGemm(ctx, 'conv', FORWARD(!!bias), meta, [y.buffer, xs.buffer, ws.buffer, ...(bs ? [bs.buffer] : [])]);
+      const buffers = [y.buffer, xs.buffer, ws.buffer, ...(bs ? [bs.buffer] : [])];
+      const geo = geoMeta(g, C, O, [xs.offset, ws.offset, bs?.offset ?? 0]);
+      if (planConv(N, C, O, g).forward === 'direct') {
+        ctx.dispatch('conv', DIRECT_FORWARD(!!bias), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers], groupsFor(N * O * L));
+      } else {
+        runGemm(ctx, 'conv', FORWARD(!!bias), [O / g.groups, L, (C / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], buffers);
+      }
       [xs, ws, bs].forEach((d) => d?.done());
       return y;
     },
@@ -185,8 +189,12 @@ export function convKernels(ctx: GpuContext) {
       const ws = dense(ctx, w, 'convBackwardInput');
       const plane = numel(g.inSize);
       const dx = fresh(N * C * plane);
-      const meta = [C / g.groups, plane, (O / g.groups) * numel(g.kernelSize), N * g.groups, ...geoMeta(g, C, O, [ws.offset, gs.offset, 0])];
-      runGemm(ctx, 'convBackwardInput', INPUT_GRAD, meta, [dx.buffer, gs.buffer, ws.buffer]);
+      const geo = geoMeta(g, C, O, [ws.offset, gs.offset, 0]);
+      if (planConv(N, C, O, g).inputGrad === 'direct') {
+        ctx.dispatch('convBackwardInput', DIRECT_INPUT_GRAD, [ctx.meta([N * C * plane, 0, 0, 0, ...geo]), dx.buffer, gs.buffer, ws.buffer], groupsFor(N * C * plane));
+      } else {
+        runGemm(ctx, 'convBackwardInput', INPUT_GRAD, [C / g.groups, plane, (O / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], [dx.buffer, gs.buffer, ws.buffer]);
+      }
       [gs, ws].forEach((d) => d.done());
       return dx;
     },
@@ -197,10 +205,17 @@ export function convKernels(ctx: GpuContext) {
       const xs = dense(ctx, x, 'convBackwardWeight');
       const gs = dense(ctx, gy, 'convBackwardWeight');
       const rows = (C / g.groups) * numel(g.kernelSize);
-      const dw = fresh(O * rows);
-      const meta = [O / g.groups, rows, N * numel(g.outSize), g.groups, ...geoMeta(g, C, O, [xs.offset, gs.offset, 0])];
-      runGemm(ctx, 'convBackwardWeight', WEIGHT_GRAD, meta, [dw.buffer, xs.buffer, gs.buffer]);
+      const { splits, chunk } = planConv(N, C, O, g);
+      const partial = fresh(O * rows * splits);
+      const meta = [O / g.groups, rows, N * numel(g.outSize), g.groups * splits, ...geoMeta(g, C, O, [xs.offset, gs.offset, 0], [splits, chunk])];
+      runGemm(ctx, 'convBackwardWeight', WEIGHT_GRAD, meta, [partial.buffer, xs.buffer, gs.buffer]);
       [xs, gs].forEach((d) => d.done());
+      if (splits === 1) return partial;
+      // partial sums [groups][splits][O/groups·rows]: add up the splits
+      const Og = O / g.groups;
+      const view = { storage: partial, dtype: 'float32' as const, shape: [g.groups, splits, Og * rows], strides: [splits * Og * rows, Og * rows, 1], offset: 0 };
+      const dw = sumSplits(view);
+      partial.release();
       return dw;
     },
     im2col(x: View, g: ConvGeometry): Storage {

@@ -29,6 +29,12 @@ export interface GemmShader {
   store: string;
   helpers?: string;
   type?: 'f32' | 'i32';
+  /**
+   * Split-K: WGSL expressions for the number of K chunks and their length (a multiple of 16). Workgroup batch b
+   * then covers chunk b % splits of product b / splits; loaders get the product index, `store` the combined b,
+   * so it can write partial sums [product][split][M][N] for a reduction to add up.
+   */
+  split?: { count: string; chunk: string };
 }
 
 export function gemmCode(s: GemmShader): string {
@@ -53,17 +59,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   let id = i32(wg.y * nwg.x + wg.x);
   let b = id / (tilesN * tilesM);
   if (b >= prm[3]) { return; }
+  ${s.split ? `let bp = b / (${s.split.count}); let kBegin = (b % (${s.split.count})) * (${s.split.chunk}); let kEnd = min(K, kBegin + (${s.split.chunk}));` : 'let bp = b; let kBegin = 0; let kEnd = K;'}
   let m0 = ((id / tilesN) % tilesM) * ${TILE};
   let n0 = (id % tilesN) * ${TILE};
   let tx = i32(li % 8u);
   let ty = i32(li / 8u);
   ${range(PER * PER).map((r) => `var c${r}: ${T} = ${T}(0);`).join(' ')}
-  for (var k0 = 0; k0 < K; k0 += ${TK}) {
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${TK}) {
     for (var e = i32(li); e < ${TILE * TK}; e += ${THREADS}) {
       let kk = e % ${TK};
       let r = e / ${TK};
-      As[kk][r] = loadA(b, m0 + r, k0 + kk);
-      Bs[e / ${TILE}][e % ${TILE}] = loadB(b, k0 + e / ${TILE}, n0 + e % ${TILE});
+      As[kk][r] = loadA(bp, m0 + r, k0 + kk);
+      Bs[e / ${TILE}][e % ${TILE}] = loadB(bp, k0 + e / ${TILE}, n0 + e % ${TILE});
     }
     workgroupBarrier();
     for (var kk = 0; kk < ${TK}; kk++) {

@@ -127,6 +127,19 @@ describe('webgpu kernels match the reference backend', { skip: skip ?? false }, 
     }
   });
 
+  test('conv2d through implicit GEMM (16+ channels per group) with a split-K weight gradient', async () => {
+    for (const [n, c, side, groups, stride] of [[2, 16, 20, 1, 1], [2, 32, 9, 2, 2]]) {
+      await same(() => {
+        const x = t(values(n * c * side * side, 47), [n, c, side, side]).requiresGrad_(true);
+        const w = t(values(c * (c / groups) * 9, 48), [c, c / groups, 3, 3]).requiresGrad_(true);
+        const b = t(values(c, 49)).requiresGrad_(true);
+        const y = F.conv2d(x, w, b, { padding: 1, groups, stride } as never);
+        ck.sum(ck.mul(y, t(values(y.numel(), 50), y.shape))).backward();
+        return [y, x.grad as ck.Tensor, w.grad as ck.Tensor, b.grad as ck.Tensor];
+      }, { rtol: 1e-4, atol: 1e-4 }).catch((e: Error) => assert.fail(`${[n, c, side, groups, stride]}: ${e.message}`));
+    }
+  });
+
   test('conv1d, conv3d and convTranspose2d share the 5-D kernels', async () => {
     await same(() => {
       const x = t(values(2 * 3 * 11, 37), [2, 3, 11]).requiresGrad_(true);
