@@ -1,12 +1,14 @@
 /** convkit's public surface: `import * as ck from 'convkit'`. */
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
+import { registerNativeBackend } from './backends/native/index.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
 import { registerWebgpuBackend } from './backends/webgpu/index.js';
 import { grad, gradcheck } from './ops/index.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();
+registerNativeBackend();
 registerWebgpuBackend();
 
 export { Tensor } from './core/tensor.js';
@@ -43,3 +45,4 @@ export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';
 export * as models from './models/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
+export * as vis from './vis/index.js';

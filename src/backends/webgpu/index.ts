@@ -82,7 +82,7 @@ export async function createWebgpuBackend(): Promise<WebGpuBackend> {
   return webgpuBackend(new GpuContext(device, description));
 }
 
-/** Lists 'webgpu' as a backend that `await ck.ready('webgpu')` starts; nothing loads before that. */
+/** Lists 'webgpu' as an optional backend: only `await ck.ready('webgpu')` starts it; nothing loads before that. */
 export function registerWebgpuBackend(): void {
-  registerLazyBackend('webgpu', createWebgpuBackend, { onDemand: true });
+  registerLazyBackend('webgpu', createWebgpuBackend, { optional: true });
 }
