@@ -77,6 +77,20 @@ export class GpuContext {
     return b;
   }
 
+  /** An immutable i32 buffer built once per key (a convolution's address tables), kept like the meta buffers. */
+  constant(key: string, build: () => Int32Array): GPUBuffer {
+    let b = this.metas.get(key);
+    if (!b) {
+      if (this.metas.size >= META_CACHE) this.dropMetas();
+      const values = build();
+      b = this.device.createBuffer({ size: Math.max(16, values.byteLength), usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+      new Int32Array(b.getMappedRange()).set(values);
+      b.unmap();
+      this.metas.set(key, b);
+    }
+    return b;
+  }
+
   /** Records one dispatch of `groups` workgroups (folded into 2-D past the 65535 limit) with `buffers` bound in order. */
   dispatch(op: string, code: string, buffers: readonly GPUBuffer[], groups: number): void {
     this.checkAlive(op);

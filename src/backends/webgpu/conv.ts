@@ -14,6 +14,7 @@ import type { GpuContext } from './context.js';
 import { GEO_WGSL, geoMeta } from './conv-geometry.js';
 import { DIRECT_FORWARD, DIRECT_INPUT_GRAD } from './conv-direct.js';
 import { planConv } from './conv-plan.js';
+import { patchTables, spreadTables } from './conv-tables.js';
 import { gemmCode, runGemm } from './gemm.js';
 import { dense } from './dense.js';
 import { reduceKernels } from './reduce.js';
@@ -61,12 +62,28 @@ fn ck_spread(n: i32, oc: i32, kk: i32, i: i32) -> f32 {
 }
 `;
 
+/** X̂ through the address tables: input offset of channel base `base`, row r = (c, tap), output position l. */
+const PATCH_T = /* wgsl */ `
+fn ck_patch_t(base: i32, r: i32, l: i32) -> f32 {
+  let t = TAPS[r];
+  let p = POS[l];
+  let id = p.x + t.y; let ih = p.y + t.z; let iw = p.z + t.w;
+  if (u32(id) >= u32(${at('D')}) || u32(ih) >= u32(${at('H')}) || u32(iw) >= u32(${at('W')})) { return 0.0; }
+  return X[base + t.x + p.w];
+}
+fn ck_image(n: i32, g: i32) -> i32 { return ${at('offx')} + (n * ${at('C')} + g * ${at('Cg')}) * ${at('D')} * ${at('H')} * ${at('W')}; }
+`;
+
+const TABLES = (first: number, a: string, b: string): string =>
+  `@group(0) @binding(${first}) var<storage, read> ${a}: array<vec4<i32>>;\n@group(0) @binding(${first + 1}) var<storage, read> ${b}: array<vec4<i32>>;`;
+
 const FORWARD = (bias: boolean): string => gemmCode({
   decls: `@group(0) @binding(1) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(2) var<storage, read> X: array<f32>;
 @group(0) @binding(3) var<storage, read> Wt: array<f32>;
-${bias ? '@group(0) @binding(4) var<storage, read> bias: array<f32>;' : ''}`,
-  helpers: PATCH,
+${TABLES(4, 'TAPS', 'POS')}
+${bias ? '@group(0) @binding(6) var<storage, read> bias: array<f32>;' : ''}`,
+  helpers: PATCH_T,
   loadA: `fn loadA(b: i32, m: i32, k: i32) -> f32 {
   if (m >= prm[0] || k >= prm[2]) { return 0.0; }
   let g = b % ${at('groups')};
@@ -74,9 +91,8 @@ ${bias ? '@group(0) @binding(4) var<storage, read> bias: array<f32>;' : ''}`,
 }`,
   loadB: `fn loadB(b: i32, k: i32, l: i32) -> f32 {
   if (k >= prm[2] || l >= prm[1]) { return 0.0; }
-  let g = b % ${at('groups')};
-  let kvol = ck_kvol();
-  return ck_patch(b / ${at('groups')}, g * ${at('Cg')} + k / kvol, k % kvol, l);
+  let n = b / ${at('groups')};
+  return ck_patch_t(ck_image(n, b - n * ${at('groups')}), k, l);
 }`,
   store: `fn store(b: i32, m: i32, l: i32, v: f32) {
   let oc = (b % ${at('groups')}) * ${at('Og')} + m;
@@ -87,18 +103,37 @@ ${bias ? '@group(0) @binding(4) var<storage, read> bias: array<f32>;' : ''}`,
 const INPUT_GRAD = gemmCode({
   decls: `@group(0) @binding(1) var<storage, read_write> DX: array<f32>;
 @group(0) @binding(2) var<storage, read> GY: array<f32>;
-@group(0) @binding(3) var<storage, read> Wt: array<f32>;`,
-  helpers: SPREAD + 'fn ck_kvol() -> i32 { return ' + `${at('kD')} * ${at('kH')} * ${at('kW')}; }`,
+@group(0) @binding(3) var<storage, read> Wt: array<f32>;
+${TABLES(4, 'STAPS', 'INPUTS')}`,
+  helpers: `fn ck_kvol() -> i32 { return ${at('kD')} * ${at('kH')} * ${at('kW')}; }
+/** Position along one dim of the output that reads this input through this tap (num = i + p - k·d), or -1. */
+fn ck_out(num: i32, s: i32, size: i32) -> i32 {
+  if (num < 0) { return -1; }
+  var o = num;
+  if (s != 1) {
+    if (num % s != 0) { return -1; }
+    o = num / s;
+  }
+  return select(-1, o, o < size);
+}`,
   loadA: `fn loadA(b: i32, c: i32, k: i32) -> f32 {
   if (c >= prm[0] || k >= prm[2]) { return 0.0; }
   let g = b % ${at('groups')};
   let kvol = ck_kvol();
-  return Wt[${at('offx')} + ((g * ${at('Og')} + k / kvol) * ${at('Cg')} + c) * kvol + k % kvol];
+  let oc = k / kvol;
+  return Wt[${at('offx')} + ((g * ${at('Og')} + oc) * ${at('Cg')} + c) * kvol + k - oc * kvol];
 }`,
   loadB: `fn loadB(b: i32, k: i32, i: i32) -> f32 {
   if (k >= prm[2] || i >= prm[1]) { return 0.0; }
-  let kvol = ck_kvol();
-  return ck_spread(b / ${at('groups')}, (b % ${at('groups')}) * ${at('Og')} + k / kvol, k % kvol, i);
+  let t = STAPS[k];
+  let p = INPUTS[i];
+  let od = ck_out(p.x - t.y, ${at('s0')}, ${at('oD')});
+  let oh = ck_out(p.y - t.z, ${at('s1')}, ${at('oH')});
+  let ow = ck_out(p.z - t.w, ${at('s2')}, ${at('oW')});
+  if (od < 0 || oh < 0 || ow < 0) { return 0.0; }
+  let n = b / ${at('groups')};
+  let g = b - n * ${at('groups')};
+  return GY[${at('offy')} + (n * ${at('O')} + g * ${at('Og')}) * ${at('oD')} * ${at('oH')} * ${at('oW')} + t.x + (od * ${at('oH')} + oh) * ${at('oW')} + ow];
 }`,
   store: `fn store(b: i32, c: i32, i: i32, v: f32) {
   DX[((b / ${at('groups')}) * ${at('C')} + (b % ${at('groups')}) * ${at('Cg')} + c) * prm[1] + i] = v;
@@ -109,18 +144,20 @@ const WEIGHT_GRAD = gemmCode({
   split: { count: at('splits'), chunk: at('chunk') },
   decls: `@group(0) @binding(1) var<storage, read_write> DW: array<f32>;
 @group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> GY: array<f32>;`,
-  helpers: PATCH,
+@group(0) @binding(3) var<storage, read> GY: array<f32>;
+${TABLES(4, 'TAPS', 'POS')}`,
+  helpers: PATCH_T + `fn ck_outPlane() -> i32 { return ${at('oD')} * ${at('oH')} * ${at('oW')}; }`,
   loadA: `fn loadA(g: i32, m: i32, k: i32) -> f32 {
   if (m >= prm[0] || k >= prm[2]) { return 0.0; }
   let L = ck_outPlane();
-  return GY[${at('offy')} + ((k / L) * ${at('O')} + g * ${at('Og')} + m) * L + k % L];
+  let n = k / L;
+  return GY[${at('offy')} + (n * ${at('O')} + g * ${at('Og')} + m) * L + k - n * L];
 }`,
   loadB: `fn loadB(g: i32, k: i32, r: i32) -> f32 {
   if (k >= prm[2] || r >= prm[1]) { return 0.0; }
   let L = ck_outPlane();
-  let kvol = ck_kvol();
-  return ck_patch(k / L, g * ${at('Cg')} + r / kvol, r % kvol, k % L);
+  let n = k / L;
+  return ck_patch_t(ck_image(n, g), r, k - n * L);
 }`,
   store: `fn store(g: i32, m: i32, r: i32, v: f32) { DW[(g * ${at('Og')} + m) * prm[1] + r] = v; }`,
 });
@@ -171,12 +208,14 @@ export function convKernels(ctx: GpuContext) {
       const L = numel(g.outSize);
       const y = fresh(N * O * L);
       const bs = bias ? dense(ctx, bias, 'conv') : null;
-      const buffers = [y.buffer, xs.buffer, ws.buffer, ...(bs ? [bs.buffer] : [])];
+      const buffers = [y.buffer, xs.buffer, ws.buffer];
+      const biasBuffer = bs ? [bs.buffer] : [];
       const geo = geoMeta(g, C, O, [xs.offset, ws.offset, bs?.offset ?? 0]);
       if (planConv(N, C, O, g).forward === 'direct') {
-        ctx.dispatch('conv', DIRECT_FORWARD(!!bias), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers], groupsFor(N * O * L));
+        ctx.dispatch('conv', DIRECT_FORWARD(!!bias), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers, ...biasBuffer], groupsFor(N * O * L));
       } else {
-        runGemm(ctx, 'conv', FORWARD(!!bias), [O / g.groups, L, (C / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], buffers);
+        const { taps, positions } = patchTables(ctx, g, C / g.groups);
+        runGemm(ctx, 'conv', FORWARD(!!bias), [O / g.groups, L, (C / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], [...buffers, taps, positions, ...biasBuffer]);
       }
       [xs, ws, bs].forEach((d) => d?.done());
       return y;
@@ -193,7 +232,8 @@ export function convKernels(ctx: GpuContext) {
       if (planConv(N, C, O, g).inputGrad === 'direct') {
         ctx.dispatch('convBackwardInput', DIRECT_INPUT_GRAD, [ctx.meta([N * C * plane, 0, 0, 0, ...geo]), dx.buffer, gs.buffer, ws.buffer], groupsFor(N * C * plane));
       } else {
-        runGemm(ctx, 'convBackwardInput', INPUT_GRAD, [C / g.groups, plane, (O / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], [dx.buffer, gs.buffer, ws.buffer]);
+        const { taps, inputs } = spreadTables(ctx, g, O / g.groups);
+        runGemm(ctx, 'convBackwardInput', INPUT_GRAD, [C / g.groups, plane, (O / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], [dx.buffer, gs.buffer, ws.buffer, taps, inputs]);
       }
       [gs, ws].forEach((d) => d.done());
       return dx;
@@ -208,7 +248,8 @@ export function convKernels(ctx: GpuContext) {
       const { splits, chunk } = planConv(N, C, O, g);
       const partial = fresh(O * rows * splits);
       const meta = [O / g.groups, rows, N * numel(g.outSize), g.groups * splits, ...geoMeta(g, C, O, [xs.offset, gs.offset, 0], [splits, chunk])];
-      runGemm(ctx, 'convBackwardWeight', WEIGHT_GRAD, meta, [partial.buffer, xs.buffer, gs.buffer]);
+      const { taps, positions } = patchTables(ctx, g, C / g.groups);
+      runGemm(ctx, 'convBackwardWeight', WEIGHT_GRAD, meta, [partial.buffer, xs.buffer, gs.buffer, taps, positions]);
       [xs, gs].forEach((d) => d.done());
       if (splits === 1) return partial;
       // partial sums [groups][splits][O/groups·rows]: add up the splits
