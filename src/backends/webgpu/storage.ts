@@ -2,6 +2,17 @@ import type { DType } from '../../core/dtype.js';
 import type { Storage, View } from '../backend.js';
 import type { GpuContext } from './context.js';
 
+/** The buffer of one storage and whether it went back to the pool: freeing twice is a no-op, never a double release. */
+export class BufferHandle {
+  private freed = false;
+  constructor(readonly ctx: GpuContext, readonly buffer: GPUBuffer) {}
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    this.ctx.pool.release(this.buffer);
+  }
+}
+
 /**
  * A tensor's elements in a GPU buffer: 4 bytes per element whatever the dtype (f32 for float32, i32 for
  * int32 and bool), so every kernel indexes in elements. The buffer goes back to the pool when the storage
@@ -9,10 +20,11 @@ import type { GpuContext } from './context.js';
  */
 export class GpuStorage implements Storage {
   readonly device = 'webgpu';
-  private released = false;
+  readonly handle: BufferHandle;
 
   constructor(readonly ctx: GpuContext, readonly buffer: GPUBuffer, readonly dtype: DType, readonly length: number) {
-    collected.register(this, { ctx, buffer }, this);
+    this.handle = new BufferHandle(ctx, buffer);
+    collected.register(this, this.handle, this);
   }
 
   get bytes(): number {
@@ -21,14 +33,12 @@ export class GpuStorage implements Storage {
 
   /** Hands the buffer back now (idempotent); the storage must not be used afterwards. */
   release(): void {
-    if (this.released) return;
-    this.released = true;
     collected.unregister(this);
-    this.ctx.pool.release(this.buffer);
+    this.handle.free();
   }
 }
 
-const collected = new FinalizationRegistry<{ ctx: GpuContext; buffer: GPUBuffer }>(({ ctx, buffer }) => ctx.pool.release(buffer));
+const collected = new FinalizationRegistry<BufferHandle>((handle) => handle.free());
 
 export function gpuStorage(s: Storage, op: string): GpuStorage {
   if (!(s instanceof GpuStorage)) throw new Error(`${op}: expected a tensor on 'webgpu', got one on '${s.device}'`);
