@@ -74,7 +74,9 @@ function runCell(fw: string, w: GpuWorkload, size: string, budget: string): GpuC
   try {
     return JSON.parse(line) as GpuCell;
   } catch {
-    return { skip: `failed: ${(r.stderr || r.error?.message || 'no output').trim().split('\n').pop()}` };
+    // SwiftShader's loader prints an XDG_RUNTIME_DIR warning on every start: the error is the last other line
+    const lines = (r.stderr || r.error?.message || 'no output').trim().split('\n').filter((l) => !l.includes('XDG_RUNTIME_DIR'));
+    return { skip: r.signal ? `stopped after ${600} s` : `failed: ${lines.pop() ?? 'no output'}` };
   }
 }
 
