@@ -82,4 +82,14 @@ describe('webgpu device', { skip: skip ?? false }, () => {
     assert.equal(backend().stats().created, created + 1);
     assert.deepEqual([...await b.data()], values);
   });
+
+  // last: it destroys the device this file shares
+  test('a lost device is reported by the next op and read, not a hang', async () => {
+    const x = ck.tensor([1, 2, 3]);
+    const pending = ck.exp(x);
+    backend().context.device.destroy();
+    await backend().context.device.lost;
+    assert.throws(() => ck.add(x, 1), /WebGPU device was lost \(destroyed/);
+    await assert.rejects(pending.data(), /WebGPU device was lost/);
+  });
 });
