@@ -121,7 +121,8 @@ function checkValue(sig: Signature, [name, chk]: Param, v: unknown): void {
  * read as the options object unless the parameter at its position accepts one (a state dict, say).
  * `undefined` means "not given", as JavaScript's own default parameters treat it.
  */
-export function parseArgs<S extends Signature>(sig: S, args: ArrayLike<unknown>): ValuesOf<S> {
+export function parseArgs<S extends Signature>(sig: S, args: ArrayLike<unknown>, name = sig.name): ValuesOf<S> {
+  if (name !== sig.name) sig = { ...sig, name };
   const positional: ParamList = sig.required.length + sig.optional.length === 0 ? [] : [...sig.required, ...sig.optional];
   const out: Record<string, unknown> = {};
   let n = args.length;
@@ -211,7 +212,33 @@ export function withSignature<F extends object>(target: F, sig: Signature): F {
   return target;
 }
 
-/** `name` → camelCase, as convkit spells PyTorch's snake_case parameters. */
-export function camelCase(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** The signature a function or class was marked with (a subclass finds its own first). */
+export function signatureOf(target: object): Signature | undefined {
+  return (target as { [SIGNATURE]?: Signature })[SIGNATURE];
+}
+
+/**
+ * A public function from its signature and an implementation over named values:
+ * `export const dropout = define(DROPOUT, ({ input, p = 0.5 }) => ...)` accepts `dropout(x, 0.2)` and
+ * `dropout(x, { p: 0.2 })` alike.
+ */
+export function define<S extends Signature, R>(sig: S, impl: (v: ValuesOf<S>) => R): (...args: ArgsOf<S>) => R {
+  const fn = (...args: ArgsOf<S>): R => impl(parseArgs(sig, args));
+  Object.defineProperty(fn, 'name', { value: sig.name.replace(/^.*\./, '') });
+  return withSignature(fn, sig);
+}
+
+/**
+ * For a class hierarchy that shares one constructor (Dropout1d/2d/3d): the signature registered on the
+ * concrete class (`new.target`), so errors and parameters are that class's; `base` where it has none.
+ */
+export function ownSignature<S extends Signature>(cls: object, base: S): S {
+  return (Object.hasOwn(cls, SIGNATURE) ? signatureOf(cls) : base) as S;
+}
+
+/** Registers `sig`'s parameter lists under another class's names (Conv1d/2d/3d share theirs). */
+export function sameSignature<S extends Signature>(cls: object, sig: S, name: string, torch: string | null): S {
+  const own = signature(name, torch, sig.required, sig.optional, sig.keyword) as unknown as S;
+  withSignature(cls, own);
+  return own;
 }
