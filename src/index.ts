@@ -27,6 +27,11 @@ export {
   narrow, slice, select, index, contiguous, clone, detach, to,
   cat, stack, split, chunk, gather, indexSelect, scatterAdd, erf,
 } from './ops/index.js';
+export {
+  sort, argsort, topk, unique, maskedFill, maskedFill_, maskedSelect, scatter, scatter_, nonzero, indexPut, indexPut_,
+  repeat, flip, roll, cumsum, mm, bmm, norm, einsum,
+} from './ops/index.js';
+export type { ValuesIndicesTuple, UniqueResult, AdvancedIndexSpec } from './ops/index.js';
 export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, ValuesIndices, VarOptions, TensorOrScalar, GradOptions, GradcheckOptions } from './ops/index.js';
 export * as conv from './conv/index.js';
 

@@ -1,5 +1,6 @@
 /** The ops layer: loading it attaches Tensor methods and connects the autograd engine. */
 import './methods.js';
+import './methods-more.js';
 export * from './creation.js';
 export * from './elementwise.js';
 export * from './reduce.js';
@@ -10,6 +11,12 @@ export * from './linear.js';
 export * from './inplace.js';
 export * from './special.js';
 export * from './channel-affine.js';
+export * from './sorting.js';
+export * from './masked.js';
+export * from './rearrange.js';
+export * from './norm.js';
+export { einsum } from './einsum.js';
+export type { ValuesIndicesTuple } from './tuple-result.js';
 export { grad, gradcheck } from './autograd-api.js';
 export type { GradOptions, GradcheckOptions } from './autograd-api.js';
 export type { TensorOrScalar } from './dispatch.js';
