@@ -2,7 +2,7 @@
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
-import { grad, gradcheck } from './ops/index.js';
+import { Function, FunctionCtx, grad, gradcheck } from './ops/index.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();
@@ -38,8 +38,10 @@ export * as conv from './conv/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 
-/** torch.autograd's functional entry points. */
-export const autograd = { grad, gradcheck };
+/** torch.autograd's functional entry points, and Function for custom differentiable operations. */
+export const autograd = { grad, gradcheck, Function, FunctionCtx };
+export type { GradHook } from './core/grad-hooks.js';
+export { RemovableHandle } from './core/handle.js';
 export * as io from './io/index.js';
 export { summary } from './summary/index.js';
 export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';

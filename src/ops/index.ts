@@ -18,5 +18,6 @@ export * from './norm.js';
 export { einsum } from './einsum.js';
 export type { ValuesIndicesTuple } from './tuple-result.js';
 export { grad, gradcheck } from './autograd-api.js';
+export { Function, FunctionCtx } from './autograd-function.js';
 export type { GradOptions, GradcheckOptions } from './autograd-api.js';
 export type { TensorOrScalar } from './dispatch.js';

@@ -3,6 +3,8 @@
  * `x.index(mask)`, `x.T`), attached like those of methods.ts, from their own ops files.
  */
 import type { DType } from '../core/dtype.js';
+import { registerGradHook, type GradHook } from '../core/grad-hooks.js';
+import type { RemovableHandle } from '../core/handle.js';
 import { Tensor, type NestedArray } from '../core/tensor.js';
 import * as K from './masked.js';
 import * as N from './norm.js';
@@ -41,6 +43,11 @@ declare module '../core/tensor.js' {
     readonly mT: Tensor;
     /** Nested JS arrays of the elements, as torch's `tolist()` (a number for a 0-d tensor). */
     tolist(): NestedArray;
+    /**
+     * `hook(grad)` runs each time backward computes this tensor's gradient; returning a tensor replaces it.
+     * Returns a handle whose `remove()` unregisters the hook, as torch's `register_hook`.
+     */
+    registerHook(hook: GradHook): RemovableHandle;
     /** int32, convkit's integer index type (PyTorch's int64); `to('int32')` alike. */
     long(): Tensor;
   }
@@ -72,6 +79,7 @@ const methods: Record<string, (this: Tensor, ...args: unknown[]) => unknown> = {
   bmm: call(R.bmm),
   norm: call(N.norm),
   tolist(this: Tensor) { return this.toArray(); },
+  registerHook(this: Tensor, hook: unknown) { return registerGradHook(this, hook as GradHook); },
   long(this: Tensor) { return to(this, 'int32' satisfies DType); },
 };
 
