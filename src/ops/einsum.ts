@@ -112,9 +112,11 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   const terms = lhs.split(',');
   if (terms.length !== ts.length) fail(`the equation '${equation}' has ${terms.length} operand(s) but ${ts.length} tensor(s) were given`);
   const ellipsisRank = Math.max(0, ...terms.map((term, i) => (term.includes('...') ? ts[i].ndim - term.replace('...', '').length : 0)));
-  const ops = terms.map((term, i) => takeDiagonals({ t: ts[i], labels: parseTerm(term, ts[i].ndim, ellipsisRank) }));
+  const parsed = terms.map((term, i) => parseTerm(term, ts[i].ndim, ellipsisRank));
+  // the implicit output counts labels before diagonals are taken: 'ii' is a trace
   const counts = new Map<string, number>();
-  ops.forEach((o) => o.labels.forEach((l) => counts.set(l, (counts.get(l) ?? 0) + 1)));
+  parsed.forEach((labels) => labels.forEach((l) => counts.set(l, (counts.get(l) ?? 0) + 1)));
+  const ops = parsed.map((labels, i) => takeDiagonals({ t: ts[i], labels }));
   const ellipsisLabels = Array.from({ length: ellipsisRank }, (_, i) => String(i));
   const output = rhs === null
     ? [...ellipsisLabels, ...[...counts.keys()].filter((l) => counts.get(l) === 1 && !/\d/.test(l)).sort()]

@@ -6,6 +6,7 @@ import { normDims } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { describe } from './dispatch.js';
 import { abs, clamp, div, eq, mul, ne, pow, sign, where } from './elementwise.js';
+import { zerosLike } from './creation.js';
 import { amax, amin, sum } from './reduce.js';
 import { expand, reshape, to } from './views.js';
 
@@ -24,7 +25,8 @@ export const norm = define(NORM, ({ input, p = 'fro', dim = null, keepdim = fals
   const order = p === 'fro' ? 2 : p;
   if (order === Infinity) return amax(abs(input), dims, keepdim);
   if (order === -Infinity) return amin(abs(input), dims, keepdim);
-  if (order === 0) return to(sum(ne(input, 0), dims, keepdim), input.dtype);
+  // the count of non-zeros: differentiable with a zero gradient, as in PyTorch
+  if (order === 0) return record('NormBackward1', to(sum(ne(input, 0), dims, keepdim), input.dtype), [input], () => [zerosLike(input)]);
   const out = noGrad(() => pow(sum(pow(abs(input), order), dims, keepdim), 1 / order));
   return record('NormBackward1', out, [input], (g) => {
     const kept = input.shape.map((s, i) => (dims.includes(i) ? 1 : s));
