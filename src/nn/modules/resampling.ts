@@ -39,7 +39,7 @@ export class Upsample extends Module {
     const info = factor !== null
       ? `scale_factor=${typeof factor === 'number' ? pyFloat(factor) : `(${factor.map(pyFloat).join(', ')})`}`
       : `size=${this.size === null ? 'None' : pySize(this.size)}`;
-    return `${info}, mode='${this.mode}'`;
+    return `${info}, mode=${this.mode}`;
   }
 }
 
