@@ -2,7 +2,6 @@
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
-import { Function, FunctionCtx, grad, gradcheck } from './ops/index.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();
@@ -39,7 +38,7 @@ export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 
 /** torch.autograd's functional entry points, and Function for custom differentiable operations. */
-export const autograd = { grad, gradcheck, Function, FunctionCtx };
+export * as autograd from './autograd.js';
 export type { GradHook } from './core/grad-hooks.js';
 export { RemovableHandle } from './core/handle.js';
 export * as io from './io/index.js';

@@ -33,7 +33,7 @@ test('a full backward hook sees PyTorch\'s gradInput and gradOutput, and its rep
     return [gradInput[0]!.mul(0.5)];
   });
   const x = fromSpec(fx.input, { requiresGrad: true });
-  const h = net.at(1).call(net.at(0).call(x));
+  const h = net.at(1).call(net.at(0).call(x)) as ck.Tensor;
   h.registerHook((g) => g.add(1));
   const out = conv2.call(h);
   assertClose(out, fx.output, close, 'output');
@@ -109,7 +109,7 @@ test('tensor hooks: leaf and non-leaf, in registration order, removable, also un
   const order: string[] = [];
   y.registerHook((g) => (order.push('y1'), g.mul(2)));
   const h = y.registerHook((g) => (order.push('y2'), g.add(1)));
-  x.registerHook((g) => void order.push(`x:${g.toArray().join(',')}`));
+  x.registerHook((g) => void order.push(`x:${(g.toArray() as number[]).join(',')}`));
   y.sum().backward();
   assert.deepEqual(order, ['y1', 'y2', 'x:9,9']);
   assert.deepEqual(x.grad!.toArray(), [9, 9]);
