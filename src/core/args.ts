@@ -6,6 +6,7 @@
  * option key, a value of the wrong type, a parameter given twice and too many arguments are errors that name
  * the callable, the parameter and what came.
  */
+import { Generator } from './random.js';
 import { Tensor } from './tensor.js';
 
 /** A run-time type test with the words an error message uses ("an int or a tuple of ints"). */
@@ -41,7 +42,7 @@ export function signature<const Req extends ParamList, const Opt extends ParamLi
   name: string, torch: string | null, required: Req, optional: Opt, keyword?: Kw,
 ): Signature<Req, Opt, Kw> {
   const sig = { name, torch, required, optional, keyword: (keyword ?? []) as unknown as Kw };
-  signatures.set(name, sig);
+  signatures.set(torch ?? name, sig);
   return sig;
 }
 
@@ -187,6 +188,17 @@ export const is = {
   numberOrTuple: check<number | readonly number[]>('a number or an array of numbers', (v) => isNum(v) || (Array.isArray(v) && v.every(isNum))),
   /** A dim or dims of a reduction. */
   dims: check<number | readonly number[]>('a dim (integer) or an array of dims', (v) => isInt(v) || (Array.isArray(v) && v.every(isInt))),
+  /** Sizes of pooling windows, strides, paddings. */
+  size: check<number | readonly number[]>('an integer or an array of integers', (v) => isInt(v) || (Array.isArray(v) && v.every(isInt))),
+  /** A convolution's padding: sizes, or 'valid' or 'same'. */
+  padding: check<number | readonly number[] | 'valid' | 'same'>(`an integer, an array of integers, 'valid' or 'same'`, (v) => v === 'valid' || v === 'same' || isInt(v) || (Array.isArray(v) && v.every(isInt))),
+  /** An adaptive pooling's output size; null keeps the input's size in that dim. */
+  adaptiveSize: check<number | readonly (number | null)[]>('an integer or an array of integers and nulls', (v) => isInt(v) || (Array.isArray(v) && v.every((x) => x === null || isInt(x)))),
+  /** A loss's reduction. */
+  reduction: check<'none' | 'mean' | 'sum'>(`'none', 'mean' or 'sum'`, (v) => v === 'none' || v === 'mean' || v === 'sum'),
+  /** PyTorch's deprecated size_average/reduce: kept in place so positions line up; only null is accepted. */
+  deprecated: check<null>('null (deprecated in PyTorch; use reduction)', (v) => v === null),
+  generator: check<Generator>('a Generator', (v) => v instanceof Generator),
   oneOf<const T extends string | number | boolean>(...values: readonly T[]): Check<T> {
     return check<T>(`one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, (v) => values.includes(v as T));
   },

@@ -44,7 +44,7 @@ describe('conv gradients', () => {
 interface DoubleBackwardCase {
   name: string;
   op: string;
-  opts: Parameters<typeof F.conv2d>[3];
+  opts: ck.nn.functional.ConvOptions;
   x: { shape: number[]; data: number[]; dtype: ck.DType };
   w: DoubleBackwardCase['x'];
   gradOutput: DoubleBackwardCase['x'];
