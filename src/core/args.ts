@@ -200,7 +200,7 @@ export const is = {
   deprecated: check<null>('null (deprecated in PyTorch; use reduction)', (v) => v === null),
   generator: check<Generator>('a Generator', (v) => v instanceof Generator),
   oneOf<const T extends string | number | boolean>(...values: readonly T[]): Check<T> {
-    return check<T>(`one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, (v) => values.includes(v as T));
+    return check<T>(`one of ${values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ')}`, (v) => values.includes(v as T));
   },
   nullable<T>(c: Check<T>): Check<T | null> {
     return check<T | null>(`${c.expected} or null`, (v) => v === null || c.test(v));

@@ -124,7 +124,9 @@ abstract class AvgPoolNd extends Module {
 
   forward(x: Tensor): Tensor {
     return this._pool(x, this.kernelSize, {
-      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad,
+      // avg_pool1d has no divisor_override parameter
+      ...(this.divisorOverride === null ? {} : { divisorOverride: this.divisorOverride }),
     });
   }
 
