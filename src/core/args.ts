@@ -76,7 +76,7 @@ export function describeValue(v: unknown): string {
   if (v instanceof Tensor) return `a Tensor[${v.shape.join(',')}] ${v.dtype}`;
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return `[${v.slice(0, 6).map(describeValue).join(', ')}${v.length > 6 ? ', ...' : ''}]`;
+  if (Array.isArray(v)) return `an array [${v.slice(0, 6).map((x) => (typeof x === 'object' && x !== null ? describeValue(x) : String(x))).join(', ')}${v.length > 6 ? ', ...' : ''}]`;
   if (typeof v === 'string') return `'${v}' (a string)`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)} (a ${typeof v})`;
   if (typeof v === 'function') return `a function ${v.name || '(anonymous)'}`;
@@ -114,7 +114,7 @@ function closest(key: string, candidates: readonly string[]): string | undefined
 }
 
 function checkValue(sig: Signature, [name, chk]: Param, v: unknown): void {
-  if (!chk.test(v)) throw new TypeError(`${sig.name}: ${name} must be ${chk.expected}, got ${describeValue(v)}`);
+  if (!chk.test(v)) throw new TypeError(`${sig.name}: expected ${name} to be ${chk.expected}, got ${describeValue(v)}`);
 }
 
 /**
