@@ -51,7 +51,7 @@ type Types<P extends ParamList> = { -readonly [K in keyof P]: P[K] extends reado
 type Named<P extends Param> = { [E in P as E[0]]?: TypeOf<E[1]> };
 type Prefixes<Acc extends unknown[], Rest extends unknown[], O> =
   | [...Acc, O?]
-  | (Rest extends [infer H, ...infer R] ? Prefixes<[...Acc, H | undefined], R, O> : never);
+  | (Rest extends [infer H, ...infer R] ? Prefixes<[...Acc, (H | undefined)?], R, O> : never);
 
 /** The options object of a signature: every optional and keyword-only parameter by name. */
 export type OptionsOf<S> = S extends Signature<ParamList, infer Opt, infer Kw> ? Named<Opt[number] | Kw[number]> : never;
