@@ -14,7 +14,7 @@ import torch.nn.functional as F
 import torchvision
 
 # device/dtype are factory keywords convkit has no use for; the rest are Python internals.
-SKIP = {'self', 'device', 'dtype', '_stacklevel', 'out', 'memory_format', 'layout', 'pin_memory', 'args', 'kwargs'}
+SKIP = {'self', 'device', 'dtype', '_stacklevel', 'out', 'memory_format', 'layout', 'args', 'kwargs'}
 
 
 def resolve(name):

@@ -6,6 +6,7 @@
  * option key, a value of the wrong type, a parameter given twice and too many arguments are errors that name
  * the callable, the parameter and what came.
  */
+import { Generator } from './random.js';
 import { Tensor } from './tensor.js';
 
 /** A run-time type test with the words an error message uses ("an int or a tuple of ints"). */
@@ -41,7 +42,7 @@ export function signature<const Req extends ParamList, const Opt extends ParamLi
   name: string, torch: string | null, required: Req, optional: Opt, keyword?: Kw,
 ): Signature<Req, Opt, Kw> {
   const sig = { name, torch, required, optional, keyword: (keyword ?? []) as unknown as Kw };
-  signatures.set(name, sig);
+  signatures.set(torch ?? name, sig);
   return sig;
 }
 
@@ -50,7 +51,7 @@ type Types<P extends ParamList> = { -readonly [K in keyof P]: P[K] extends reado
 type Named<P extends Param> = { [E in P as E[0]]?: TypeOf<E[1]> };
 type Prefixes<Acc extends unknown[], Rest extends unknown[], O> =
   | [...Acc, O?]
-  | (Rest extends [infer H, ...infer R] ? Prefixes<[...Acc, H | undefined], R, O> : never);
+  | (Rest extends [infer H, ...infer R] ? Prefixes<[...Acc, (H | undefined)?], R, O> : never);
 
 /** The options object of a signature: every optional and keyword-only parameter by name. */
 export type OptionsOf<S> = S extends Signature<ParamList, infer Opt, infer Kw> ? Named<Opt[number] | Kw[number]> : never;
@@ -75,7 +76,7 @@ export function describeValue(v: unknown): string {
   if (v instanceof Tensor) return `a Tensor[${v.shape.join(',')}] ${v.dtype}`;
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return `[${v.slice(0, 6).map(describeValue).join(', ')}${v.length > 6 ? ', ...' : ''}]`;
+  if (Array.isArray(v)) return `an array [${v.slice(0, 6).map((x) => (typeof x === 'object' && x !== null ? describeValue(x) : String(x))).join(', ')}${v.length > 6 ? ', ...' : ''}]`;
   if (typeof v === 'string') return `'${v}' (a string)`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)} (a ${typeof v})`;
   if (typeof v === 'function') return `a function ${v.name || '(anonymous)'}`;
@@ -113,7 +114,7 @@ function closest(key: string, candidates: readonly string[]): string | undefined
 }
 
 function checkValue(sig: Signature, [name, chk]: Param, v: unknown): void {
-  if (!chk.test(v)) throw new TypeError(`${sig.name}: ${name} must be ${chk.expected}, got ${describeValue(v)}`);
+  if (!chk.test(v)) throw new TypeError(`${sig.name}: expected ${name} to be ${chk.expected}, got ${describeValue(v)}`);
 }
 
 /**
@@ -187,8 +188,19 @@ export const is = {
   numberOrTuple: check<number | readonly number[]>('a number or an array of numbers', (v) => isNum(v) || (Array.isArray(v) && v.every(isNum))),
   /** A dim or dims of a reduction. */
   dims: check<number | readonly number[]>('a dim (integer) or an array of dims', (v) => isInt(v) || (Array.isArray(v) && v.every(isInt))),
+  /** Sizes of pooling windows, strides, paddings. */
+  size: check<number | readonly number[]>('an integer or an array of integers', (v) => isInt(v) || (Array.isArray(v) && v.every(isInt))),
+  /** A convolution's padding: sizes, or 'valid' or 'same'. */
+  padding: check<number | readonly number[] | 'valid' | 'same'>(`an integer, an array of integers, 'valid' or 'same'`, (v) => v === 'valid' || v === 'same' || isInt(v) || (Array.isArray(v) && v.every(isInt))),
+  /** An adaptive pooling's output size; null keeps the input's size in that dim. */
+  adaptiveSize: check<number | readonly (number | null)[]>('an integer or an array of integers and nulls', (v) => isInt(v) || (Array.isArray(v) && v.every((x) => x === null || isInt(x)))),
+  /** A loss's reduction. */
+  reduction: check<'none' | 'mean' | 'sum'>(`'none', 'mean' or 'sum'`, (v) => v === 'none' || v === 'mean' || v === 'sum'),
+  /** PyTorch's deprecated size_average/reduce: kept in place so positions line up; only null is accepted. */
+  deprecated: check<null>('null (deprecated in PyTorch; use reduction)', (v) => v === null),
+  generator: check<Generator>('a Generator', (v) => v instanceof Generator),
   oneOf<const T extends string | number | boolean>(...values: readonly T[]): Check<T> {
-    return check<T>(`one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, (v) => values.includes(v as T));
+    return check<T>(`one of ${values.map((x) => (typeof x === 'string' ? `'${x}'` : String(x))).join(', ')}`, (v) => values.includes(v as T));
   },
   nullable<T>(c: Check<T>): Check<T | null> {
     return check<T | null>(`${c.expected} or null`, (v) => v === null || c.test(v));
