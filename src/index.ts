@@ -30,7 +30,7 @@ export {
   sort, argsort, topk, unique, maskedFill, maskedFill_, maskedSelect, scatter, scatter_, nonzero, indexPut, indexPut_,
   repeat, flip, roll, cumsum, mm, bmm, norm, einsum,
 } from './ops/index.js';
-export type { ValuesIndicesTuple, UniqueResult, AdvancedIndexSpec } from './ops/index.js';
+export type { UniqueResult, AdvancedIndexSpec } from './ops/index.js';
 export type { TensorOptions, RandomOptions, NestedNumbers, IndexSpec, Dims, ValuesIndices, VarOptions, TensorOrScalar, GradOptions, GradcheckOptions } from './ops/index.js';
 export * as conv from './conv/index.js';
 

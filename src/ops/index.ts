@@ -16,7 +16,6 @@ export * from './masked.js';
 export * from './rearrange.js';
 export * from './norm.js';
 export { einsum } from './einsum.js';
-export type { ValuesIndicesTuple } from './tuple-result.js';
 export { grad, gradcheck } from './autograd-api.js';
 export { Function, FunctionCtx } from './autograd-function.js';
 export type { GradOptions, GradcheckOptions } from './autograd-api.js';

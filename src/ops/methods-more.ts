@@ -10,7 +10,7 @@ import * as K from './masked.js';
 import * as N from './norm.js';
 import * as R from './rearrange.js';
 import * as S from './sorting.js';
-import type { ValuesIndicesTuple } from './tuple-result.js';
+import type { ValuesIndices } from './reduce.js';
 import { to } from './views.js';
 
 type Tail<T> = T extends readonly [unknown, ...infer Rest] ? Rest : never;
@@ -18,9 +18,9 @@ type ArgsAfterInput<F extends (...args: never[]) => unknown> = Tail<Parameters<F
 
 declare module '../core/tensor.js' {
   interface Tensor {
-    sort(...args: ArgsAfterInput<typeof S.sort>): ValuesIndicesTuple;
+    sort(...args: ArgsAfterInput<typeof S.sort>): ValuesIndices;
     argsort(...args: ArgsAfterInput<typeof S.argsort>): Tensor;
-    topk(...args: ArgsAfterInput<typeof S.topk>): ValuesIndicesTuple;
+    topk(...args: ArgsAfterInput<typeof S.topk>): ValuesIndices;
     unique(...args: ArgsAfterInput<typeof S.unique>): S.UniqueResult;
     maskedFill(...args: ArgsAfterInput<typeof K.maskedFill>): Tensor;
     maskedFill_(...args: ArgsAfterInput<typeof K.maskedFill_>): Tensor;

@@ -11,7 +11,7 @@ import { fmt, normDim } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { kernels, wrap } from './dispatch.js';
 import { gather } from './indexing.js';
-import { valuesIndices, type ValuesIndicesTuple } from './tuple-result.js';
+import { valuesIndices, type ValuesIndices } from './reduce.js';
 import { narrow, reshape } from './views.js';
 
 /** int32 positions ordering x along d (x has at least one dim). */
@@ -29,7 +29,7 @@ function lineView(x: Tensor): Tensor {
 const SORT = signature('sort', 'torch.sort', [['input', is.tensor]], [['dim', is.int], ['descending', is.bool], ['stable', is.bool]]);
 
 /** torch.sort: [values, indices] along dim (default the last); NaN sorts last (first when descending). */
-export const sort = define(SORT, ({ input, dim = -1, descending = false }): ValuesIndicesTuple => {
+export const sort = define(SORT, ({ input, dim = -1, descending = false }): ValuesIndices => {
   const x = lineView(input);
   const d = normDim(dim, input.ndim, 'sort');
   const indices = orderAlong('sort', x, d, descending);
@@ -48,7 +48,7 @@ export const argsort = define(ARGSORT, ({ input, dim = -1, descending = false })
 const TOPK = signature('topk', 'torch.topk', [['input', is.tensor], ['k', is.int]], [['dim', is.int], ['largest', is.bool], ['sorted', is.bool]]);
 
 /** torch.topk: the k largest (or smallest) entries along dim and their positions, largest first. */
-export const topk = define(TOPK, ({ input, k, dim = -1, largest = true }): ValuesIndicesTuple => {
+export const topk = define(TOPK, ({ input, k, dim = -1, largest = true }): ValuesIndices => {
   const x = lineView(input);
   const d = normDim(dim, input.ndim, 'topk');
   const size = x.shape[d];

@@ -8,9 +8,9 @@ import * as ck from '../../src/index.js';
 
 const F = ck.nn.functional;
 const int = (v: number[] | number[][]): ck.Tensor => ck.tensor(v, { dtype: 'int32' });
-const same = (a: ck.Tensor | ck.Tensor[], b: ck.Tensor | ck.Tensor[]): void => {
-  const as = Array.isArray(a) ? a : [a];
-  const bs = Array.isArray(b) ? b : [b];
+const same = (a: ck.Tensor | readonly ck.Tensor[], b: ck.Tensor | readonly ck.Tensor[]): void => {
+  const as: readonly ck.Tensor[] = a instanceof ck.Tensor ? [a] : a;
+  const bs: readonly ck.Tensor[] = b instanceof ck.Tensor ? [b] : b;
   assert.deepEqual(as.map((t) => t.toArray()), bs.map((t) => t.toArray()));
 };
 
@@ -39,7 +39,7 @@ test('positional and options forms agree', () => {
 test('wrong arguments are refused, naming the op, the parameter and what came', () => {
   const x = ck.tensor([[3, 1, 2], [0, 5, 4]]);
   assert.throws(() => ck.sort(x, { dims: 0 } as never), /sort: unknown option 'dims' \(did you mean 'dim'\?\)/);
-  assert.throws(() => ck.topk(x, '2' as never), /topk: k must be an integer, got '2' \(a string\)/);
+  assert.throws(() => ck.topk(x, '2' as never), /topk: .*k.* an integer, got '2' \(a string\)/);
   assert.throws(() => x.topk(4), /topk: k \(4\) is out of range for dimension 1 of size 3/);
   assert.throws(() => ck.sort(x, 0, true, false, 1 as never), /sort: takes at most 4 positional arguments/);
   assert.throws(() => x.maskedFill(x, 0), /maskedFill: expected a bool mask/);
@@ -52,7 +52,7 @@ test('wrong arguments are refused, naming the op, the parameter and what came', 
   assert.throws(() => ck.mm(x, ck.ones([3])), /mm: expected two 2-D tensors/);
   assert.throws(() => ck.bmm(ck.ones([2, 2, 3]), ck.ones([3, 3, 1])), /bmm: batch sizes differ/);
   assert.throws(() => ck.ones([3]).mT, /mT: expected a tensor with at least 2 dimensions/);
-  assert.throws(() => x.norm('nuc' as never), /norm: p must be a number or one of "fro"/);
+  assert.throws(() => x.norm('nuc' as never), /norm: .*p.* a number or one of .fro., got 'nuc'/);
   assert.throws(() => x.norm(2, { keepDim: true } as never), /norm: unknown option 'keepDim' \(did you mean 'keepdim'\?\)/);
   assert.throws(() => (x.cumsum as () => ck.Tensor)(), /cumsum: missing required argument dim/);
   assert.throws(() => F.oneHot(int([0, 3]), 3), /oneHot: class values must be smaller than numClasses \(3\), got 3/);

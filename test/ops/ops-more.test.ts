@@ -22,7 +22,7 @@ const int = (values: number[] | number[][]): T => ck.tensor(values, { dtype: 'in
 const bool = (values: boolean[] | boolean[][]): T => ck.tensor(values, { dtype: 'bool' });
 
 /** The convkit transcription of each PyTorch call in the generator (the masks are rebuilt from the input). */
-const OPS: Record<string, (...xs: T[]) => T | T[]> = {
+const OPS: Record<string, (...xs: T[]) => T | readonly T[]> = {
   sort: (x) => ck.sort(x),
   'sort(0, descending)': (x) => ck.sort(x, 0, true),
   'sort(1) 3d': (x) => x.sort(1),
