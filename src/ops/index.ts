@@ -13,6 +13,8 @@ export * from './special.js';
 export * from './channel-affine.js';
 export * from './sorting.js';
 export * from './masked.js';
+// the function form that also takes index tensors and masks (views.ts has the basic one)
+export { index } from './masked.js';
 export * from './rearrange.js';
 export * from './norm.js';
 export { einsum } from './einsum.js';

@@ -130,6 +130,12 @@ export function advancedIndex(x: Tensor, specs: readonly AdvancedIndexSpec[]): T
   return gatherAdvanced(y, dims, indices);
 }
 
+/** `ck.index(x, ...specs)`: the function form of `x.index(...)`, with index tensors and masks. */
+export function index(x: Tensor, ...specs: AdvancedIndexSpec[]): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor input, got ${describe(x)}`);
+  return advancedIndex(x, specs);
+}
+
 /** The basic specs with each tensor replaced by null (keep the dim), and the dim of y each tensor indexes. */
 function splitSpecs(x: Tensor, specs: readonly AdvancedIndexSpec[]): { basic: IndexSpec[]; tensorAt: [number, Tensor][] } {
   if (specs.filter((s) => s === '...').length > 1) throw new RangeError('index: an index can only have a single ellipsis');

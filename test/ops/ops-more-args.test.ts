@@ -27,6 +27,8 @@ test('positional and options forms agree', () => {
   same(F.oneHot(int([0, 2]), 3), F.oneHot(int([0, 2]), { numClasses: 3 }));
   same(ck.scatter(x, 1, int([[0], [1]]), 9), x.scatter(1, int([[0], [1]]), 9));
   same(ck.indexPut(x, [x.gt(2)], 0, false), x.indexPut([x.gt(2)], 0, { accumulate: false }));
+  same(ck.index(x, x.gt(2)), x.index(x.gt(2)));
+  same(ck.index(x, 1, [0, 2]), x.index(1, [0, 2]));
   same(ck.nonzero(x, { asTuple: true }) as ck.Tensor[], x.nonzero({ asTuple: true }) as ck.Tensor[]);
   const img = ck.arange(0, 16).float().reshape([1, 1, 4, 4]);
   same(F.interpolate(img, null, 2, 'bilinear', true), F.interpolate(img, { scaleFactor: 2, mode: 'bilinear', alignCorners: true }));
