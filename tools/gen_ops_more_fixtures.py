@@ -55,6 +55,8 @@ def ops():
         op_case('topk(2, 0, largest=False)', lambda x: torch.topk(x, 2, 0, False), [a]),
         op_case('topk(3, 2) 3d', lambda x: torch.topk(x, 3, 2), [b]),
         op_case('unique', lambda x: torch.unique(x, return_inverse=True, return_counts=True), [ties], grad=False),
+        op_case('unique dim 0', lambda x: torch.unique(x, dim=0, return_inverse=True, return_counts=True), [torch.tensor([[1, 2], [0, 5], [1, 2], [0, 3]], dtype=torch.int32)], grad=False),
+        op_case('unique dim 1', lambda x: torch.unique(x, dim=1), [torch.tensor([[1., 0., 1.], [2., 5., 2.]])], grad=False),
         op_case('maskedFill scalar', lambda x: x.masked_fill(mask, -2.5), [m]),
         op_case('maskedFill broadcast row mask', lambda x: x.masked_fill(torch.tensor([True, False, True]), 0.0), [m]),
         op_case('maskedFill tensor value', lambda x, v: x.masked_fill(mask, v), [m, torch.tensor(1.5)]),

@@ -10,7 +10,8 @@ import { allocArray } from '../core/dtype.js';
 import { fmt, normDim } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { kernels, wrap } from './dispatch.js';
-import { gather } from './indexing.js';
+import { gather, indexSelect } from './indexing.js';
+import { noGrad } from '../core/autograd.js';
 import { valuesIndices, type ValuesIndices } from './reduce.js';
 import { narrow, reshape } from './views.js';
 
@@ -64,12 +65,12 @@ const UNIQUE = signature('unique', 'torch.unique', [['input', is.tensor]], [['so
 export type UniqueResult = Tensor | Tensor[];
 
 /**
- * torch.unique over all elements (dim null): the distinct values in ascending order (PyTorch allows sorted
+ * torch.unique over all elements (dim null; a dim compares whole slices): the distinct values in ascending order (PyTorch allows sorted
  * output for sorted=false too), with the position of each input element in them and how often each occurs.
  * The output's size depends on the values, so the input is read on the host, as PyTorch synchronises here.
  */
 export const unique = define(UNIQUE, ({ input, returnInverse = false, returnCounts = false, dim = null }): UniqueResult => {
-  if (dim !== null) throw new RangeError(`unique: only dim=null (all elements) is supported, got dim ${dim}; flatten or permute the input first`);
+  if (dim !== null) return uniqueAlong(input, normDim(dim, input.ndim, 'unique'), returnInverse, returnCounts);
   const data = input.dataSync();
   // NaN last and each NaN its own value, as torch.unique (NaN != NaN)
   const key = (v: number): number => (Number.isNaN(v) ? Infinity : v);
@@ -96,3 +97,41 @@ export const unique = define(UNIQUE, ({ input, returnInverse = false, returnCoun
   if (returnCounts) parts.push(wrap(be.fromHost(Int32Array.from(counts), 'int32'), [counts.length], 'int32'));
   return parts;
 });
+
+/**
+ * torch.unique with dim: the distinct slices along dim, in lexicographic order of their elements (row-major
+ * within each slice), with the slice each input slice became and how often each occurs.
+ */
+function uniqueAlong(input: Tensor, d: number, returnInverse: boolean, returnCounts: boolean): UniqueResult {
+  const n = input.shape[d];
+  const rows = reshape(input.transpose(0, d).contiguous(), [n, n === 0 ? 0 : input.numel() / n]);
+  const data = rows.dataSync();
+  const width = rows.shape[1];
+  const compare = (i: number, j: number): number => {
+    for (let k = 0; k < width; k++) {
+      const diff = data[i * width + k] - data[j * width + k];
+      if (diff !== 0) return diff;
+    }
+    return 0;
+  };
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => compare(i, j) || i - j);
+  const firsts: number[] = [];
+  const counts: number[] = [];
+  const inverse = new Int32Array(n);
+  for (const i of order) {
+    if (firsts.length === 0 || compare(firsts[firsts.length - 1], i) !== 0) {
+      firsts.push(i);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse[i] = firsts.length - 1;
+  }
+  const be = currentBackend();
+  const picks = wrap(be.fromHost(Int32Array.from(firsts), 'int32'), [firsts.length], 'int32');
+  const result = noGrad(() => indexSelect(input, d, picks));
+  if (!returnInverse && !returnCounts) return result;
+  const parts = [result];
+  if (returnInverse) parts.push(wrap(be.fromHost(inverse, 'int32'), [n], 'int32'));
+  if (returnCounts) parts.push(wrap(be.fromHost(Int32Array.from(counts), 'int32'), [counts.length], 'int32'));
+  return parts;
+}

@@ -33,6 +33,8 @@ const OPS: Record<string, (...xs: T[]) => T | readonly T[]> = {
   'topk(2, 0, largest=False)': (x) => x.topk(2, 0, false),
   'topk(3, 2) 3d': (x) => x.topk(3, { dim: 2 }),
   unique: (x) => ck.unique(x, { returnInverse: true, returnCounts: true }) as T[],
+  'unique dim 0': (x) => ck.unique(x, true, true, true, 0) as T[],
+  'unique dim 1': (x) => ck.unique(x, { dim: 1 }) as T,
   'maskedFill scalar': (x) => x.maskedFill(x.detach().gt(0), -2.5),
   'maskedFill broadcast row mask': (x) => ck.maskedFill(x, bool([true, false, true]), 0),
   'maskedFill tensor value': (x, v) => x.maskedFill(x.detach().gt(0), v),
