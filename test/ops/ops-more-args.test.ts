@@ -35,6 +35,15 @@ test('positional and options forms agree', () => {
   same(F.layerNorm(img, [4, 4], null, null, 1e-3), F.layerNorm(img, [4, 4], { eps: 1e-3 }));
   same(F.groupNorm(img, 1, null, null, 1e-3), F.groupNorm(img, 1, { eps: 1e-3 }));
   same(F.pixelUnshuffle(img, 2), F.pixelShuffle(F.pixelShuffle(F.pixelUnshuffle(F.pixelUnshuffle(img, 2), 1), 1), 1));
+  same(F.instanceNorm(img, null, null, null, null, true, 0.1, 1e-3), F.instanceNorm(img, { eps: 1e-3 }));
+  same(F.hardswish(img, false), F.hardswish(img, { inplace: false }));
+  same(F.mish(img, false), F.mish(img, { inplace: false }));
+  same(F.hardsigmoid(img, false), F.hardsigmoid(img, { inplace: false }));
+  same(x.repeat(2, 1), x.repeat([2, 1]));
+  same(x.flip(0, 1), ck.flip(x, [0, 1]));
+  same(ck.maskedSelect(x, x.gt(2)), x.maskedSelect(x.gt(2)));
+  same(ck.cumsum(x, 0, { dtype: 'float64' }), x.cumsum(0).double());
+  same(ck.nn.Embedding.fromPretrained(img.reshape([4, 4]), false, 1).weight, ck.nn.Embedding.fromPretrained(img.reshape([4, 4]), { freeze: false, paddingIdx: 1 }).weight);
   same(F.embedding(int([1]), img.reshape([4, 4]), 0), F.embedding(int([1]), img.reshape([4, 4]), { paddingIdx: 0 }));
 });
 
@@ -73,6 +82,12 @@ test('wrong arguments are refused, naming the op, the parameter and what came', 
   assert.throws(() => F.prelu(ck.ones([2, 3, 4]), ck.ones([2])), /prelu: expected a weight with 1 element or one per channel \(3/);
   assert.throws(() => F.pixelShuffle(ck.ones([1, 3, 2, 2]), 2), /pixelShuffle: expected an input \[\*, C·2², H, W\]/);
   assert.throws(() => F.hardswish(int([1])), /hardswish/);
+  assert.throws(() => F.instanceNorm(ck.ones([2, 3])), /instanceNorm: expected an input \[N, C, \.\.\.\] with at least one spatial dim/);
+  assert.throws(() => F.instanceNorm(ck.ones([1, 2, 3]), { useInputStats: false }), /useInputStats=false needs runningMean and runningVar/);
+  assert.throws(() => F.mish(ck.ones([2]), { inPlace: true } as never), /mish: unknown option 'inPlace' \(did you mean 'inplace'\?\)/);
+  assert.throws(() => F.embedding(int([0]), ck.ones([3, 2]), { scaleGradByFreq: true }), /embedding: scaleGradByFreq gradients are not supported/);
+  assert.throws(() => ck.nn.Embedding.fromPretrained(ck.ones([3])), /fromPretrained: expected a 2-D embeddings tensor/);
+  assert.throws(() => ck.maskedFill_(ck.ones([2], { requiresGrad: true }), ck.tensor([true, false], { dtype: 'bool' }), 0), /cannot be modified in place/);
 });
 
 test('small cases by hand: sort with NaN, unique, tensor indexing writes, cumsum of bools, T of a 3-D tensor', () => {
