@@ -28,14 +28,20 @@ export function runHooked(
   hooks: ReadonlyMap<number, ForwardHook>,
   inputs: unknown[],
 ): unknown {
-  for (const hook of [...preHooks.values()]) {
-    const replaced = hook(module, inputs);
-    if (replaced !== undefined) inputs = Array.isArray(replaced) ? replaced : [replaced];
-  }
+  inputs = runPreHooks(module, preHooks, inputs);
   let output = module.forward(...inputs);
   for (const hook of [...hooks.values()]) {
     const replaced = hook(module, inputs, output);
     if (replaced !== undefined) output = replaced;
   }
   return output;
+}
+
+/** The inputs after the pre-hooks, each of which may replace them. */
+export function runPreHooks(module: Module, preHooks: ReadonlyMap<number, ForwardPreHook>, inputs: unknown[]): unknown[] {
+  for (const hook of [...preHooks.values()]) {
+    const replaced = hook(module, inputs);
+    if (replaced !== undefined) inputs = Array.isArray(replaced) ? replaced : [replaced];
+  }
+  return inputs;
 }

@@ -4,7 +4,9 @@ import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { detach, to } from '../ops/views.js';
 import { runWithBackwardHooks, type FullBackwardHook } from './backward-hooks.js';
-import { addHook, runHooked, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
+import { addHook, runHooked, runPreHooks, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
+
+const NO_HOOKS: ReadonlyMap<number, ForwardPreHook> = new Map();
 import { Parameter, setParameterData } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
@@ -42,9 +44,10 @@ export abstract class Module {
    */
   call<M extends Module>(this: M, ...inputs: Parameters<M['forward']>): ReturnType<M['forward']> {
     if (!this.hasForwardHooks()) return this.forward(...inputs) as ReturnType<M['forward']>;
-    const hooked = (args: unknown[]): unknown => runHooked(this, this.#forwardPreHooks, this.#forwardHooks, args);
-    if (this.#backwardHooks.size === 0) return hooked(inputs) as ReturnType<M['forward']>;
-    return runWithBackwardHooks(this, this.#backwardHooks, inputs, hooked) as ReturnType<M['forward']>;
+    if (this.#backwardHooks.size === 0) return runHooked(this, this.#forwardPreHooks, this.#forwardHooks, inputs) as ReturnType<M['forward']>;
+    // as PyTorch: pre-hooks first, then the inputs the backward hooks watch, forward and its hooks, then the outputs
+    const args = runPreHooks(this, this.#forwardPreHooks, inputs);
+    return runWithBackwardHooks(this, this.#backwardHooks, args, (a) => runHooked(this, NO_HOOKS, this.#forwardHooks, a)) as ReturnType<M['forward']>;
   }
 
   /**

@@ -79,7 +79,7 @@ function connect(fn: typeof Function, ctx: FunctionCtx, args: unknown[], inputs:
       offset += outputs[i].numel();
       return piece;
     });
-    return inputGrads(fn, ctx, args, inputs, (fn.backward as (ctx: FunctionCtx, ...g: Tensor[]) => Grad | Grad[])(ctx, ...grads));
+    return inputGrads(fn, ctx, args, (fn.backward as (ctx: FunctionCtx, ...g: Tensor[]) => Grad | Grad[])(ctx, ...grads));
   });
   if (diff.length === 1) return outputs.map((o, i) => (i === diff[0] ? node : o));
   let offset = 0;
@@ -92,7 +92,7 @@ function connect(fn: typeof Function, ctx: FunctionCtx, args: unknown[], inputs:
 }
 
 /** backward's result, one entry per argument of apply, checked and mapped to the tensor inputs. */
-function inputGrads(fn: typeof Function, ctx: FunctionCtx, args: unknown[], inputs: Tensor[], result: Grad | Grad[]): Grad[] {
+function inputGrads(fn: typeof Function, ctx: FunctionCtx, args: unknown[], result: Grad | Grad[]): Grad[] {
   const list = Array.isArray(result) ? result : [result];
   if (list.length !== args.length) {
     throw new RangeError(`${fn.name}.backward: returned ${list.length} gradient(s), expected ${args.length} (one per argument of apply, null for those without one)`);

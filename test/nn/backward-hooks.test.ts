@@ -92,6 +92,19 @@ test('a module with two tensor inputs: one hook call with both gradients', () =>
   assert.equal(b.grad, null, 'a null replacement sends no gradient');
 });
 
+test('a forward pre-hook that replaces the input: the backward hook sees the gradient of the replacement', () => {
+  const lin = new nn.Linear(2, 1, false);
+  lin.weight.requiresGrad = false;
+  ck.noGrad(() => lin.weight.copy_(ck.tensor([[2, 3]])));
+  const x = ck.tensor([[1, 1]], { requiresGrad: true });
+  lin.registerForwardPreHook((_m, [input]) => [(input as ck.Tensor).mul(10)]);
+  const got: ck.Tensor[] = [];
+  lin.registerFullBackwardHook((_m, gradInput) => void got.push(gradInput[0]!));
+  lin.call(x).sum().backward();
+  assert.deepEqual(got[0].toArray(), [[2, 3]]);
+  assert.deepEqual(x.grad!.toArray(), [[20, 30]]);
+});
+
 test('hooks refuse what they cannot use', () => {
   const lin = new nn.Linear(2, 2);
   assert.throws(() => lin.registerFullBackwardHook(3 as never), /registerFullBackwardHook: expected a function/);
