@@ -234,6 +234,28 @@ def hooks():
     }
 
 
+def training():
+    """Three SGD steps (momentum 0.9) of a small encoder-decoder built from the new layers, cross-entropy per pixel."""
+    torch.manual_seed(2)
+    net = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.GroupNorm(2, 4), nn.PReLU(4), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3, padding=1), nn.InstanceNorm2d(6, affine=True), nn.Hardswish(),
+        nn.Upsample(scale_factor=2, mode='bilinear'), nn.Conv2d(6, 3, 1), nn.Mish(), nn.LayerNorm([3, 8, 8]),
+    )
+    state = state_spec(net)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)
+    x = torch.randn(4, 1, 8, 8)
+    y = torch.randint(0, 3, (4, 8, 8))
+    losses = []
+    for _ in range(3):
+        opt.zero_grad()
+        loss = F.cross_entropy(net(x), y)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return {'state': state, 'input': spec(x), 'target': spec(y), 'losses': losses, 'stateAfter': state_spec(net)}
+
+
 if __name__ == '__main__':
     save('ops_more', {'cases': ops()})
-    save('nn_more', {'layers': layers(), 'hooks': hooks()})
+    save('nn_more', {'layers': layers(), 'hooks': hooks(), 'training': training()})

@@ -132,3 +132,34 @@ test('F.interpolate refuses what PyTorch refuses', () => {
   assert.deepEqual(F.interpolate(x, 8).shape, [1, 2, 8, 8]);
   assert.deepEqual(F.interpolate(x, null, [0.5, 2], 'bilinear').shape, [1, 2, 2, 8]);
 });
+
+interface TrainingFixture {
+  state: Record<string, TensorSpec>;
+  input: TensorSpec;
+  target: TensorSpec;
+  losses: number[];
+  stateAfter: Record<string, TensorSpec>;
+}
+
+test('three SGD steps of an encoder-decoder built from the new layers give PyTorch\'s losses and weights', () => {
+  const fx = loadFixture<{ training: TrainingFixture }>('nn_more').training;
+  const net = new nn.Sequential(
+    new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.GroupNorm(2, 4), new nn.PReLU(4), new nn.MaxPool2d(2),
+    new nn.Conv2d(4, 6, 3, { padding: 1 }), new nn.InstanceNorm2d(6, { affine: true }), new nn.Hardswish(),
+    new nn.Upsample({ scaleFactor: 2, mode: 'bilinear' }), new nn.Conv2d(6, 3, 1), new nn.Mish(), new nn.LayerNorm([3, 8, 8]),
+  );
+  net.loadStateDict(stateOf(fx.state));
+  const optimizer = new ck.optim.SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+  const x = fromSpec(fx.input);
+  const y = fromSpec(fx.target);
+  const losses = fx.losses.map(() => {
+    optimizer.zeroGrad();
+    const loss = nn.functional.crossEntropy(net.call(x), y);
+    loss.backward();
+    optimizer.step();
+    return loss.item();
+  });
+  losses.forEach((l, i) => assert.ok(Math.abs(l - fx.losses[i]) <= 1e-5 * Math.abs(fx.losses[i]) + 1e-6, `loss ${i}: ${l} vs ${fx.losses[i]}`));
+  const after = net.stateDict();
+  for (const [k, s] of Object.entries(fx.stateAfter)) assertClose(after[k], s, { rtol: 1e-4, atol: 1e-5 }, `${k} after three steps`);
+});
