@@ -14,7 +14,8 @@ import { copy_ } from './inplace.js';
 import { expand, index as basicIndex, permute, reshape, unsqueeze, to, type IndexSpec } from './views.js';
 import { currentBackend } from '../backends/registry.js';
 
-const scalarOrTensor = is.or(is.number, is.tensor);
+// a number (or a boolean, for bool tensors) or a tensor
+const scalarOrTensor = is.or(is.or(is.number, is.bool), is.tensor);
 
 const MASKED_FILL = signature('maskedFill', 'torch.Tensor.masked_fill', [['input', is.tensor], ['mask', is.tensor], ['value', scalarOrTensor]], []);
 

@@ -108,6 +108,8 @@ test('small cases by hand: sort with NaN, unique, tensor indexing writes, cumsum
   assert.deepEqual(ck.zeros([2, 3, 4]).T.shape, [4, 3, 2]);
   assert.deepEqual(ck.tensor([[1, 2]]).tolist(), [[1, 2]]);
   assert.equal(ck.tensor([1.7]).long().dtype, 'int32');
+  const flags = ck.tensor([true, false], { dtype: 'bool' });
+  assert.deepEqual(flags.maskedFill(flags.logicalNot(), true).toArray(), [true, true]);
   const w = ck.ones([3], { requiresGrad: true });
   assert.throws(() => w.indexPut_([int([0])], 2), /copy_: a tensor that requires grad cannot be modified in place/);
 });
