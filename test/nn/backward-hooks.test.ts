@@ -197,3 +197,16 @@ test('Function: several outputs, needsInputGrad, gradients checked against finit
   assert.throws(() => passed.sum().backward(), /NoBackward.backward: a custom Function must define static backward/);
   assert.throws(() => ck.autograd.Function.apply(), /call apply on a subclass/);
 });
+
+test('a backward hook on a BatchNorm inside ResNet fires: the fused BN+ReLU path steps aside for it', () => {
+  ck.manualSeed(0);
+  const model = ck.models.resnet18({ numClasses: 4 });
+  const block = (model as unknown as { layer1: ck.nn.Sequential }).layer1.at(0) as unknown as { bn2: ck.nn.Module };
+  let fired = 0;
+  block.bn2.registerFullBackwardHook((_m, gradInput) => {
+    fired++;
+    assert.deepEqual(gradInput[0]!.shape, [2, 64, 8, 8]);
+  });
+  model.call(ck.randn([2, 3, 32, 32])).sum().backward();
+  assert.equal(fired, 1);
+});
