@@ -254,3 +254,9 @@ export function sameSignature<S extends Signature>(cls: object, sig: S, name: st
   withSignature(cls, own);
   return own;
 }
+
+/** A PyTorch parameter name as convkit spells it: camelCase, first letter lower (`padding_mode` → `paddingMode`, `T_max` → `tMax`). */
+export function camelCase(name: string): string {
+  const c = name.replace(/_([a-zA-Z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  return c[0].toLowerCase() + c.slice(1);
+}

@@ -27,19 +27,40 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = enabled;
   try {
-    return fn();
+    const out = fn();
+    // a plain function returning a promise (() => loader.next()) is as async as an async one
+    if (typeof (out as { then?: unknown } | null)?.then === 'function') {
+      throw new TypeError('noGrad/enableGrad: the callback returned a Promise; the grad mode cannot stay switched across await in JavaScript. Wrap only synchronous code');
+    }
+    return out;
   } finally {
     gradEnabled = prev;
   }
 }
 
-/** Runs `fn` without recording operations (inference, optimiser updates) and returns its result. */
+/**
+ * Runs `fn` without recording operations (inference, optimiser updates) and returns its result. An async
+ * callback is refused: JavaScript has no way to keep the mode off across its awaits, and code after the first
+ * await would record again without a word.
+ */
 export function noGrad<T>(fn: () => T): T {
+  checkSynchronous(fn, 'noGrad');
   return withGradMode(false, fn);
+}
+
+function checkSynchronous(fn: unknown, op: string): void {
+  if (typeof fn !== 'function') throw new TypeError(`${op}: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  if (fn.constructor?.name === 'AsyncFunction' || fn.constructor?.name === 'AsyncGeneratorFunction') {
+    throw new TypeError(
+      `${op}: got an async function; the grad mode cannot stay switched across await in JavaScript. ` +
+        `Wrap the synchronous parts instead: \`const out = ck.${op}(() => model.forward(x));\` and await outside it`,
+    );
+  }
 }
 
 /** Runs `fn` with recording on, even inside `noGrad`. */
 export function enableGrad<T>(fn: () => T): T {
+  checkSynchronous(fn, 'enableGrad');
   return withGradMode(true, fn);
 }
 

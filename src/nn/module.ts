@@ -24,7 +24,8 @@ export interface LoadStateDictResult {
  * The base of every layer and model, as torch.nn.Module. Parameters and sub-modules are registered by
  * assigning them to properties (`this.conv1 = new Conv2d(...)`), in assignment order, like PyTorch's
  * __setattr__; buffers (running statistics) are registered with `registerBuffer` because they are plain
- * tensors. Properties whose names start with `_` are never registered.
+ * tensors. Names starting with `_` register too, as in PyTorch (`self._head = nn.Linear(...)` is `_head.weight`);
+ * a buffer is readable and assignable as a property (`bn.running_mean`), as in PyTorch.
  */
 export abstract class Module {
   training = true;
@@ -95,6 +96,18 @@ export abstract class Module {
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     this.checkName(name, 'registerBuffer');
     this._buffers.set(name, { tensor, persistent: opts.persistent ?? true });
+    // an accessor, non-enumerable for the same reason as registerModule's; getters such as runningMean stay as they are
+    if (!(name in this)) {
+      Object.defineProperty(this, name, {
+        get: () => this.getBuffer(name),
+        set: (t: Tensor | null) => {
+          if (t !== null && !(t instanceof Tensor)) throw new TypeError(`${this.constructor.name}: buffer '${name}' must be a Tensor or null, got ${typeof t}`);
+          this.setBuffer(name, t);
+        },
+        enumerable: false,
+        configurable: true,
+      });
+    }
   }
 
   getBuffer(name: string): Tensor | null {
@@ -115,8 +128,9 @@ export abstract class Module {
     }
   }
 
+  /** Own enumerable properties: where assigned parameters and modules are found (the bookkeeping maps hold neither). */
   private ownEntries(): [string, unknown][] {
-    return Object.entries(this).filter(([k]) => !k.startsWith('_'));
+    return Object.entries(this);
   }
 
   namedParametersOwn(): [string, Parameter | null][] {

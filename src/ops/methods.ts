@@ -231,4 +231,20 @@ for (const [name, fn] of Object.entries(methods)) {
   Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
 }
 
+/**
+ * `out += x`, `a * b`, `x < 0` on tensors would silently compute on strings or NaN (JavaScript converts both
+ * sides to primitives): refuse with the method to call. Text conversion (`${x}`, String(x)) still formats.
+ */
+Object.defineProperty(Tensor.prototype, Symbol.toPrimitive, {
+  value(this: Tensor, hint: 'string' | 'number' | 'default'): string {
+    if (hint === 'string') return this.toString();
+    throw new TypeError(
+      'Tensor: JavaScript operators (+, -, *, /, +=, <, ...) do not work on tensors; call the method instead: ' +
+        '`out = out.add(x)` for `out += x`, `a.mul(b)`, `a.sub(b)`, `a.div(b)`, `x.lt(0)`. For a number use x.item(); for text, x.toString()',
+    );
+  },
+  writable: true,
+  configurable: true,
+});
+
 export type { BackwardOptions };

@@ -17,11 +17,11 @@ export interface AdamOptions extends OptimizerOptions {
 
 type AdamInit = Partial<AdamOptions>;
 
-const adamSignature = (name: string) => signature(name, `torch.optim.${name}`, [['params', PARAMS]], [
+const ADAM = signature('Adam', 'torch.optim.Adam', [['params', PARAMS]], [
   ['lr', is.number], ['betas', is.numbers], ['eps', is.number], ['weightDecay', is.number], ['amsgrad', is.bool],
 ], [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['capturable', DEFAULT_ONLY], ['differentiable', DEFAULT_ONLY], ['fused', DEFAULT_ONLY]]);
-const ADAM = adamSignature('Adam');
-const ADAMW = adamSignature('AdamW');
+// torch 1.13's AdamW has no differentiable or fused switch
+const ADAMW = signature('AdamW', 'torch.optim.AdamW', [['params', PARAMS]], ADAM.optional, [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['capturable', DEFAULT_ONLY]]);
 
 /** The options a caller gave, without PyTorch's implementation switches. */
 function adamOptions(sig: typeof ADAM, args: unknown[]): [Params, AdamInit] {
@@ -90,7 +90,7 @@ export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: Params, opts?: AdamInit);
   constructor(...args: ArgsOf<typeof ADAMW>);
   constructor(...args: unknown[]) {
-    const [params, opts] = adamOptions(ADAMW, args);
+    const [params, opts] = adamOptions(ADAMW as unknown as typeof ADAM, args);
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts });
   }
 
