@@ -63,6 +63,7 @@ def ops():
         op_case('scatter src', lambda x, s: torch.scatter(x, 1, torch.tensor([[2, 0], [1, 2], [0, 1], [2, 1]]), s), [m, torch.randn(4, 2)]),
         op_case('scatter dim0', lambda x, s: torch.scatter(x, 0, torch.tensor([[3, 0, 1], [1, 2, 0]]), s), [m, torch.randn(2, 3)]),
         op_case('scatter value', lambda x: torch.scatter(x, 1, torch.tensor([[0], [2], [1], [0]]), 7.0), [m]),
+        op_case('scatter_ reduce add', lambda x: x.clone().scatter_(1, torch.tensor([[0, 0], [2, 1], [1, 1], [0, 2]]), 1.5, reduce='add'), [m], grad=False),
         op_case('einsum ij,jk->ik', lambda x, y: torch.einsum('ij,jk->ik', x, y), [torch.randn(3, 4), torch.randn(4, 5)]),
         op_case('einsum bij,bjk->bik', lambda x, y: torch.einsum('bij,bjk->bik', x, y), [torch.randn(2, 3, 4), torch.randn(2, 4, 2)]),
         op_case('einsum ii->i', lambda x: torch.einsum('ii->i', x), [torch.randn(4, 4)]),

@@ -17,7 +17,7 @@ import { currentBackend } from '../backends/registry.js';
 // a number (or a boolean, for bool tensors) or a tensor
 const scalarOrTensor = is.or(is.or(is.number, is.bool), is.tensor);
 
-const MASKED_FILL = signature('maskedFill', 'torch.Tensor.masked_fill', [['input', is.tensor], ['mask', is.tensor], ['value', scalarOrTensor]], []);
+const MASKED_FILL = signature('maskedFill', 'torch.masked_fill', [['input', is.tensor], ['mask', is.tensor], ['value', scalarOrTensor]], []);
 
 function checkMask(mask: Tensor, op: string): void {
   if (mask.dtype !== 'bool') throw new TypeError(`${op}: expected a bool mask, got ${describe(mask)}; compare first (x.gt(0)) or call .bool()`);
@@ -36,7 +36,7 @@ export const maskedFill = define(MASKED_FILL, ({ input, mask, value }): Tensor =
 });
 
 /** In place: Tensor.masked_fill_. */
-export const maskedFill_ = define(signature('maskedFill_', 'torch.Tensor.masked_fill_', MASKED_FILL.required, []), (v): Tensor =>
+export const maskedFill_ = define(signature('maskedFill_', 'torch.masked_fill_', MASKED_FILL.required, []), (v): Tensor =>
   copy_(v.input, maskedFill(v.input, v.mask, v.value)));
 
 const SCATTER = signature('scatter', 'torch.scatter', [['input', is.tensor], ['dim', is.int], ['index', is.tensor], ['src', scalarOrTensor]], []);
@@ -45,19 +45,23 @@ const SCATTER = signature('scatter', 'torch.scatter', [['input', is.tensor], ['d
  * torch.scatter: a copy of the input with `src` (a tensor, or one number for every position) written at
  * `index` along dim. Where index repeats a position, PyTorch leaves the winner unspecified; here they add.
  */
-export const scatter = define(SCATTER, ({ input, dim, index, src }): Tensor => {
+export const scatter = define(SCATTER, ({ input, dim, index, src }): Tensor => scatterInto(input, dim, index, src, null));
+
+/** In place: Tensor.scatter_, whose reduce 'add' adds the values instead of writing them. */
+export const scatter_ = define(signature('scatter_', 'torch.scatter_', SCATTER.required, [['reduce', is.oneOf('add', 'multiply')]]), (v): Tensor =>
+  copy_(v.input, scatterInto(v.input, v.dim, v.index, v.src, v.reduce ?? null)));
+
+function scatterInto(input: Tensor, dim: number, index: Tensor, src: number | boolean | Tensor, reduce: 'add' | 'multiply' | null): Tensor {
   const d = normDim(dim, input.ndim, 'scatter');
   if (index.dtype !== 'int32') throw new TypeError(`scatter: expected an int32 index tensor, got ${describe(index)}`);
+  if (reduce === 'multiply') throw new RangeError("scatter_: reduce 'multiply' is not supported (PyTorch deprecates it); use reduce 'add', or scatter the factors and multiply");
   const values = src instanceof Tensor ? src : expand(scalarLike(src, input), index.shape);
   if (values.dtype !== input.dtype) throw new TypeError(`scatter: expected src of dtype ${input.dtype} (the input's), got ${values.dtype}`);
-  const zeros = full(input.shape, 0, input.dtype);
+  const written = scatterAdd(full(input.shape, 0, input.dtype), d, index, values);
+  if (reduce === 'add') return add(input, written);
   const hit = gt(scatterAdd(full(input.shape, 0, 'int32'), d, index, full(index.shape, 1, 'int32')), 0);
-  return where(hit, scatterAdd(zeros, d, index, values), input);
-});
-
-/** In place: Tensor.scatter_. */
-export const scatter_ = define(signature('scatter_', 'torch.Tensor.scatter_', SCATTER.required, []), (v): Tensor =>
-  copy_(v.input, scatter(v.input, v.dim, v.index, v.src)));
+  return where(hit, written, input);
+}
 
 const NONZERO = signature('nonzero', 'torch.nonzero', [['input', is.tensor]], [], [['asTuple', is.bool]]);
 
@@ -197,7 +201,7 @@ function checkBounds(t: Tensor, size: number, dim: number): void {
   }
 }
 
-const INDEX_PUT = signature('indexPut', 'torch.Tensor.index_put', [['input', is.tensor], ['indices', is.arrayOf(is.any)], ['values', scalarOrTensor]], [['accumulate', is.bool]]);
+const INDEX_PUT = signature('indexPut', 'torch.index_put', [['input', is.tensor], ['indices', is.arrayOf(is.any)], ['values', scalarOrTensor]], [['accumulate', is.bool]]);
 
 /**
  * Tensor.index_put: a copy of the input with `values` written (or added, with accumulate) at the positions
@@ -221,7 +225,7 @@ export const indexPut = define(INDEX_PUT, ({ input, indices, values, accumulate 
 });
 
 /** In place: Tensor.index_put_ (PyTorch's `x[indices] = values`). */
-export const indexPut_ = define(signature('indexPut_', 'torch.Tensor.index_put_', INDEX_PUT.required, INDEX_PUT.optional), (v): Tensor =>
+export const indexPut_ = define(signature('indexPut_', 'torch.index_put_', INDEX_PUT.required, INDEX_PUT.optional), (v): Tensor =>
   copy_(v.input, indexPut(v.input, v.indices, v.values, v.accumulate ?? false)));
 
 const ONE_HOT = signature('oneHot', 'torch.nn.functional.one_hot', [['tensor', is.tensor]], [['numClasses', is.int]]);

@@ -70,15 +70,15 @@ function rollAlong(x: Tensor, d: number, shift: number): Tensor {
   return cat([narrow(x, d, n - s, s), narrow(x, d, 0, n - s)], d);
 }
 
-const CUMSUM = signature('cumsum', 'torch.cumsum', [['input', is.tensor], ['dim', is.int]], [], [['dtype', is.oneOf('float32', 'float64', 'int32')]]);
+const CUMSUM = signature('cumsum', 'torch.cumsum', [['input', is.tensor], ['dim', is.int]], []);
 
 /**
  * torch.cumsum: running sums along dim, by log2(n) shifted additions (Hillis-Steele), so every step is one
  * add of the whole tensor. Integer and bool inputs give int32 (PyTorch's int64).
  */
-export const cumsum = define(CUMSUM, ({ input, dim, dtype }): Tensor => {
+export const cumsum = define(CUMSUM, ({ input, dim }): Tensor => {
   const d = normDim(dim, input.ndim, 'cumsum');
-  let y = to(input, dtype ?? (isFloating(input.dtype) ? input.dtype : 'int32'));
+  let y = to(input, isFloating(input.dtype) ? input.dtype : 'int32');
   if (y.ndim === 0) return y;
   const n = y.shape[d];
   for (let k = 1; k < n; k *= 2) {

@@ -41,6 +41,7 @@ const OPS: Record<string, (...xs: T[]) => T | readonly T[]> = {
   'scatter src': (x, s) => ck.scatter(x, 1, int([[2, 0], [1, 2], [0, 1], [2, 1]]), s),
   'scatter dim0': (x, s) => x.scatter(0, int([[3, 0, 1], [1, 2, 0]]), s),
   'scatter value': (x) => x.scatter(1, int([[0], [2], [1], [0]]), 7),
+  'scatter_ reduce add': (x) => x.clone().scatter_(1, int([[0, 0], [2, 1], [1, 1], [0, 2]]), 1.5, 'add'),
   'einsum ij,jk->ik': (x, y) => ck.einsum('ij,jk->ik', x, y),
   'einsum bij,bjk->bik': (x, y) => ck.einsum('bij,bjk->bik', [x, y]),
   'einsum ii->i': (x) => ck.einsum('ii->i', x),

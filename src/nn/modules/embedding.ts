@@ -12,7 +12,7 @@ import { Parameter } from '../parameter.js';
 
 const EMBEDDING = signature('Embedding', 'torch.nn.Embedding', [['numEmbeddings', is.int], ['embeddingDim', is.int]], [
   ['paddingIdx', is.nullable(is.int)], ['maxNorm', is.nullable(is.number)], ['normType', is.number],
-  ['scaleGradByFreq', is.bool], ['sparse', is.bool], ['_weight', is.nullable(is.tensor)],
+  ['scaleGradByFreq', is.bool], ['sparse', is.bool], ['weight', is.nullable(is.tensor)],
 ]);
 
 const FROM_PRETRAINED = signature('Embedding.fromPretrained', 'torch.nn.Embedding.from_pretrained', [['embeddings', is.tensor]], [
@@ -31,7 +31,7 @@ export class Embedding extends Module {
 
   constructor(...args: ArgsOf<typeof EMBEDDING>) {
     super();
-    const { numEmbeddings, embeddingDim, paddingIdx = null, maxNorm = null, normType = 2, scaleGradByFreq = false, sparse = false, _weight: weight = null } = parseArgs(EMBEDDING, args);
+    const { numEmbeddings, embeddingDim, paddingIdx = null, maxNorm = null, normType = 2, scaleGradByFreq = false, sparse = false, weight = null } = parseArgs(EMBEDDING, args);
     checkPositiveInt(numEmbeddings, 'Embedding', 'numEmbeddings');
     checkPositiveInt(embeddingDim, 'Embedding', 'embeddingDim');
     if (scaleGradByFreq || sparse) throw new Error(`Embedding: ${scaleGradByFreq ? 'scaleGradByFreq' : 'sparse'} gradients are not supported; leave it false`);
