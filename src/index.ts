@@ -3,10 +3,12 @@ import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
 import { registerNativeBackend } from './backends/native/index.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
+import { registerWebgpuBackend } from './backends/webgpu/index.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();
 registerNativeBackend();
+registerWebgpuBackend();
 
 export { Tensor } from './core/tensor.js';
 export type { NestedArray } from './core/tensor.js';
