@@ -407,7 +407,7 @@ test('the issue\'s silently misread calls now mean what PyTorch means', () => {
 test('exported nn, functional, init, optim, scheduler, data and transform callables carry a signature', () => {
   // not PyTorch callables, or taking only what PyTorch takes positionally already
   const exempt = new Set([
-    'Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'checkReduction', 'batchNormThen', 'calculateFanInAndFanOut',
+    'Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'RemovableHandle', 'checkReduction', 'batchNormThen', 'calculateFanInAndFanOut',
     'Optimizer', 'LRScheduler', 'Dataset', 'TensorDataset', 'Image', 'LabelledImages', 'defaultCollate', 'parseIdx', 'encodeIdx',
     'isGzip', 'parseCifarBatch',
     // convkit/node's file loaders (no PyTorch counterpart with these parameters) and byte helpers
