@@ -4,7 +4,8 @@ import { extname, join, relative } from 'node:path';
 import { Dataset } from '../dataset.js';
 import type { Image } from '../image.js';
 import { applyTransform, type TransformLike } from '../transforms/transforms.js';
-import type { VisionDatasetOptions } from '../datasets/vision.js';
+import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { decodeImage } from './decode.js';
 import { isDirectory } from './files.js';
 
@@ -14,6 +15,9 @@ export interface ImageFolderOptions<X> extends VisionDatasetOptions<X> {
 }
 
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+// torchvision's ImageFolder(root, transform, target_transform, loader, is_valid_file): decoding is built in, and
+// extensions picks the files
+const IMAGE_FOLDER = signature('ImageFolder', null, [['root', is.string]], [...TRANSFORMS], [['extensions', is.arrayOf(is.string)]]);
 
 /** Every file under `dir` (following sub-folders), sorted, as torchvision's make_dataset walks. */
 function walk(dir: string): string[] {
@@ -38,8 +42,14 @@ export class ImageFolder<X = Image> extends Dataset<[X, number]> {
   private readonly transform?: TransformLike<Image, X>;
   private readonly targetTransform?: (target: number) => number;
 
-  constructor(readonly root: string, opts: ImageFolderOptions<X> = {}) {
+  readonly root: string;
+
+  constructor(root: string, opts?: ImageFolderOptions<X>);
+  constructor(...args: ArgsOf<typeof IMAGE_FOLDER>);
+  constructor(...args: unknown[]) {
     super();
+    const { root, ...opts } = parseArgs(IMAGE_FOLDER, args) as { root: string } & ImageFolderOptions<X>;
+    this.root = root;
     if (!isDirectory(root)) throw new Error(`ImageFolder: ${root} is not a directory (expected one sub-folder of images per class)`);
     const extensions = (opts.extensions ?? IMAGE_EXTENSIONS).map((e) => e.toLowerCase());
     this.classes = readdirSync(root).filter((n) => isDirectory(join(root, n))).sort();
@@ -53,8 +63,8 @@ export class ImageFolder<X = Image> extends Dataset<[X, number]> {
       for (const f of files) this.samples.push([f, i]);
     });
     if (empty.length) throw new Error(`ImageFolder: found no valid file for the classes ${empty.join(', ')} in ${root}. Supported extensions are: ${extensions.join(', ')}`);
-    this.transform = opts.transform;
-    this.targetTransform = opts.targetTransform;
+    this.transform = opts.transform ?? undefined;
+    this.targetTransform = opts.targetTransform ?? undefined;
   }
 
   get length(): number {
@@ -74,3 +84,5 @@ export class ImageFolder<X = Image> extends Dataset<[X, number]> {
     return [x, this.targetTransform ? this.targetTransform(target) : target];
   }
 }
+
+withSignature(ImageFolder, IMAGE_FOLDER);
