@@ -21,7 +21,7 @@ export function loadCIFAR10<X = Image>(...args: ArgsOf<typeof LOAD_CIFAR10>): CI
 export function loadCIFAR10<X = Image>(...args: unknown[]): CIFAR10<X> {
   const opts = parseArgs(LOAD_CIFAR10, args) as CifarLoadOptions<X>;
   const train = opts.train ?? true;
-  if (typeof opts?.root !== 'string') throw new Error(`CIFAR10: pass root (no default location exists). ${HELP}`);
+  if (typeof opts?.root !== 'string') throw new TypeError(`CIFAR10: root must be a directory path (a string), got ${opts?.root === null ? 'null' : typeof opts?.root} (no default location exists). ${HELP}`);
   const dir = [join(opts.root, 'cifar-10-batches-bin'), opts.root].find((d) => isDirectory(d) && findFile(d, ['test_batch.bin']));
   const names = train ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
   const paths = names.map((n) => (dir ? findFile(dir, [n]) : null));
