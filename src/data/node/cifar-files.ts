@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Image } from '../image.js';
 import { CIFAR10, parseCifarBatch } from '../datasets/cifar.js';
 import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
-import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { findFile, isDirectory, readMaybeGzip } from './files.js';
 
 export interface CifarLoadOptions<X> extends VisionDatasetOptions<X> {
@@ -11,7 +11,7 @@ export interface CifarLoadOptions<X> extends VisionDatasetOptions<X> {
   train?: boolean;
 }
 
-const LOAD_CIFAR10 = signature('loadCIFAR10', null, [['root', is.string]], [['train', is.bool], ...TRANSFORMS]);
+const LOAD_CIFAR10 = signature('loadCIFAR10', null, [['root', check<string>('a directory path (a string)', (v) => typeof v === 'string')]], [['train', is.bool], ...TRANSFORMS]);
 
 const HELP = 'Download the "CIFAR-10 binary version" (cifar-10-binary.tar.gz) from the CIFAR-10 site, extract it, and pass root: the cifar-10-batches-bin directory or its parent.';
 

@@ -4,7 +4,7 @@ import type { Image } from '../image.js';
 import { idxDeclaredSize, parseIdx } from '../datasets/idx.js';
 import { FashionMNIST, MNIST } from '../datasets/mnist.js';
 import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
-import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { findFile, isDirectory, readMaybeGzip } from './files.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the full data set. */
@@ -13,7 +13,7 @@ export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 export const BUILTIN_FASHION_MNIST = fileURLToPath(new URL('../../../data/fashion-mnist/', import.meta.url)).replace(/\/$/, '');
 
 /** torchvision's MNIST(root, train, transform, target_transform): nothing downloads, so no download parameter. */
-const LOAD_FASHION_MNIST = signature('loadFashionMNIST', null, [], [['root', is.nullable(is.string)], ['train', is.bool], ...TRANSFORMS]);
+const LOAD_FASHION_MNIST = signature('loadFashionMNIST', null, [], [['root', check<string>('a directory path (a string)', (v) => typeof v === 'string')], ['train', is.bool], ...TRANSFORMS]);
 const LOAD_MNIST = signature('loadMNIST', null, [], LOAD_FASHION_MNIST.optional);
 
 export interface IdxLoadOptions<X> extends VisionDatasetOptions<X> {

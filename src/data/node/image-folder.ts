@@ -5,7 +5,7 @@ import { Dataset } from '../dataset.js';
 import type { Image } from '../image.js';
 import { applyTransform, type TransformLike } from '../transforms/transforms.js';
 import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
-import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { decodeImage } from './decode.js';
 import { checkMaxPixels } from './image-limits.js';
 
@@ -19,7 +19,7 @@ export interface ImageFolderOptions<X> extends VisionDatasetOptions<X> {
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 // torchvision's ImageFolder(root, transform, target_transform, loader, is_valid_file): decoding is built in, and
 // extensions picks the files
-const IMAGE_FOLDER = signature('ImageFolder', null, [['root', is.string]], [...TRANSFORMS], [['extensions', is.arrayOf(is.string)], ['maxPixels', is.number]]);
+const IMAGE_FOLDER = signature('ImageFolder', null, [['root', check<string>('a directory path (a non-empty string)', (v) => typeof v === 'string' && v !== '')]], [...TRANSFORMS], [['extensions', is.arrayOf(is.string)], ['maxPixels', is.number]]);
 
 /** Entries a walk could not use: a dangling symlink, a symlink loop, an unreadable folder. */
 type Broken = string[];
@@ -87,7 +87,6 @@ export class ImageFolder<X = Image> extends Dataset<[X, number]> {
     super();
     const { root, ...opts } = parseArgs(IMAGE_FOLDER, args) as { root: string } & ImageFolderOptions<X>;
     this.root = root;
-    if (root === '') throw new TypeError('ImageFolder: root must be a directory path (a non-empty string), got ""');
     if (kind(root, []) !== 'dir') throw new Error(`ImageFolder: ${root} is not a directory (expected one sub-folder of images per class)`);
     this.maxPixels = checkMaxPixels(opts.maxPixels, 'ImageFolder');
     const extensions = (opts.extensions ?? IMAGE_EXTENSIONS).map((e) => e.toLowerCase());
