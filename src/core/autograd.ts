@@ -1,4 +1,5 @@
 import type { Tensor } from './tensor.js';
+import { applyGradHooks } from './grad-hooks.js';
 import { fmt, shapesEqual } from './shape.js';
 
 /** Returns the gradient of each input (null where the input gets none), given the output's gradient. */
@@ -148,11 +149,13 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
   const nodes = topoOrder(roots);
   withGradMode(createGraph, () => {
     for (const node of nodes) {
-      const g = byNode.get(node);
-      if (!g) continue;
+      const summed = byNode.get(node);
+      if (!summed) continue;
       if (node.released || !node.backwardFn) {
         throw new Error(`backward: trying to backward through the graph a second time (at ${node.name}); pass { retainGraph: true } to the first backward`);
       }
+      // hooks registered on the node's output tensor (tensor.registerHook) see its whole gradient first
+      const g = applyGradHooks(node, summed);
       if (node.retained) node.retained.grad = accumulateGrad(node.retained.grad, g, createGraph);
       const inGrads = node.backwardFn(g);
       node.inputs.forEach((inp, i) => {
@@ -172,8 +175,10 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
       node.released = true;
     }
   }
-  if (opts.inputs) return opts.inputs.map((t) => (t.gradFn ? byNode.get(t.gradFn) : byLeaf.get(t)) ?? null);
-  for (const [leaf, g] of byLeaf) leaf.grad = accumulateGrad(leaf.grad, g, createGraph, holders.only(g));
+  // leaves' hooks see the gradient of this sweep before it lands in .grad (or is returned)
+  const hooked = withGradMode(createGraph, () => new Map([...byLeaf].map(([leaf, g]) => [leaf, applyGradHooks(leaf, g)])));
+  if (opts.inputs) return opts.inputs.map((t) => (t.gradFn ? byNode.get(t.gradFn) : hooked.get(t)) ?? null);
+  for (const [leaf, g] of hooked) leaf.grad = accumulateGrad(leaf.grad, g, createGraph, g === byLeaf.get(leaf) && holders.only(g));
   return [];
 }
 

@@ -10,6 +10,7 @@ import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as P from './inplace.js';
 import * as M from './matmul.js';
+import { advancedIndex, type AdvancedIndexSpec } from './masked.js';
 import * as R from './reduce.js';
 import * as V from './views.js';
 
@@ -96,7 +97,7 @@ declare module '../core/tensor.js' {
     narrow(dim: number, start: number, length: number): Tensor;
     slice(dim: number, start?: number, end?: number, step?: number): Tensor;
     select(dim: number, index: number): Tensor;
-    index(...specs: V.IndexSpec[]): Tensor;
+    index(...specs: AdvancedIndexSpec[]): Tensor;
     split(sizes: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
     gather(dim: number, index: Tensor): Tensor;
@@ -202,7 +203,7 @@ const methods: Record<string, Method> = {
   narrow(dim: number, start: number, length: number) { return V.narrow(this, dim, start, length); },
   slice(dim: number, start?: number, end?: number, step?: number) { return V.slice(this, dim, start, end, step); },
   select(dim: number, i: number) { return V.select(this, dim, i); },
-  index(...specs: V.IndexSpec[]) { return V.index(this, ...specs); },
+  index(...specs: AdvancedIndexSpec[]) { return advancedIndex(this, specs); },
   split(sizes: number | readonly number[], dim?: number) { return I.split(this, sizes, dim); },
   chunk(chunks: number, dim?: number) { return I.chunk(this, chunks, dim); },
   gather(dim: number, index: Tensor) { return I.gather(this, dim, index); },
