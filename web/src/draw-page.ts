@@ -66,7 +66,7 @@ export function setupDrawPage(): void {
   $('draw-sample').onclick = () => {
     const test = app.test;
     if (!test) return;
-    const index = Math.max(0, Math.min(test.count - 1, Math.floor(Number($<HTMLInputElement>('inside-index').value) || 0)));
+    const index = Math.max(0, Math.min(test.count - 1, Math.floor(Number($<HTMLInputElement>('draw-index').value) || 0)));
     drawPlane(ctx, { values: test.pixels.subarray(index * 784, (index + 1) * 784), height: 28, width: 28 }, 0, 0, canvas.width, canvas.height, [0, 255]);
     canvas.dataset.label = String(test.labels[index]);
     predict(canvas);

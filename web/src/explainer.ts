@@ -91,7 +91,7 @@ function same(): void {
   const el = $('same-out');
   el.innerHTML = `out = ⌈n/s⌉ = ⌈${n}/${s}⌉ = ${out}; total padding p = max((out − 1)·s + k − n, 0) = max(${out - 1}·${s} + ${k} − ${n}, 0) = <b>p = ${p}</b>: `
     + `left ⌊p/2⌋ = <b>${left}</b>, right p − left = <b>${right}</b> (TensorFlow's rule; PyTorch's padding='same' refuses stride > 1)`
-    + `<br>${matrixTable([cells.map((_, i) => i + 1)], () => false, (_, c) => c < left || c >= left + n)}<br><small>${windows}</small>`;
+    + `<br>${matrixTable([cells], () => false, (_, c) => c < left || c >= left + n)}<br><small>${windows}</small>`;
   Object.assign(el.dataset, { p: String(p), left: String(left), right: String(right), out: String(out) });
 }
 

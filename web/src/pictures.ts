@@ -40,7 +40,7 @@ export function planes(values: ArrayLike<number>, count: number, height: number,
 }
 
 /** An HTML table of a matrix, highlighting the cells `hi` says, greying the ones `pad` says. */
-export function matrixTable(rows: readonly (readonly number[])[], hi: (r: number, c: number) => boolean = () => false, pad: (r: number, c: number) => boolean = () => false): string {
-  const cell = (v: number, r: number, c: number): string => `<td class="${hi(r, c) ? 'hi' : pad(r, c) ? 'pad' : ''}">${Number.isInteger(v) ? v : v.toFixed(2)}</td>`;
+export function matrixTable(rows: readonly (readonly (number | string)[])[], hi: (r: number, c: number) => boolean = () => false, pad: (r: number, c: number) => boolean = () => false): string {
+  const cell = (v: number | string, r: number, c: number): string => `<td class="${hi(r, c) ? 'hi' : pad(r, c) ? 'pad' : ''}">${typeof v === 'string' || Number.isInteger(v) ? v : v.toFixed(2)}</td>`;
   return `<table class="m">${rows.map((row, r) => `<tr>${row.map((v, c) => cell(v, r, c)).join('')}</tr>`).join('')}</table>`;
 }
