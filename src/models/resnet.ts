@@ -23,8 +23,9 @@ interface BlockConfig {
 const conv3x3 = (inC: number, outC: number, stride = 1, groups = 1): Conv2d => new Conv2d(inC, outC, 3, { stride, padding: 1, groups, bias: false });
 const conv1x1 = (inC: number, outC: number, stride = 1): Conv2d => new Conv2d(inC, outC, 1, { stride, bias: false });
 
-/** A module of exactly this class whose forward is not wrapped on the instance (as ck.summary's hooks do). */
-const plain = (m: Module, type: abstract new (...args: never[]) => Module): boolean => m.constructor === type && !Object.hasOwn(m, 'forward');
+/** A module of exactly this class, with no forward hooks and no forward wrapped on the instance (as ck.summary does). */
+const plain = (m: Module, type: abstract new (...args: never[]) => Module): boolean =>
+  m.constructor === type && !Object.hasOwn(m, 'forward') && !m.hasForwardHooks();
 
 /**
  * relu(bn(x) + shortcut()) in one pass over x while the block holds a plain BatchNorm2d and ReLU (the same values
@@ -32,8 +33,8 @@ const plain = (m: Module, type: abstract new (...args: never[]) => Module): bool
  */
 function bnRelu(bn: Module, relu: Module, x: Tensor, shortcut: (() => Tensor) | null = null): Tensor {
   if (plain(bn, BatchNorm2d) && plain(relu, ReLU)) return (bn as BatchNorm2d).forwardThen(x, { residual: shortcut?.(), relu: true });
-  const y = bn.forward(x) as Tensor;
-  return relu.forward(shortcut ? add(y, shortcut()) : y) as Tensor;
+  const y = bn.call(x) as Tensor;
+  return relu.call(shortcut ? add(y, shortcut()) : y) as Tensor;
 }
 
 /** Two 3x3 convolutions (ResNet-18/34). */
@@ -56,8 +57,8 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const out = bnRelu(this.bn1, this.relu, this.conv1.forward(x));
-    return bnRelu(this.bn2, this.relu, this.conv2.forward(out), () => (this.downsample ? this.downsample.forward(x) : x));
+    const out = bnRelu(this.bn1, this.relu, this.conv1.call(x));
+    return bnRelu(this.bn2, this.relu, this.conv2.call(out), () => (this.downsample ? this.downsample.call(x) : x));
   }
 }
 
@@ -86,9 +87,9 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = bnRelu(this.bn1, this.relu, this.conv1.forward(x));
-    out = bnRelu(this.bn2, this.relu, this.conv2.forward(out));
-    return bnRelu(this.bn3, this.relu, this.conv3.forward(out), () => (this.downsample ? this.downsample.forward(x) : x));
+    let out = bnRelu(this.bn1, this.relu, this.conv1.call(x));
+    out = bnRelu(this.bn2, this.relu, this.conv2.call(out));
+    return bnRelu(this.bn3, this.relu, this.conv3.call(out), () => (this.downsample ? this.downsample.call(x) : x));
   }
 }
 
@@ -167,9 +168,9 @@ export class ResNet extends Module implements HasLastLayer {
   }
 
   forward(x: Tensor): Tensor {
-    x = this.maxpool.forward(bnRelu(this.bn1, this.relu, this.conv1.forward(x)));
-    x = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(x))));
-    return this.fc.forward(flatten(this.avgpool.forward(x), 1));
+    x = this.maxpool.call(bnRelu(this.bn1, this.relu, this.conv1.call(x)));
+    x = this.layer4.call(this.layer3.call(this.layer2.call(this.layer1.call(x))));
+    return this.fc.call(flatten(this.avgpool.call(x), 1));
   }
 
   get lastLayer(): Linear {

@@ -162,7 +162,7 @@ export function summary(model: Module, inputShape: readonly number[] | readonly 
   const rows: SummaryRow[] = [];
   const uninstrument = instrument(model, rows);
   try {
-    noGrad(() => inMode(model, mode, () => model.forward(...shapes.map((s) => zeros(s, { dtype })))));
+    noGrad(() => inMode(model, mode, () => model.call(...shapes.map((s) => zeros(s, { dtype })))));
   } catch (e) {
     const at = rows.filter((r) => r.outputShape.length === 0 && r.depth > 0).pop();
     const where = at ? ` (in ${at.name}: ${at.type})` : '';
