@@ -21,14 +21,14 @@ const steps = Number(values.steps);
 const model = modelNamed(values.model!);
 const WARM_UP = 20;
 
-function nodeSpeed(threads: number): number {
+async function nodeSpeed(threads: number): Promise<number> {
   const read = (f: string): Uint8Array => new Uint8Array(gunzipSync(readFileSync(fileURLToPath(new URL(`../data/fashion-mnist/${f}`, import.meta.url)))));
   const train = imageSet(read('train-images-idx3-ubyte.gz'), read('train-labels-idx1-ubyte.gz'));
   ck.setNumThreads(threads);
   const trainer = new Trainer(model, train, 64, 'adam');
-  for (let i = 0; i < WARM_UP; i++) trainer.step();
+  for (let i = 0; i < WARM_UP; i++) await trainer.step();
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) trainer.step();
+  for (let i = 0; i < steps; i++) await trainer.step();
   return (steps * 64) / ((performance.now() - t0) / 1000);
 }
 
@@ -69,8 +69,8 @@ try {
   await buildSite(site);
   const isolated = await pageSpeed(site, true);
   const plain = await pageSpeed(site, false);
-  const node2 = nodeSpeed(2);
-  const node1 = nodeSpeed(1);
+  const node2 = await nodeSpeed(2);
+  const node1 = await nodeSpeed(1);
   console.log(`${model}, batch 64, Adam, ${steps} steps after ${WARM_UP} of warm-up (images/s of step time):`);
   console.log(`  Chromium, cross-origin isolated (${isolated.threads} threads): ${Math.round(isolated.speed)}`);
   console.log(`  Chromium, not isolated (${plain.threads} thread):            ${Math.round(plain.speed)}`);

@@ -42,21 +42,21 @@ export function anatomy(name: ModelName, model: ck.nn.Module): Anatomy {
 }
 
 /** |∂ score / ∂ input| of class `target` (Simonyan et al. 2014), as an [H, W] array. */
-export function saliency(parts: Anatomy, x: ck.Tensor, target: number): { values: Float32Array; height: number; width: number } {
+export async function saliency(parts: Anatomy, x: ck.Tensor, target: number): Promise<{ values: ArrayLike<number>; height: number; width: number }> {
   const input = x.detach().requiresGrad_(true);
   const score = parts.tail(parts.head(input)).select(1, target).sum();
   const [g] = ck.autograd.grad(score, [input]);
   const [, , height, width] = x.shape;
-  return { values: g!.abs().dataSync() as Float32Array, height, width };
+  return { values: await g!.abs().data(), height, width };
 }
 
 /** Grad-CAM (Selvaraju et al. 2017): ReLU of the feature maps weighted by their mean gradient, as an [h, w] array. */
-export function gradCam(parts: Anatomy, x: ck.Tensor, target: number): { values: Float32Array; height: number; width: number } {
+export async function gradCam(parts: Anatomy, x: ck.Tensor, target: number): Promise<{ values: ArrayLike<number>; height: number; width: number }> {
   const a = parts.head(x.detach());
   const score = parts.tail(a).select(1, target).sum();
   const [g] = ck.autograd.grad(score, [a]);
   const weights = g!.mean([2, 3], true);
   const cam = ck.noGrad(() => a.mul(weights).sum(1).relu());
   const [, , height, width] = a.shape;
-  return { values: cam.dataSync() as Float32Array, height, width };
+  return { values: await cam.data(), height, width };
 }

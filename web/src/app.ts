@@ -6,7 +6,7 @@ export interface App {
   test: ImageSet | null;
   trainer: Trainer | null;
   /** Called every few steps while training, and once when training ends. */
-  onProgress: (() => void)[];
+  onProgress: (() => Promise<void>)[];
   /** What the training loop recorded: per-step loss, test evaluations, images per second. */
   history: { losses: number[]; tests: { step: number; loss: number; accuracy: number }[]; imagesPerSecond: number };
 }

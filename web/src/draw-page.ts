@@ -14,13 +14,13 @@ function drawnPixels(canvas: HTMLCanvasElement): Float32Array {
   return Float32Array.from({ length: 784 }, (_, i) => rgba[4 * i]);
 }
 
-function predict(canvas: HTMLCanvasElement): void {
+async function predict(canvas: HTMLCanvasElement): Promise<void> {
   const list = $('draw-top5');
   if (!app.trainer) {
     list.innerHTML = '<li>train a model on the first tab first</li>';
     return;
   }
-  const top = topK(app.trainer.model, drawnPixels(canvas));
+  const top = await topK(app.trainer.model, drawnPixels(canvas));
   list.innerHTML = top.map((t) => `<li data-class="${t.index}" data-p="${t.p}">${t.name}: ${(100 * t.p).toFixed(1)}%</li>`).join('');
 }
 
@@ -57,7 +57,7 @@ export function setupDrawPage(): void {
   };
   canvas.onpointerup = () => {
     last = null;
-    predict(canvas);
+    void predict(canvas);
   };
   $('draw-clear').onclick = () => {
     clear(canvas);
@@ -69,6 +69,6 @@ export function setupDrawPage(): void {
     const index = Math.max(0, Math.min(test.count - 1, Math.floor(Number($<HTMLInputElement>('draw-index').value) || 0)));
     drawPlane(ctx, { values: test.pixels.subarray(index * 784, (index + 1) * 784), height: 28, width: 28 }, 0, 0, canvas.width, canvas.height, [0, 255]);
     canvas.dataset.label = String(test.labels[index]);
-    predict(canvas);
+    void predict(canvas);
   };
 }

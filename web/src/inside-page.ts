@@ -16,7 +16,7 @@ function drawHeat(id: string, map: { values: ArrayLike<number>; height: number; 
   drawPlane(canvas.getContext('2d')!, map, 0, 0, canvas.width, canvas.height, undefined, true);
 }
 
-export function drawInside(): void {
+export async function drawInside(): Promise<void> {
   if (!app.test) return;
   const { pixels, label, index } = testImage();
   const img = $<HTMLCanvasElement>('inside-image');
@@ -31,20 +31,20 @@ export function drawInside(): void {
   const x = toBatch(pixels, [0]);
   const w = parts.firstConv.weight;
   const [o, c, kh, kw] = w.shape;
-  drawRow($<HTMLCanvasElement>('inside-filters'), planes(w.dataSync(), o * c, kh, kw));
+  drawRow($<HTMLCanvasElement>('inside-filters'), planes(await w.data(), o * c, kh, kw));
   const maps = ck.noGrad(() => parts.firstMaps(x));
   const [, mc, mh, mw] = maps.shape;
-  drawRow($<HTMLCanvasElement>('inside-maps'), planes(maps.dataSync(), mc, mh, mw));
-  const probs = ck.noGrad(() => ck.nn.functional.softmax(forward(trainer.model, x), 1).dataSync());
+  drawRow($<HTMLCanvasElement>('inside-maps'), planes(await maps.data(), mc, mh, mw));
+  const probs = Array.from(await ck.noGrad(() => ck.nn.functional.softmax(forward(trainer.model, x), 1)).data());
   const predicted = probs.indexOf(Math.max(...probs));
-  drawHeat('inside-saliency', saliency(parts, x, predicted));
-  drawHeat('inside-gradcam', gradCam(parts, x, predicted));
+  drawHeat('inside-saliency', await saliency(parts, x, predicted));
+  drawHeat('inside-gradcam', await gradCam(parts, x, predicted));
   $('inside-caption').textContent = `test image ${index}: ${CLASSES[label]}`;
   $('inside-log').textContent = `step ${trainer.steps}: predicted ${CLASSES[predicted]} (${(100 * probs[predicted]).toFixed(1)}%); saliency and Grad-CAM explain that class`;
   $('inside-log').dataset.step = String(trainer.steps);
 }
 
 export function setupInsidePage(): void {
-  $('inside-refresh').onclick = drawInside;
+  $('inside-refresh').onclick = () => void drawInside();
   app.onProgress.push(drawInside);
 }

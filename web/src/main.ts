@@ -11,7 +11,7 @@ import { setupWeightsPage } from './weights-page.js';
 function showTab(): void {
   const id = location.hash.slice(1) || 'train';
   document.querySelectorAll('section.page').forEach((section) => section.classList.toggle('active', section.id === id));
-  if (id === 'inside') drawInside();
+  if (id === 'inside') void drawInside();
 }
 
 async function main(): Promise<void> {

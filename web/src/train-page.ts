@@ -24,7 +24,7 @@ function drawCharts(): void {
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 let batchAccuracy: number[] = [];
 
-function offerDownload(trainer: Trainer): void {
+async function offerDownload(trainer: Trainer): Promise<void> {
   const link = $<HTMLAnchorElement>('download');
   if (link.href) URL.revokeObjectURL(link.href);
   const bytes = ck.io.saveSafetensors(trainer.model.stateDict());
@@ -49,15 +49,15 @@ async function run(): Promise<void> {
   let images = 0;
   while (!stopRequested && trainer.epoch < epochs) {
     const t0 = performance.now();
-    const s = trainer.step();
+    const s = await trainer.step();
     computeMs += performance.now() - t0;
     images += s.count;
     app.history.losses.push(s.loss);
     batchAccuracy.push(s.correct / s.count);
     app.history.imagesPerSecond = images / (computeMs / 1000);
     if (trainer.steps % EVAL_EVERY === 0) {
-      app.history.tests.push({ step: trainer.steps, ...trainer.evaluate(app.test, EVAL_IMAGES) });
-      for (const f of app.onProgress) f();
+      app.history.tests.push({ step: trainer.steps, ...(await trainer.evaluate(app.test, EVAL_IMAGES)) });
+      for (const f of app.onProgress) await f();
     }
     if (trainer.steps % 5 === 0) {
       const last = app.history.tests.at(-1);
@@ -69,13 +69,13 @@ async function run(): Promise<void> {
     }
     await yieldToBrowser();
   }
-  const final = trainer.evaluate(app.test);
+  const final = await trainer.evaluate(app.test);
   app.history.tests.push({ step: trainer.steps, ...final });
   drawCharts();
   log.textContent += ` · ${stopRequested ? 'stopped' : 'done'}: test accuracy ${(100 * final.accuracy).toFixed(2)}% on all ${app.test.count} test images`;
   log.dataset.done = 'true';
-  offerDownload(trainer);
-  for (const f of app.onProgress) f();
+  await offerDownload(trainer);
+  for (const f of app.onProgress) await f();
 }
 
 export function setupTrainPage(): void {

@@ -63,7 +63,7 @@ export interface StepResult {
 export class Trainer {
   readonly model: ck.nn.Module;
   private readonly optimizer: ck.optim.Optimizer;
-  private order: Int32Array = new Int32Array(0);
+  private order: ArrayLike<number> = [];
   private at = 0;
   epoch = 0;
   steps = 0;
@@ -75,21 +75,24 @@ export class Trainer {
     this.optimizer = optimizer === 'adam'
       ? new ck.optim.Adam(this.model.parameters(), { lr: 0.002 })
       : new ck.optim.SGD(this.model.parameters(), { lr: 0.01, momentum: 0.9 });
-    this.shuffle();
   }
 
-  private shuffle(): void {
-    this.order = ck.randperm(this.train.count).dataSync() as Int32Array;
+  private async shuffle(): Promise<void> {
+    this.order = await ck.randperm(this.train.count).data();
     this.at = 0;
   }
 
-  /** One optimiser step on the next batch (the last partial batch of an epoch is dropped). */
-  step(): StepResult {
-    if (this.at + this.batchSize > this.train.count) {
+  /**
+   * One optimiser step on the next batch (the last partial batch of an epoch is dropped). Reads are
+   * asynchronous, so the same loop runs on devices that cannot read synchronously.
+   */
+  async step(): Promise<StepResult> {
+    if (this.order.length === 0) await this.shuffle();
+    else if (this.at + this.batchSize > this.train.count) {
       this.epoch++;
-      this.shuffle();
+      await this.shuffle();
     }
-    const indices = Array.from(this.order.subarray(this.at, this.at + this.batchSize));
+    const indices = Array.from({ length: this.batchSize }, (_, i) => this.order[this.at + i]);
     this.at += this.batchSize;
     this.model.train();
     const x = toBatch(this.train.pixels, indices);
@@ -100,32 +103,33 @@ export class Trainer {
     loss.backward();
     this.optimizer.step();
     this.steps++;
-    const correct = ck.noGrad(() => logits.argmax(1).eq(y).sum().item());
-    return { loss: loss.item(), correct, count: indices.length };
+    const correct = ck.noGrad(() => logits.argmax(1).eq(y).sum());
+    return { loss: (await loss.data())[0], correct: (await correct.data())[0], count: indices.length };
   }
 
   /** Loss and accuracy over the first `limit` test images, in batches of 250. */
-  evaluate(test: ImageSet, limit = test.count): { loss: number; accuracy: number } {
+  async evaluate(test: ImageSet, limit = test.count): Promise<{ loss: number; accuracy: number }> {
     this.model.eval();
     let loss = 0;
     let correct = 0;
     const n = Math.min(limit, test.count);
-    ck.noGrad(() => {
-      for (let start = 0; start < n; start += 250) {
-        const indices = Array.from({ length: Math.min(250, n - start) }, (_, i) => start + i);
+    for (let start = 0; start < n; start += 250) {
+      const indices = Array.from({ length: Math.min(250, n - start) }, (_, i) => start + i);
+      const y = ck.tensor(Int32Array.from(indices, (i) => test.labels[i]));
+      const [l, c] = ck.noGrad(() => {
         const logits = forward(this.model, toBatch(test.pixels, indices));
-        const y = ck.tensor(Int32Array.from(indices, (i) => test.labels[i]));
-        loss += ck.nn.functional.crossEntropy(logits, y, { reduction: 'sum' }).item();
-        correct += logits.argmax(1).eq(y).sum().item();
-      }
-    });
+        return [ck.nn.functional.crossEntropy(logits, y, { reduction: 'sum' }), logits.argmax(1).eq(y).sum()];
+      });
+      loss += (await l.data())[0];
+      correct += (await c.data())[0];
+    }
     return { loss: loss / n, accuracy: correct / n };
   }
 }
 
 /** Class probabilities of one 28×28 image (pixels 0..255), best first. */
-export function topK(model: ck.nn.Module, pixels: Uint8Array | Float32Array, k = 5): { index: number; name: string; p: number }[] {
+export async function topK(model: ck.nn.Module, pixels: Uint8Array | Float32Array, k = 5): Promise<{ index: number; name: string; p: number }[]> {
   model.eval();
-  const p = ck.noGrad(() => ck.nn.functional.softmax(forward(model, toBatch(pixels, [0])), 1).dataSync());
+  const p = await ck.noGrad(() => ck.nn.functional.softmax(forward(model, toBatch(pixels, [0])), 1)).data();
   return Array.from(p, (v, index) => ({ index, name: CLASSES[index] ?? String(index), p: v })).sort((a, b) => b.p - a.p).slice(0, k);
 }

@@ -67,7 +67,7 @@ async function classify(): Promise<void> {
   }
   model.loadStateDict(state);
   model.eval();
-  const p = ck.noGrad(() => ck.nn.functional.softmax(forward(model, x), 1).dataSync());
+  const p = await ck.noGrad(() => ck.nn.functional.softmax(forward(model, x), 1)).data();
   const top = Array.from(p, (v, i) => ({ i, v })).sort((a, b) => b.v - a.v).slice(0, 5);
   $('byo-top5').innerHTML = top.map((t) => `<li data-class="${t.i}" data-p="${t.v}">${names[t.i] ?? `class ${t.i}`}: ${(100 * t.v).toFixed(1)}%</li>`).join('');
   $('byo-log').textContent = `${choice}: loaded ${Object.keys(model.stateDict()).length} tensors (${numClasses} classes) from ${weights.name}; classified ${image.name} in ${(performance.now() - t0).toFixed(0)} ms on ${ck.getBackend()}`;
