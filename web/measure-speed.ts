@@ -5,7 +5,7 @@
  *   node --import tsx web/measure-speed.ts [--steps 200] [--model lenet5-relu]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -42,6 +42,7 @@ async function pageSpeed(site: string, isolation: boolean): Promise<{ speed: num
     await page.goto(`${url}#train`);
     await page.waitForSelector('#status[data-ready]', { timeout: 90_000 });
     await page.selectOption('#model', model);
+    await page.fill('#epochs', String(Math.ceil(((WARM_UP + steps) * 64) / 10_000) + 1));
     await page.click('#start');
     // the page's own figure covers the steps alone (not the repaints between them); take it over the steps after warm-up
     const speed = await page.evaluate(async ({ warm, n }) => {
@@ -67,15 +68,17 @@ async function pageSpeed(site: string, isolation: boolean): Promise<{ speed: num
 const site = mkdtempSync(join(tmpdir(), 'convkit-speed-'));
 try {
   await buildSite(site);
+  // interleaved, so that a change in the machine's load hits both sides alike
   const isolated = await pageSpeed(site, true);
-  const plain = await pageSpeed(site, false);
   const node2 = await nodeSpeed(2);
+  const plain = await pageSpeed(site, false);
   const node1 = await nodeSpeed(1);
   console.log(`${model}, batch 64, Adam, ${steps} steps after ${WARM_UP} of warm-up (images/s of step time):`);
   console.log(`  Chromium, cross-origin isolated (${isolated.threads} threads): ${Math.round(isolated.speed)}`);
   console.log(`  Chromium, not isolated (${plain.threads} thread):            ${Math.round(plain.speed)}`);
   console.log(`  Node ${process.version}, 2 threads:                        ${Math.round(node2)}`);
   console.log(`  Node ${process.version}, 1 thread:                         ${Math.round(node1)}`);
+  console.log(`  (load average over the last 5 minutes: ${loadavg()[1].toFixed(1)})`);
 } finally {
   rmSync(site, { recursive: true, force: true });
 }
