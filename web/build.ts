@@ -25,7 +25,7 @@ export const ISOLATION_HEADERS: Record<string, string> = {
 
 export interface SiteInfo {
   out: string;
-  /** gzip-free byte sizes of what a visit downloads, by file */
+  /** uncompressed size of each script esbuild wrote, in bytes */
   bytes: Record<string, number>;
 }
 

@@ -31,16 +31,18 @@ after(() => {
   rmSync(site, { recursive: true, force: true });
 });
 
-async function open(isolation: boolean, webgpu: boolean): Promise<{ page: Page; close: () => Promise<void>; errors: string[] }> {
+async function open(isolation: boolean, webgpu: boolean): Promise<{ page: Page; close: () => Promise<void>; errors: string[]; wasm: string[] }> {
   const { server, url } = await serve({ dir: site, port: 0, isolation });
   servers.push(server);
   const browser = await launch({ webgpu });
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const errors: string[] = [];
+  const wasm: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => void (r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname)));
   await page.goto(`${url}#train`);
   await page.waitForSelector('#status[data-ready], #status[data-error]', { timeout: 90_000 });
-  return { page, close: browser.close, errors };
+  return { page, close: browser.close, errors, wasm };
 }
 
 const shot = async (page: Page, name: string): Promise<void> => {
@@ -55,12 +57,13 @@ const shot = async (page: Page, name: string): Promise<void> => {
 for (const [isolation, webgpu] of [[false, false], [true, true], [false, true]] as const) {
   describe(`playground ${isolation ? 'with' : 'without'} cross-origin isolation, ${webgpu ? 'with' : 'without'} WebGPU`, { skip: missing ?? false }, () => {
     test('says what it runs on and trains LeNet-5 with falling loss', async () => {
-      const { page, close, errors } = await open(isolation, webgpu);
+      const { page, close, errors, wasm } = await open(isolation, webgpu);
       try {
         const status = (await page.textContent('#status'))!;
         assert.match(status, /backend wasm/, status);
         assert.match(status, isolation ? /2 threads · cross-origin isolated/ : /1 thread · not cross-origin isolated: one thread/, status);
         assert.match(status, webgpu ? /WebGPU: (?!no )\S+/ : /WebGPU: no adapter/, status);
+        assert.deepEqual(wasm, [isolation ? '/convkit-relaxed-shared.wasm' : '/convkit-relaxed.wasm'], 'one WebAssembly build downloaded, the one this browser runs');
         const losses = await trainSteps(page, 'lenet5-relu', 40);
         assert.ok(losses.at(-1)! < losses[0], `loss fell: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
         assert.deepEqual(errors, []);
