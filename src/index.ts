@@ -1,11 +1,13 @@
 /** convkit's public surface: `import * as ck from 'convkit'`. */
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
+import { registerNativeBackend } from './backends/native/index.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
 import { grad, gradcheck } from './ops/index.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();
+registerNativeBackend();
 
 export { Tensor } from './core/tensor.js';
 export type { NestedArray } from './core/tensor.js';
@@ -41,3 +43,4 @@ export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';
 export * as models from './models/index.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
+export * as vis from './vis/index.js';

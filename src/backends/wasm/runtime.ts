@@ -3,7 +3,7 @@
  * runs, and copies the result out into an ordinary typed array, so tensors stay plain garbage-collected JS
  * objects; the memory keeps its high-water mark between calls instead of being reallocated.
  */
-import { sharedMemorySupported } from '../platform.js';
+import { enableRelaxedSimd, sharedMemorySupported } from '../platform.js';
 import { getNumThreads } from '../threads.js';
 import { ACTIVATION_GRADS } from './activation-ops.js';
 import { buildBytes, buildBytesSync, type BuildName } from './builds.js';
@@ -24,7 +24,7 @@ export type KernelName = (typeof KERNEL_NAMES)[number];
 type Kernel = (...args: number[]) => void;
 
 export interface WasmFeatures {
-  /** relaxed-SIMD fused multiply-add (Node >= 22, Chromium >= 114; Node 20 with --experimental-wasm-relaxed-simd) */
+  /** relaxed-SIMD fused multiply-add (Node >= 20, where convkit sets V8's flag itself on Node 20; Chromium >= 114) */
   relaxedSimd: boolean;
   /** shared memory and so worker threads (not in browsers without cross-origin isolation) */
   threads: boolean;
@@ -39,6 +39,7 @@ const RELAXED_PROBE = new Uint8Array([
 
 /** Which build to load: relaxed SIMD where accepted, shared memory where threads can run. */
 export function chooseBuild(): { name: BuildName; features: WasmFeatures } {
+  enableRelaxedSimd();
   const threads = sharedMemorySupported();
   if (WebAssembly.validate(RELAXED_PROBE)) return { name: threads ? 'RELAXED_SHARED' : 'RELAXED', features: { relaxedSimd: true, threads } };
   if (!WebAssembly.validate(SIMD_PROBE)) throw new Error('wasm backend: this runtime does not support WebAssembly SIMD');
