@@ -1,9 +1,11 @@
-/** The Look inside tab: first-layer filters and feature maps of one test image, saliency and Grad-CAM, redrawn as training goes. */
+/**
+ * The Look inside tab: for one test image, the first layer's filters and feature maps, and the saliency and
+ * Grad-CAM of the predicted class overlaid on the image, all from ck.vis, redrawn as training goes.
+ */
 import * as ck from '../../src/index.js';
-import { anatomy, gradCam, saliency } from './anatomy.js';
+import { ANATOMY } from './anatomy.js';
 import { $, app } from './app.js';
-import { drawPlane, drawRow, planes } from './pictures.js';
-import { CLASSES, forward, toBatch } from './trainer.js';
+import { CLASSES, forward, MEAN, STD, toBatch } from './trainer.js';
 
 function testImage(): { pixels: Uint8Array; label: number; index: number } {
   const test = app.test!;
@@ -11,36 +13,44 @@ function testImage(): { pixels: Uint8Array; label: number; index: number } {
   return { pixels: test.pixels.subarray(index * 784, (index + 1) * 784), label: test.labels[index], index };
 }
 
-function drawHeat(id: string, map: { values: ArrayLike<number>; height: number; width: number }): void {
+/** Draws a [C, H, W] image in [0, 1] scaled to fit the canvas, pixels kept sharp. */
+async function show(id: string, image: ck.Tensor): Promise<void> {
   const canvas = $<HTMLCanvasElement>(id);
-  drawPlane(canvas.getContext('2d')!, map, 0, 0, canvas.width, canvas.height, undefined, true);
+  const data = (await ck.vis.toImageData(image)) as ImageData;
+  const tile = new OffscreenCanvas(data.width, data.height);
+  tile.getContext('2d')!.putImageData(data, 0, 0);
+  const scale = Math.min(canvas.width / data.width, canvas.height / data.height);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(tile, 0, 0, data.width * scale, data.height * scale);
 }
 
 export async function drawInside(): Promise<void> {
   if (!app.test) return;
   const { pixels, label, index } = testImage();
-  const img = $<HTMLCanvasElement>('inside-image');
-  drawPlane(img.getContext('2d')!, { values: pixels, height: 28, width: 28 }, 0, 0, img.width, img.height, [0, 255]);
+  const x = toBatch(pixels, [0]);
+  const seen = x.mul(STD).add(MEAN).squeeze(0); // what a person sees: [1, 32, 32] in [0, 1]
+  await show('inside-image', seen);
+  $('inside-caption').textContent = `test image ${index}: ${CLASSES[label]}`;
   const trainer = app.trainer;
   if (!trainer) {
     $('inside-log').textContent = 'Train a model on the first tab: its filters and maps appear here, live.';
     return;
   }
-  const parts = anatomy(trainer.name, trainer.model);
-  trainer.model.eval();
-  const x = toBatch(pixels, [0]);
-  const w = parts.firstConv.weight;
-  const [o, c, kh, kw] = w.shape;
-  drawRow($<HTMLCanvasElement>('inside-filters'), planes(await w.data(), o * c, kh, kw));
-  const maps = ck.noGrad(() => parts.firstMaps(x));
-  const [, mc, mh, mw] = maps.shape;
-  drawRow($<HTMLCanvasElement>('inside-maps'), planes(await maps.data(), mc, mh, mw));
-  const probs = Array.from(await ck.noGrad(() => ck.nn.functional.softmax(forward(trainer.model, x), 1)).data());
+  const layers = ANATOMY[trainer.name];
+  const model = trainer.model;
+  model.eval();
+  const conv = model.namedModules().find(([name]) => name === layers.firstConv)![1] as ck.nn.Conv2d;
+  await show('inside-filters', ck.vis.filters(conv, { nrow: conv.outChannels }));
+  const maps = ck.noGrad(() => ck.vis.featureMaps(model, x, layers.firstMaps)[layers.firstMaps]);
+  await show('inside-maps', ck.vis.grid(maps.squeeze(0).unsqueeze(1), { nrow: maps.shape[1], normalize: true, scaleEach: true, padValue: 1 }));
+  const probs = Array.from(await ck.noGrad(() => ck.nn.functional.softmax(forward(model, x), 1)).data());
   const predicted = probs.indexOf(Math.max(...probs));
-  drawHeat('inside-saliency', await saliency(parts, x, predicted));
-  drawHeat('inside-gradcam', await gradCam(parts, x, predicted));
-  $('inside-caption').textContent = `test image ${index}: ${CLASSES[label]}`;
-  $('inside-log').textContent = `step ${trainer.steps}: predicted ${CLASSES[predicted]} (${(100 * probs[predicted]).toFixed(1)}%); saliency and Grad-CAM explain that class`;
+  await show('inside-saliency', ck.vis.overlay(seen, ck.vis.saliency(model, x, predicted).squeeze(0)));
+  await show('inside-gradcam', ck.vis.overlay(seen, ck.vis.gradCam(model, x, predicted, { layer: layers.gradCamLayer }).squeeze(0)));
+  $('inside-log').textContent = `step ${trainer.steps}: predicted ${CLASSES[predicted]} (${(100 * probs[predicted]).toFixed(1)}%); saliency and Grad-CAM (ck.vis) explain that class`;
   $('inside-log').dataset.step = String(trainer.steps);
 }
 

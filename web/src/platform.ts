@@ -3,6 +3,7 @@ import * as ck from '../../src/index.js';
 
 export interface PlatformInfo {
   backend: string;
+  /** the backends that started in this browser */
   backends: string[];
   threads: number;
   isolated: boolean;
@@ -29,14 +30,17 @@ export async function webgpuAdapter(): Promise<string> {
 /** Starts the backends (fetches and compiles the one wasm build this browser needs) and reports what runs. */
 export async function startBackends(): Promise<PlatformInfo> {
   const webgpu = await webgpuAdapter();
+  const started: string[] = [];
   for (const name of ck.backendNames()) {
     try {
       await ck.ready(name);
+      started.push(name);
     } catch (e) {
-      console.warn(`convkit playground: backend ${name} did not start: ${(e as Error).message}`);
+      // e.g. the native backend, which needs Node: say so in the console, list only what runs
+      console.info(`convkit playground: backend ${name} is not available here: ${(e as Error).message}`);
     }
   }
-  return { backend: ck.getBackend(), backends: ck.backendNames(), threads: ck.getNumThreads(), isolated: globalThis.crossOriginIsolated === true, webgpu };
+  return { backend: ck.getBackend(), backends: started, threads: ck.getNumThreads(), isolated: globalThis.crossOriginIsolated === true, webgpu };
 }
 
 export function describe(info: PlatformInfo): string {

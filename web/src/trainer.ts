@@ -13,8 +13,8 @@ export const MODELS = {
 export type ModelName = keyof typeof MODELS;
 
 export const CLASSES = ck.data.FashionMNIST.classes;
-const MEAN = 0.286;
-const STD = 0.353;
+export const MEAN = 0.286;
+export const STD = 0.353;
 const SIDE = 28;
 const PADDED = 32;
 
