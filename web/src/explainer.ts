@@ -122,7 +122,7 @@ const KERNELS: Record<string, () => ck.Tensor> = {
   sharpen: () => ck.conv.sharpen(), box: () => ck.conv.boxBlur(3), gauss: () => ck.conv.gaussianBlur(5),
 };
 
-export function drawKernelPicture(): void {
+function drawKernelPicture(): void {
   if (!app.test) return;
   const pixels = Float32Array.from(app.test.pixels.subarray(0, 784), (v) => v / 255);
   const pick = $<HTMLSelectElement>('kernel-pick').value;
@@ -136,13 +136,12 @@ export function drawKernelPicture(): void {
   $('kernel-caption').textContent = `F.conv2d with ${pick}: ${JSON.stringify((k.toArray() as number[][]).map((r) => r.map((v) => Math.round(v * 1000) / 1000)))}`;
 }
 
+/** The explainer's small examples read their numbers synchronously: they run on the CPU, whatever trains. */
+const onCpu = (fn: () => void) => (): void => ck.withBackend('wasm', fn);
+
 export function setupExplainer(): void {
-  for (const id of ['ex-k', 'ex-s', 'ex-p', 'ex-d', 'ex-pos']) $(id).oninput = drawSliding;
-  for (const id of ['same-n', 'same-k', 'same-s']) $(id).oninput = same;
-  $('kernel-pick').onchange = drawKernelPicture;
-  drawSliding();
-  oneD();
-  same();
-  im2col();
-  pooling();
+  for (const id of ['ex-k', 'ex-s', 'ex-p', 'ex-d', 'ex-pos']) $(id).oninput = onCpu(drawSliding);
+  for (const id of ['same-n', 'same-k', 'same-s']) $(id).oninput = onCpu(same);
+  $('kernel-pick').onchange = onCpu(drawKernelPicture);
+  for (const draw of [drawSliding, oneD, same, im2col, pooling, drawKernelPicture]) onCpu(draw)();
 }

@@ -1,7 +1,7 @@
 /** The playground's entry: tabs by URL hash, the status line, the data, then each tab's wiring. */
 import { $, app } from './app.js';
 import { setupDrawPage } from './draw-page.js';
-import { drawKernelPicture, setupExplainer } from './explainer.js';
+import { setupExplainer } from './explainer.js';
 import { loadSplit } from './fashion.js';
 import { drawInside, setupInsidePage } from './inside-page.js';
 import { describe, startBackends } from './platform.js';
@@ -21,11 +21,10 @@ async function main(): Promise<void> {
   const info = await startBackends();
   status.textContent = `${describe(info)} · loading Fashion-MNIST…`;
   [app.train, app.test] = await Promise.all([loadSplit('train'), loadSplit('t10k')]);
-  setupTrainPage();
+  setupTrainPage(info);
   setupInsidePage();
   setupDrawPage();
   setupExplainer();
-  drawKernelPicture();
   setupWeightsPage();
   status.textContent = `${describe(info)} · Fashion-MNIST slice: ${app.train.count} training, ${app.test.count} test images`;
   status.dataset.ready = 'true';

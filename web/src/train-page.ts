@@ -2,6 +2,7 @@
 import * as ck from '../../src/index.js';
 import { $, app, yieldToBrowser } from './app.js';
 import { drawChart } from './chart.js';
+import type { PlatformInfo } from './platform.js';
 import { modelNamed, MODELS, Trainer } from './trainer.js';
 
 const EVAL_EVERY = 50;
@@ -27,15 +28,27 @@ let batchAccuracy: number[] = [];
 async function offerDownload(trainer: Trainer): Promise<void> {
   const link = $<HTMLAnchorElement>('download');
   if (link.href) URL.revokeObjectURL(link.href);
-  const bytes = ck.io.saveSafetensors(trainer.model.stateDict());
+  const bytes = ck.io.saveSafetensors(await cpuStateDict(trainer.model));
   link.href = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
   link.download = `${trainer.name}.safetensors`;
   link.title = `npx convkit eval --weights ${trainer.name}.safetensors ${MODELS[trainer.name].cli}`;
   link.classList.remove('disabled');
 }
 
+/** The state dict copied to the CPU with asynchronous reads, so weights trained on a GPU can be saved too. */
+async function cpuStateDict(model: ck.nn.Module): Promise<Record<string, ck.Tensor>> {
+  const out: Record<string, ck.Tensor> = {};
+  for (const [name, t] of Object.entries(model.stateDict())) {
+    const values = await t.data();
+    out[name] = ck.withBackend('wasm', () => ck.tensor(values, { dtype: t.dtype }).reshape(t.shape));
+  }
+  return out;
+}
+
 async function run(): Promise<void> {
   if (!app.train || !app.test) throw new Error('playground: the data has not loaded yet');
+  // the model, its data and everything the other tabs compute with it live on the chosen backend
+  ck.setBackend($<HTMLSelectElement>('backend').value);
   const batch = Number($<HTMLInputElement>('batch').value);
   const epochs = Number($<HTMLInputElement>('epochs').value);
   const optimizer = $<HTMLSelectElement>('optimizer').value === 'sgd' ? 'sgd' : 'adam';
@@ -78,7 +91,17 @@ async function run(): Promise<void> {
   for (const f of app.onProgress) await f();
 }
 
-export function setupTrainPage(): void {
+/** Offers the backends that started; WebGPU is the default where the adapter is a real GPU, not a software one. */
+function offerBackends(info: PlatformInfo): void {
+  const select = $<HTMLSelectElement>('backend');
+  const usable = info.backends.filter((b) => b !== 'native');
+  select.innerHTML = usable.map((b) => `<option value="${b}">${b}</option>`).join('');
+  const software = /swiftshader|llvmpipe|software/i.test(info.webgpu);
+  select.value = usable.includes('webgpu') && !software ? 'webgpu' : 'wasm';
+}
+
+export function setupTrainPage(info: PlatformInfo): void {
+  offerBackends(info);
   const start = $<HTMLButtonElement>('start');
   const stop = $<HTMLButtonElement>('stop');
   start.onclick = () => {

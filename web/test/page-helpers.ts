@@ -10,9 +10,10 @@ import { parseIdx } from '../../src/data/datasets/idx.js';
 interface PlaygroundState { playground: { history: { losses: number[] } } }
 
 /** Trains `model` in the page for about `steps` steps, stops it, and returns the loss averaged over each 10 steps. */
-export async function trainSteps(page: Page, model: string, steps: number): Promise<number[]> {
+export async function trainSteps(page: Page, model: string, steps: number, backend = 'wasm'): Promise<number[]> {
   await page.goto(page.url().replace(/#.*/, '#train'));
   await page.selectOption('#model', model);
+  await page.selectOption('#backend', backend);
   await page.fill('#epochs', '1');
   await page.click('#start');
   await page.waitForFunction((n) => (globalThis as unknown as PlaygroundState).playground.history.losses.length >= n, steps, { timeout: 300_000, polling: 200 });

@@ -71,6 +71,24 @@ for (const [isolation, webgpu] of [[false, false], [true, true], [false, true]] 
         await close();
       }
     });
+    if (webgpu) {
+      test('trains LeNet-5 on the webgpu backend (SwiftShader) with falling loss', async (t) => {
+        const { page, close, errors } = await open(isolation, webgpu);
+        try {
+          const offered = await page.$$eval('#backend option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+          if (!offered.includes('webgpu')) {
+            t.skip(`the webgpu backend did not start in this build (offered: ${offered.join(', ')}): WebGPU training not checked`);
+            return;
+          }
+          const losses = await trainSteps(page, 'lenet5-relu', 20, 'webgpu');
+          assert.ok(losses.at(-1)! < losses[0], `loss fell on webgpu: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+          assert.match((await page.textContent('#train-log'))!, /on webgpu/);
+          assert.deepEqual(errors, []);
+        } finally {
+          await close();
+        }
+      });
+    }
   });
 }
 
