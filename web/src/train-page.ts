@@ -28,7 +28,8 @@ let batchAccuracy: number[] = [];
 async function offerDownload(trainer: Trainer): Promise<void> {
   const link = $<HTMLAnchorElement>('download');
   if (link.href) URL.revokeObjectURL(link.href);
-  const bytes = ck.io.saveSafetensors(await cpuStateDict(trainer.model));
+  const state = await cpuStateDict(trainer.model);
+  const bytes = ck.withBackend('wasm', () => ck.io.saveSafetensors(state));
   link.href = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
   link.download = `${trainer.name}.safetensors`;
   link.title = `npx convkit eval --weights ${trainer.name}.safetensors ${MODELS[trainer.name].cli}`;
@@ -58,6 +59,7 @@ async function run(): Promise<void> {
   batchAccuracy = [];
   stopRequested = false;
   const log = $('train-log');
+  log.textContent = `${MODELS[trainer.name].label}: training on ${ck.getBackend()}, ${ck.getNumThreads()} thread${ck.getNumThreads() === 1 ? '' : 's'}…`;
   let computeMs = 0;
   let images = 0;
   while (!stopRequested && trainer.epoch < epochs) {
@@ -108,7 +110,10 @@ export function setupTrainPage(info: PlatformInfo): void {
     start.disabled = true;
     stop.disabled = false;
     delete $('train-log').dataset.done;
-    run().catch((e: Error) => ($('train-log').textContent = `error: ${e.message}`)).finally(() => {
+    run().catch((e: Error) => {
+      console.error(e);
+      $('train-log').textContent = `error: ${e.message}`;
+    }).finally(() => {
       start.disabled = false;
       stop.disabled = true;
     });

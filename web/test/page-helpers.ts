@@ -9,8 +9,8 @@ import { parseIdx } from '../../src/data/datasets/idx.js';
 
 interface PlaygroundState { playground: { history: { losses: number[] } } }
 
-/** Trains `model` in the page for about `steps` steps, stops it, and returns the loss averaged over each 10 steps. */
-export async function trainSteps(page: Page, model: string, steps: number, backend = 'wasm'): Promise<number[]> {
+/** Trains `model` in the page for about `steps` steps, stops it, and returns the loss averaged over each `window` steps. */
+export async function trainSteps(page: Page, model: string, steps: number, backend = 'wasm', window = 10): Promise<number[]> {
   await page.goto(page.url().replace(/#.*/, '#train'));
   await page.selectOption('#model', model);
   await page.selectOption('#backend', backend);
@@ -21,7 +21,7 @@ export async function trainSteps(page: Page, model: string, steps: number, backe
   await page.waitForSelector('#train-log[data-done]', { timeout: 120_000 });
   const losses = await page.evaluate(() => (globalThis as unknown as PlaygroundState).playground.history.losses);
   const means: number[] = [];
-  for (let i = 0; i + 10 <= losses.length; i += 10) means.push(losses.slice(i, i + 10).reduce((a, b) => a + b, 0) / 10);
+  for (let i = 0; i + window <= losses.length; i += window) means.push(losses.slice(i, i + window).reduce((a, b) => a + b, 0) / window);
   return means;
 }
 

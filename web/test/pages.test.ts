@@ -71,8 +71,8 @@ for (const [isolation, webgpu] of [[false, false], [true, true], [false, true]] 
         await close();
       }
     });
-    if (webgpu) {
-      test('trains LeNet-5 on the webgpu backend (SwiftShader) with falling loss', async (t) => {
+    if (webgpu && isolation) {
+      test('trains LeNet-5 on the webgpu backend (SwiftShader): the same losses as on wasm', async (t) => {
         const { page, close, errors } = await open(isolation, webgpu);
         try {
           const offered = await page.$$eval('#backend option', (os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -80,8 +80,10 @@ for (const [isolation, webgpu] of [[false, false], [true, true], [false, true]] 
             t.skip(`the webgpu backend did not start in this build (offered: ${offered.join(', ')}): WebGPU training not checked`);
             return;
           }
-          const losses = await trainSteps(page, 'lenet5-relu', 20, 'webgpu');
-          assert.ok(losses.at(-1)! < losses[0], `loss fell on webgpu: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+          // SwiftShader runs a step in seconds, so a few steps, compared with wasm's from the same seed
+          const onWasm = (await trainSteps(page, 'lenet5-relu', 3, 'wasm', 1)).slice(0, 3);
+          const onGpu = (await trainSteps(page, 'lenet5-relu', 3, 'webgpu', 1)).slice(0, 3);
+          onGpu.forEach((l, i) => assert.ok(Math.abs(l - onWasm[i]) < 1e-3 * onWasm[i], `step ${i + 1}: webgpu ${onGpu.join(' ')} vs wasm ${onWasm.join(' ')}`));
           assert.match((await page.textContent('#train-log'))!, /on webgpu/);
           assert.deepEqual(errors, []);
         } finally {
