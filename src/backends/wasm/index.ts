@@ -21,6 +21,8 @@ export interface WasmBackend extends Backend {
   readonly features: WasmFeatures;
   /** Threads a large kernel would use now: getNumThreads(), bounded by the workers that have started. */
   activeThreads(): number;
+  /** Bytes of WebAssembly memory the kernels have grown to (their high-water mark; it never shrinks). */
+  memoryBytes(): number;
 }
 
 export function wasmBackend(rt: WasmRuntime): WasmBackend {
@@ -42,6 +44,7 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
     kernels,
     features: rt.features,
     activeThreads: () => rt.threads(),
+    memoryBytes: () => rt.memory.buffer.byteLength,
     warmUp: async () => void (await rt.warmUp()),
   };
 }
