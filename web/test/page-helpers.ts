@@ -14,7 +14,8 @@ export async function trainSteps(page: Page, model: string, steps: number, backe
   await page.goto(page.url().replace(/#.*/, '#train'));
   await page.selectOption('#model', model);
   await page.selectOption('#backend', backend);
-  await page.fill('#epochs', '1');
+  // one epoch more than the steps need, so training is still running when it is stopped
+  await page.fill('#epochs', String(Math.ceil((steps * 64) / 10_000) + 1));
   await page.click('#start');
   await page.waitForFunction((n) => (globalThis as unknown as PlaygroundState).playground.history.losses.length >= n, steps, { timeout: 300_000, polling: 200 });
   await page.click('#stop');
