@@ -24,7 +24,7 @@ const conv3x3 = (inC: number, outC: number, stride = 1, groups = 1): Conv2d => n
 const conv1x1 = (inC: number, outC: number, stride = 1): Conv2d => new Conv2d(inC, outC, 1, { stride, bias: false });
 
 /** A module of exactly this class, with no forward hooks and no forward wrapped on the instance (as ck.summary does). */
-const plain = (m: Module, type: abstract new (...args: never[]) => Module): boolean =>
+const plain = (m: Module, type: abstract new (...args: never) => Module): boolean =>
   m.constructor === type && !Object.hasOwn(m, 'forward') && !m.hasForwardHooks();
 
 /**

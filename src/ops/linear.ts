@@ -2,6 +2,7 @@
  * torch.nn.functional.linear as one kernel: the output starts as the bias and the product accumulates onto it
  * (as the convolutions do), instead of a product and a separate broadcast add that each allocate the output.
  */
+import { define, is, signature } from '../core/args.js';
 import type { Storage, View } from '../backends/backend.js';
 import { record } from '../core/autograd.js';
 import { isFloating, type DType } from '../core/dtype.js';
@@ -21,7 +22,7 @@ declare module '../backends/backend.js' {
 }
 
 /** x·Wᵀ + b over the last dim of x. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+function linearImpl(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (!(weight instanceof Tensor) || weight.ndim !== 2) throw new RangeError(`linear: expected a 2-D weight [out, in], got ${describe(weight)}`);
   if (!(x instanceof Tensor) || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new RangeError(`linear: expected input with ${weight.shape[1]} features in its last dim (weight ${fmt(weight.shape)}), got ${x instanceof Tensor ? fmt(x.shape) : describe(x)}`);
@@ -52,3 +53,6 @@ function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     bias?.requiresGrad ? sum(g, 0) : null,
   ]);
 }
+
+const LINEAR_SIG = signature('linear', 'torch.nn.functional.linear', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)]]);
+export const linear = define(LINEAR_SIG, ({ input, weight, bias }) => linearImpl(input, weight, bias));

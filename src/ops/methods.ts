@@ -10,8 +10,15 @@ import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as P from './inplace.js';
 import * as M from './matmul.js';
+import { advancedIndex, type AdvancedIndexSpec } from './masked.js';
 import * as R from './reduce.js';
 import * as V from './views.js';
+
+/** A method's arguments: its function's, without the tensor itself (`x.var(1, false)` for `var(x, 1, false)`). */
+type Tail<T> = T extends readonly [unknown, ...infer R] ? R : never;
+type MethodArgs<F> = F extends (...args: infer A) => unknown ? Tail<A> : never;
+/** Shapes as PyTorch takes them: `x.view(-1, 800)` or `x.view([-1, 800])`. */
+type ShapeArgs = [shape: readonly number[]] | number[];
 
 declare module '../core/tensor.js' {
   interface Tensor {
@@ -55,38 +62,42 @@ declare module '../core/tensor.js' {
     isfinite(): Tensor;
     clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
     where(cond: Tensor, other: TensorOrScalar): Tensor;
-    sum(dim?: R.Dims, keepdim?: boolean): Tensor;
-    mean(dim?: R.Dims, keepdim?: boolean): Tensor;
-    prod(dim?: R.Dims, keepdim?: boolean): Tensor;
-    amax(dim?: R.Dims, keepdim?: boolean): Tensor;
-    amin(dim?: R.Dims, keepdim?: boolean): Tensor;
+    sum(...args: MethodArgs<typeof R.sum>): Tensor;
+    mean(...args: MethodArgs<typeof R.mean>): Tensor;
+    prod(...args: MethodArgs<typeof R.prod>): Tensor;
+    amax(...args: MethodArgs<typeof R.amax>): Tensor;
+    amin(...args: MethodArgs<typeof R.amin>): Tensor;
     max(): Tensor;
+    max(other: Tensor): Tensor;
     max(dim: number, keepdim?: boolean): R.ValuesIndices;
+    max(dim: number, opts: { keepdim?: boolean }): R.ValuesIndices;
     min(): Tensor;
+    min(other: Tensor): Tensor;
     min(dim: number, keepdim?: boolean): R.ValuesIndices;
-    argmax(dim?: number, keepdim?: boolean): Tensor;
-    argmin(dim?: number, keepdim?: boolean): Tensor;
-    var(dim?: R.Dims, opts?: R.VarOptions): Tensor;
-    std(dim?: R.Dims, opts?: R.VarOptions): Tensor;
-    logsumexp(dim: R.Dims, keepdim?: boolean): Tensor;
-    all(dim?: R.Dims, keepdim?: boolean): Tensor;
-    any(dim?: R.Dims, keepdim?: boolean): Tensor;
+    min(dim: number, opts: { keepdim?: boolean }): R.ValuesIndices;
+    argmax(...args: MethodArgs<typeof R.argmax>): Tensor;
+    argmin(...args: MethodArgs<typeof R.argmin>): Tensor;
+    var(...args: MethodArgs<typeof R.variance>): Tensor;
+    std(...args: MethodArgs<typeof R.std>): Tensor;
+    logsumexp(...args: MethodArgs<typeof R.logsumexp>): Tensor;
+    all(...args: MethodArgs<typeof R.all>): Tensor;
+    any(...args: MethodArgs<typeof R.any>): Tensor;
     matmul(other: Tensor): Tensor;
-    reshape(shape: readonly number[]): Tensor;
-    view(shape: readonly number[]): Tensor;
+    reshape(...shape: ShapeArgs): Tensor;
+    view(...shape: ShapeArgs): Tensor;
     flatten(startDim?: number, endDim?: number): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
-    permute(dims: readonly number[]): Tensor;
+    permute(...dims: ShapeArgs): Tensor;
     transpose(dim0: number, dim1: number): Tensor;
     t(): Tensor;
-    expand(shape: readonly number[]): Tensor;
+    expand(...shape: ShapeArgs): Tensor;
     expandAs(other: Tensor): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
     unsqueeze(dim: number): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     slice(dim: number, start?: number, end?: number, step?: number): Tensor;
     select(dim: number, index: number): Tensor;
-    index(...specs: V.IndexSpec[]): Tensor;
+    index(...specs: AdvancedIndexSpec[]): Tensor;
     split(sizes: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
     gather(dim: number, index: Tensor): Tensor;
@@ -112,6 +123,16 @@ declare module '../core/tensor.js' {
 }
 
 type Method = (this: Tensor, ...args: never[]) => unknown;
+type Fn = (...args: unknown[]) => Tensor;
+
+/** One array, or the sizes as separate arguments (PyTorch's varargs); anything else is refused by the op. */
+function shapeOf(op: string, args: ShapeArgs): readonly number[] {
+  if (args.length === 1 && Array.isArray(args[0])) return args[0];
+  if (args.some((a) => typeof a !== 'number')) {
+    throw new TypeError(`Tensor.${op}: expected sizes as numbers (x.${op}(2, 3)) or one array (x.${op}([2, 3])), got ${args.map((a) => (Array.isArray(a) ? 'an array' : typeof a)).join(', ')}`);
+  }
+  return args as number[];
+}
 const methods: Record<string, Method> = {
   add(o: TensorOrScalar) { return E.add(this, o); },
   sub(o: TensorOrScalar) { return E.sub(this, o); },
@@ -153,36 +174,36 @@ const methods: Record<string, Method> = {
   isfinite() { return E.isfinite(this); },
   clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null) { return E.clamp(this, min, max); },
   where(cond: Tensor, other: TensorOrScalar) { return E.where(cond, this, other); },
-  sum(dim?: R.Dims, keepdim?: boolean) { return R.sum(this, dim, keepdim); },
-  mean(dim?: R.Dims, keepdim?: boolean) { return R.mean(this, dim, keepdim); },
-  prod(dim?: R.Dims, keepdim?: boolean) { return R.prod(this, dim, keepdim); },
-  amax(dim?: R.Dims, keepdim?: boolean) { return R.amax(this, dim, keepdim); },
-  amin(dim?: R.Dims, keepdim?: boolean) { return R.amin(this, dim, keepdim); },
-  max(dim?: number, keepdim?: boolean) { return dim === undefined ? R.max(this) : R.max(this, dim, keepdim); },
-  min(dim?: number, keepdim?: boolean) { return dim === undefined ? R.min(this) : R.min(this, dim, keepdim); },
-  argmax(dim?: number, keepdim?: boolean) { return R.argmax(this, dim, keepdim); },
-  argmin(dim?: number, keepdim?: boolean) { return R.argmin(this, dim, keepdim); },
-  var(dim?: R.Dims, opts?: R.VarOptions) { return R.variance(this, dim, opts); },
-  std(dim?: R.Dims, opts?: R.VarOptions) { return R.std(this, dim, opts); },
-  logsumexp(dim: R.Dims, keepdim?: boolean) { return R.logsumexp(this, dim, keepdim); },
-  all(dim?: R.Dims, keepdim?: boolean) { return R.all(this, dim, keepdim); },
-  any(dim?: R.Dims, keepdim?: boolean) { return R.any(this, dim, keepdim); },
+  sum(...a: unknown[]) { return (R.sum as Fn)(this, ...a); },
+  mean(...a: unknown[]) { return (R.mean as Fn)(this, ...a); },
+  prod(...a: unknown[]) { return (R.prod as Fn)(this, ...a); },
+  amax(...a: unknown[]) { return (R.amax as Fn)(this, ...a); },
+  amin(...a: unknown[]) { return (R.amin as Fn)(this, ...a); },
+  max(...a: unknown[]) { return (R.max as (...args: unknown[]) => unknown)(this, ...a); },
+  min(...a: unknown[]) { return (R.min as (...args: unknown[]) => unknown)(this, ...a); },
+  argmax(...a: unknown[]) { return (R.argmax as Fn)(this, ...a); },
+  argmin(...a: unknown[]) { return (R.argmin as Fn)(this, ...a); },
+  var(...a: unknown[]) { return (R.variance as Fn)(this, ...a); },
+  std(...a: unknown[]) { return (R.std as Fn)(this, ...a); },
+  logsumexp(...a: unknown[]) { return (R.logsumexp as Fn)(this, ...a); },
+  all(...a: unknown[]) { return (R.all as Fn)(this, ...a); },
+  any(...a: unknown[]) { return (R.any as Fn)(this, ...a); },
   matmul(o: Tensor) { return M.matmul(this, o); },
-  reshape(shape: readonly number[]) { return V.reshape(this, shape); },
-  view(shape: readonly number[]) { return V.view(this, shape); },
+  reshape(...shape: ShapeArgs) { return V.reshape(this, shapeOf('reshape', shape)); },
+  view(...shape: ShapeArgs) { return V.view(this, shapeOf('view', shape)); },
   flatten(s?: number, e?: number) { return V.flatten(this, s, e); },
   unflatten(dim: number, sizes: readonly number[]) { return V.unflatten(this, dim, sizes); },
-  permute(dims: readonly number[]) { return V.permute(this, dims); },
+  permute(...dims: ShapeArgs) { return V.permute(this, shapeOf('permute', dims)); },
   transpose(a: number, b: number) { return V.transpose(this, a, b); },
   t() { return V.t(this); },
-  expand(shape: readonly number[]) { return V.expand(this, shape); },
+  expand(...shape: ShapeArgs) { return V.expand(this, shapeOf('expand', shape)); },
   expandAs(o: Tensor) { return V.expandAs(this, o); },
   squeeze(dim?: number | readonly number[]) { return V.squeeze(this, dim); },
   unsqueeze(dim: number) { return V.unsqueeze(this, dim); },
   narrow(dim: number, start: number, length: number) { return V.narrow(this, dim, start, length); },
   slice(dim: number, start?: number, end?: number, step?: number) { return V.slice(this, dim, start, end, step); },
   select(dim: number, i: number) { return V.select(this, dim, i); },
-  index(...specs: V.IndexSpec[]) { return V.index(this, ...specs); },
+  index(...specs: AdvancedIndexSpec[]) { return advancedIndex(this, specs); },
   split(sizes: number | readonly number[], dim?: number) { return I.split(this, sizes, dim); },
   chunk(chunks: number, dim?: number) { return I.chunk(this, chunks, dim); },
   gather(dim: number, index: Tensor) { return I.gather(this, dim, index); },
@@ -209,5 +230,21 @@ const methods: Record<string, Method> = {
 for (const [name, fn] of Object.entries(methods)) {
   Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
 }
+
+/**
+ * `out += x`, `a * b`, `x < 0` on tensors would silently compute on strings or NaN (JavaScript converts both
+ * sides to primitives): refuse with the method to call. Text conversion (`${x}`, String(x)) still formats.
+ */
+Object.defineProperty(Tensor.prototype, Symbol.toPrimitive, {
+  value(this: Tensor, hint: 'string' | 'number' | 'default'): string {
+    if (hint === 'string') return this.toString();
+    throw new TypeError(
+      'Tensor: JavaScript operators (+, -, *, /, +=, <, ...) do not work on tensors; call the method instead: ' +
+        '`out = out.add(x)` for `out += x`, `a.mul(b)`, `a.sub(b)`, `a.div(b)`, `x.lt(0)`. For a number use x.item(); for text, x.toString()',
+    );
+  },
+  writable: true,
+  configurable: true,
+});
 
 export type { BackwardOptions };
