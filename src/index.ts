@@ -3,7 +3,7 @@ import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
 import { registerNativeBackend } from './backends/native/index.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
-import { registerWebgpuBackend } from './backends/webgpu/index.js';
+import { registerWebgpuBackend } from './backends/webgpu/register.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();

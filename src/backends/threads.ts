@@ -1,5 +1,5 @@
 /** How many threads the CPU backends may use for one kernel (torch.set_num_threads). */
-import { nodeBuiltin } from './platform.js';
+import { nodeBuiltin, sharedMemorySupported } from './platform.js';
 
 function hardwareThreads(): number {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
@@ -9,11 +9,16 @@ function hardwareThreads(): number {
 }
 
 let numThreads: number | null = null;
+let threadsPossible: boolean | null = null;
 
-/** Threads for intra-op parallelism; defaults to all cores. */
+/**
+ * Threads for intra-op parallelism: the setting (default all cores), but 1 where workers cannot share memory
+ * (a browser page without cross-origin isolation), because that is what runs there.
+ */
 export function getNumThreads(): number {
   numThreads ??= Math.max(1, hardwareThreads());
-  return numThreads;
+  threadsPossible ??= sharedMemorySupported();
+  return threadsPossible ? numThreads : 1;
 }
 
 export function setNumThreads(n: number): void {

@@ -124,7 +124,7 @@ function checkValue(sig: Signature, [name, chk]: Param, v: unknown): void {
  */
 export function parseArgs<S extends Signature>(sig: S, args: ArrayLike<unknown>, name = sig.name): ValuesOf<S> {
   if (name !== sig.name) sig = { ...sig, name };
-  const positional: ParamList = sig.required.length + sig.optional.length === 0 ? [] : [...sig.required, ...sig.optional];
+  const { positional } = layoutOf(sig);
   const out: Record<string, unknown> = {};
   let n = args.length;
   let opts: Record<string, unknown> | undefined;
@@ -149,18 +149,44 @@ export function parseArgs<S extends Signature>(sig: S, args: ArrayLike<unknown>,
   return out as ValuesOf<S>;
 }
 
+interface Layout {
+  positional: ParamList;
+  /** Every parameter by name, with its position (-1 for keyword-only ones). */
+  byName: Map<string, [Param, number]>;
+}
+
+const layouts = new WeakMap<ParamList, Layout>();
+
+/** The positional list and name index of a signature, built once (parseArgs runs on every op call). */
+function layoutOf(sig: Signature): Layout {
+  let layout = layouts.get(sig.required);
+  if (layout && layouts.get(sig.optional) === layout && layouts.get(sig.keyword) === layout) return layout;
+  const positional = [...sig.required, ...sig.optional];
+  const byName = new Map<string, [Param, number]>();
+  positional.forEach((p, i) => byName.set(p[0], [p, i]));
+  for (const p of sig.keyword) byName.set(p[0], [p, -1]);
+  layout = { positional, byName };
+  // keyed by all three lists, since sameSignature shares them between classes
+  layouts.set(sig.required, layout);
+  layouts.set(sig.optional, layout);
+  layouts.set(sig.keyword, layout);
+  return layout;
+}
+
 function readOptions(sig: Signature, opts: Record<string, unknown>, out: Record<string, unknown>, given: number): void {
-  const named = [...sig.required, ...sig.optional, ...sig.keyword];
-  for (const key of Object.keys(opts)) {
+  const { byName } = layoutOf(sig);
+  for (const key in opts) {
+    if (!Object.hasOwn(opts, key)) continue;
     const v = opts[key];
-    const param = named.find(([n]) => n === key);
-    if (!param) {
+    const entry = byName.get(key);
+    if (!entry) {
+      const named = [...sig.required, ...sig.optional, ...sig.keyword];
       const guess = closest(key, names(named));
       const known = names([...sig.optional, ...sig.keyword]).join(', ') || 'none';
       throw new TypeError(`${sig.name}: unknown option '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}; its options are ${known}`);
     }
     if (v === undefined) continue;
-    const pos = [...sig.required, ...sig.optional].indexOf(param);
+    const [param, pos] = entry;
     if (pos >= 0 && pos < given && out[key] !== undefined) {
       throw new TypeError(`${sig.name}: got ${key} twice, as positional argument ${pos + 1} and in the options`);
     }

@@ -30,9 +30,13 @@ export function checkNotPickle(bytes: Uint8Array, source: string): void {
 
 /** As `ck.io.loadSafetensors`, and also from a file path. */
 export function loadSafetensors(source: string | Uint8Array | ArrayBuffer): StateDict {
-  const bytes = typeof source === 'string' ? readFileSync(source) : source instanceof ArrayBuffer ? new Uint8Array(source) : source;
-  checkNotPickle(bytes, typeof source === 'string' ? source : 'the data');
-  if (typeof source !== 'string') return fromBytes(bytes);
+  if (typeof source !== 'string') {
+    const data = source instanceof ArrayBuffer ? new Uint8Array(source) : source;
+    checkNotPickle(data, 'the data');
+    return fromBytes(data);
+  }
+  const bytes = readFileSync(source);
+  checkNotPickle(bytes, source);
   try {
     return fromBytes(bytes);
   } catch (e) {

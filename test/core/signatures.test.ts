@@ -5,8 +5,10 @@
  * same result; (3) an unknown option, a wrong type and too many arguments are refused, naming the callable.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import * as ck from '../../src/node.js';
 import { camelCase, signatureOf, signatures, type Signature } from '../../src/core/args.js';
 
@@ -62,6 +64,22 @@ const withGrads = (): ck.Tensor[] => {
 const ctor = (C: unknown) => (...a: unknown[]) => new (C as new (...args: unknown[]) => unknown)(...a);
 const fn = (f: unknown) => f as (...args: unknown[]) => unknown;
 const idx = (shape: number[], data: number[]): ck.data.IdxArray => ({ type: 'uint8', shape, data: Uint8Array.from(data) });
+
+const SLICE = new URL('../../data/fashion-mnist/', import.meta.url).pathname;
+const files = mkdtempSync(join(tmpdir(), 'convkit-signatures-'));
+after(() => rmSync(files, { recursive: true, force: true }));
+// one-record CIFAR-10 batches and a two-class image folder, for the file loaders
+for (const name of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
+  writeFileSync(join(files, `${name}.bin`), Uint8Array.from({ length: 3073 }, (_, i) => (i === 0 ? (name === 'test_batch' ? 1 : 2) : i % 256)));
+}
+for (const c of ['cat', 'dog']) {
+  mkdirSync(join(files, 'images', c), { recursive: true });
+  writeFileSync(join(files, 'images', c, 'a.png'), ck.data.encodePng(new ck.data.Image(new Uint8Array(12), 2, 2, 3)));
+}
+const loaded = (d: unknown): unknown => {
+  const ds = d as ck.data.Dataset<[unknown, number]>;
+  return [ds.length, (ds as { root?: string }).root, summary((ds.getItem(0) as [unknown, number])[0]), (ds.getItem(0) as [unknown, number])[1]];
+};
 
 /** For each signature (by its key): how to call it, sample required values, and non-default optional ones. */
 const CASES: Record<string, Case> = {
@@ -261,6 +279,10 @@ const CASES: Record<string, Case> = {
   MNIST: { make: ctor(ck.data.MNIST), req: () => [idx([1, 2, 2], [1, 2, 3, 4]), idx([1], [7])], opt: [null, (t: number) => t + 1] },
   FashionMNIST: { make: ctor(ck.data.FashionMNIST), req: () => [idx([1, 2, 2], [1, 2, 3, 4]), idx([1], [7])], opt: [new T.ToTensor()] },
   CIFAR10: { make: ctor(ck.data.CIFAR10), req: () => [[{ labels: Uint8Array.from([3]), images: new Uint8Array(3072) }]], opt: [new T.ToTensor()] },
+  loadFashionMNIST: { make: (...a) => loaded(fn(ck.data.loadFashionMNIST)(...a)), req: () => [], opt: [SLICE, false, new T.ToTensor(), (t: number) => t + 10] },
+  loadMNIST: { make: (...a) => loaded(fn(ck.data.loadMNIST)(...a)), req: () => [], opt: [SLICE, false, new T.ToTensor(), (t: number) => t + 10] },
+  loadCIFAR10: { make: (...a) => loaded(fn(ck.data.loadCIFAR10)(...a)), req: () => [files], opt: [false, new T.ToTensor(), (t: number) => t + 10] },
+  ImageFolder: { make: (...a) => summary(ctor(ck.data.ImageFolder)(...a)), req: () => [join(files, 'images')], opt: [new T.ToTensor(), (t: number) => t + 1] },
   // issue 13 item 4: ordering, masks, indexing, rearranging ops and the layers around them
   'torch.sort': { make: fn(ck.sort), req: () => [ck.randn([3, 4])], opt: [0, true, true] },
   'torch.argsort': { make: fn(ck.argsort), req: () => [ck.randn([3, 4])], opt: [0, true, true] },
@@ -454,11 +476,11 @@ test('the issue\'s silently misread calls now mean what PyTorch means', () => {
 test('exported nn, functional, init, optim, scheduler, data and transform callables carry a signature', () => {
   // not PyTorch callables, or taking only what PyTorch takes positionally already
   const exempt = new Set([
-    'Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'checkReduction', 'batchNormThen', 'calculateFanInAndFanOut',
+    'Module', 'Parameter', 'Sequential', 'ModuleList', 'ModuleDict', 'RemovableHandle', 'checkReduction', 'batchNormThen', 'calculateFanInAndFanOut',
     'Optimizer', 'LRScheduler', 'Dataset', 'TensorDataset', 'Image', 'LabelledImages', 'defaultCollate', 'parseIdx', 'encodeIdx',
-    'isGzip', 'parseCifarBatch', 'RemovableHandle',
-    // convkit/node's file loaders (no PyTorch counterpart with these parameters) and byte helpers
-    'ImageFolder', 'decodeImage', 'encodePng', 'loadCIFAR10', 'loadFashionMNIST', 'loadMNIST', 'readMaybeGzip', 'Transform', 'applyTransform', 'inverseAffineMatrix', 'paddingLTRB', 'resizedSize', 'roundHalfEven', 'sizeHW',
+    'isGzip', 'parseCifarBatch',
+    // convkit/node's byte helpers
+    'decodeImage', 'encodePng', 'readMaybeGzip', 'Transform', 'applyTransform', 'inverseAffineMatrix', 'paddingLTRB', 'resizedSize', 'roundHalfEven', 'sizeHW',
   ]);
   const missing: string[] = [];
   const scopes = { nn, F, init: nn.init, utils: nn.utils, optim, S, data: ck.data, T, TF } as Record<string, Record<string, unknown>>;

@@ -53,10 +53,10 @@ test('ImageFolder: a class left with only broken entries is an error naming them
 });
 
 test('data set roots that are not paths are clear TypeErrors', () => {
-  assert.throws(() => new ck.data.ImageFolder(null as never), /^TypeError: ImageFolder: root must be a directory path \(a non-empty string\), got null/);
-  assert.throws(() => new ck.data.ImageFolder(''), /^TypeError: ImageFolder: root must be/);
-  assert.throws(() => ck.data.loadFashionMNIST({ root: null as never }), /^TypeError: FashionMNIST: root must be a directory path \(a string\), got null/);
-  assert.throws(() => ck.data.loadCIFAR10({ root: null as never }), /^TypeError: CIFAR10: root must be a directory path/);
+  assert.throws(() => new ck.data.ImageFolder(null as never), /^TypeError: ImageFolder: expected root to be a directory path \(a non-empty string\), got null/);
+  assert.throws(() => new ck.data.ImageFolder(''), /^TypeError: ImageFolder: expected root to be a directory path/);
+  assert.throws(() => ck.data.loadFashionMNIST({ root: null as never }), /^TypeError: loadFashionMNIST: expected root to be a directory path \(a string\), got null/);
+  assert.throws(() => ck.data.loadCIFAR10({ root: null as never }), /^TypeError: loadCIFAR10: expected root to be a directory path/);
   assert.throws(() => new ck.data.ImageFolder(IMAGES, { maxPixels: -1 }), /ImageFolder: maxPixels must be a positive integer, got -1/);
 });
 

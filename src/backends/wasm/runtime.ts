@@ -6,7 +6,7 @@
 import { enableRelaxedSimd, sharedMemorySupported } from '../platform.js';
 import { getNumThreads } from '../threads.js';
 import { ACTIVATION_GRADS } from './activation-ops.js';
-import * as BINARY from './binary.js';
+import { buildBytes, buildBytesSync, type BuildName } from './builds.js';
 import { WASM_BINARY_OPS, WASM_COMPARE_OPS, WASM_UNARY_OPS } from './elementwise-ops.js';
 import { ThreadPool } from './pool.js';
 
@@ -30,22 +30,20 @@ export interface WasmFeatures {
   threads: boolean;
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const raw = atob(text);
-  const out = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-  return out;
-}
+// Two tiny modules answer which build this runtime accepts, so a browser fetches only that one build:
+// (func (param v128) (result v128) local.get 0), and the same with f32x4.relaxed_madd of its argument.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 123, 1, 123, 3, 2, 1, 0, 10, 6, 1, 4, 0, 32, 0, 11]);
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32, 0, 32, 0, 253, 133, 2, 11,
+]);
 
-/** Which build to load; each build's own validation is the feature test. */
-export function chooseBuild(): { bytes: Uint8Array<ArrayBuffer>; features: WasmFeatures } {
+/** Which build to load: relaxed SIMD where accepted, shared memory where threads can run. */
+export function chooseBuild(): { name: BuildName; features: WasmFeatures } {
   enableRelaxedSimd();
   const threads = sharedMemorySupported();
-  const relaxed = decodeBase64(threads ? BINARY.RELAXED_SHARED : BINARY.RELAXED);
-  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, features: { relaxedSimd: true, threads } };
-  const plain = decodeBase64(threads ? BINARY.SIMD_SHARED : BINARY.SIMD);
-  if (!WebAssembly.validate(plain)) throw new Error('wasm backend: this runtime does not support WebAssembly SIMD');
-  return { bytes: plain, features: { relaxedSimd: false, threads } };
+  if (WebAssembly.validate(RELAXED_PROBE)) return { name: threads ? 'RELAXED_SHARED' : 'RELAXED', features: { relaxedSimd: true, threads } };
+  if (!WebAssembly.validate(SIMD_PROBE)) throw new Error('wasm backend: this runtime does not support WebAssembly SIMD');
+  return { name: threads ? 'SIMD_SHARED' : 'SIMD', features: { relaxedSimd: false, threads } };
 }
 
 const PAGE = 65536;
@@ -80,16 +78,19 @@ export class WasmRuntime {
     this.heap = new Float32Array(memory.buffer);
   }
 
-  /** Compiles on this thread: fine in Node and in workers; browsers refuse big modules on their main thread. */
+  /** Compiles on this thread where the bytes are at hand (Node; Chromium would too, its main thread accepts modules up to 8 MB). */
   static createSync(): WasmRuntime {
-    const { bytes, features } = chooseBuild();
+    const { name, features } = chooseBuild();
+    const bytes = buildBytesSync(name);
+    if (!bytes) throw new Error(`wasm backend: the ${name} build loads asynchronously here; await ck.ready()`);
     const module = new WebAssembly.Module(bytes);
     const memory = newMemory(features.threads);
     return new WasmRuntime(features, memory, module, new WebAssembly.Instance(module, { env: { memory } }));
   }
 
   static async create(): Promise<WasmRuntime> {
-    const { bytes, features } = chooseBuild();
+    const { name, features } = chooseBuild();
+    const bytes = await buildBytes(name);
     const module = await WebAssembly.compile(bytes);
     const memory = newMemory(features.threads);
     return new WasmRuntime(features, memory, module, await WebAssembly.instantiate(module, { env: { memory } }));

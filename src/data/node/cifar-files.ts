@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Image } from '../image.js';
 import { CIFAR10, parseCifarBatch } from '../datasets/cifar.js';
-import type { VisionDatasetOptions } from '../datasets/vision.js';
+import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { findFile, isDirectory, readMaybeGzip } from './files.js';
 
 export interface CifarLoadOptions<X> extends VisionDatasetOptions<X> {
@@ -10,10 +11,15 @@ export interface CifarLoadOptions<X> extends VisionDatasetOptions<X> {
   train?: boolean;
 }
 
+const LOAD_CIFAR10 = signature('loadCIFAR10', null, [['root', check<string>('a directory path (a string)', (v) => typeof v === 'string')]], [['train', is.bool], ...TRANSFORMS]);
+
 const HELP = 'Download the "CIFAR-10 binary version" (cifar-10-binary.tar.gz) from the CIFAR-10 site, extract it, and pass root: the cifar-10-batches-bin directory or its parent.';
 
 /** CIFAR-10 from its binary batches: the five training batches in order, or test_batch. */
-export function loadCIFAR10<X = Image>(opts: CifarLoadOptions<X>): CIFAR10<X> {
+export function loadCIFAR10<X = Image>(opts: CifarLoadOptions<X>): CIFAR10<X>;
+export function loadCIFAR10<X = Image>(...args: ArgsOf<typeof LOAD_CIFAR10>): CIFAR10<X>;
+export function loadCIFAR10<X = Image>(...args: unknown[]): CIFAR10<X> {
+  const opts = parseArgs(LOAD_CIFAR10, args) as CifarLoadOptions<X>;
   const train = opts.train ?? true;
   if (typeof opts?.root !== 'string') throw new TypeError(`CIFAR10: root must be a directory path (a string), got ${opts?.root === null ? 'null' : typeof opts?.root} (no default location exists). ${HELP}`);
   const dir = [join(opts.root, 'cifar-10-batches-bin'), opts.root].find((d) => isDirectory(d) && findFile(d, ['test_batch.bin']));
@@ -27,3 +33,5 @@ export function loadCIFAR10<X = Image>(opts: CifarLoadOptions<X>): CIFAR10<X> {
   dataset.root = dir;
   return dataset;
 }
+
+withSignature(loadCIFAR10, LOAD_CIFAR10);

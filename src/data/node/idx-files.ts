@@ -3,13 +3,18 @@ import { join } from 'node:path';
 import type { Image } from '../image.js';
 import { idxDeclaredSize, parseIdx } from '../datasets/idx.js';
 import { FashionMNIST, MNIST } from '../datasets/mnist.js';
-import type { VisionDatasetOptions } from '../datasets/vision.js';
+import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { findFile, isDirectory, readMaybeGzip } from './files.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs the full data set. */
 export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
 /** The repository's built-in slice (10,000 training and 2,000 test images; see data/fashion-mnist/README.md). */
 export const BUILTIN_FASHION_MNIST = fileURLToPath(new URL('../../../data/fashion-mnist/', import.meta.url)).replace(/\/$/, '');
+
+/** torchvision's MNIST(root, train, transform, target_transform): nothing downloads, so no download parameter. */
+const LOAD_FASHION_MNIST = signature('loadFashionMNIST', null, [], [['root', check<string>('a directory path (a string)', (v) => typeof v === 'string')], ['train', is.bool], ...TRANSFORMS]);
+const LOAD_MNIST = signature('loadMNIST', null, [], LOAD_FASHION_MNIST.optional);
 
 export interface IdxLoadOptions<X> extends VisionDatasetOptions<X> {
   /** A directory holding the IDX files (plain or .gz; torchvision's <root>/<Name>/raw layout works too). */
@@ -63,13 +68,24 @@ function load<X>(cls: IdxDatasetClass, folder: string, defaults: string[], help:
  * Fashion-MNIST from IDX files. Without `root` it uses Debian's full data set when installed, else the
  * repository's built-in slice.
  */
-export function loadFashionMNIST<X = Image>(opts: IdxLoadOptions<X> = {}): FashionMNIST<X> {
+export function loadFashionMNIST<X = Image>(opts?: IdxLoadOptions<X>): FashionMNIST<X>;
+export function loadFashionMNIST<X = Image>(...args: ArgsOf<typeof LOAD_FASHION_MNIST>): FashionMNIST<X>;
+export function loadFashionMNIST<X = Image>(...args: unknown[]): FashionMNIST<X> {
+  const { root, ...rest } = parseArgs(LOAD_FASHION_MNIST, args);
+  const opts = { ...rest, root: root ?? undefined } as IdxLoadOptions<X>;
   const help = 'Install the full data set with `apt-get install dataset-fashion-mnist`, or pass a root directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.';
   return load(FashionMNIST, 'FashionMNIST', [DEBIAN_FASHION_MNIST, BUILTIN_FASHION_MNIST], help, opts) as FashionMNIST<X>;
 }
 
 /** MNIST from IDX files in `root` (no copy ships with convkit or Debian). */
-export function loadMNIST<X = Image>(opts: IdxLoadOptions<X> = {}): MNIST<X> {
+export function loadMNIST<X = Image>(opts?: IdxLoadOptions<X>): MNIST<X>;
+export function loadMNIST<X = Image>(...args: ArgsOf<typeof LOAD_MNIST>): MNIST<X>;
+export function loadMNIST<X = Image>(...args: unknown[]): MNIST<X> {
+  const { root, ...rest } = parseArgs(LOAD_MNIST, args);
+  const opts = { ...rest, root: root ?? undefined } as IdxLoadOptions<X>;
   const help = 'Pass root: a directory holding the four MNIST IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...), e.g. as torchvision downloads them into <root>/MNIST/raw.';
   return load(MNIST, 'MNIST', opts.root !== undefined ? [] : [join(process.cwd(), 'data', 'mnist')], help, opts);
 }
+
+withSignature(loadFashionMNIST, LOAD_FASHION_MNIST);
+withSignature(loadMNIST, LOAD_MNIST);

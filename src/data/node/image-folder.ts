@@ -4,7 +4,8 @@ import { extname, join, relative } from 'node:path';
 import { Dataset } from '../dataset.js';
 import type { Image } from '../image.js';
 import { applyTransform, type TransformLike } from '../transforms/transforms.js';
-import type { VisionDatasetOptions } from '../datasets/vision.js';
+import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { decodeImage } from './decode.js';
 import { checkMaxPixels } from './image-limits.js';
 
@@ -16,6 +17,9 @@ export interface ImageFolderOptions<X> extends VisionDatasetOptions<X> {
 }
 
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+// torchvision's ImageFolder(root, transform, target_transform, loader, is_valid_file): decoding is built in, and
+// extensions picks the files
+const IMAGE_FOLDER = signature('ImageFolder', null, [['root', check<string>('a directory path (a non-empty string)', (v) => typeof v === 'string' && v !== '')]], [...TRANSFORMS], [['extensions', is.arrayOf(is.string)], ['maxPixels', is.number]]);
 
 /** Entries a walk could not use: a dangling symlink, a symlink loop, an unreadable folder. */
 type Broken = string[];
@@ -75,9 +79,14 @@ export class ImageFolder<X = Image> extends Dataset<[X, number]> {
   /** Entries skipped because they cannot be read (dangling symlinks, symlink loops), with the reason. */
   readonly skipped: readonly string[];
 
-  constructor(readonly root: string, opts: ImageFolderOptions<X> = {}) {
+  readonly root: string;
+
+  constructor(root: string, opts?: ImageFolderOptions<X>);
+  constructor(...args: ArgsOf<typeof IMAGE_FOLDER>);
+  constructor(...args: unknown[]) {
     super();
-    if (typeof root !== 'string' || root === '') throw new TypeError(`ImageFolder: root must be a directory path (a non-empty string), got ${root === null ? 'null' : JSON.stringify(root) ?? typeof root}`);
+    const { root, ...opts } = parseArgs(IMAGE_FOLDER, args) as { root: string } & ImageFolderOptions<X>;
+    this.root = root;
     if (kind(root, []) !== 'dir') throw new Error(`ImageFolder: ${root} is not a directory (expected one sub-folder of images per class)`);
     this.maxPixels = checkMaxPixels(opts.maxPixels, 'ImageFolder');
     const extensions = (opts.extensions ?? IMAGE_EXTENSIONS).map((e) => e.toLowerCase());
@@ -96,8 +105,8 @@ export class ImageFolder<X = Image> extends Dataset<[X, number]> {
     this.skipped = broken;
     // one warning for the whole tree, so a stray link does not fail a data set of thousands of good files
     if (broken.length) console.warn(`ImageFolder: skipped ${broken.length} unreadable entr${broken.length === 1 ? 'y' : 'ies'} in ${root}: ${broken.join(', ')}`);
-    this.transform = opts.transform;
-    this.targetTransform = opts.targetTransform;
+    this.transform = opts.transform ?? undefined;
+    this.targetTransform = opts.targetTransform ?? undefined;
   }
 
   get length(): number {
@@ -117,3 +126,5 @@ export class ImageFolder<X = Image> extends Dataset<[X, number]> {
     return [x, this.targetTransform ? this.targetTransform(target) : target];
   }
 }
+
+withSignature(ImageFolder, IMAGE_FOLDER);
