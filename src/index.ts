@@ -46,6 +46,7 @@ export * as autograd from './autograd.js';
 export type { GradHook } from './core/grad-hooks.js';
 export { RemovableHandle } from './core/handle.js';
 export * as io from './io/index.js';
+export * as onnx from './io/onnx/index.js';
 export { summary } from './summary/index.js';
 export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';
 export * as models from './models/index.js';

@@ -9,3 +9,4 @@ export { save, load } from './io/files.js';
 export * as data from './data/node-all.js';
 export * as train from './train/node-all.js';
 export * as vis from './vis/node.js';
+export * as onnx from './io/onnx/node-all.js';

@@ -1,7 +1,6 @@
 /** `convkit predict`: the top-5 classes, with probabilities, of image files under a trained model. */
 import { readFileSync } from 'node:fs';
 import { decodeImage } from '../data/node/decode.js';
-import { load } from '../io/files.js';
 import { noGrad } from '../core/autograd.js';
 import { softmax } from '../nn/activation.js';
 import { stack } from '../ops/indexing.js';
@@ -10,12 +9,12 @@ import { selectBackend } from './backend.js';
 import { DATA_NAMES, dataSpec, pipeline, toDataImage } from './datasets.js';
 import { weightsConfig } from './evaluate.js';
 import type { CliIO } from './train.js';
-import { buildModel, findModel } from './zoo.js';
+import { trainedModel } from './trained-model.js';
 import { FashionMNIST, MNIST } from '../data/datasets/mnist.js';
 import { CIFAR10 } from '../data/datasets/cifar.js';
 
 export const PREDICT_FLAGS: FlagSpecs = {
-  weights: { type: 'string', help: 'model.safetensors of a run (its config.json alongside supplies the model, data set and class names)' },
+  weights: { type: 'string', help: 'model.safetensors of a run (its config.json alongside supplies the model, data set and class names), or an .onnx model' },
   model: { type: 'string', help: 'model name, when the weights have no config.json beside them' },
   'model-options': { type: 'string', help: 'builder options as key=value,...' },
   data: { type: 'string', choices: DATA_NAMES, help: 'the data set the model was trained on (sets size, normalisation and class names)' },
@@ -32,14 +31,12 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   if (positionals.length === 0) throw new UsageError('convkit predict: give one or more image files (PNG or JPEG)');
   await selectBackend(flags.backend as string | undefined);
   const { weights, config } = weightsConfig('predict', flags);
-  const entry = findModel(config.model);
   const spec = dataSpec(config.data, config.dataDir ?? undefined);
   const classes = config.classes?.length ? config.classes : KNOWN_CLASSES[config.data];
   if (!classes) throw new UsageError(`convkit predict: class names of ${weights} are unknown (no config.json); use --data with a known data set`);
-  const model = buildModel(entry, spec.channels, classes.length, config.modelOptions ?? {});
-  load(model, weights);
+  const { model, side } = trainedModel('predict', weights, config, spec.channels, classes.length);
   model.eval();
-  const pipe = pipeline(spec, entry.side, null);
+  const pipe = pipeline(spec, side, null);
   const inputs = positionals.map((path) => pipe.forward(toDataImage(decodeImage(new Uint8Array(readFileSync(path)), path), spec)));
   const probs = noGrad(() => softmax(model.call(stack(inputs)) as never, 1).dataSync());
   const top = Math.min(Number(flags.top ?? 5), classes.length);

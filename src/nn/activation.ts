@@ -4,6 +4,7 @@
  * branch it does not pick, and zero times an infinite local derivative would be NaN.
  */
 import { define, is, signature } from '../core/args.js';
+import { traced } from '../ops/trace.js';
 import type { Tensor } from '../core/tensor.js';
 import { noGrad, record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
@@ -24,7 +25,7 @@ export { reluF as relu, sigmoidF as sigmoid, tanhF as tanh };
 /** min(max(x, 0), 6); like PyTorch (hardtanh) the gradient is zero at x = 0 and x = 6. */
 function relu6Impl(x: Tensor): Tensor {
   checkTensor(x, 'relu6');
-  return where(lt(x, 6), relu(x), 6);
+  return traced('hardtanh', [x], { min: 0, max: 6 }, () => where(lt(x, 6), relu(x), 6));
 }
 
 export interface LeakyReluOptions {
@@ -34,6 +35,10 @@ export interface LeakyReluOptions {
 /** x for x > 0, negativeSlope·x otherwise. */
 function leakyReluImpl(x: Tensor, { negativeSlope = 0.01 }: LeakyReluOptions = {}): Tensor {
   checkTensor(x, 'leakyRelu');
+  return traced('leakyRelu', [x], { negativeSlope }, () => leakyReluChecked(x, negativeSlope));
+}
+
+function leakyReluChecked(x: Tensor, negativeSlope: number): Tensor {
   if (!isFloating(x.dtype)) return where(gt(x, 0), x, mul(x, negativeSlope));
   // x > 0 ? x : x·slope is the gradient kernel applied to x itself: one pass, one array
   const out = noGrad(() => activationBackward('leakyRelu', x, x, negativeSlope));
@@ -47,7 +52,7 @@ export interface EluOptions {
 /** x for x > 0, alpha·(eˣ - 1) otherwise. */
 function eluImpl(x: Tensor, { alpha = 1 }: EluOptions = {}): Tensor {
   checkTensor(x, 'elu');
-  return where(gt(x, 0), x, mul(expm1(clamp(x, null, 0)), alpha));
+  return traced('elu', [x], { alpha }, () => where(gt(x, 0), x, mul(expm1(clamp(x, null, 0)), alpha)));
 }
 
 export interface GeluOptions {
@@ -94,14 +99,16 @@ function softmaxDim(x: Tensor, dim: number, op: string): number {
 /** e^(x_i) / Σ_j e^(x_j) along dim; the maximum is subtracted first so large inputs do not overflow. */
 function softmaxImpl(x: Tensor, dim: number): Tensor {
   const d = softmaxDim(x, dim, 'softmax');
-  const e = exp(sub(x, detach(amax(x, d, true))));
-  return div(e, sum(e, d, true));
+  return traced('softmax', [x], { dim: d }, () => {
+    const e = exp(sub(x, detach(amax(x, d, true))));
+    return div(e, sum(e, d, true));
+  });
 }
 
 /** x_i - log Σ_j e^(x_j) along dim, without overflow. */
 function logSoftmaxImpl(x: Tensor, dim: number): Tensor {
   const d = softmaxDim(x, dim, 'logSoftmax');
-  return sub(x, logsumexp(x, d, true));
+  return traced('logSoftmax', [x], { dim: d }, () => sub(x, logsumexp(x, d, true)));
 }
 
 const RELU6_SIG = signature('relu6', 'torch.nn.functional.relu6', [['input', is.tensor]], [['inplace', is.bool]]);

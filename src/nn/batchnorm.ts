@@ -3,6 +3,7 @@
  * batch statistics (training) or by running estimates (evaluation), then scale and shift per channel.
  */
 import { define, is, signature } from '../core/args.js';
+import { traced } from '../ops/trace.js';
 import { noGrad, record } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -65,6 +66,16 @@ export function batchNormThen(
   checkChannelVector(runningVar, 'runningVar', channels, x);
   checkChannelVector(weight, 'weight', channels, x);
   checkChannelVector(bias, 'bias', channels, x);
+  const attrs = { training, momentum, eps, relu };
+  return traced('batchNorm', [x, runningMean, runningVar, weight, bias, residual], attrs, () =>
+    batchNormChecked(x, runningMean, runningVar, weight, bias, { training, momentum, eps }, { residual, relu }));
+}
+
+function batchNormChecked(
+  x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+  { training, momentum, eps }: Required<BatchNormOptions>, { residual, relu }: Required<BatchNormEpilogue>,
+): Tensor {
+  const channels = x.shape[1];
   const affine = (scale: Tensor): Tensor => (weight ? mul(scale, weight) : scale);
   if (!training) {
     if (!runningMean || !runningVar) throw new Error('batchNorm: runningMean and runningVar are required when training is false');

@@ -6,6 +6,7 @@ import { Tensor } from '../core/tensor.js';
 import { activationBackward } from './activation-backward.js';
 import { describe, kernels, operands, scalarLike, wrap, type TensorOrScalar } from './dispatch.js';
 import { sumToShape } from './reduce.js';
+import { traced } from './trace.js';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
@@ -29,11 +30,13 @@ type BinaryGrad = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | nu
 
 function binaryOp(op: BinaryOp, name: string, x: TensorOrScalar, y: TensorOrScalar, dtypeRule: (t: DType) => DType, grad?: BinaryGrad): Tensor {
   const [a, b] = operands(name, x, y);
-  const out = computeBinary(op, name, a, b, dtypeRule(resultType(a, b)));
-  if (!grad || !isFloating(out.dtype)) return out;
-  return record(`${name[0].toUpperCase()}${name.slice(1)}Backward0`, out, [a, b], (g) => {
-    const [ga, gb] = grad(g, a, b, out);
-    return [ga && a.requiresGrad ? sumToShape(ga, a.shape) : null, gb && b.requiresGrad ? sumToShape(gb, b.shape) : null];
+  return traced(name, [a, b], {}, () => {
+    const out = computeBinary(op, name, a, b, dtypeRule(resultType(a, b)));
+    if (!grad || !isFloating(out.dtype)) return out;
+    return record(`${name[0].toUpperCase()}${name.slice(1)}Backward0`, out, [a, b], (g) => {
+      const [ga, gb] = grad(g, a, b, out);
+      return [ga && a.requiresGrad ? sumToShape(ga, a.shape) : null, gb && b.requiresGrad ? sumToShape(gb, b.shape) : null];
+    });
   });
 }
 
@@ -85,9 +88,11 @@ type UnaryGrad = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
 function unaryOp(op: UnaryOp, name: string, x: Tensor, dtypeRule: (t: DType) => DType, grad?: UnaryGrad): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${name}: expected a Tensor, got ${describe(x)}`);
   const dtype = dtypeRule(x.dtype);
-  const out = wrap(kernels(name, x).unary(op, x, dtype), x.shape, dtype);
-  if (!grad || !isFloating(dtype)) return out;
-  return record(`${name[0].toUpperCase()}${name.slice(1)}Backward0`, out, [x], (g) => [grad(g, x, out)]);
+  return traced(name, [x], {}, () => {
+    const out = wrap(kernels(name, x).unary(op, x, dtype), x.shape, dtype);
+    if (!grad || !isFloating(dtype)) return out;
+    return record(`${name[0].toUpperCase()}${name.slice(1)}Backward0`, out, [x], (g) => [grad(g, x, out)]);
+  });
 }
 
 const zeroGrad: UnaryGrad = (g) => mul(g, 0);
@@ -121,6 +126,10 @@ export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScal
   if (min == null && max == null) throw new RangeError('clamp: at least one of min or max must be given');
   const lo = min == null ? null : min instanceof Tensor ? min : scalarLike(min, x);
   const hi = max == null ? null : max instanceof Tensor ? max : scalarLike(max, x);
+  return traced('clamp', [x, lo, hi], {}, () => clampBetween(x, lo, hi));
+}
+
+function clampBetween(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
   let out = x;
   if (lo) out = computeBinary('maximum', 'clamp', out, lo, resultType(out, lo));
   if (hi) out = computeBinary('minimum', 'clamp', out, hi, resultType(out, hi));

@@ -1,3 +1,4 @@
+import { traced } from './trace.js';
 import { record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt, normDim, type Shape } from '../core/shape.js';
@@ -85,6 +86,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     }
     if (t.dtype !== first.dtype) throw new TypeError(`cat: expected all tensors to have dtype ${first.dtype}, tensor ${i} has ${t.dtype}`);
   });
+  return traced('cat', parts, { dim: d }, () => catParts(parts, d));
+}
+
+function catParts(parts: readonly Tensor[], d: number): Tensor {
+  const first = parts[0];
   const shape = first.shape.slice();
   shape[d] = parts.reduce((acc, t) => acc + t.shape[d], 0);
   const out = full(shape, 0, first.dtype);

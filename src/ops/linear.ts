@@ -12,6 +12,7 @@ import { describe, kernels, wrap } from './dispatch.js';
 import { add } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
+import { traced } from './trace.js';
 import { reshape, transpose } from './views.js';
 
 declare module '../backends/backend.js' {
@@ -27,6 +28,10 @@ function linearImpl(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (!(x instanceof Tensor) || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new RangeError(`linear: expected input with ${weight.shape[1]} features in its last dim (weight ${fmt(weight.shape)}), got ${x instanceof Tensor ? fmt(x.shape) : describe(x)}`);
   }
+  return traced('linear', [x, weight, bias ?? null], {}, () => linearChecked(x, weight, bias));
+}
+
+function linearChecked(x: Tensor, weight: Tensor, bias: Tensor | null | undefined): Tensor {
   if (!fusable(x, weight, bias)) {
     // other dtypes and broadcastable (not [out]) biases: the product and a broadcast add
     const y = matmul(x, transpose(weight, 0, 1));

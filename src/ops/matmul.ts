@@ -2,6 +2,7 @@ import { record } from '../core/autograd.js';
 import { broadcastShapes, fmt, numel } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, kernels, wrap } from './dispatch.js';
+import { traced } from './trace.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from './views.js';
 
 /** The primitive: a [B,M,K] times b [B,K,N]. Its gradient is two more batched products. */
@@ -21,6 +22,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both arguments need at least 1 dimension, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   if (a.dtype !== b.dtype) throw new TypeError(`matmul: expected both inputs to have the same dtype, got ${a.dtype} and ${b.dtype}`);
   if (a.dtype === 'bool') throw new TypeError('matmul: not implemented for bool tensors');
+  return traced('matmul', [a, b], {}, () => matmulChecked(a, b));
+}
+
+function matmulChecked(a: Tensor, b: Tensor): Tensor {
   const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.ndim === 1 ? unsqueeze(b, 1) : b;
   const [m, k] = a2.shape.slice(-2);

@@ -4,6 +4,7 @@ import { contiguousStrides, fmt, inferShape, normDim, numel, shapesEqual, type S
 import { Tensor } from '../core/tensor.js';
 import { full, kernels, wrap } from './dispatch.js';
 import { sumToShape } from './reduce.js';
+import { traced } from './trace.js';
 
 /** A tensor sharing `x`'s storage with another geometry. */
 function asView(x: Tensor, shape: Shape, strides: readonly number[], offset: number): Tensor {
@@ -31,8 +32,10 @@ export function contiguous(x: Tensor): Tensor {
 
 /** A copy with its own storage; gradients flow through unchanged. */
 export function clone(x: Tensor): Tensor {
-  const out = wrap(kernels('clone', x).copy(x, x.dtype), x.shape, x.dtype);
-  return record('CloneBackward0', out, [x], (g) => [g]);
+  return traced('identity', [x], {}, () => {
+    const out = wrap(kernels('clone', x).copy(x, x.dtype), x.shape, x.dtype);
+    return record('CloneBackward0', out, [x], (g) => [g]);
+  });
 }
 
 /** The same data cut off from the graph. */
@@ -79,6 +82,10 @@ function viewStrides(x: Tensor, shape: readonly number[]): number[] | null {
 /** Same data, new shape, without copying; fails like torch.view when the strides cannot express it. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape(shape, x.numel(), 'view', x.shape);
+  return traced('reshape', [x], { shape: s }, () => viewAs(x, s));
+}
+
+function viewAs(x: Tensor, s: Shape): Tensor {
   const strides = numel(s) === 0 ? contiguousStrides(s) : viewStrides(x, s);
   if (!strides) {
     throw new Error(`view: shape ${fmt(s)} is not compatible with the input's size ${fmt(x.shape)} and strides ${fmt(x.strides)}; use reshape (it copies when needed)`);
@@ -91,7 +98,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape(shape, x.numel(), 'reshape', x.shape);
   if (shapesEqual(s, x.shape)) return x;
-  return numel(s) === 0 || viewStrides(x, s) ? view(x, s) : view(clone(x), s);
+  return traced('reshape', [x], { shape: s }, () => (numel(s) === 0 || viewStrides(x, s) ? view(x, s) : view(clone(x), s)));
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -99,7 +106,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const s = normDim(startDim, x.ndim, 'flatten');
   const e = normDim(endDim, x.ndim, 'flatten');
   if (s > e) throw new RangeError(`flatten: startDim ${startDim} cannot come after endDim ${endDim}`);
-  return reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
+  return traced('flatten', [x], { start: s, end: e }, () => reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]));
 }
 
 export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
@@ -112,6 +119,10 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) throw new RangeError(`permute: number of dims ${dims.length} does not match the rank ${x.ndim} of ${fmt(x.shape)}`);
   const d = dims.map((v) => normDim(v, x.ndim, 'permute'));
   if (new Set(d).size !== d.length) throw new RangeError(`permute: repeated dim in ${fmt(dims)}`);
+  return traced('permute', [x], { dims: d }, () => permuteAs(x, d));
+}
+
+function permuteAs(x: Tensor, d: readonly number[]): Tensor {
   const out = asView(x, d.map((i) => x.shape[i]), d.map((i) => x.strides[i]), x.offset);
   const inverse = new Array<number>(d.length);
   d.forEach((v, i) => (inverse[v] = i));
@@ -149,8 +160,10 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     return size;
   });
   if (shapesEqual(target, x.shape)) return x;
-  const out = asView(x, target, strides, x.offset);
-  return record('ExpandBackward0', out, [x], (g) => [sumToShape(g, x.shape)]);
+  return traced('expand', [x], { shape: target }, () => {
+    const out = asView(x, target, strides, x.offset);
+    return record('ExpandBackward0', out, [x], (g) => [sumToShape(g, x.shape)]);
+  });
 }
 
 export function expandAs(x: Tensor, other: Tensor): Tensor {
@@ -161,16 +174,20 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims = dim === undefined ? x.shape.map((_, i) => i) : (typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, x.ndim, 'squeeze'));
   const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
   if (keep.every(Boolean)) return x;
-  const out = asView(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset);
-  return record('SqueezeBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+  return traced('squeeze', [x], { dims: keep.flatMap((k, i) => (k ? [] : [i])) }, () => {
+    const out = asView(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset);
+    return record('SqueezeBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+  });
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, x.ndim + 1, 'unsqueeze');
   const shape = [...x.shape.slice(0, d), 1, ...x.shape.slice(d)];
   const stride = d < x.ndim ? x.strides[d] * x.shape[d] : 1;
-  const out = asView(x, shape, [...x.strides.slice(0, d), stride, ...x.strides.slice(d)], x.offset);
-  return record('UnsqueezeBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+  return traced('unsqueeze', [x], { dim: d }, () => {
+    const out = asView(x, shape, [...x.strides.slice(0, d), stride, ...x.strides.slice(d)], x.offset);
+    return record('UnsqueezeBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+  });
 }
 
 /** Elements start..start+length-1 along dim (a view). */
@@ -197,7 +214,7 @@ export function slice(x: Tensor, dim: number, start = 0, end = Infinity, step = 
   const strides = x.strides.slice();
   strides[d] = x.strides[d] * step;
   const fn = (t: Tensor): Tensor => slice(t, d, s, e, step);
-  return recordView('SliceBackward0', asView(x, shape, strides, x.offset + s * x.strides[d]), x, fn);
+  return traced('slice', [x], { dim: d, start: s, end: e, step }, () => recordView('SliceBackward0', asView(x, shape, strides, x.offset + s * x.strides[d]), x, fn));
 }
 
 /** x[..., index, ...]: removes dim (a view). */
@@ -208,8 +225,10 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
     throw new RangeError(`select: index ${index} is out of bounds for dim ${d} with size ${size} (shape ${fmt(x.shape)})`);
   }
   const i = index < 0 ? index + size : index;
-  const out = asView(x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d]);
-  return recordView('SelectBackward0', out, x, (t) => select(t, d, i));
+  return traced('select', [x], { dim: d, index: i }, () => {
+    const out = asView(x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d]);
+    return recordView('SelectBackward0', out, x, (t) => select(t, d, i));
+  });
 }
 
 /** One entry of `index(...)`: a number selects, [start, end?, step?] slices, null keeps the dim, '...' fills the rest. */

@@ -1,3 +1,4 @@
+import { traced } from '../trace.js';
 import { fmt } from '../../core/shape.js';
 import { define, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -52,19 +53,22 @@ function multiplyAlong(x: Tensor, axis: number, a: Tensor): Tensor {
 function adaptiveAvgPoolNd(op: string, nd: number, input: Tensor, outputSize: AdaptiveSize): Tensor {
   const { x5, batched, spatial } = liftInput(op, input, nd);
   const out = outputSizes(op, input, spatial, outputSize);
-  let y = x5;
-  spatial.forEach((n, i) => {
-    if (out[i] !== n) y = multiplyAlong(y, 5 - nd + i, averagingMatrix(n, out[i], input.dtype));
+  return traced('adaptiveAvgPool', [input], { outputSize: out }, () => {
+    let y = x5;
+    spatial.forEach((n, i) => {
+      if (out[i] !== n) y = multiplyAlong(y, 5 - nd + i, averagingMatrix(n, out[i], input.dtype));
+    });
+    return lower(y, nd, batched);
   });
-  return lower(y, nd, batched);
 }
 
 function adaptiveMaxPoolNd(op: string, nd: number, input: Tensor, outputSize: AdaptiveSize, opts: AdaptiveMaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
   const { x5, batched, spatial } = liftInput(op, input, nd);
   const out = outputSizes(op, input, spatial, outputSize);
-  const { values, indices } = maxPool5d(x5, poolWindows(spatial.map((n, i) => adaptiveWindows(out[i], n))));
-  const result = lower(values, nd, batched);
-  return opts.returnIndices ? [result, lower(indices, nd, batched)] : result;
+  const windows = poolWindows(spatial.map((n, i) => adaptiveWindows(out[i], n)));
+  if (!opts.returnIndices) return traced('adaptiveMaxPool', [input], { outputSize: out }, () => lower(maxPool5d(x5, windows).values, nd, batched));
+  const { values, indices } = maxPool5d(x5, windows);
+  return [lower(values, nd, batched), lower(indices, nd, batched)];
 }
 
 const adaptiveMaxPoolSignature = (nd: number) =>

@@ -1,3 +1,4 @@
+import { traced } from '../trace.js';
 import { fmt } from '../../core/shape.js';
 import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -47,8 +48,10 @@ function convTransposeNd(op: string, nd: number, input: Tensor, weight: Tensor, 
   });
   // the geometry of the forward convolution whose input gradient this is: it maps outSize back onto spatial
   const geom = geometry(outSize, spatial, kernel, stride, dilation, padding, groups);
-  const y5 = convBackwardInput(x5, liftKernel(weight), geom);
-  return lower(bias ? add(y5, reshape(bias, [1, bias.shape[0], 1, 1, 1])) : y5, nd, batched);
+  return traced('convTranspose', [input, weight, bias ?? null], { stride, dilation, padding, outputPadding, groups }, () => {
+    const y5 = convBackwardInput(x5, liftKernel(weight), geom);
+    return lower(bias ? add(y5, reshape(bias, [1, bias.shape[0], 1, 1, 1])) : y5, nd, batched);
+  });
 }
 
 /** torch.nn.functional.conv_transpose1d: input [N, Cin, W], weight [Cin, Cout/groups, k]. */

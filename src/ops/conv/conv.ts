@@ -1,3 +1,4 @@
+import { traced } from '../trace.js';
 import { fmt } from '../../core/shape.js';
 import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -53,7 +54,8 @@ function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Ten
   });
   const outSize = spatial.map((n, i) => convOutputSize(n, kernel[i], stride[i], dilation[i], pads[i][0], pads[i][1]));
   const geom = geometry(spatial, outSize, kernel, stride, dilation, pads.map((p) => p[0]), groups);
-  return lower(conv5d(x5, liftKernel(weight), bias ?? null, geom), nd, batched);
+  const attrs = { stride, dilation, pads, groups };
+  return traced('conv', [input, weight, bias ?? null], attrs, () => lower(conv5d(x5, liftKernel(weight), bias ?? null, geom), nd, batched));
 }
 
 /** torch.nn.functional.conv1d: input [N, C, W] or [C, W], weight [O, C/groups, k]. */

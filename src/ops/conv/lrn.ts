@@ -1,3 +1,4 @@
+import { traced } from '../trace.js';
 import { fmt } from '../../core/shape.js';
 import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -24,6 +25,10 @@ function localResponseNormImpl(input: Tensor, size: number, opts: LocalResponseN
   checkFloating('localResponseNorm', 'input', input);
   if (input.ndim < 3) throw new RangeError(`localResponseNorm: expected an input of 3 or more dims [N, C, ...], got ${fmt(input.shape)}`);
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`localResponseNorm: size must be a positive integer, got ${size}`);
+  return traced('lrn', [input], { size, alpha, beta, k }, () => lrnChecked(input, size, alpha, beta, k));
+}
+
+function lrnChecked(input: Tensor, size: number, alpha: number, beta: number, k: number): Tensor {
   const before = Math.floor(size / 2);
   const after = Math.floor((size - 1) / 2);
   const squares = unsqueeze(mul(input, input), 1);

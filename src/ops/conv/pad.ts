@@ -1,3 +1,4 @@
+import { traced } from '../trace.js';
 import { record } from '../../core/autograd.js';
 import { define, is, signature } from '../../core/args.js';
 import { fmt } from '../../core/shape.js';
@@ -43,6 +44,10 @@ function padImpl(input: Tensor, pad: readonly number[], opts: PadOptions = {}): 
     const size = input.shape[dim] + before + after;
     if (size < 0) throw new RangeError(`pad: dim ${dim} of size ${input.shape[dim]} padded by (${before}, ${after}) would have negative size ${size} (input ${fmt(input.shape)})`);
   }
+  return traced('pad', [input], { mode, pairs, value: opts.value ?? 0 }, () => padChecked(input, pairs, mode, opts));
+}
+
+function padChecked(input: Tensor, pairs: [number, number, number][], mode: PadMode, opts: PadOptions): Tensor {
   if (mode === 'constant') return constantPad(input, pairs, opts.value ?? 0);
   if (!(mode in SOURCE)) throw new RangeError(`pad: unknown mode '${String(mode)}', expected 'constant', 'reflect', 'replicate' or 'circular'`);
   if (opts.value !== undefined && opts.value !== 0) throw new RangeError(`pad: a padding value (${opts.value}) only applies to mode 'constant', got mode '${mode}'`);

@@ -1,3 +1,4 @@
+import { traced } from '../trace.js';
 import { fmt } from '../../core/shape.js';
 import { define, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -81,9 +82,12 @@ function maxPoolNd(op: string, nd: number, input: Tensor, kernelSize: IntOrTuple
     }
   });
   const windows = poolWindows(dims);
-  const { values, indices } = maxPool5d(x5, windows);
-  const out = lower(values, nd, batched);
-  return opts.returnIndices ? [out, lower(indices, nd, batched)] : out;
+  if (opts.returnIndices) {
+    const { values, indices } = maxPool5d(x5, windows);
+    return [lower(values, nd, batched), lower(indices, nd, batched)];
+  }
+  const attrs = { kernel: s.kernel, stride: s.stride, padding: s.padding, dilation: s.dilation, ceilMode: opts.ceilMode ?? false };
+  return traced('maxPool', [input], attrs, () => lower(maxPool5d(x5, windows).values, nd, batched));
 }
 
 type MaxPool = MaxPoolFn<IntOrTuple, MaxPoolOptions, ArgsOf<ReturnType<typeof maxPoolSignature>>>;
@@ -121,6 +125,12 @@ function avgPoolNd(op: string, nd: number, input: Tensor, kernelSize: IntOrTuple
   const s = poolShape(op, input, spatial, kernelSize, opts);
   const override = opts.divisorOverride;
   if (override != null && (!Number.isInteger(override) || override === 0)) throw new RangeError(`${op}: divisorOverride must be a non-zero integer, got ${override}`);
+  const attrs = { kernel: s.kernel, stride: s.stride, padding: s.padding, ceilMode: opts.ceilMode ?? false, countIncludePad: opts.countIncludePad ?? true, divisorOverride: override ?? null };
+  return traced('avgPool', [input], attrs, () => avgPoolWindows(x5, s, spatial, opts, nd, batched, input));
+}
+
+function avgPoolWindows(x5: Tensor, s: PoolShape, spatial: readonly number[], opts: AvgPoolOptions, nd: number, batched: boolean, input: Tensor): Tensor {
+  const override = opts.divisorOverride;
   const [batch, channels, ...size5] = x5.shape;
   const planes = reshape(x5, [batch * channels, 1, ...size5]);
   const ones = full([1, 1, ...padLeading(s.kernel, 1)], 1, input.dtype);

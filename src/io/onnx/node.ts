@@ -1,0 +1,41 @@
+/** ONNX files on disk for `convkit/node`: external data is read from files beside the model. */
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import type { Module } from '../../nn/module.js';
+import type { Tensor } from '../../core/tensor.js';
+import { writeFileAtomic } from '../files.js';
+import { toOnnx, type ToOnnxOptions } from './export.js';
+import { fromOnnx, type FromOnnxOptions, type OnnxModule } from './import.js';
+import type { ExternalRef } from './proto.js';
+
+/** Reads external tensor data relative to `dir`, refusing locations that leave it (as onnx's checker does). */
+function fileReader(dir: string): (ref: ExternalRef) => Uint8Array {
+  return (ref) => {
+    const rel = normalize(ref.location);
+    if (isAbsolute(rel) || rel.split(sep).includes('..')) throw new Error(`loadOnnx: external data location '${ref.location}' of tensor '${ref.name}' must stay inside the model's folder`);
+    const path = join(dir, rel);
+    const size = statSync(path).size;
+    const length = ref.length ?? size - ref.offset;
+    if (ref.offset + length > size) throw new RangeError(`loadOnnx: tensor '${ref.name}' reads bytes ${ref.offset}..${ref.offset + length} of ${path}, which has ${size}`);
+    const out = new Uint8Array(length);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, out, 0, length, ref.offset);
+    } finally {
+      closeSync(fd);
+    }
+    return out;
+  };
+}
+
+/** ck.onnx.fromOnnx from a file path, with external data from files beside it. */
+export function loadOnnx(path: string, opts: Omit<FromOnnxOptions, 'externalData'> = {}): OnnxModule {
+  if (typeof path !== 'string') throw new TypeError(`loadOnnx: expected a file path, got ${typeof path}`);
+  return fromOnnx(readFileSync(path), { ...opts, externalData: fileReader(dirname(path)) });
+}
+
+/** ck.onnx.toOnnx written to a file (atomically). */
+export async function saveOnnx(model: Module, exampleInput: Tensor | Tensor[], path: string, opts: ToOnnxOptions = {}): Promise<void> {
+  if (typeof path !== 'string') throw new TypeError(`saveOnnx: expected a file path, got ${typeof path}`);
+  writeFileAtomic(path, await toOnnx(model, exampleInput, opts));
+}
