@@ -13,9 +13,11 @@ export type { DType, TypedArray } from './core/dtype.js';
 export { noGrad, enableGrad, isGradEnabled } from './core/autograd.js';
 export { manualSeed, Generator, defaultGenerator } from './core/random.js';
 export { printOptions } from './core/format.js';
+export { scope, keep, memoryStats } from './core/memory.js';
+export type { DeviceMemory } from './core/memory.js';
 export { setBackend, getBackend, ready, withBackend, registerBackend, registerLazyBackend, backendNames } from './backends/registry.js';
 export { setNumThreads, getNumThreads } from './backends/threads.js';
-export type { Backend, Kernels, Storage, View } from './backends/backend.js';
+export type { Backend, Kernels, RequiredKernels, OptionalKernels, Storage, View } from './backends/backend.js';
 export {
   tensor, zeros, ones, empty, full, rand, randn, randint, randperm, arange, linspace, eye,
   zerosLike, onesLike, emptyLike, fullLike, randLike, randnLike, randintLike,

@@ -13,6 +13,7 @@ export interface RegisterOptions {
 }
 
 export function registerBackend(backend: Backend, opts: RegisterOptions = {}): void {
+  if (backend.device !== backend.name) throw new Error(`registerBackend: a backend's device is its name, got name '${backend.name}' and device '${backend.device}'`);
   backends.set(backend.name, backend);
   if (current === null || (opts.preferred && !chosen)) current = backend;
 }
@@ -36,11 +37,21 @@ export function currentBackend(): Backend {
   return current;
 }
 
-export function findBackend(name: string): Backend {
+export function findBackend(name: string, op = 'setBackend'): Backend {
   const b = backends.get(name);
   if (b) return b;
-  if (initialisers.has(name)) throw new Error(`setBackend: backend '${name}' is not initialised yet; await ck.ready('${name}') first`);
-  throw new Error(`setBackend: unknown backend '${name}', available: ${backendNames().join(', ')}`);
+  if (initialisers.has(name)) throw new Error(`${op}: backend '${name}' is not initialised yet; await ck.ready('${name}') first`);
+  throw new Error(`${op}: unknown backend '${name}', available: ${backendNames().join(', ')}`);
+}
+
+/** The backend that holds a device's storages (a device is named after its backend). */
+export function backendOf(device: string): Backend {
+  return findBackend(device, 'device');
+}
+
+/** Whether tensors on `device` can be read synchronously (dataSync, item): true on CPU devices. */
+export function readsSync(device: string): boolean {
+  return backends.get(device)?.readSync !== undefined;
 }
 
 export function setBackend(name: string): void {
@@ -48,14 +59,22 @@ export function setBackend(name: string): void {
   chosen = true;
 }
 
-/** Initialises a lazily registered backend and finishes its start-up (idempotent). Without a name, all of them. */
+/**
+ * Initialises a lazily registered backend and finishes its start-up (idempotent); rejects with the reason when
+ * it cannot start (no WebGPU adapter, no WebAssembly). Without a name, all of them.
+ */
 export async function ready(name?: string): Promise<void> {
+  if (name !== undefined && typeof name !== 'string') throw new TypeError(`ready: expected a backend name, got ${typeof name}`);
   const names = name === undefined ? backendNames() : [name];
   for (const n of names) {
     if (!backends.has(n)) {
       const init = initialisers.get(n);
       if (!init) throw new Error(`ready: unknown backend '${n}', available: ${backendNames().join(', ')}`);
-      registerBackend(await init(), { preferred: preferred.has(n) });
+      try {
+        registerBackend(await init(), { preferred: preferred.has(n) });
+      } catch (e) {
+        throw new Error(`ready: backend '${n}' cannot start: ${(e as Error).message}`, { cause: e });
+      }
     }
     await backends.get(n)?.warmUp?.();
   }

@@ -1,4 +1,5 @@
 import type { Tensor } from './tensor.js';
+import { keep } from './memory.js';
 import { fmt, shapesEqual } from './shape.js';
 
 /** Returns the gradient of each input (null where the input gets none), given the output's gradient. */
@@ -132,7 +133,7 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
       if (node.released || !node.backwardFn) {
         throw new Error(`backward: trying to backward through the graph a second time (at ${node.name}); pass { retainGraph: true } to the first backward`);
       }
-      if (node.retained) node.retained.grad = accumulateGrad(node.retained.grad, g, createGraph);
+      if (node.retained) node.retained.grad = keep(accumulateGrad(node.retained.grad, g, createGraph));
       const inGrads = node.backwardFn(g);
       node.inputs.forEach((inp, i) => {
         const gi = inGrads[i];
@@ -152,7 +153,8 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
     }
   }
   if (opts.inputs) return opts.inputs.map((t) => (t.gradFn ? byNode.get(t.gradFn) : byLeaf.get(t)) ?? null);
-  for (const [leaf, g] of byLeaf) leaf.grad = accumulateGrad(leaf.grad, g, createGraph, holders.only(g));
+  // gradients outlive the step's scope: the optimiser reads them, and users after training
+  for (const [leaf, g] of byLeaf) leaf.grad = keep(accumulateGrad(leaf.grad, g, createGraph, holders.only(g)));
   return [];
 }
 

@@ -1,5 +1,6 @@
 import { noGrad } from '../core/autograd.js';
-import { isFloating, type DType } from '../core/dtype.js';
+import { DTYPES, isFloating, type DType } from '../core/dtype.js';
+import { keep } from '../core/memory.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { detach, to } from '../ops/views.js';
@@ -50,7 +51,7 @@ export abstract class Module {
   /** Registers a tensor that is state but not a parameter (running mean/variance, counters). */
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     this.checkName(name, 'registerBuffer');
-    this._buffers.set(name, { tensor, persistent: opts.persistent ?? true });
+    this._buffers.set(name, { tensor: tensor && keep(tensor), persistent: opts.persistent ?? true });
   }
 
   getBuffer(name: string): Tensor | null {
@@ -62,7 +63,7 @@ export abstract class Module {
   setBuffer(name: string, tensor: Tensor | null): void {
     const b = this._buffers.get(name);
     if (!b) throw new Error(`${this.constructor.name}: no buffer named '${name}'`);
-    b.tensor = tensor;
+    b.tensor = tensor && keep(tensor);
   }
 
   private checkName(name: string, op: string): void {
@@ -210,13 +211,16 @@ export abstract class Module {
   }
 
   /**
-   * Converts floating parameters (and their gradients) and buffers to `dtype` in place (float64 for
-   * gradient checks). Parameters keep their identity, as in PyTorch, so optimizers built earlier still
-   * update them; buffers are replaced.
+   * Converts floating parameters (and their gradients) and buffers to `dtype` (float64 for gradient checks), or
+   * moves all of them to a device (`model.to('webgpu')`), in place. Parameters keep their identity, as in
+   * PyTorch, so optimizers built earlier still update them; buffers are replaced.
    */
-  to(dtype: DType): this {
-    if (!isFloating(dtype)) throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64), got ${dtype}`);
-    const convert = (t: Tensor): Tensor => (isFloating(t.dtype) ? noGrad(() => to(t, dtype)) : t);
+  to(target: DType | string): this {
+    const isDType = (DTYPES as readonly string[]).includes(target);
+    if (typeof target !== 'string' || (isDType && !isFloating(target as DType))) {
+      throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64) or a device name, got ${String(target)}`);
+    }
+    const convert = (t: Tensor): Tensor => keep(isDType ? (isFloating(t.dtype) ? noGrad(() => to(t, target)) : t) : noGrad(() => to(t, target)));
     for (const m of this.modules()) {
       for (const [, p] of m.namedParametersOwn()) {
         if (!p) continue;

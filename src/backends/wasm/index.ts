@@ -6,7 +6,7 @@
 import type { Backend, Kernels } from '../backend.js';
 import { preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
-import { referenceBackend, referenceKernels } from '../reference/index.js';
+import { hostBackend, referenceKernels } from '../reference/index.js';
 import { wasmChannelAffine } from './channel-affine.js';
 import { wasmActivationBackward } from './activation.js';
 import { wasmConvKernels } from './conv.js';
@@ -37,9 +37,7 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
     channelAffine: wasmChannelAffine(rt),
   };
   return {
-    ...referenceBackend,
-    name: 'wasm',
-    kernels,
+    ...hostBackend('wasm', kernels, true),
     features: rt.features,
     activeThreads: () => rt.threads(),
     warmUp: async () => void (await rt.warmUp()),

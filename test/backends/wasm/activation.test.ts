@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
-import { activationBackward, type ActivationGrad } from '../../../src/ops/activation-backward.js';
+import type { ActivationGrad } from '../../../src/backends/backend.js';
+import { activationBackward } from '../../../src/ops/activation-backward.js';
 import { assertClose } from '../../helpers/index.js';
 
 await ck.ready();
