@@ -49,6 +49,16 @@ export function backendOf(device: string): Backend {
   return findBackend(device, 'device');
 }
 
+/**
+ * Where data pipelines keep samples: the current backend when the host reads it directly (CPU), else the
+ * preferred CPU backend; training moves each batch to the model's device.
+ */
+export function hostDevice(): string {
+  const be = currentBackend();
+  if (be.readSync) return be.name;
+  return [...backends.values()].filter((b) => b.readSync).sort((a, b) => Number(preferred.has(b.name)) - Number(preferred.has(a.name)))[0]?.name ?? be.name;
+}
+
 /** Whether tensors on `device` can be read synchronously (dataSync, item): true on CPU devices. */
 export function readsSync(device: string): boolean {
   return backends.get(device)?.readSync !== undefined;

@@ -11,8 +11,11 @@ import { checkTensor } from './check.js';
 export interface BatchNormOptions {
   /** Use batch statistics (and update the running ones) instead of the running estimates. Default false. */
   training?: boolean;
-  /** Weight of the new batch in the running averages: running = (1 - momentum)·running + momentum·batch. */
-  momentum?: number;
+  /**
+   * Weight of the new batch in the running averages: running = (1 - momentum)·running + momentum·batch. A 0-d
+   * tensor is used where it lives (BatchNorm's momentum null computes 1/batches on the device).
+   */
+  momentum?: number | Tensor;
   eps?: number;
 }
 
@@ -82,8 +85,11 @@ export function batchNormThen(
   const centred = sub(x, centre);
   const spread = mean(mul(centred, centred), dims, true);
   noGrad(() => {
-    if (runningMean) copy_(runningMean, add(mul(runningMean, 1 - momentum), mul(reshape(centre, [channels]), momentum)));
-    if (runningVar) copy_(runningVar, add(mul(runningVar, 1 - momentum), mul(reshape(spread, [channels]), (momentum * count) / (count - 1))));
+    // a tensor momentum (BatchNorm's cumulative average, 1/batches seen) stays on the device: no read
+    const old = typeof momentum === 'number' ? 1 - momentum : sub(1, momentum);
+    const unbiased = typeof momentum === 'number' ? (momentum * count) / (count - 1) : mul(momentum, count / (count - 1));
+    if (runningMean) copy_(runningMean, add(mul(runningMean, old), mul(reshape(centre, [channels]), momentum)));
+    if (runningVar) copy_(runningVar, add(mul(runningVar, old), mul(reshape(spread, [channels]), unbiased)));
   });
   const invStd = rsqrt(add(reshape(spread, [channels]), eps));
   return normalised(x, centred, invStd, weight, bias, { residual, relu });

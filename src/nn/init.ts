@@ -67,7 +67,7 @@ function fill(t: Tensor, values: () => Tensor): Tensor {
 function fillSampled(t: Tensor, sample: () => number): Tensor {
   const values = allocArray(t.dtype, t.numel());
   for (let i = 0; i < values.length; i++) values[i] = sample();
-  return fill(t, () => tensor(values, { shape: t.shape }));
+  return fill(t, () => tensor(values, { shape: t.shape, device: t.device }));
 }
 
 function checkInit(t: Tensor, op: string): void {
@@ -146,7 +146,7 @@ export function truncNormal_(t: Tensor, { mean = 0, std = 1, a = -2, b = 2, gene
 /** Fills with `value`. */
 export function constant_(t: Tensor, value: number): Tensor {
   checkInit(t, 'constant_');
-  return fill(t, () => tensor(value, { dtype: t.dtype }));
+  return fill(t, () => tensor(value, { dtype: t.dtype, device: t.device }));
 }
 
 export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);

@@ -205,7 +205,8 @@ export abstract class Module {
     ];
     if (problems.length) throw new Error(`loadStateDict: error(s) in loading state dict for ${this.constructor.name}: ${problems.join('. ')}`);
     noGrad(() => {
-      for (const [k, t] of Object.entries(own)) if (Object.hasOwn(state, k)) t.copy_(state[k]);
+      // a file's tensors arrive on the host device: each moves to where its parameter lives
+      for (const [k, t] of Object.entries(own)) if (Object.hasOwn(state, k)) t.copy_(state[k].to(t.device));
     });
     return { missingKeys, unexpectedKeys };
   }
@@ -216,10 +217,9 @@ export abstract class Module {
    * PyTorch, so optimizers built earlier still update them; buffers are replaced.
    */
   to(target: DType | string): this {
+    if (typeof target !== 'string') throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64) or a device name, got ${typeof target}`);
     const isDType = (DTYPES as readonly string[]).includes(target);
-    if (typeof target !== 'string' || (isDType && !isFloating(target as DType))) {
-      throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64) or a device name, got ${String(target)}`);
-    }
+    if (isDType && !isFloating(target as DType)) throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64), got ${target}`);
     const convert = (t: Tensor): Tensor => keep(isDType ? (isFloating(t.dtype) ? noGrad(() => to(t, target)) : t) : noGrad(() => to(t, target)));
     for (const m of this.modules()) {
       for (const [, p] of m.namedParametersOwn()) {

@@ -28,7 +28,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
     const g = opts.gradOutputs?.[i];
     if (g) return g;
     if (o.numel() !== 1) throw new Error(`autograd.grad: grad can be implicitly created only for scalar outputs, output ${i} has shape ${fmt(o.shape)}`);
-    return ones(o.shape, { dtype: o.dtype });
+    return ones(o.shape, { dtype: o.dtype, device: o.device });
   });
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`autograd.grad: input ${i} does not require grad`);
@@ -58,7 +58,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
     return clone(detach(x)).requiresGrad_(true);
   });
   const out0 = fn(...xs);
-  const r = randn(out0.shape, { dtype: out0.dtype });
+  const r = randn(out0.shape, { dtype: out0.dtype, device: out0.device });
   const project = (o: Tensor): Tensor => sum(mul(o, r));
   const analytic = grad(project(out0), xs, { allowUnused: true });
   xs.forEach((x, k) => {

@@ -16,7 +16,7 @@ function asView(x: Tensor, shape: Shape, strides: readonly number[], offset: num
  * gradient written into zeros of the input's shape through the same view. Its own gradient is the view.
  */
 function viewScatter(g: Tensor, inputShape: Shape, view: (t: Tensor) => Tensor): Tensor {
-  const out = full(inputShape, 0, g.dtype);
+  const out = full(inputShape, 0, g.dtype, g.device);
   kernels('viewScatter', g).assign(view(out), g, true);
   return record('ViewScatterBackward', out, [g], (gg) => [view(gg)]);
 }
