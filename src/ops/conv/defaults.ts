@@ -6,6 +6,7 @@
  * record their own gradients.
  */
 import type { ConvGeometry, Triple } from '../../backends/conv-kernels.js';
+import { keep } from '../../core/memory.js';
 import { numel } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { fromHost, full, kernels } from '../dispatch.js';
@@ -20,8 +21,23 @@ function paddedSize(g: ConvGeometry): Triple {
   return [fit(0), fit(1), fit(2)];
 }
 
+/** Position tables by device and geometry: a training loop asks for the same few every step. */
+const tables = new Map<string, Tensor>();
+const MAX_TABLES = 64;
+
 /** For each kernel offset k and output position l, the flat position in the padded plane that X̂[k, l] reads. */
 function positions(g: ConvGeometry, device: string): Tensor {
+  const key = `${device}|${JSON.stringify(g)}`;
+  let t = tables.get(key);
+  if (t === undefined || t.isDisposed) {
+    if (tables.size >= MAX_TABLES) tables.clear();
+    t = keep(positionTable(g, device));
+    tables.set(key, t);
+  }
+  return t;
+}
+
+function positionTable(g: ConvGeometry, device: string): Tensor {
   const [, pH, pW] = paddedSize(g);
   const [kD, kH, kW] = g.kernelSize;
   const [oD, oH, oW] = g.outSize;
