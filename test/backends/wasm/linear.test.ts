@@ -4,6 +4,7 @@
  * and its gradients (two products and a column sum) against the reference backend's.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
 import { assertClose } from '../../helpers/index.js';
 
