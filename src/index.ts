@@ -41,5 +41,6 @@ export * as io from './io/index.js';
 export { summary } from './summary/index.js';
 export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';
 export * as models from './models/index.js';
+export { fuse } from './models/fuse.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';

@@ -23,19 +23,6 @@ interface BlockConfig {
 const conv3x3 = (inC: number, outC: number, stride = 1, groups = 1): Conv2d => new Conv2d(inC, outC, 3, { stride, padding: 1, groups, bias: false });
 const conv1x1 = (inC: number, outC: number, stride = 1): Conv2d => new Conv2d(inC, outC, 1, { stride, bias: false });
 
-/** A module of exactly this class whose forward is not wrapped on the instance (as ck.summary's hooks do). */
-const plain = (m: Module, type: abstract new (...args: never[]) => Module): boolean => m.constructor === type && !Object.hasOwn(m, 'forward');
-
-/**
- * relu(bn(x) + shortcut()) in one pass over x while the block holds a plain BatchNorm2d and ReLU (the same values
- * as the modules in turn); anything swapped in for them, or wrapped, runs as written, in torchvision's order.
- */
-function bnRelu(bn: Module, relu: Module, x: Tensor, shortcut: (() => Tensor) | null = null): Tensor {
-  if (plain(bn, BatchNorm2d) && plain(relu, ReLU)) return (bn as BatchNorm2d).forwardThen(x, { residual: shortcut?.(), relu: true });
-  const y = bn.forward(x) as Tensor;
-  return relu.forward(shortcut ? add(y, shortcut()) : y) as Tensor;
-}
-
 /** Two 3x3 convolutions (ResNet-18/34). */
 export class BasicBlock extends Module {
   static readonly expansion = 1;
@@ -56,8 +43,10 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const out = bnRelu(this.bn1, this.relu, this.conv1.forward(x));
-    return bnRelu(this.bn2, this.relu, this.conv2.forward(out), () => (this.downsample ? this.downsample.forward(x) : x));
+    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
+    out = this.bn2.forward(this.conv2.forward(out));
+    const identity = this.downsample ? this.downsample.forward(x) : x;
+    return this.relu.forward(add(out, identity));
   }
 }
 
@@ -86,9 +75,11 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = bnRelu(this.bn1, this.relu, this.conv1.forward(x));
-    out = bnRelu(this.bn2, this.relu, this.conv2.forward(out));
-    return bnRelu(this.bn3, this.relu, this.conv3.forward(out), () => (this.downsample ? this.downsample.forward(x) : x));
+    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
+    out = this.relu.forward(this.bn2.forward(this.conv2.forward(out)));
+    out = this.bn3.forward(this.conv3.forward(out));
+    const identity = this.downsample ? this.downsample.forward(x) : x;
+    return this.relu.forward(add(out, identity));
   }
 }
 
@@ -167,7 +158,7 @@ export class ResNet extends Module implements HasLastLayer {
   }
 
   forward(x: Tensor): Tensor {
-    x = this.maxpool.forward(bnRelu(this.bn1, this.relu, this.conv1.forward(x)));
+    x = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
     x = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(x))));
     return this.fc.forward(flatten(this.avgpool.forward(x), 1));
   }

@@ -5,7 +5,8 @@
 import { noGrad, record } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, channelAffine, copy_, div, gt, mean, mul, neg, reshape, rsqrt, square, sub, sum, to } from '../ops/index.js';
+import { activationBackward } from '../ops/activation-backward.js';
+import { add, channelAffine, copy_, div, mean, mul, neg, reshape, rsqrt, square, sub, sum } from '../ops/index.js';
 import { checkTensor } from './check.js';
 
 export interface BatchNormOptions {
@@ -111,7 +112,8 @@ function normalised(x: Tensor, centred: Tensor, invStd: Tensor, weight: Tensor |
     const channels = x.shape[1];
     const count = x.numel() / channels;
     const dims = x.shape.map((_, d) => d).filter((d) => d !== 1);
-    const gy = relu ? mul(g, to(gt(out, 0), g.dtype)) : g;
+    // the one ReLU gradient rule (threshold_backward: NaN passes the gradient), as the unfused ReLU
+    const gy = relu ? activationBackward('threshold', g, out) : g;
     const sumGy = reshape(sum(gy, dims), [channels]);
     const sumGyCentred = reshape(sum(mul(gy, centred), dims), [channels]);
     // dx = k1·dy + k2·(x − μ) + k3:  k1 = w·σ⁻¹,  k2 = −w·σ⁻³·Σdy(x − μ)/M,  k3 = −w·σ⁻¹·Σdy/M
