@@ -134,7 +134,7 @@ async function misclassified(model: Module, loaders: Loaders, spec: DataSpec, si
   const pipe = pipeline(spec, side, null);
   const probs = await noGrad(() => {
     model.eval();
-    return softmax(model.forward(stack(raws.map((img) => pipe.forward(img)))) as never, 1);
+    return softmax(model.call(stack(raws.map((img) => pipe.forward(img)))) as never, 1);
   }).data();
   const c = loaders.classes.length;
   return wrong.map((i, k) => ({ png: encodePng(raws[k]), index: i, target: result.targets[i], predicted: result.predictions[i], confidence: probs[k * c + result.predictions[i]] }));

@@ -2,34 +2,38 @@
  * ck.fuse(model): explicit fusion for inference, below the models. Each ResNet block's last BatchNorm, the
  * shortcut addition and the ReLU run as one channelAffine pass (and every BatchNorm + ReLU pair too), with the
  * same values as the modules in turn: channelAffine rounds each step as the separate ops do. The model's
- * classes stay torchvision's; fuse only gives matching blocks an instance-level forward. Forward hooks on the
- * fused BatchNorm and ReLU modules no longer fire, so fuse after inspecting, not before.
+ * classes stay torchvision's; fuse only gives matching blocks an instance-level forward, and a BatchNorm or ReLU
+ * with forward hooks is run as written, so its hooks still fire.
  */
 import type { Tensor } from '../core/tensor.js';
 import { BatchNorm2d, Module, ReLU } from '../nn/index.js';
 import { BasicBlock, Bottleneck, ResNet } from './resnet.js';
 
-/** relu(bn(x) + residual) as one pass, when the block still holds a plain BatchNorm2d and ReLU. */
+/** A module of exactly this class that nobody observes: no forward hooks, no forward replaced on the instance. */
+const plain = (m: Module, type: abstract new (...args: never[]) => Module): boolean =>
+  m.constructor === type && !Object.hasOwn(m, 'forward') && !m.hasForwardHooks();
+
+/** relu(bn(x) + residual) as one pass, when the block holds a plain BatchNorm2d and ReLU; else the modules in turn. */
 function bnRelu(bn: Module, relu: Module, x: Tensor, residual: Tensor | null = null): Tensor {
-  if (bn.constructor === BatchNorm2d && relu.constructor === ReLU) return (bn as BatchNorm2d).forwardThen(x, { residual, relu: true });
-  const y = bn.forward(x) as Tensor;
-  return relu.forward(residual ? y.add(residual) : y) as Tensor;
+  if (plain(bn, BatchNorm2d) && plain(relu, ReLU)) return (bn as BatchNorm2d).forwardThen(x, { residual, relu: true });
+  const y = bn.call(x) as Tensor;
+  return relu.call(residual ? y.add(residual) : y) as Tensor;
 }
 
 const FUSED: [abstract new (...args: never[]) => Module, (m: never, x: Tensor) => Tensor][] = [
   [BasicBlock, (b: BasicBlock, x: Tensor) => {
-    const out = bnRelu(b.bn1, b.relu, b.conv1.forward(x));
-    return bnRelu(b.bn2, b.relu, b.conv2.forward(out), b.downsample ? (b.downsample.forward(x) as Tensor) : x);
+    const out = bnRelu(b.bn1, b.relu, b.conv1.call(x));
+    return bnRelu(b.bn2, b.relu, b.conv2.call(out), b.downsample ? (b.downsample.call(x) as Tensor) : x);
   }],
   [Bottleneck, (b: Bottleneck, x: Tensor) => {
-    let out = bnRelu(b.bn1, b.relu, b.conv1.forward(x));
-    out = bnRelu(b.bn2, b.relu, b.conv2.forward(out));
-    return bnRelu(b.bn3, b.relu, b.conv3.forward(out), b.downsample ? (b.downsample.forward(x) as Tensor) : x);
+    let out = bnRelu(b.bn1, b.relu, b.conv1.call(x));
+    out = bnRelu(b.bn2, b.relu, b.conv2.call(out));
+    return bnRelu(b.bn3, b.relu, b.conv3.call(out), b.downsample ? (b.downsample.call(x) as Tensor) : x);
   }],
   [ResNet, (r: ResNet, x: Tensor) => {
-    let y = r.maxpool.forward(bnRelu(r.bn1, r.relu, r.conv1.forward(x))) as Tensor;
-    y = [r.layer1, r.layer2, r.layer3, r.layer4].reduce((t, layer) => layer.forward(t) as Tensor, y);
-    return r.fc.forward((r.avgpool.forward(y) as Tensor).flatten(1)) as Tensor;
+    let y = r.maxpool.call(bnRelu(r.bn1, r.relu, r.conv1.call(x))) as Tensor;
+    y = [r.layer1, r.layer2, r.layer3, r.layer4].reduce((t, layer) => layer.call(t) as Tensor, y);
+    return r.fc.call((r.avgpool.call(y) as Tensor).flatten(1)) as Tensor;
   }],
 ];
 

@@ -27,7 +27,7 @@ export class Inception extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return cat([this.branch1.forward(x), this.branch2.forward(x), this.branch3.forward(x), this.branch4.forward(x)], 1);
+    return cat([this.branch1.call(x), this.branch2.call(x), this.branch3.call(x), this.branch4.call(x)], 1);
   }
 }
 
@@ -46,8 +46,8 @@ export class InceptionAux extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    x = flatten(this.conv.forward(adaptiveAvgPool2d(x, [4, 4])), 1);
-    return this.fc2.forward(this.dropout.forward(relu(this.fc1.forward(x))));
+    x = flatten(this.conv.call(adaptiveAvgPool2d(x, [4, 4])), 1);
+    return this.fc2.call(this.dropout.call(relu(this.fc1.call(x))));
   }
 }
 
@@ -141,17 +141,17 @@ export class GoogLeNet extends Module implements HasLastLayer {
   /** Logits in eval mode (or without auxiliary classifiers); in training mode, also the auxiliary logits. */
   forward(x: Tensor): Tensor | GoogLeNetOutputs {
     if (this.transformInput) x = transformInput(x);
-    x = this.maxpool1.forward(this.conv1.forward(x));
-    x = this.maxpool2.forward(this.conv3.forward(this.conv2.forward(x)));
-    x = this.maxpool3.forward(this.inception3b.forward(this.inception3a.forward(x)));
-    x = this.inception4a.forward(x);
+    x = this.maxpool1.call(this.conv1.call(x));
+    x = this.maxpool2.call(this.conv3.call(this.conv2.call(x)));
+    x = this.maxpool3.call(this.inception3b.call(this.inception3a.call(x)));
+    x = this.inception4a.call(x);
     const withAux = this.training && this.aux1 !== null && this.aux2 !== null;
-    const aux1 = withAux ? this.aux1!.forward(x) : null;
-    x = this.inception4d.forward(this.inception4c.forward(this.inception4b.forward(x)));
-    const aux2 = withAux ? this.aux2!.forward(x) : null;
-    x = this.maxpool4.forward(this.inception4e.forward(x));
-    x = this.inception5b.forward(this.inception5a.forward(x));
-    const logits = this.fc.forward(this.dropout.forward(flatten(this.avgpool.forward(x), 1)));
+    const aux1 = withAux ? this.aux1!.call(x) : null;
+    x = this.inception4d.call(this.inception4c.call(this.inception4b.call(x)));
+    const aux2 = withAux ? this.aux2!.call(x) : null;
+    x = this.maxpool4.call(this.inception4e.call(x));
+    x = this.inception5b.call(this.inception5a.call(x));
+    const logits = this.fc.call(this.dropout.call(flatten(this.avgpool.call(x), 1)));
     return aux1 && aux2 ? { logits, auxLogits2: aux2, auxLogits1: aux1 } : logits;
   }
 

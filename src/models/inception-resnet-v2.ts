@@ -49,7 +49,7 @@ export class InceptionResNetBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = add(x, mul(this.conv.forward(this.mixed.forward(x)), this.scale));
+    const y = add(x, mul(this.conv.call(this.mixed.call(x)), this.scale));
     return this.activation ? relu(y) : y;
   }
 }
@@ -114,9 +114,9 @@ export class InceptionResNetV2 extends Module implements HasLastLayer {
   forward(x: Tensor): Tensor {
     for (const m of [this.conv2d_1a, this.conv2d_2a, this.conv2d_2b, this.maxpool_3a, this.conv2d_3b, this.conv2d_4a, this.maxpool_5a,
       this.mixed_5b, this.block35, this.mixed_6a, this.block17, this.mixed_7a, this.block8, this.conv_7b]) {
-      x = m.forward(x) as Tensor;
+      x = m.call(x) as Tensor;
     }
-    return this.predictions.forward(flatten(adaptiveAvgPool2d(x, [1, 1]), 1));
+    return this.predictions.call(flatten(adaptiveAvgPool2d(x, [1, 1]), 1));
   }
 
   get lastLayer(): Linear {

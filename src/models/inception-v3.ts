@@ -36,10 +36,10 @@ export class InceptionA extends Module {
 
   forward(x: Tensor): Tensor {
     return cat([
-      this.branch1x1.forward(x),
-      this.branch5x5_2.forward(this.branch5x5_1.forward(x)),
-      this.branch3x3dbl_3.forward(this.branch3x3dbl_2.forward(this.branch3x3dbl_1.forward(x))),
-      this.branch_pool.forward(poolBranch(x)),
+      this.branch1x1.call(x),
+      this.branch5x5_2.call(this.branch5x5_1.call(x)),
+      this.branch3x3dbl_3.call(this.branch3x3dbl_2.call(this.branch3x3dbl_1.call(x))),
+      this.branch_pool.call(poolBranch(x)),
     ], 1);
   }
 }
@@ -61,8 +61,8 @@ export class InceptionB extends Module {
 
   forward(x: Tensor): Tensor {
     return cat([
-      this.branch3x3.forward(x),
-      this.branch3x3dbl_3.forward(this.branch3x3dbl_2.forward(this.branch3x3dbl_1.forward(x))),
+      this.branch3x3.call(x),
+      this.branch3x3dbl_3.call(this.branch3x3dbl_2.call(this.branch3x3dbl_1.call(x))),
       maxPool2d(x, 3, { stride: 2 }) as Tensor,
     ], 1);
   }
@@ -98,13 +98,13 @@ export class InceptionC extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let dbl = this.branch7x7dbl_1.forward(x);
-    for (const m of [this.branch7x7dbl_2, this.branch7x7dbl_3, this.branch7x7dbl_4, this.branch7x7dbl_5]) dbl = m.forward(dbl);
+    let dbl = this.branch7x7dbl_1.call(x);
+    for (const m of [this.branch7x7dbl_2, this.branch7x7dbl_3, this.branch7x7dbl_4, this.branch7x7dbl_5]) dbl = m.call(dbl);
     return cat([
-      this.branch1x1.forward(x),
-      this.branch7x7_3.forward(this.branch7x7_2.forward(this.branch7x7_1.forward(x))),
+      this.branch1x1.call(x),
+      this.branch7x7_3.call(this.branch7x7_2.call(this.branch7x7_1.call(x))),
       dbl,
-      this.branch_pool.forward(poolBranch(x)),
+      this.branch_pool.call(poolBranch(x)),
     ], 1);
   }
 }
@@ -129,9 +129,9 @@ export class InceptionD extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let b = this.branch7x7x3_1.forward(x);
-    for (const m of [this.branch7x7x3_2, this.branch7x7x3_3, this.branch7x7x3_4]) b = m.forward(b);
-    return cat([this.branch3x3_2.forward(this.branch3x3_1.forward(x)), b, maxPool2d(x, 3, { stride: 2 }) as Tensor], 1);
+    let b = this.branch7x7x3_1.call(x);
+    for (const m of [this.branch7x7x3_2, this.branch7x7x3_3, this.branch7x7x3_4]) b = m.call(b);
+    return cat([this.branch3x3_2.call(this.branch3x3_1.call(x)), b, maxPool2d(x, 3, { stride: 2 }) as Tensor], 1);
   }
 }
 
@@ -161,13 +161,13 @@ export class InceptionE extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const b3 = this.branch3x3_1.forward(x);
-    const dbl = this.branch3x3dbl_2.forward(this.branch3x3dbl_1.forward(x));
+    const b3 = this.branch3x3_1.call(x);
+    const dbl = this.branch3x3dbl_2.call(this.branch3x3dbl_1.call(x));
     return cat([
-      this.branch1x1.forward(x),
-      cat([this.branch3x3_2a.forward(b3), this.branch3x3_2b.forward(b3)], 1),
-      cat([this.branch3x3dbl_3a.forward(dbl), this.branch3x3dbl_3b.forward(dbl)], 1),
-      this.branch_pool.forward(poolBranch(x)),
+      this.branch1x1.call(x),
+      cat([this.branch3x3_2a.call(b3), this.branch3x3_2b.call(b3)], 1),
+      cat([this.branch3x3dbl_3a.call(dbl), this.branch3x3dbl_3b.call(dbl)], 1),
+      this.branch_pool.call(poolBranch(x)),
     ], 1);
   }
 }
@@ -185,8 +185,8 @@ export class InceptionAux extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    x = this.conv1.forward(this.conv0.forward(avgPool2d(x, 5, { stride: 3 })));
-    return this.fc.forward(flatten(adaptiveAvgPool2d(x, [1, 1]), 1));
+    x = this.conv1.call(this.conv0.call(avgPool2d(x, 5, { stride: 3 })));
+    return this.fc.call(flatten(adaptiveAvgPool2d(x, [1, 1]), 1));
   }
 }
 
@@ -281,11 +281,11 @@ export class Inception3 extends Module implements HasLastLayer {
     if (this.transformInput) x = transformInput(x);
     for (const m of [this.Conv2d_1a_3x3, this.Conv2d_2a_3x3, this.Conv2d_2b_3x3, this.maxpool1, this.Conv2d_3b_1x1, this.Conv2d_4a_3x3, this.maxpool2,
       this.Mixed_5b, this.Mixed_5c, this.Mixed_5d, this.Mixed_6a, this.Mixed_6b, this.Mixed_6c, this.Mixed_6d, this.Mixed_6e]) {
-      x = m.forward(x) as Tensor;
+      x = m.call(x) as Tensor;
     }
-    const aux = this.training && this.AuxLogits ? this.AuxLogits.forward(x) : null;
-    x = this.Mixed_7c.forward(this.Mixed_7b.forward(this.Mixed_7a.forward(x)));
-    const logits = this.fc.forward(flatten(this.dropout.forward(this.avgpool.forward(x)), 1));
+    const aux = this.training && this.AuxLogits ? this.AuxLogits.call(x) : null;
+    x = this.Mixed_7c.call(this.Mixed_7b.call(this.Mixed_7a.call(x)));
+    const logits = this.fc.call(flatten(this.dropout.call(this.avgpool.call(x)), 1));
     return aux ? { logits, auxLogits: aux } : logits;
   }
 

@@ -50,7 +50,7 @@ export class SeparableConv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.pointwise.forward(this.depthwise.forward(x));
+    return this.pointwise.call(this.depthwise.call(x));
   }
 }
 
@@ -92,7 +92,7 @@ export class ConvBn extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = this.bn.forward(this.conv.forward(x));
+    const y = this.bn.call(this.conv.call(x));
     return this._activation ? relu(y) : y;
   }
 }
@@ -109,6 +109,6 @@ export class Branches extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return cat(this._parts.map((b) => b.forward(x) as Tensor), 1);
+    return cat(this._parts.map((b) => b.call(x) as Tensor), 1);
   }
 }

@@ -17,7 +17,7 @@ export class BasicConv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return relu(this.bn.forward(this.conv.forward(x)));
+    return relu(this.bn.call(this.conv.call(x)));
   }
 }
 

@@ -34,7 +34,7 @@ export class LeNet5 extends Module implements HasLastLayer {
   }
 
   forward(x: Tensor): Tensor {
-    return this.classifier.forward(flatten(this.features_detector.forward(x), 1));
+    return this.classifier.call(flatten(this.features_detector.call(x), 1));
   }
 
   get lastLayer(): Linear {

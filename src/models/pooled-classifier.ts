@@ -13,7 +13,7 @@ export abstract class PooledClassifier extends Module implements HasLastLayer {
   abstract classifier: Sequential;
 
   forward(x: Tensor): Tensor {
-    return this.classifier.forward(flatten(this.avgpool.forward(this.features.forward(x)), 1));
+    return this.classifier.call(flatten(this.avgpool.call(this.features.call(x)), 1));
   }
 
   get lastLayer(): Linear {

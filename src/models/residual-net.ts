@@ -43,8 +43,8 @@ export class ResidualBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const out = relu(this.bn1.forward(this.conv1.forward(x)));
-    return relu(add(this.bn2.forward(this.conv2.forward(out)), this.shortcut.forward(x)));
+    const out = relu(this.bn1.call(this.conv1.call(x)));
+    return relu(add(this.bn2.call(this.conv2.call(out)), this.shortcut.call(x)));
   }
 }
 
@@ -95,8 +95,8 @@ export class ResidualNet extends Module implements HasLastLayer {
   }
 
   forward(x: Tensor): Tensor {
-    const features = this.blocks.forward(relu(this.bn.forward(this.conv.forward(x))));
-    return this.fc.forward(this.dropout.forward(flatten(features, 1)));
+    const features = this.blocks.call(relu(this.bn.call(this.conv.call(x))));
+    return this.fc.call(this.dropout.call(flatten(features, 1)));
   }
 
   get lastLayer(): Linear {

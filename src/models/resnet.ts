@@ -43,10 +43,10 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
-    out = this.bn2.forward(this.conv2.forward(out));
-    const identity = this.downsample ? this.downsample.forward(x) : x;
-    return this.relu.forward(add(out, identity));
+    let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
+    out = this.bn2.call(this.conv2.call(out));
+    const identity = this.downsample ? this.downsample.call(x) : x;
+    return this.relu.call(add(out, identity));
   }
 }
 
@@ -75,11 +75,11 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
-    out = this.relu.forward(this.bn2.forward(this.conv2.forward(out)));
-    out = this.bn3.forward(this.conv3.forward(out));
-    const identity = this.downsample ? this.downsample.forward(x) : x;
-    return this.relu.forward(add(out, identity));
+    let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
+    out = this.relu.call(this.bn2.call(this.conv2.call(out)));
+    out = this.bn3.call(this.conv3.call(out));
+    const identity = this.downsample ? this.downsample.call(x) : x;
+    return this.relu.call(add(out, identity));
   }
 }
 
@@ -158,9 +158,9 @@ export class ResNet extends Module implements HasLastLayer {
   }
 
   forward(x: Tensor): Tensor {
-    x = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
-    x = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(x))));
-    return this.fc.forward(flatten(this.avgpool.forward(x), 1));
+    x = this.maxpool.call(this.relu.call(this.bn1.call(this.conv1.call(x))));
+    x = this.layer4.call(this.layer3.call(this.layer2.call(this.layer1.call(x))));
+    return this.fc.call(flatten(this.avgpool.call(x), 1));
   }
 
   get lastLayer(): Linear {

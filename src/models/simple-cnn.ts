@@ -26,7 +26,7 @@ export class SimpleCNN extends Module implements HasLastLayer {
   }
 
   forward(x: Tensor): Tensor {
-    return this.classifier.forward(flatten(this.features.forward(x), 1));
+    return this.classifier.call(flatten(this.features.call(x), 1));
   }
 
   get lastLayer(): Linear {

@@ -42,10 +42,10 @@ export class XceptionBlock extends Module {
   forward(x: Tensor): Tensor {
     let y = x;
     this._steps.forEach(([sep, bn], i) => {
-      y = bn.forward(sep.forward(i > 0 || this._firstRelu ? relu(y) : y));
+      y = bn.call(sep.call(i > 0 || this._firstRelu ? relu(y) : y));
     });
     if (!this.pool) return add(y, x);
-    return add(this.pool.forward(y), this.residual_bn!.forward(this.residual!.forward(x)));
+    return add(this.pool.call(y), this.residual_bn!.call(this.residual!.call(x)));
   }
 }
 
@@ -88,12 +88,12 @@ export class Xception extends Module implements HasLastLayer {
   }
 
   forward(x: Tensor): Tensor {
-    x = relu(this.block1_conv1_bn.forward(this.block1_conv1.forward(x)));
-    x = relu(this.block1_conv2_bn.forward(this.block1_conv2.forward(x)));
-    for (const b of this._blocks) x = b.forward(x);
-    x = relu(this.block14_sepconv1_bn.forward(this.block14_sepconv1.forward(x)));
-    x = relu(this.block14_sepconv2_bn.forward(this.block14_sepconv2.forward(x)));
-    return this.predictions.forward(flatten(adaptiveAvgPool2d(x, [1, 1]), 1));
+    x = relu(this.block1_conv1_bn.call(this.block1_conv1.call(x)));
+    x = relu(this.block1_conv2_bn.call(this.block1_conv2.call(x)));
+    for (const b of this._blocks) x = b.call(x);
+    x = relu(this.block14_sepconv1_bn.call(this.block14_sepconv1.call(x)));
+    x = relu(this.block14_sepconv2_bn.call(this.block14_sepconv2.call(x)));
+    return this.predictions.call(flatten(adaptiveAvgPool2d(x, [1, 1]), 1));
   }
 
   get lastLayer(): Linear {

@@ -4,6 +4,7 @@ import { keep } from '../core/memory.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { detach, to } from '../ops/views.js';
+import { addHook, runHooked, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
 import { Parameter, setParameterData } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
@@ -29,7 +30,34 @@ export abstract class Module {
   /** Children registered by name (containers whose children are numbered, or names that are not identifiers). */
   protected readonly _modules = new Map<string, Module | null>();
 
+  readonly #forwardPreHooks = new Map<number, ForwardPreHook>();
+  readonly #forwardHooks = new Map<number, ForwardHook>();
+
   abstract forward(...inputs: unknown[]): unknown;
+
+  /**
+   * Runs the module as PyTorch's `module(x)` does: forward pre-hooks, `forward`, forward hooks. `forward` stays
+   * callable directly (without hooks), and every built-in module runs its children through `call`.
+   */
+  call<M extends Module>(this: M, ...inputs: Parameters<M['forward']>): ReturnType<M['forward']> {
+    if (this.#forwardPreHooks.size === 0 && this.#forwardHooks.size === 0) return this.forward(...inputs) as ReturnType<M['forward']>;
+    return runHooked(this, this.#forwardPreHooks, this.#forwardHooks, inputs) as ReturnType<M['forward']>;
+  }
+
+  /** `hook(module, inputs)` runs before every `call`; returning a value replaces the inputs (an array: the argument list). */
+  registerForwardPreHook<M extends Module>(this: M, hook: ForwardPreHook<M>): RemovableHandle {
+    return addHook(this.#forwardPreHooks, hook as ForwardPreHook, 'registerForwardPreHook');
+  }
+
+  /** `hook(module, inputs, output)` runs after every `call`; returning a value replaces the output. */
+  registerForwardHook<M extends Module>(this: M, hook: ForwardHook<M>): RemovableHandle {
+    return addHook(this.#forwardHooks, hook as ForwardHook, 'registerForwardHook');
+  }
+
+  /** True while a forward hook or pre-hook is registered here (fused paths must then run the module itself). */
+  hasForwardHooks(): boolean {
+    return this.#forwardPreHooks.size > 0 || this.#forwardHooks.size > 0;
+  }
 
   /** Registers a child under any name (`'0'`, `'Mixed_5b'`); also reachable as a property when the name allows. */
   registerModule(name: string, module: Module | null): void {

@@ -165,7 +165,7 @@ export function summary(model: Module, inputShape: readonly number[] | readonly 
   try {
     // on the model's device, in a scope: the activations are freed as soon as their shapes are noted
     const device = model.parameters()[0]?.device;
-    scope(() => noGrad(() => inMode(model, mode, () => model.forward(...shapes.map((s) => zeros(s, { dtype, device }))))));
+    scope(() => noGrad(() => inMode(model, mode, () => model.call(...shapes.map((s) => zeros(s, { dtype, device }))))));
   } catch (e) {
     const at = rows.filter((r) => r.outputShape.length === 0 && r.depth > 0).pop();
     const where = at ? ` (in ${at.name}: ${at.type})` : '';

@@ -12,5 +12,5 @@ export type BatchSource = AsyncIterable<Batch> | Iterable<Batch>;
 
 /** Runs the model on an input batch. */
 export function forward(model: Module, x: Tensor): Tensor {
-  return model.forward(x) as Tensor;
+  return model.call(x) as Tensor;
 }

@@ -72,7 +72,7 @@ export class Sequential extends NumberedModules {
   /** Feeds x through each module in order. */
   forward(x: Tensor): Tensor {
     let out: unknown = x;
-    for (const m of this) out = m.forward(out);
+    for (const m of this) out = m.call(out);
     return out as Tensor;
   }
 }
