@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/files.js';
-import { loadSafetensors, saveSafetensors } from '../../io/safetensors.js';
+import { loadSafetensors, saveSafetensorsAsync } from '../../io/safetensors.js';
 import { fromJson, toJson, type Checkpoint, type CheckpointMeta, type CheckpointStore } from '../checkpoint.js';
 
 const JSON_NAME = 'checkpoint.json';
@@ -18,7 +18,7 @@ export function directoryCheckpointStore(dir: string): CheckpointStore {
     async save({ tensors, meta }: Checkpoint): Promise<void> {
       mkdirSync(dir, { recursive: true });
       const tensorsFile = `checkpoint-${meta.epoch}${meta.partial ? `-${meta.partial.batchesDone}` : ''}.safetensors`;
-      writeFileAtomic(join(dir, tensorsFile), saveSafetensors(tensors, { metadata: { format: 'convkit-checkpoint' } }));
+      writeFileAtomic(join(dir, tensorsFile), await saveSafetensorsAsync(tensors, { metadata: { format: 'convkit-checkpoint' } }));
       writeFileAtomic(join(dir, JSON_NAME), new TextEncoder().encode(toJson({ ...meta, tensorsFile })));
       for (const old of readdirSync(dir)) {
         if (/^checkpoint-.*\.safetensors$/.test(old) && old !== tensorsFile) rmSync(join(dir, old), { force: true });
