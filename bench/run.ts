@@ -45,6 +45,11 @@ const node = (flags: string[], framework: string) => (w: string, t: number): [st
 
 const RUNNERS: Record<string, Runner> = {
   convkit: { label: 'convkit', cmd: node(relaxedFlag, 'convkit') },
+  // the oneDNN backend (npm run build:native); relaxed SIMD only matters for the few kernels it leaves to wasm
+  'convkit-native': {
+    label: 'convkit native',
+    cmd: (w, t) => [...node(relaxedFlag, 'convkit')(w, t), { ...process.env, CONVKIT_BACKEND: 'native' }],
+  },
   'convkit-simd': { label: 'convkit (plain SIMD)', cmd: node([], 'convkit') },
   'tfjs-wasm': { label: 'tfjs-wasm', cmd: node([], 'tfjs-wasm') },
   'tfjs-cpu': { label: 'tfjs-cpu', cmd: node([], 'tfjs-cpu') },
@@ -56,7 +61,12 @@ const RUNNERS: Record<string, Runner> = {
   },
   convnetjs: { label: 'ConvNetJS', cmd: node([], 'convnetjs') },
 };
-const frameworks = arg('frameworks', Object.keys(RUNNERS).join(',')).split(',');
+/** `--device native` puts the native backend's rows beside the default (wasm) ones. */
+const devices = arg('device', 'wasm').split(',');
+const defaultFrameworks = Object.keys(RUNNERS).filter((f) => f !== 'convkit-native' || devices.includes('native'));
+const frameworks = arg('frameworks', defaultFrameworks.join(',')).split(',');
+/** The convkit row the ratios are taken against: the first convkit runner listed. */
+const ours = frameworks.find((f) => f.startsWith('convkit')) ?? 'convkit';
 
 /** Cells that take minutes: the neighbouring figures of the same framework already tell the story. */
 const SKIP: Record<string, string> = {
@@ -161,13 +171,13 @@ function render(results: Record<string, Record<string, Record<number, CellResult
   ];
   for (const w of WORKLOADS.filter((x) => results[x.id])) {
     for (const t of threadCounts) {
-      const mine = results[w.id].convkit?.[t]?.ms;
+      const mine = results[w.id][ours]?.[t]?.ms;
       const cells = frameworks.map((fw) => {
         const r = results[w.id][fw][t];
         if (r?.ms === undefined) return '–';
         const value = `${fmt(inUnit(w, r.ms))} ${w.unit}`;
         // convkit's speed-up over this peer: above 1 convkit is faster
-        return fw === 'convkit' || mine === undefined ? value : `${value} (${fmt(r.ms / mine)}×)`;
+        return fw === ours || mine === undefined ? value : `${value} (${fmt(r.ms / mine)}×)`;
       });
       const peak = peaks.native[t];
       const limitMs = peak ? w.flops / peak / 1e6 : null;
@@ -175,7 +185,7 @@ function render(results: Record<string, Record<string, Record<number, CellResult
       lines.push(`| ${w.title} | ${t} | ${cells.join(' | ')} | ${limit} |`);
     }
   }
-  lines.push('', `Cells: median over ${roundCount} rounds; in brackets convkit's speed-up over that framework (time ratio, above 1 convkit is faster).`);
+  lines.push('', `Cells: median over ${roundCount} rounds; in brackets ${RUNNERS[ours].label}'s speed-up over that framework (time ratio, above 1 it is faster).`);
   lines.push(`Load average at the end of the run: ${loadavg().map((l) => l.toFixed(1)).join(', ')} (${cores} cores).`);
   for (const t of threadCounts) {
     const p = (v: number | null | undefined): string => (v ? `${fmt(v)} GFLOP/s` : 'n/a');

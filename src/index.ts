@@ -1,11 +1,13 @@
 /** convkit's public surface: `import * as ck from 'convkit'`. */
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
+import { registerNativeBackend } from './backends/native/index.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
 import { grad, gradcheck } from './ops/index.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();
+registerNativeBackend();
 
 export { Tensor } from './core/tensor.js';
 export type { NestedArray } from './core/tensor.js';
@@ -35,3 +37,4 @@ export * as models from './models/index.js';
 export { fuse } from './models/fuse.js';
 export * as data from './data/index.js';
 export * as train from './train/index.js';
+export * as vis from './vis/index.js';

@@ -8,3 +8,4 @@ export * as io from './io/node.js';
 export { save, load } from './io/files.js';
 export * as data from './data/node-all.js';
 export * as train from './train/node-all.js';
+export * as vis from './vis/node.js';

@@ -69,8 +69,8 @@ export const convkit: Framework = {
   async prepare(workload, threads) {
     ck.setNumThreads(threads);
     const backend = process.env.CONVKIT_BACKEND;
+    await ck.ready(backend);
     if (backend) ck.setBackend(backend);
-    await ck.ready();
     switch (workload) {
       case 'gemm': {
         const a = ck.randn([1024, 1024]);

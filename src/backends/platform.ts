@@ -54,3 +54,14 @@ export function canBlock(): boolean {
     return false;
   }
 }
+
+/**
+ * Node 20 ships WebAssembly relaxed SIMD (fused multiply-add) behind a flag that a user would have to pass by hand.
+ * V8 honours it when set before a module is validated or compiled, so convkit turns it on itself; newer Node has
+ * it on already, and a runtime that rejects the flag simply keeps the plain SIMD build (chooseBuild validates).
+ */
+export function enableRelaxedSimd(): void {
+  const v8 = nodeBuiltin<{ setFlagsFromString: (flags: string) => void }>('v8');
+  const major = Number(nodeProcess?.versions?.node?.split('.')[0]);
+  if (v8 && major === 20) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+}

@@ -3,6 +3,8 @@ import type { Backend } from './backend.js';
 const backends = new Map<string, Backend>();
 const initialisers = new Map<string, () => Promise<Backend>>();
 const preferred = new Set<string>();
+/** Backends that need something the platform may lack (a native addon, a GPU): `ready()` without a name skips them. */
+const optional = new Set<string>();
 let current: Backend | null = null;
 /** Set once the user picks a backend: from then on a preferred backend that finishes starting does not take over. */
 let chosen = false;
@@ -10,6 +12,8 @@ let chosen = false;
 export interface RegisterOptions {
   /** Becomes the current backend once available, unless the user has called setBackend. */
   preferred?: boolean;
+  /** Only initialised when asked for by name (`ready('native')`), never by a bare `ready()`. */
+  optional?: boolean;
 }
 
 export function registerBackend(backend: Backend, opts: RegisterOptions = {}): void {
@@ -22,6 +26,7 @@ export function registerBackend(backend: Backend, opts: RegisterOptions = {}): v
 export function registerLazyBackend(name: string, init: () => Promise<Backend>, opts: RegisterOptions = {}): void {
   initialisers.set(name, init);
   if (opts.preferred) preferred.add(name);
+  if (opts.optional) optional.add(name);
 }
 
 export function backendNames(): string[] {
@@ -70,21 +75,17 @@ export function setBackend(name: string): void {
 }
 
 /**
- * Initialises a lazily registered backend and finishes its start-up (idempotent); rejects with the reason when
- * it cannot start (no WebGPU adapter, no WebAssembly). Without a name, all of them.
+ * Initialises a lazily registered backend and finishes its start-up (idempotent); rejects with the reason when it
+ * cannot start. Without a name, all of them except the optional ones (native, GPU), which start only when named.
  */
 export async function ready(name?: string): Promise<void> {
-  if (name !== undefined && typeof name !== 'string') throw new TypeError(`ready: expected a backend name, got ${typeof name}`);
-  const names = name === undefined ? backendNames() : [name];
+  if (name !== undefined && typeof name !== 'string') throw new TypeError(`ready: expected a backend name (string), got ${typeof name}`);
+  const names = name === undefined ? backendNames().filter((n) => backends.has(n) || !optional.has(n)) : [name];
   for (const n of names) {
     if (!backends.has(n)) {
       const init = initialisers.get(n);
       if (!init) throw new Error(`ready: unknown backend '${n}', available: ${backendNames().join(', ')}`);
-      try {
-        registerBackend(await init(), { preferred: preferred.has(n) });
-      } catch (e) {
-        throw new Error(`ready: backend '${n}' cannot start: ${(e as Error).message}`, { cause: e });
-      }
+      registerBackend(await init(), { preferred: preferred.has(n) });
     }
     await backends.get(n)?.warmUp?.();
   }

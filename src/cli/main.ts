@@ -1,9 +1,10 @@
-/** The `convkit` command: subcommands train, eval, summary, predict, models. */
+/** The `convkit` command: subcommands train, eval, summary, predict, inspect, models. */
 // the public entry registers the reference backend and attaches Tensor methods
 import '../index.js';
 import { helpText, UsageError, type FlagSpecs } from './args.js';
 import { evalCommand, EVAL_FLAGS } from './evaluate.js';
 import { predictCommand, PREDICT_FLAGS } from './predict.js';
+import { inspectCommand, INSPECT_FLAGS } from './inspect.js';
 import { modelsCommand, summaryCommand, SUMMARY_FLAGS } from './summary.js';
 import { trainCommand, TRAIN_FLAGS, type CliIO } from './train.js';
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   eval: { run: evalCommand, usage: 'convkit eval --weights RUN/model.safetensors [--data NAME]', about: 'Evaluates trained weights on a test set.', flags: EVAL_FLAGS },
   summary: { run: summaryCommand, usage: 'convkit summary MODEL [--input C,H,W]', about: 'Prints the layers, output shapes, parameters and mult-adds of a model.', flags: SUMMARY_FLAGS },
   predict: { run: predictCommand, usage: 'convkit predict --weights RUN/model.safetensors IMAGE...', about: 'Classifies PNG/JPEG files and prints the top-5 classes.', flags: PREDICT_FLAGS },
+  inspect: { run: inspectCommand, usage: 'convkit inspect --weights RUN/model.safetensors [--image a.png ...] --out DIR', about: 'Writes PNGs and DIR/index.html: filters, feature maps, Grad-CAM, saliency, activation maximisation.', flags: INSPECT_FLAGS },
   models: { run: modelsCommand, usage: 'convkit models', about: 'Lists the models convkit can build.', flags: {} },
 };
 

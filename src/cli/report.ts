@@ -5,6 +5,7 @@
 import type { EpochRecord } from '../train/history.js';
 import { num, pct } from './format.js';
 import { barChart, confusionHeatmap, escapeXml, lineChart } from './svg.js';
+import { base64, GALLERY_CSS, sectionHtml, type Section } from './gallery.js';
 
 export interface Misclassified {
   /** PNG bytes of the raw test image. */
@@ -23,6 +24,8 @@ export interface ReportData {
   classes: readonly string[];
   misclassified: readonly Misclassified[];
   summary: string;
+  /** The "Look inside" section: filters beside hand-crafted kernels, feature maps, Grad-CAM of misclassified images. */
+  lookInside?: readonly Section[];
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222;padding:0 16px}
@@ -32,13 +35,9 @@ td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wra
 svg text{font:11px system-ui,sans-serif;fill:#333}svg .title{font-size:13px;font-weight:600}svg .small{font-size:10px}
 svg .grid{stroke:#eee}svg .axis{stroke:#888}.grid-images{display:flex;flex-wrap:wrap;gap:10px}
 figure{margin:0;text-align:center;font-size:11px;width:96px}figure img{width:84px;height:84px;image-rendering:pixelated;border:1px solid #ccc}
-pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px}.big{font-size:20px;font-weight:600}`;
+pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px}.big{font-size:20px;font-weight:600}
+h3{font-size:15px;margin-top:18px}${GALLERY_CSS}`;
 
-function base64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
 
 function epochTable(history: readonly EpochRecord[]): string {
   const rows = history.map((r) => `<tr><td>${r.epoch}</td><td>${num(r.trainLoss)}</td><td>${pct(r.trainAccuracy)}</td><td>${num(r.valLoss)}</td><td>${pct(r.valAccuracy)}</td><td>${r.lr.toPrecision(3)}</td><td>${r.seconds.toFixed(1)}</td><td>${r.imagesPerSecond.toFixed(0)}</td><td>${[r.timing.data, r.timing.forward, r.timing.backward, r.timing.optimizer].map((t) => t.toFixed(1)).join(' / ')}</td></tr>`);
@@ -80,7 +79,7 @@ ${barChart('per-class-accuracy', 'Test accuracy per class', d.test.perClassAccur
 <div id="misclassified" class="grid-images">
 ${figures.join('\n') || '<p>None.</p>'}
 </div>
-<h2>Model</h2>
+${d.lookInside?.length ? `<h2 id="look-inside">Look inside</h2>\n${d.lookInside.map((sec) => sectionHtml(sec)).join('\n')}\n` : ''}<h2>Model</h2>
 <pre id="model-summary">${escapeXml(d.summary)}</pre>
 </body></html>
 `;

@@ -21,6 +21,9 @@ import { DEFAULT_LR, makeOptimizer, makeScheduler, OPTIMIZERS, SCHEDULERS } from
 import { files, readConfig, writeJson, type RunConfig } from './outputs.js';
 import { Progress, type Output } from './progress.js';
 import { renderReport, type Misclassified } from './report.js';
+import { reportSections } from './look-inside.js';
+import type { Section } from './gallery.js';
+import type { Tensor } from '../core/tensor.js';
 import { selectBackend } from './backend.js';
 import { buildModel, findModel, parseModelOptions } from './zoo.js';
 import { stack } from '../ops/indexing.js';
@@ -140,6 +143,23 @@ async function misclassified(model: Module, loaders: Loaders, spec: DataSpec, si
   return wrong.map((i, k) => ({ png: encodePng(raws[k]), index: i, target: result.targets[i], predicted: result.predictions[i], confidence: probs[k * c + result.predictions[i]] }));
 }
 
+/** The report's "Look inside" pictures: 3 test images, and up to 6 misclassified ones for Grad-CAM. */
+async function lookInside(model: Module, loaders: Loaders, spec: DataSpec, side: number, result: Evaluation): Promise<Section[]> {
+  const pipe = pipeline(spec, side, null);
+  const input = async (i: number): Promise<Tensor> => pipe.forward((await loaders.rawTest.getItem(i))[0]);
+  const first = await Promise.all(Array.from({ length: Math.min(3, result.count) }, (_, i) => input(i)));
+  const wrong: number[] = [];
+  for (let i = 0; i < result.count && wrong.length < 6; i++) if (result.predictions[i] !== result.targets[i]) wrong.push(i);
+  model.eval();
+  return reportSections(model, {
+    x: stack(first),
+    wrong: wrong.length ? { x: stack(await Promise.all(wrong.map(input))), targets: wrong.map((i) => result.targets[i]), predicted: wrong.map((i) => result.predictions[i]) } : null,
+    mean: spec.mean,
+    std: spec.std,
+    classes: loaders.classes,
+  });
+}
+
 export async function trainCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const { flags } = parseFlags('train', argv, TRAIN_FLAGS, 0);
   if (flags.help) return -1;
@@ -187,6 +207,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     classes: c.classes,
     misclassified: await misclassified(model, loaders, spec, entry.side, result, 32),
     summary: summary(model, shape).toString(),
+    lookInside: await lookInside(model, loaders, spec, entry.side, result),
   });
   writeFileSync(f.report, report);
   const top5 = result.topk[5] === undefined ? '' : `, top-5 ${pct(result.topk[5])}`;

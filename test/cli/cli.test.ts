@@ -129,7 +129,7 @@ test('errors name what was wrong and what is valid', async () => {
   assert.match(bad.err, /train-images-idx3-ubyte is not a valid IDX file: the header says uint8 \[50,28,28\] \(39200 bytes of data\) but the file has 984 bytes/);
   const command = await run('fit');
   assert.equal(command.status, 2);
-  assert.match(command.err, /unknown command 'fit'; commands: train, eval, summary, predict, models/);
+  assert.match(command.err, /unknown command 'fit'; commands: train, eval, summary, predict, inspect, models/);
 });
 
 test('Ctrl-C saves a checkpoint and exits cleanly; --resume finishes the run', async () => {

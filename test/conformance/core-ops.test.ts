@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../src/index.js';
+import { readyBackends } from '../helpers/backends.js';
 import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../helpers/index.js';
 import { OPS } from './op-table.js';
 

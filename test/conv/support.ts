@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
 import { directConvKernels } from '../../src/backends/reference/conv-direct.js';
 import { hostBackend, referenceKernels } from '../../src/backends/reference/index.js';
+import { readyBackends } from '../helpers/backends.js';
 import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../helpers/index.js';
 
 /** The public functional API, as users reach it. */
@@ -11,9 +12,8 @@ export const F = ck.nn.functional;
 
 /** The reference backend with the textbook loops instead of im2col + GEMM, to test one path against the other. */
 ck.registerBackend(hostBackend('reference-direct', { ...referenceKernels, ...directConvKernels }, true));
-await ck.ready();
-/** Every backend runs the fixtures: both reference paths and whatever faster backend is registered. */
-export const BACKENDS = ck.backendNames();
+/** Every backend runs the fixtures: both reference paths and whatever faster backend initialises here. */
+export const BACKENDS = await readyBackends();
 
 export interface FixtureCase {
   name: string;

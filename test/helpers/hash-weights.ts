@@ -47,11 +47,11 @@ export function hashValues(key: string, shape: readonly number[]): ck.Tensor {
   return ck.tensor(data, { shape });
 }
 
-/** The fixtures' input: U(-1, 1) from the key 'input'. */
-export function hashInput(shape: readonly number[]): ck.Tensor {
-  const u = hashUniform('input', shape.reduce((a, b) => a * b, 1));
+/** The fixtures' input: U(lo, hi) (default U(-1, 1)) from the key (default 'input'). */
+export function hashInput(shape: readonly number[], key = 'input', lo = -1, hi = 1): ck.Tensor {
+  const u = hashUniform(key, shape.reduce((a, b) => a * b, 1));
   const data = new Float32Array(u.length);
-  for (let i = 0; i < u.length; i++) data[i] = -1 + 2 * u[i];
+  for (let i = 0; i < u.length; i++) data[i] = lo + (hi - lo) * u[i];
   return ck.tensor(data, { shape });
 }
 

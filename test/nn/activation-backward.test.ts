@@ -6,6 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../src/index.js';
+import { readyBackends } from '../helpers/backends.js';
 import { activationBackward } from '../../src/ops/activation-backward.js';
 import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../helpers/index.js';
 
@@ -22,7 +23,7 @@ const ACTIVATIONS: Record<string, (x: ck.Tensor) => ck.Tensor> = {
 };
 const tol = { rtol: 1e-5, atol: 1e-6 };
 
-for (const backend of ck.backendNames()) {
+for (const backend of await readyBackends()) {
   describe(`activation gradients on ${backend}`, () => {
     for (const c of cases) {
       test(`${c.op}: output, gradient and double backward match PyTorch`, () => ck.withBackend(backend, () => {

@@ -5,13 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../src/index.js';
+import { readyBackends } from '../helpers/backends.js';
 import { scaleAdd_ } from '../../src/ops/scale-add.js';
 import { assertClose } from '../helpers/index.js';
 
 await ck.ready();
 const exact = { rtol: 0, atol: 0 };
 
-for (const backend of ck.backendNames()) {
+for (const backend of await readyBackends()) {
   for (const dtype of ['float32', 'float64'] as const) {
     test(`scaleAdd_ on ${backend}, ${dtype}: equals mul, mul and add bit for bit`, () => ck.withBackend(backend, () => {
       for (const [a, b] of [[0.9, 1], [1, -0.01], [0.3, 0.7]]) {

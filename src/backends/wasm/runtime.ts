@@ -3,7 +3,7 @@
  * runs, and copies the result out into an ordinary typed array, so tensors stay plain garbage-collected JS
  * objects; the memory keeps its high-water mark between calls instead of being reallocated.
  */
-import { sharedMemorySupported } from '../platform.js';
+import { enableRelaxedSimd, sharedMemorySupported } from '../platform.js';
 import { getNumThreads } from '../threads.js';
 import { ACTIVATION_GRADS } from './activation-ops.js';
 import * as BINARY from './binary.js';
@@ -24,7 +24,7 @@ export type KernelName = (typeof KERNEL_NAMES)[number];
 type Kernel = (...args: number[]) => void;
 
 export interface WasmFeatures {
-  /** relaxed-SIMD fused multiply-add (Node >= 22, Chromium >= 114; Node 20 with --experimental-wasm-relaxed-simd) */
+  /** relaxed-SIMD fused multiply-add (Node >= 20, where convkit sets V8's flag itself on Node 20; Chromium >= 114) */
   relaxedSimd: boolean;
   /** shared memory and so worker threads (not in browsers without cross-origin isolation) */
   threads: boolean;
@@ -39,6 +39,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 /** Which build to load; each build's own validation is the feature test. */
 export function chooseBuild(): { bytes: Uint8Array<ArrayBuffer>; features: WasmFeatures } {
+  enableRelaxedSimd();
   const threads = sharedMemorySupported();
   const relaxed = decodeBase64(threads ? BINARY.RELAXED_SHARED : BINARY.RELAXED);
   if (WebAssembly.validate(relaxed)) return { bytes: relaxed, features: { relaxedSimd: true, threads } };

@@ -1,0 +1,180 @@
+// N-API entry points. Operands are JavaScript typed arrays, read and written in place (no copies across the
+// boundary); every length is checked against the shape before oneDNN touches memory.
+#include <node_api.h>
+#include <omp.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "conv.h"
+
+namespace {
+
+struct ArgError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <typename T>
+T* typedArray(napi_env env, napi_value v, napi_typedarray_type want, size_t minLength, const char* what) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  if (!is) throw ArgError(std::string(what) + ": expected a typed array");
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
+  if (type != want) throw ArgError(std::string(what) + ": wrong typed array type");
+  if (length < minLength) {
+    throw ArgError(std::string(what) + ": expected at least " + std::to_string(minLength) + " elements, got " + std::to_string(length));
+  }
+  return static_cast<T*>(data);
+}
+
+const float* floats(napi_env env, napi_value v, size_t n, const char* what) { return typedArray<float>(env, v, napi_float32_array, n, what); }
+float* mutableFloats(napi_env env, napi_value v, size_t n, const char* what) { return typedArray<float>(env, v, napi_float32_array, n, what); }
+
+bool isNull(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  return t == napi_null || t == napi_undefined;
+}
+
+double number(napi_env env, napi_value v) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) throw ArgError("expected a number");
+  return d;
+}
+
+bool boolean(napi_env env, napi_value v) {
+  bool b;
+  if (napi_get_value_bool(env, v, &b) != napi_ok) throw ArgError("expected a boolean");
+  return b;
+}
+
+struct Sizes {
+  size_t x, w, y;
+};
+
+Sizes sizesOf(const convkit::ConvShape& s) {
+  size_t in = s.in[0] * s.in[1] * s.in[2], out = s.out[0] * s.out[1] * s.out[2], k = s.k[0] * s.k[1] * s.k[2];
+  return {size_t(s.N * s.C) * in, size_t(s.O * (s.C / s.G)) * k, size_t(s.N * s.O) * out};
+}
+
+convkit::ConvShape shapeArg(napi_env env, napi_value v) {
+  const int32_t* g = typedArray<int32_t>(env, v, napi_int32_array, 22, "geometry");
+  convkit::ConvShape s = convkit::readShape(g);
+  if (s.G < 1 || s.C % s.G || s.O % s.G) throw ArgError("geometry: channels not divisible by groups");
+  return s;
+}
+
+// Runs body, turning C++ exceptions (argument errors, dnnl::error) into JavaScript errors.
+template <typename F>
+napi_value guarded(napi_env env, F body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, (std::string("convkit native: ") + e.what()).c_str());
+    return nullptr;
+  }
+}
+
+template <size_t N>
+void args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < N) throw ArgError("expected " + std::to_string(N) + " arguments, got " + std::to_string(argc));
+}
+
+napi_value ConvForward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    args(env, info, a);
+    auto s = shapeArg(env, a[4]);
+    Sizes n = sizesOf(s);
+    const float* bias = isNull(env, a[2]) ? nullptr : floats(env, a[2], s.O, "bias");
+    convkit::convForward(s, floats(env, a[0], n.x, "x"), floats(env, a[1], n.w, "w"), bias, mutableFloats(env, a[3], n.y, "y"));
+    return nullptr;
+  });
+}
+
+napi_value ConvBackwardData(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    args(env, info, a);
+    auto s = shapeArg(env, a[3]);
+    Sizes n = sizesOf(s);
+    convkit::convBackwardData(s, floats(env, a[0], n.y, "gy"), floats(env, a[1], n.w, "w"), mutableFloats(env, a[2], n.x, "gx"));
+    return nullptr;
+  });
+}
+
+napi_value ConvBackwardWeights(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    args(env, info, a);
+    auto s = shapeArg(env, a[3]);
+    Sizes n = sizesOf(s);
+    convkit::convBackwardWeights(s, floats(env, a[0], n.x, "x"), floats(env, a[1], n.y, "gy"), mutableFloats(env, a[2], n.w, "gw"));
+    return nullptr;
+  });
+}
+
+// sgemm(transA, transB, M, N, K, A, aOffset, lda, B, bOffset, ldb, C, cOffset, ldc, beta): C = op(A)·op(B) + beta·C.
+napi_value Sgemm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[15];
+    args(env, info, a);
+    bool ta = boolean(env, a[0]), tb = boolean(env, a[1]);
+    int64_t M = number(env, a[2]), N = number(env, a[3]), K = number(env, a[4]);
+    int64_t ao = number(env, a[6]), lda = number(env, a[7]), bo = number(env, a[9]), ldb = number(env, a[10]);
+    int64_t co = number(env, a[12]), ldc = number(env, a[13]);
+    float beta = number(env, a[14]);
+    if (M < 0 || N < 0 || K < 0 || ao < 0 || bo < 0 || co < 0) throw ArgError("sgemm: negative size or offset");
+    // the last element each operand reaches, row-major
+    size_t aRows = ta ? K : M, bRows = tb ? N : K;
+    size_t aNeed = ao + (aRows ? (aRows - 1) * lda + (ta ? M : K) : 0);
+    size_t bNeed = bo + (bRows ? (bRows - 1) * ldb + (tb ? K : N) : 0);
+    size_t cNeed = co + (M ? (M - 1) * ldc + N : 0);
+    const float* A = floats(env, a[5], aNeed, "A");
+    const float* B = floats(env, a[8], bNeed, "B");
+    float* C = mutableFloats(env, a[11], cNeed, "C");
+    if (M && N) convkit::sgemm(ta, tb, M, N, K, 1.0f, A + ao, lda, B + bo, ldb, beta, C + co, ldc);
+    return nullptr;
+  });
+}
+
+napi_value SetNumThreads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[1];
+    args(env, info, a);
+    int n = static_cast<int>(number(env, a[0]));
+    if (n < 1) throw ArgError("setNumThreads: expected a positive integer");
+    omp_set_num_threads(n);
+    return nullptr;
+  });
+}
+
+napi_value Version(napi_env env, napi_callback_info) {
+  const dnnl_version_t* v = dnnl_version();
+  std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+  napi_value out;
+  napi_create_string_utf8(env, s.c_str(), s.size(), &out);
+  return out;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convBackwardData", nullptr, ConvBackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convBackwardWeights", nullptr, ConvBackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,39 @@
+/**
+ * Loads the oneDNN addon (native/src, built by `npm run build:native` or at install when libdnnl-dev is present).
+ * Only Node can load it; everywhere else, and where it was not built, `load` explains how to get it.
+ */
+import { isNode, nodeBuiltin } from '../platform.js';
+
+export interface NativeAddon {
+  convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array): void;
+  convBackwardData(gy: Float32Array, w: Float32Array, gx: Float32Array, geometry: Int32Array): void;
+  convBackwardWeights(x: Float32Array, gy: Float32Array, gw: Float32Array, geometry: Int32Array): void;
+  /** C[cOffset..] = op(A)·op(B) + beta·C, row-major, leading dimensions in elements. */
+  sgemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: Float32Array, aOffset: number, lda: number, b: Float32Array, bOffset: number, ldb: number,
+    c: Float32Array, cOffset: number, ldc: number, beta: number,
+  ): void;
+  setNumThreads(n: number): void;
+  version(): string;
+}
+
+export const INSTALL_HINT =
+  "the native backend needs oneDNN and a build of convkit's addon: `apt-get install libdnnl-dev` (Debian/Ubuntu), then `npm run build:native`";
+
+/** Where node-gyp puts the addon, from this file's place in src/ or dist/ (both two folders below the package root). */
+const ADDON_PATH = '../../../native/build/Release/convkit_native.node';
+
+export function loadAddon(): NativeAddon {
+  if (!isNode) throw new Error('ready: the native backend runs only in Node; in the browser use wasm or webgpu');
+  const { createRequire } = nodeBuiltin<{ createRequire: (url: string) => (id: string) => unknown }>('module')!;
+  // OpenMP reads its settings when the addon loads it. Idle OpenMP threads spin by default, which starves the wasm
+  // workers that run the other kernels on the same cores; waiting passively costs a few microseconds per conv.
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process!.env;
+  env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  try {
+    return createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+  } catch (e) {
+    throw new Error(`ready: cannot load the native backend (${(e as Error).message.split('\n')[0]}); ${INSTALL_HINT}`);
+  }
+}
