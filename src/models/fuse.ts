@@ -1,7 +1,7 @@
 /**
- * ck.fuse(model): explicit fusion for inference, below the models. Each ResNet block's last BatchNorm, the
- * shortcut addition and the ReLU run as one channelAffine pass (and every BatchNorm + ReLU pair too), with the
- * same values as the modules in turn: channelAffine rounds each step as the separate ops do. The model's
+ * ck.fuse(model): explicit fusion, below the models. Each ResNet block's last BatchNorm, the shortcut addition
+ * and the ReLU run as one channelAffine pass (and every BatchNorm + ReLU pair too), with the same values as the
+ * modules in turn (channelAffine rounds each step as the separate ops do) and, in training, the same gradients. The model's
  * classes stay torchvision's; fuse only gives matching blocks an instance-level forward, and a BatchNorm or ReLU
  * with forward hooks is run as written, so its hooks still fire.
  */
