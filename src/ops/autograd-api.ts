@@ -1,4 +1,4 @@
-import { CpuStorage } from '../backends/backend.js';
+import { readsSync } from '../backends/registry.js';
 import { configureEngine, noGrad, runBackward } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt } from '../core/shape.js';
@@ -63,7 +63,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const analytic = grad(project(out0), xs, { allowUnused: true });
   xs.forEach((x, k) => {
     // x is a fresh contiguous clone, so element i lives at data[i]; perturbing it in place avoids a copy per probe
-    if (!(x.storage instanceof CpuStorage)) throw new Error(`gradcheck: runs on CPU tensors, got one on '${x.storage.device}'`);
+    if (!readsSync(x.device)) throw new Error(`gradcheck: runs on CPU tensors (it reads values synchronously), got one on '${x.device}'`);
     const data = x.storage.data;
     const numeric = new Float64Array(x.numel());
     for (let i = 0; i < numeric.length; i++) {
