@@ -1,3 +1,4 @@
+import { CpuStorage } from '../backends/backend.js';
 import { readsSync } from '../backends/registry.js';
 import { configureEngine, noGrad, runBackward } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
@@ -63,7 +64,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const analytic = grad(project(out0), xs, { allowUnused: true });
   xs.forEach((x, k) => {
     // x is a fresh contiguous clone, so element i lives at data[i]; perturbing it in place avoids a copy per probe
-    if (!readsSync(x.device)) throw new Error(`gradcheck: runs on CPU tensors (it reads values synchronously), got one on '${x.device}'`);
+    if (!(x.storage instanceof CpuStorage) || !readsSync(x.device)) throw new Error(`gradcheck: runs on CPU tensors (it reads values synchronously), got one on '${x.device}'`);
     const data = x.storage.data;
     const numeric = new Float64Array(x.numel());
     for (let i = 0; i < numeric.length; i++) {
