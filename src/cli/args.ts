@@ -20,11 +20,29 @@ export interface Parsed {
   positionals: string[];
 }
 
+/** A value that parseArgs would take for an option because it starts with a dash: a negative number. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity\b)/;
+
+/**
+ * `--epochs -1` as `--epochs=-1`: parseArgs calls a value that starts with a dash "ambiguous", which hides the
+ * real complaint (a negative count); joined, the value reaches the flag's own check and its message.
+ */
+function joinNegativeValues(argv: readonly string[], specs: FlagSpecs): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : Object.keys(specs).find((k) => specs[k].short && argv[i] === `-${specs[k].short}`);
+    if (name && specs[name]?.type === 'string' && i + 1 < argv.length && NEGATIVE_NUMBER.test(argv[i + 1])) {
+      out.push(`--${name}=${argv[++i]}`);
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 export function parseFlags(command: string, argv: readonly string[], specs: FlagSpecs, maxPositionals: number): Parsed {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, specs),
       options: Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { type: s.type, ...(s.short ? { short: s.short } : {}) }])),
       strict: true,
       allowPositionals: true,

@@ -1,12 +1,12 @@
 /** `convkit train`: flags to a model, loaders and an optimiser, then ck.train.fit, evaluation and the run's files. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { manualSeed, Generator } from '../core/random.js';
 import { noGrad } from '../core/autograd.js';
 import { getBackend } from '../backends/registry.js';
 import { DataLoader } from '../data/dataloader.js';
 import { randomSplit, Subset } from '../data/dataset.js';
 import { encodePng } from '../data/node/decode.js';
-import { save } from '../io/files.js';
+import { save, writeFileAtomic } from '../io/files.js';
 import type { Module } from '../nn/module.js';
 import { softmax } from '../nn/activation.js';
 import { summary } from '../summary/index.js';
@@ -19,6 +19,7 @@ import { DATA_NAMES, dataSpec, pipeline, Transformed, type DataSpec, type RawDat
 import { pct, num } from './format.js';
 import { DEFAULT_LR, makeOptimizer, makeScheduler, OPTIMIZERS, SCHEDULERS } from './optimizers.js';
 import { files, readConfig, writeJson, type RunConfig } from './outputs.js';
+import { prepareOutDir } from './out-dir.js';
 import { Progress, type Output } from './progress.js';
 import { renderReport, type Misclassified } from './report.js';
 import { reportSections } from './look-inside.js';
@@ -104,6 +105,13 @@ function firstN(ds: RawDataset, n: number | null): RawDataset {
   return Object.assign(new Subset(ds, Array.from({ length: n }, (_, i) => i)), { classes: ds.classes });
 }
 
+/** [training, validation] images for --val-split, as torch.utils.data.random_split counts fractions. */
+function splitSizes(n: number, valSplit: number): [number, number] {
+  const sizes: [number, number] = [Math.floor(n * (1 - valSplit)), Math.floor(n * valSplit)];
+  for (let i = 0; i < n - sizes[0] - sizes[1]; i++) sizes[i % 2]++;
+  return sizes;
+}
+
 interface Loaders {
   train: DataLoader<[unknown, number], Batch>;
   val?: DataLoader<[unknown, number], Batch>;
@@ -117,7 +125,7 @@ function makeLoaders(spec: DataSpec, c: RunConfig, side: number, augment: Genera
   const rawTest = firstN(spec.test(), c.testSize);
   const classes = [...rawTrain.classes];
   const evalPipe = pipeline(spec, side, null);
-  const [fitPart, valPart] = c.valSplit > 0 ? randomSplit(rawTrain, [1 - c.valSplit, c.valSplit], { generator: new Generator(c.seed + 3) }) : [rawTrain, null];
+  const [fitPart, valPart] = c.valSplit > 0 ? randomSplit(rawTrain, splitSizes(rawTrain.length, c.valSplit), { generator: new Generator(c.seed + 3) }) : [rawTrain, null];
   const opts = { batchSize: c.batchSize };
   return {
     train: new DataLoader(new Transformed(fitPart, pipeline(spec, side, augment)), { ...opts, shuffle: true, generator: new Generator(c.seed + 1) }),
@@ -168,6 +176,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const c = flags.resume ? resumedConfig(String(flags.out), flags) : configFromFlags(flags);
   c.backend = getBackend();
   const out = String(flags.out ?? defaultOut(c));
+  prepareOutDir(out);
   const f = files(out);
   const entry = findModel(c.model);
   const spec = dataSpec(c.data, c.dataDir ?? undefined);
@@ -195,21 +204,31 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     say(`interrupted: checkpoint saved in ${f.checkpoints}; continue with: convkit train --resume --out ${out}`);
     return 130;
   }
+  // Ctrl-C after training: the last epoch's checkpoint is complete, so say what was not written and how to finish
+  const interrupted = (unwritten: string[]): number => {
+    say(`interrupted after training: the trained model is checkpointed in ${f.checkpoints}, but ${unwritten.join(', ')} ${unwritten.length > 1 ? 'were' : 'was'} not written; write ${unwritten.length > 1 ? 'them' : 'it'} with: convkit train --resume --out ${out}`);
+    return 130;
+  };
+  if (io.signal?.aborted) return interrupted([f.weights, f.metrics, f.report]);
   const result = await evaluate(model, loaders.test, { topk: [1, 5] });
+  if (io.signal?.aborted) return interrupted([f.weights, f.metrics, f.report]);
   save(model, f.weights, { metadata: { model: c.model, data: c.data } });
   writeJson(f.metrics, metricsJson(c, history.epochs, result));
   const shape = [1, spec.channels, entry.side, entry.side];
+  const wrong = await misclassified(model, loaders, spec, entry.side, result, 32);
+  const inside = await lookInside(model, loaders, spec, entry.side, result);
+  if (io.signal?.aborted) return interrupted([f.report]);
   const report = renderReport({
     title: `${c.model} on ${c.data}`,
     config: { model: c.model, 'model options': JSON.stringify({ ...entry.defaults, ...c.modelOptions }), data: c.data, epochs: c.epochs, 'batch size': c.batchSize, optimizer: c.optimizer, lr: c.lr, scheduler: c.scheduler, augment: c.augment, seed: c.seed, backend: c.backend },
     history: history.epochs,
     test: result,
     classes: c.classes,
-    misclassified: await misclassified(model, loaders, spec, entry.side, result, 32),
+    misclassified: wrong,
     summary: summary(model, shape).toString(),
-    lookInside: await lookInside(model, loaders, spec, entry.side, result),
+    lookInside: inside,
   });
-  writeFileSync(f.report, report);
+  writeFileAtomic(f.report, new TextEncoder().encode(report)); // atomic, and a failed write (ENOSPC) names the file
   const top5 = result.topk[5] === undefined ? '' : `, top-5 ${pct(result.topk[5])}`;
   say(`test accuracy ${pct(result.accuracy)} (loss ${num(result.loss)}${top5}) on ${result.count} test images${history.stopReason === 'earlyStopping' ? ' (stopped early)' : ''}`);
   say(`wrote ${f.weights}, ${f.metrics}, ${f.report}`);

@@ -6,6 +6,17 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
 export function allocArray(dtype: DType, length: number): TypedArray {
+  try {
+    return newArray(dtype, length);
+  } catch (e) {
+    // V8's own words ('Invalid typed array length', 'Array buffer allocation failed') name neither the size nor the type
+    throw new RangeError(`cannot allocate a ${dtype} tensor of ${length} elements (${length * BYTES[dtype]} bytes): ${(e as Error).message}`);
+  }
+}
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+function newArray(dtype: DType, length: number): TypedArray {
   switch (dtype) {
     case 'float32': return new Float32Array(length);
     case 'float64': return new Float64Array(length);

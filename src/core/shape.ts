@@ -30,8 +30,13 @@ export function checkShape(shape: unknown, op: string): number[] {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new RangeError(`${op}: invalid shape ${JSON.stringify(shape)}: sizes must be non-negative integers`);
   }
+  const n = shape.reduce((a: number, b: number) => a * b, 1);
+  if (n > MAX_ELEMENTS) throw new RangeError(`${op}: shape ${JSON.stringify(shape)} has ${n} elements, more than the ${MAX_ELEMENTS} one tensor can hold`);
   return shape.slice();
 }
+
+/** The largest typed array V8 allocates (2^32 - 1 elements); a bigger shape is refused with its op's name. */
+export const MAX_ELEMENTS = 2 ** 32 - 1;
 
 /** NumPy/PyTorch broadcasting: align right, sizes must match or be 1. */
 export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {

@@ -4,16 +4,62 @@
  * a temporary file beside the target, are flushed, and replace the target by a rename, so a crash
  * leaves either the old file or the new one, never half of one.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { LoadStateDictOptions, LoadStateDictResult, Module, StateDict } from '../nn/module.js';
 import { loadSafetensors as fromBytes, saveSafetensors, type SaveSafetensorsOptions } from './safetensors.js';
 
 /** As `ck.io.loadSafetensors`, and also from a file path. */
 export function loadSafetensors(source: string | Uint8Array | ArrayBuffer): StateDict {
-  return fromBytes(typeof source === 'string' ? readFileSync(source) : source);
+  if (typeof source !== 'string') return fromBytes(source);
+  const bytes = readFileSync(source);
+  try {
+    return fromBytes(bytes);
+  } catch (e) {
+    // the bytes' errors cannot know the file; a corrupt --weights must say which file is corrupt
+    throw new Error(`loadSafetensors: ${source}: ${(e as Error).message.replace(/^loadSafetensors: /, '')}`);
+  }
 }
 
-/** Writes `bytes` to `path` through a temporary file and a rename. */
+/** writeFileAtomic's temporary files: `<target>.<pid>.<stamp>.tmp`. */
+const TEMPORARY = /\.(\d+)\.[0-9a-z]+\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files of atomic writes that a killed process left in `dir` (those of live processes
+ * stay: another run may be writing there). Returns their names.
+ */
+export function removeStaleTemporaryFiles(dir: string): string[] {
+  const stale = readdirSync(dir).filter((name) => {
+    const m = TEMPORARY.exec(name);
+    return m !== null && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
+  });
+  for (const name of stale) rmSync(join(dir, name), { force: true });
+  return stale;
+}
+
+/** Makes a rename in `dir` durable (POSIX: the directory entry lives in the directory's own data). */
+function fsyncDirectory(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // some platforms (Windows) and file systems cannot open or sync a directory; the rename is still atomic
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** Writes `bytes` to `path` through a temporary file and a rename, flushed to disk before and after the rename. */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
   try {
@@ -25,9 +71,12 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
       closeSync(fd);
     }
     renameSync(tmp, path);
+    fsyncDirectory(dirname(path));
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    // ENOSPC and EIO name no file, and the temporary name means nothing to the user: name the target
+    const err = e as Error & { code?: string };
+    throw Object.assign(new Error(`cannot write ${path}: ${err.message}`), { code: err.code });
   }
 }
 

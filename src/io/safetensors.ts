@@ -38,6 +38,8 @@ export interface SaveSafetensorsOptions {
 /** The reference implementation refuses larger headers; a bigger number means a corrupt length field. */
 const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = '__metadata__';
+/** The format nests three levels (header, entry, shape); deeper JSON is refused before JSON.parse recurses into it. */
+const MAX_HEADER_DEPTH = 16;
 
 function fail(message: string): never {
   throw new Error(`loadSafetensors: ${message}`);
@@ -47,6 +49,53 @@ function asBytes(source: Uint8Array | ArrayBuffer, op: string): Uint8Array {
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   throw new TypeError(`${op}: expected a Uint8Array or an ArrayBuffer, got ${source === null ? 'null' : typeof source}`);
+}
+
+/** Sets an own property, so that a name like `__proto__` is a key like any other instead of a prototype. */
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * One pass over the header text, before JSON.parse: its nesting depth (refused past MAX_HEADER_DEPTH, where a
+ * recursive parser would overflow the stack) and the top-level keys in order (JSON.parse keeps only the last
+ * of duplicates; the format forbids them).
+ */
+function scanHeader(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) keys.push(parseKey(text.slice(i, j + 1)));
+      expectKey = false;
+      i = j;
+    } else if (ch === '{' || ch === '[') {
+      if (++depth > MAX_HEADER_DEPTH) fail(`the header nests deeper than ${MAX_HEADER_DEPTH} levels (the format needs 3)`);
+      expectKey = ch === '{' && depth === 1;
+    } else if (ch === '}' || ch === ']') depth--;
+    else if (ch === ',' && depth === 1) expectKey = true;
+  }
+  return keys;
+}
+
+function parseKey(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch (e) {
+    fail(`the header is not valid JSON (${(e as Error).message} in the name ${literal.slice(0, 40)})`);
+  }
+}
+
+function checkUnique(keys: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const k of keys) {
+    if (seen.has(k)) fail(`the header names '${k}' twice (the format forbids duplicate names)`);
+    seen.add(k);
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -113,6 +162,7 @@ export function readSafetensorsHeader(source: Uint8Array | ArrayBuffer): Safeten
   const bytes = asBytes(source, 'loadSafetensors');
   const { text, dataStart } = headerText(bytes);
   if (!text.startsWith('{')) fail(`the header must be a JSON object, it starts with ${JSON.stringify(text.slice(0, 16))}`);
+  const keys = scanHeader(text);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -120,11 +170,12 @@ export function readSafetensorsHeader(source: Uint8Array | ArrayBuffer): Safeten
     fail(`the header is not valid JSON (${(e as Error).message})`);
   }
   if (!isRecord(json)) fail('the header must be a JSON object');
+  checkUnique(keys);
   let metadata: Record<string, string> = {};
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const [name, raw] of Object.entries(json)) {
     if (name === METADATA_KEY) metadata = parseMetadata(raw);
-    else tensors[name] = parseEntry(name, raw);
+    else setOwn(tensors, name, parseEntry(name, raw));
   }
   checkLayout(tensors, bytes.length - dataStart);
   return { metadata, tensors, dataStart };
@@ -138,7 +189,7 @@ export function loadSafetensors(source: Uint8Array | ArrayBuffer): StateDict {
   const out: StateDict = {};
   for (const [name, { dtype, shape, dataOffsets: [b, e] }] of Object.entries(tensors)) {
     const data = decode(bytes.subarray(dataStart + b, dataStart + e), dtype, numel(shape), name);
-    out[name] = wrap(backend.fromHost(data, convkitDType(dtype)), shape, convkitDType(dtype));
+    setOwn(out, name, wrap(backend.fromHost(data, convkitDType(dtype)), shape, convkitDType(dtype)));
   }
   return out;
 }
@@ -182,7 +233,7 @@ function assemble(stateDict: StateDict, metadata: Record<string, string>, data: 
   for (const n of layout) offsets.set(n, [end, (end += data.get(n)!.length)]);
 
   const header: Record<string, unknown> = Object.keys(metadata).length ? { [METADATA_KEY]: metadata } : {};
-  for (const n of names) header[n] = { dtype: safetensorsDType(stateDict[n].dtype), shape: stateDict[n].shape, data_offsets: offsets.get(n) };
+  for (const n of names) setOwn(header, n, { dtype: safetensorsDType(stateDict[n].dtype), shape: stateDict[n].shape, data_offsets: offsets.get(n) });
   const json = new TextEncoder().encode(JSON.stringify(header));
   // spaces pad the header so the data section starts 8-byte aligned, as the reference writer does
   const padded = Math.ceil((8 + json.length) / 8) * 8 - 8;

@@ -98,16 +98,18 @@ function shapeAndDtype(shape: readonly number[], opts: TensorOptions, op: string
   return [checkShape(shape, op), opts.dtype ? checkDType(opts.dtype, op) : fallback];
 }
 
-export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
-  const [s, dtype] = shapeAndDtype(shape, opts, 'full', typeof value === 'boolean' ? 'bool' : 'float32');
-  if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: expected a number fill value, got ${describe(value)}`);
+/** full under the name the user called (zeros, ones, empty), so errors name that op. */
+function filled(op: string, shape: readonly number[], value: number, opts: TensorOptions): Tensor {
+  const [s, dtype] = shapeAndDtype(shape, opts, op, typeof value === 'boolean' ? 'bool' : 'float32');
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`${op}: expected a number fill value, got ${describe(value)}`);
   return finish(fullOf(s, value, dtype, deviceOf(opts)), opts);
 }
 
-export const zeros = (shape: readonly number[], opts: TensorOptions = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts: TensorOptions = {}): Tensor => full(shape, 1, opts);
+export const full = (shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor => filled('full', shape, value, opts);
+export const zeros = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled('zeros', shape, 0, opts);
+export const ones = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled('ones', shape, 1, opts);
 /** Uninitialised in PyTorch; zero-filled here (typed arrays always are). */
-export const empty = (shape: readonly number[], opts: TensorOptions = {}): Tensor => full(shape, 0, opts);
+export const empty = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled('empty', shape, 0, opts);
 
 function randomTensor(shape: readonly number[], opts: RandomOptions, op: string, sample: (g: Generator) => number): Tensor {
   const [s, dtype] = shapeAndDtype(shape, opts, op);

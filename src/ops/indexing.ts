@@ -59,7 +59,13 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const shape = x.shape.map((s, i) => (i === d ? n : s));
   const view = x.shape.map((_, i) => (i === d ? n : 1));
   // a gather whose index repeats the positions across every other dim; its gradient is gather's scatter
-  return gather(x, d, expand(reshape(index, view), shape));
+  try {
+    return gather(x, d, expand(reshape(index, view), shape));
+  } catch (e) {
+    // the kernel's bounds check speaks for gather; the user called indexSelect
+    if (e instanceof RangeError && e.message.startsWith('gather:')) throw new RangeError(`indexSelect:${e.message.slice('gather:'.length)}`);
+    throw e;
+  }
 }
 
 /** Joins tensors along an existing dim. */

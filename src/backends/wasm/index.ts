@@ -21,9 +21,12 @@ export interface WasmBackend extends Backend {
   readonly features: WasmFeatures;
   /** Threads a large kernel would use now: getNumThreads(), bounded by the workers that have started. */
   activeThreads(): number;
+  /** Bytes of WebAssembly memory the kernels have grown to (their high-water mark; it never shrinks). */
+  memoryBytes(): number;
 }
 
-export function wasmBackend(rt: WasmRuntime): WasmBackend {
+/** The wasm backend over runtime `rt`; `name` (its device) is 'wasm' but for a second runtime in tests. */
+export function wasmBackend(rt: WasmRuntime, name = 'wasm'): WasmBackend {
   const kernels: Kernels = {
     ...referenceKernels,
     ...wasmElementwise(rt), // binary, unary, reduce; small tensors go to fast/ JavaScript loops
@@ -37,9 +40,10 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
     channelAffine: wasmChannelAffine(rt),
   };
   return {
-    ...hostBackend('wasm', kernels, true),
+    ...hostBackend(name, kernels, true),
     features: rt.features,
     activeThreads: () => rt.threads(),
+    memoryBytes: () => rt.memory.buffer.byteLength,
     warmUp: async () => void (await rt.warmUp()),
   };
 }

@@ -2,7 +2,9 @@
  * A pool of worker threads over the kernels' shared memory. The calling thread is thread 0 and always works;
  * workers start lazily on the first parallel kernel, never keep Node alive (unref), and only join jobs once
  * they report ready, so a kernel never waits on a worker that is still starting (a browser cannot even start
- * one while its main thread is busy).
+ * one while its main thread is busy). Work is split for every started thread, ready or not, and the calling
+ * thread runs the parts of workers that are not ready yet: how a kernel splits (and so how its reductions
+ * round) depends on the thread count only, never on the moment the workers became ready.
  */
 import { canBlock, nodeBuiltin } from '../platform.js';
 import { ARGS, ARGS_PER_THREAD, CONTROL_INTS, COUNT, DONE, FAILED, FN, GEN, MAX_WORKERS, READY, SPINS } from './control.js';
@@ -42,7 +44,7 @@ export class ThreadPool {
     private readonly local: Readonly<Record<string, Kernel>>,
   ) {}
 
-  /** Threads that can take part in a job now (at most `wanted`), starting missing workers for later jobs. */
+  /** Threads a job is split into (at most `wanted`): this one and every started worker, starting missing ones. */
   threads(wanted: number): number {
     const workers = Math.min(wanted - 1, MAX_WORKERS);
     while (this.started < workers) {
@@ -50,30 +52,34 @@ export class ThreadPool {
       if (!startWorker(init)) break;
       this.started++;
     }
+    return 1 + Math.min(this.started, workers);
+  }
+
+  /** How many of the first `workers` workers are ready to take jobs. */
+  private ready(workers: number): number {
     let ready = 0;
     while (ready < workers && Atomics.load(this.c, READY + ready) === 1) ready++;
-    return 1 + ready;
+    return ready;
   }
 
   /** Starts the workers for `wanted` threads and resolves once they all take part in jobs (or after `timeoutMs`). */
   async warmUp(wanted: number, timeoutMs = 10_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
-    let threads = this.threads(wanted);
-    while (threads < Math.min(wanted, this.started + 1) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      threads = this.threads(wanted);
-    }
-    return threads;
+    const threads = this.threads(wanted);
+    while (this.ready(threads - 1) < threads - 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+    return 1 + this.ready(threads - 1);
   }
 
-  /** Runs kernel `name` once per thread with that thread's arguments; args[0] runs here. */
+  /** Runs kernel `name` once per part with that part's arguments: args[0] here, the rest on ready workers or here. */
   run(name: string, args: readonly (readonly number[])[]): void {
     const fn = this.names.indexOf(name);
     if (fn < 0) throw new Error(`wasm backend: unknown kernel '${name}'`);
-    const count = args.length;
-    if (count > 1) this.publish(fn, args);
+    const helpers = this.ready(args.length - 1);
+    if (helpers > 0) this.publish(fn, args.slice(0, helpers + 1));
     this.local[name](...args[0]);
-    if (count > 1) this.join(name, count - 1);
+    // parts of workers still starting run here, so the split (and its rounding) is the same as with them
+    for (let t = helpers + 1; t < args.length; t++) this.local[name](...args[t]);
+    if (helpers > 0) this.join(name, helpers);
   }
 
   private publish(fn: number, args: readonly (readonly number[])[]): void {

@@ -43,6 +43,7 @@ export class CIFAR10<X = Image> extends LabelledImages<X> {
       images.set(b.images, at * 3 * PIXELS);
       at += b.labels.length;
     }
+    if (total === 0) throw new Error(`CIFAR10: the data set is empty (${batches.length} batches, no records)`);
     super(labels, opts);
     this.images = images;
     this.checkTargets('CIFAR10');

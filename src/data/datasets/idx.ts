@@ -27,6 +27,17 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** The whole file's size as the header at the start of `head` declares it, or null when `head` is too short or no IDX header. */
+export function idxDeclaredSize(head: Uint8Array): number | null {
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0 || !TYPES[head[2]]) return null;
+  const start = 4 + 4 * head[3];
+  if (head.length < start) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let n = TYPES[head[2]][1];
+  for (let i = 0; i < head[3]; i++) n *= view.getUint32(4 + 4 * i, false);
+  return start + n;
+}
+
 /** Parses an uncompressed IDX file; `name` (a file name) makes errors point at the culprit. */
 export function parseIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
   const fail = (why: string): never => {

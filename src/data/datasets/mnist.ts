@@ -18,6 +18,7 @@ export class MNIST<X = Image> extends LabelledImages<X> {
     if (images.type !== 'uint8' || images.shape.length !== 3) throw new Error(`${name}: expected images as uint8 [N,H,W], got ${images.type} ${fmt(images.shape)}`);
     if (labels.type !== 'uint8' || labels.shape.length !== 1) throw new Error(`${name}: expected labels as uint8 [N], got ${labels.type} ${fmt(labels.shape)}`);
     if (labels.shape[0] !== images.shape[0]) throw new Error(`${name}: ${images.shape[0]} images but ${labels.shape[0]} labels`);
+    if (images.shape.includes(0)) throw new Error(`${name}: the data set is empty or its images have no pixels (images ${fmt(images.shape)})`);
     super(Int32Array.from(labels.data), opts);
     [, this.height, this.width] = images.shape;
     this.images = images.data as Uint8Array;

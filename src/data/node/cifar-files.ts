@@ -15,7 +15,7 @@ const HELP = 'Download the "CIFAR-10 binary version" (cifar-10-binary.tar.gz) fr
 /** CIFAR-10 from its binary batches: the five training batches in order, or test_batch. */
 export function loadCIFAR10<X = Image>(opts: CifarLoadOptions<X>): CIFAR10<X> {
   const train = opts.train ?? true;
-  if (typeof opts?.root !== 'string') throw new Error(`CIFAR10: pass root (no default location exists). ${HELP}`);
+  if (typeof opts?.root !== 'string') throw new TypeError(`CIFAR10: root must be a directory path (a string), got ${opts?.root === null ? 'null' : typeof opts?.root} (no default location exists). ${HELP}`);
   const dir = [join(opts.root, 'cifar-10-batches-bin'), opts.root].find((d) => isDirectory(d) && findFile(d, ['test_batch.bin']));
   const names = train ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
   const paths = names.map((n) => (dir ? findFile(dir, [n]) : null));

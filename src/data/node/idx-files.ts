@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Image } from '../image.js';
-import { parseIdx } from '../datasets/idx.js';
+import { idxDeclaredSize, parseIdx } from '../datasets/idx.js';
 import { FashionMNIST, MNIST } from '../datasets/mnist.js';
 import type { VisionDatasetOptions } from '../datasets/vision.js';
 import { findFile, isDirectory, readMaybeGzip } from './files.js';
@@ -34,6 +34,8 @@ function missing(dir: string, folder: string, files: [string, string]): string |
 }
 
 function load<X>(cls: IdxDatasetClass, folder: string, defaults: string[], help: string, opts: IdxLoadOptions<X>): MNIST<X> {
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`${cls.name}: expected an options object, got ${opts === null ? 'null' : typeof opts}`);
+  if (opts.root !== undefined && typeof opts.root !== 'string') throw new TypeError(`${cls.name}: root must be a directory path (a string), got ${opts.root === null ? 'null' : typeof opts.root}`);
   const train = opts.train ?? true;
   const files = splitFiles(train);
   const roots = opts.root !== undefined ? [opts.root] : defaults;
@@ -50,7 +52,7 @@ function load<X>(cls: IdxDatasetClass, folder: string, defaults: string[], help:
       continue;
     }
     const [imagesPath, labelsPath] = files.map((f) => findFile(dir, [f]) as string);
-    const dataset = new cls<X>(parseIdx(readMaybeGzip(imagesPath), imagesPath), parseIdx(readMaybeGzip(labelsPath), labelsPath), opts);
+    const dataset = new cls<X>(parseIdx(readMaybeGzip(imagesPath, idxDeclaredSize), imagesPath), parseIdx(readMaybeGzip(labelsPath, idxDeclaredSize), labelsPath), opts);
     dataset.root = dir;
     return dataset;
   }

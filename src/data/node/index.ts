@@ -5,5 +5,6 @@ export { loadCIFAR10 } from './cifar-files.js';
 export type { CifarLoadOptions } from './cifar-files.js';
 export { ImageFolder } from './image-folder.js';
 export type { ImageFolderOptions } from './image-folder.js';
-export { decodeImage, encodePng } from './decode.js';
+export { decodeImage, encodePng, DEFAULT_MAX_PIXELS } from './decode.js';
+export type { DecodeOptions } from './decode.js';
 export { readMaybeGzip } from './files.js';

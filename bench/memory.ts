@@ -1,0 +1,81 @@
+/**
+ * Resident memory over long runs: LeNet-5 training steps (batch 64, Adam, Fashion-MNIST's built-in slice, as
+ * `convkit train` runs them) and ResNet-18 inferences (batch 1, 224x224). After a warm-up, RSS, the JS heap and
+ * ArrayBuffer memory are sampled every `--every` steps and the slope fitted by least squares, in MB per 1,000
+ * steps, with the WebAssembly memory's size beside them. Never part of the test suite (it runs for minutes).
+ *   node --expose-gc --import tsx bench/memory.ts [--workload lenet|resnet18] [--steps 10000] [--warmup 1000] [--every 500]
+ * Compare with glibc's malloc thresholds fixed (see docs/reliability.md, "Long runs: memory"):
+ *   MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_ARENA_MAX=2 node --expose-gc --import tsx bench/memory.ts
+ */
+import * as ck from '../src/node.js';
+import { findBackend } from '../src/backends/registry.js';
+import type { WasmBackend } from '../src/backends/wasm/index.js';
+
+const arg = (name: string, fallback: string): string => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
+const workload = arg('--workload', 'lenet');
+const steps = Number(arg('--steps', workload === 'lenet' ? '10000' : '5000'));
+const warmup = Number(arg('--warmup', workload === 'lenet' ? '1000' : '200'));
+const every = Number(arg('--every', workload === 'lenet' ? '500' : '100'));
+await ck.ready();
+const MB = 2 ** 20;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function lenetStep(): () => void {
+  const T = ck.data.transforms;
+  const data = ck.data.loadFashionMNIST({ root: ck.data.BUILTIN_FASHION_MNIST, transform: new T.Compose([new T.Pad(2), new T.ToTensor(), new T.Normalize([0.286], [0.353])]) });
+  const batches = [...new ck.data.DataLoader(data, { batchSize: 64, shuffle: true, generator: new ck.Generator(0) })];
+  ck.manualSeed(0);
+  const model = ck.models.lenet5({ activation: 'relu', pool: 'max' });
+  const optimizer = new ck.optim.Adam(model.parameters(), { lr: 0.002 });
+  let i = 0;
+  return () => {
+    const [x, y] = batches[i++ % batches.length];
+    optimizer.zeroGrad();
+    const loss = ck.nn.functional.crossEntropy(model.forward(x) as ck.Tensor, y);
+    loss.backward();
+    optimizer.step();
+    if (i % 50 === 0) loss.item(); // a log interval's read, as fit does
+  };
+}
+
+function resnetStep(): () => void {
+  ck.manualSeed(0);
+  const model = ck.models.resnet18();
+  model.eval();
+  const x = ck.randn([1, 3, 224, 224]);
+  return () => ck.noGrad(() => void (model.forward(x) as ck.Tensor).dataSync());
+}
+
+function slope(points: [number, number][]): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+const step = workload === 'lenet' ? lenetStep() : resnetStep();
+const wasm = findBackend('wasm') as WasmBackend;
+const samples: { step: number; rss: number; heap: number; buffers: number; wasm: number; seconds: number }[] = [];
+const started = performance.now();
+for (let s = 1; s <= warmup + steps; s++) {
+  step();
+  if (s >= warmup && (s - warmup) % every === 0) {
+    gc?.();
+    const m = process.memoryUsage();
+    samples.push({ step: s - warmup, rss: m.rss / MB, heap: m.heapUsed / MB, buffers: m.arrayBuffers / MB, wasm: wasm.memoryBytes() / MB, seconds: (performance.now() - started) / 1000 });
+    const last = samples[samples.length - 1];
+    process.stderr.write(`${workload} step ${last.step}: rss ${last.rss.toFixed(1)} MB, heap ${last.heap.toFixed(1)} MB, array buffers ${last.buffers.toFixed(1)} MB, wasm memory ${last.wasm.toFixed(1)} MB (${last.seconds.toFixed(0)} s)\n`);
+  }
+}
+const per1000 = (key: 'rss' | 'heap' | 'buffers' | 'wasm'): number => 1000 * slope(samples.map((p) => [p.step, p[key]]));
+console.log(JSON.stringify({
+  workload, steps, warmup, every, threads: ck.getNumThreads(), gcExposed: Boolean(gc),
+  mbPer1000Steps: { rss: +per1000('rss').toFixed(3), heap: +per1000('heap').toFixed(3), arrayBuffers: +per1000('buffers').toFixed(3), wasmMemory: +per1000('wasm').toFixed(3) },
+  rss: { first: +samples[0].rss.toFixed(1), last: +samples[samples.length - 1].rss.toFixed(1) },
+  wasmMemoryMB: { first: +samples[0].wasm.toFixed(1), last: +samples[samples.length - 1].wasm.toFixed(1) },
+  env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_'))),
+  seconds: +((performance.now() - started) / 1000).toFixed(1),
+  cpuSeconds: +((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1),
+}));
