@@ -22,6 +22,13 @@ interface CellResult {
 }
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+// `--device webgpu`: the GPU benchmark (bench/webgpu.ts) instead of the CPU one
+if (process.argv.includes('--device')) {
+  const device = process.argv[process.argv.indexOf('--device') + 1];
+  if (device !== 'webgpu') throw new Error(`bench: --device must be webgpu (the CPU benchmark is the default), got ${device}`);
+  (await import('./webgpu.js')).main();
+  process.exit(0);
+}
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;

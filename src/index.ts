@@ -3,11 +3,12 @@ import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
 import { registerNativeBackend } from './backends/native/index.js';
 import { registerWasmBackend } from './backends/wasm/index.js';
-import { grad, gradcheck } from './ops/index.js';
+import { registerWebgpuBackend } from './backends/webgpu/index.js';
 
 registerBackend(referenceBackend);
 registerWasmBackend();
 registerNativeBackend();
+registerWebgpuBackend();
 
 export { Tensor } from './core/tensor.js';
 export type { NestedArray } from './core/tensor.js';
@@ -28,8 +29,10 @@ export * as conv from './conv/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 
-/** torch.autograd's functional entry points. */
-export const autograd = { grad, gradcheck };
+/** torch.autograd's functional entry points, and Function for custom differentiable operations. */
+export * as autograd from './autograd.js';
+export type { GradHook } from './core/grad-hooks.js';
+export { RemovableHandle } from './core/handle.js';
 export * as io from './io/index.js';
 export { summary } from './summary/index.js';
 export type { Summary, SummaryRow, SummaryOptions } from './summary/index.js';

@@ -117,6 +117,12 @@ export interface OptionalKernels {
   convBackwardWeight(x: View, gy: View, geom: ConvGeometry): Storage;
   /** dL/dx [N, C, ...inSize] of a max pooling: each output's gradient added at its `indices` position. Default: scatterAdd. */
   maxPoolBackward(gy: View, indices: View, inSize: Triple): Storage;
+  /**
+   * int32 positions that order `x` along `dim` (NaN sorts above every number, as in PyTorch), contiguous, of x's
+   * shape; equal values keep their input order (stable). The primitive behind sort, argsort, topk and unique; no
+   * default: a backend without it reports those ops as unsupported.
+   */
+  argsort(x: View, dim: number, descending: boolean): Storage;
 }
 
 /** A backend's kernel table: every primitive, and the fast paths it has. */
@@ -128,6 +134,7 @@ export type AllKernels = RequiredKernels & OptionalKernels;
 /** The names of the optional kernels, for tables and tests. */
 export const OPTIONAL_KERNELS: readonly (keyof OptionalKernels)[] = [
   'linear', 'channelAffine', 'activationBackward', 'scaleAdd_', 'im2col', 'col2im', 'convBackwardInput', 'convBackwardWeight', 'maxPoolBackward',
+  'argsort',
 ];
 
 export const REQUIRED_KERNELS: readonly (keyof RequiredKernels)[] = [

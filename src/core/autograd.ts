@@ -1,5 +1,6 @@
 import type { Tensor } from './tensor.js';
 import { keep } from './memory.js';
+import { applyGradHooks } from './grad-hooks.js';
 import { fmt, shapesEqual } from './shape.js';
 
 /** Returns the gradient of each input (null where the input gets none), given the output's gradient. */
@@ -27,19 +28,40 @@ function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = enabled;
   try {
-    return fn();
+    const out = fn();
+    // a plain function returning a promise (() => loader.next()) is as async as an async one
+    if (typeof (out as { then?: unknown } | null)?.then === 'function') {
+      throw new TypeError('noGrad/enableGrad: the callback returned a Promise; the grad mode cannot stay switched across await in JavaScript. Wrap only synchronous code');
+    }
+    return out;
   } finally {
     gradEnabled = prev;
   }
 }
 
-/** Runs `fn` without recording operations (inference, optimiser updates) and returns its result. */
+/**
+ * Runs `fn` without recording operations (inference, optimiser updates) and returns its result. An async
+ * callback is refused: JavaScript has no way to keep the mode off across its awaits, and code after the first
+ * await would record again without a word.
+ */
 export function noGrad<T>(fn: () => T): T {
+  checkSynchronous(fn, 'noGrad');
   return withGradMode(false, fn);
+}
+
+function checkSynchronous(fn: unknown, op: string): void {
+  if (typeof fn !== 'function') throw new TypeError(`${op}: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+  if (fn.constructor?.name === 'AsyncFunction' || fn.constructor?.name === 'AsyncGeneratorFunction') {
+    throw new TypeError(
+      `${op}: got an async function; the grad mode cannot stay switched across await in JavaScript. ` +
+        `Wrap the synchronous parts instead: \`const out = ck.${op}(() => model.forward(x));\` and await outside it`,
+    );
+  }
 }
 
 /** Runs `fn` with recording on, even inside `noGrad`. */
 export function enableGrad<T>(fn: () => T): T {
+  checkSynchronous(fn, 'enableGrad');
   return withGradMode(true, fn);
 }
 
@@ -128,11 +150,13 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
   const nodes = topoOrder(roots);
   withGradMode(createGraph, () => {
     for (const node of nodes) {
-      const g = byNode.get(node);
-      if (!g) continue;
+      const summed = byNode.get(node);
+      if (!summed) continue;
       if (node.released || !node.backwardFn) {
         throw new Error(`backward: trying to backward through the graph a second time (at ${node.name}); pass { retainGraph: true } to the first backward`);
       }
+      // hooks registered on the node's output tensor (tensor.registerHook) see its whole gradient first
+      const g = applyGradHooks(node, summed);
       if (node.retained) node.retained.grad = keep(accumulateGrad(node.retained.grad, g, createGraph));
       const inGrads = node.backwardFn(g);
       node.inputs.forEach((inp, i) => {
@@ -152,9 +176,11 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
       node.released = true;
     }
   }
-  if (opts.inputs) return opts.inputs.map((t) => (t.gradFn ? byNode.get(t.gradFn) : byLeaf.get(t)) ?? null);
+  // leaves' hooks see the gradient of this sweep before it lands in .grad (or is returned)
+  const hooked = withGradMode(createGraph, () => new Map([...byLeaf].map(([leaf, g]) => [leaf, applyGradHooks(leaf, g)])));
+  if (opts.inputs) return opts.inputs.map((t) => (t.gradFn ? byNode.get(t.gradFn) : hooked.get(t)) ?? null);
   // gradients outlive the step's scope: the optimiser reads them, and users after training
-  for (const [leaf, g] of byLeaf) leaf.grad = keep(accumulateGrad(leaf.grad, g, createGraph, holders.only(g)));
+  for (const [leaf, g] of hooked) leaf.grad = keep(accumulateGrad(leaf.grad, g, createGraph, g === byLeaf.get(leaf) && holders.only(g)));
   return [];
 }
 

@@ -1,3 +1,4 @@
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
 import { defaultGenerator, permutation, type Generator } from '../core/random.js';
 import type { Tensor } from '../core/tensor.js';
 import { defaultCollate } from './collate.js';
@@ -16,6 +17,15 @@ export interface DataLoaderOptions<T, B> {
   /** How many batches to start preparing ahead of the one being consumed (async iteration; default 1, 0 turns it off). */
   prefetch?: number;
 }
+
+/** PyTorch's worker and sampler machinery has no counterpart here: those parameters take only their defaults. */
+const NONE = check<null>('null (not supported by convkit)', (v) => v === null);
+const DATALOADER = signature('DataLoader', 'torch.utils.data.DataLoader', [['dataset', is.any]], [
+  ['batchSize', is.int], ['shuffle', is.bool], ['sampler', NONE], ['batchSampler', NONE],
+  ['numWorkers', check<0>('0 (convkit loads on the main thread and prefetches asynchronously)', (v) => v === 0)],
+  ['collateFn', is.nullable(is.function)], ['pinMemory', check<false>('false', (v) => v === false)], ['dropLast', is.bool],
+  ['timeout', check<0>('0', (v) => v === 0)], ['workerInitFn', NONE], ['multiprocessingContext', NONE], ['generator', is.nullable(is.generator)],
+], [['prefetchFactor', NONE], ['persistentWorkers', check<false>('false', (v) => v === false)], ['pinMemoryDevice', check<''>(`''`, (v) => v === '')], ['prefetch', is.int]]);
 
 function isPromise(v: unknown): v is Promise<unknown> {
   return typeof (v as { then?: unknown } | null)?.then === 'function';
@@ -36,13 +46,21 @@ export class DataLoader<T = unknown, B = Tensor[]> {
   // typed on unknown samples so that a loader of specific samples is usable where any loader is expected
   private readonly collate: (samples: unknown[]) => B;
 
-  constructor(readonly dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  readonly dataset: Dataset<T>;
+
+  constructor(dataset: Dataset<T>, opts?: DataLoaderOptions<T, B>);
+  constructor(...args: ArgsOf<typeof DATALOADER>);
+  constructor(...args: unknown[]) {
+    const parsed = parseArgs(DATALOADER, args);
+    const dataset = parsed.dataset as Dataset<T>;
+    const opts = { ...parsed, generator: parsed.generator ?? undefined, collateFn: parsed.collateFn ?? undefined } as DataLoaderOptions<T, B>;
     const { batchSize = 1, shuffle = false, dropLast = false, prefetch = 1 } = opts;
     if (!dataset || typeof dataset.getItem !== 'function' || !Number.isInteger(dataset.length)) {
       throw new TypeError('DataLoader: expected a Dataset (an object with getItem(index) and an integer length)');
     }
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`DataLoader: batchSize should be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(prefetch) || prefetch < 0) throw new RangeError(`DataLoader: prefetch should be a non-negative integer, got ${prefetch}`);
+    this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
@@ -114,3 +132,5 @@ export class DataLoader<T = unknown, B = Tensor[]> {
     }
   }
 }
+
+withSignature(DataLoader, DATALOADER);

@@ -1,4 +1,5 @@
 import { fmt } from '../core/shape.js';
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
 import { Tensor } from '../core/tensor.js';
 import { select } from '../ops/views.js';
 import { defaultGenerator, permutation, type Generator } from '../core/random.js';
@@ -47,9 +48,21 @@ export class TensorDataset extends Dataset<Tensor[]> {
 }
 
 /** The samples of `dataset` at `indices`, as torch's Subset. */
+const DATASET = check<Dataset>('a Dataset (an object with getItem(index) and a length)', (v) => typeof (v as Dataset | null)?.getItem === 'function');
+const SUBSET = signature('Subset', 'torch.utils.data.Subset', [['dataset', DATASET], ['indices', is.ints]], []);
+const RANDOM_SPLIT = signature('randomSplit', 'torch.utils.data.random_split', [['dataset', DATASET], ['lengths', is.numbers]], [['generator', is.nullable(is.generator)]]);
+
 export class Subset<T> extends Dataset<T> {
-  constructor(readonly dataset: Dataset<T>, readonly indices: readonly number[]) {
+  readonly dataset: Dataset<T>;
+  readonly indices: readonly number[];
+
+  constructor(dataset: Dataset<T>, indices: readonly number[]);
+  constructor(...args: ArgsOf<typeof SUBSET>);
+  constructor(...args: unknown[]) {
     super();
+    const { dataset, indices } = parseArgs(SUBSET, args) as { dataset: Dataset<T>; indices: readonly number[] };
+    this.dataset = dataset;
+    this.indices = indices;
     indices.forEach((i) => {
       if (!Number.isInteger(i) || i < 0 || i >= dataset.length) throw new RangeError(`Subset: index ${i} is out of range for a dataset of ${dataset.length} samples`);
     });
@@ -69,7 +82,11 @@ export class Subset<T> extends Dataset<T> {
  * Splits a dataset into non-overlapping random subsets of the given lengths (counts, or fractions that sum
  * to 1, the remainder going round-robin from the first), as torch.utils.data.random_split.
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts: { generator?: Generator } = {}): Subset<T>[] {
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts?: { generator?: Generator }): Subset<T>[];
+export function randomSplit<T>(...args: ArgsOf<typeof RANDOM_SPLIT>): Subset<T>[];
+export function randomSplit<T>(...args: unknown[]): Subset<T>[] {
+  const { dataset, lengths, generator } = parseArgs(RANDOM_SPLIT, args) as { dataset: Dataset<T>; lengths: readonly number[]; generator?: Generator | null };
+  const opts = { generator: generator ?? undefined };
   const n = dataset.length;
   let counts = lengths.slice();
   const fractions = counts.reduce((a, b) => a + b, 0);
@@ -88,3 +105,6 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
     return new Subset(dataset, perm.slice(start - len, start));
   });
 }
+
+withSignature(Subset, SUBSET);
+withSignature(randomSplit, RANDOM_SPLIT);

@@ -6,13 +6,33 @@
  */
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { LoadStateDictOptions, LoadStateDictResult, Module, StateDict } from '../nn/module.js';
+import { check, is, isPlainObject, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
+import { Module, type LoadStateDictOptions, type LoadStateDictResult, type StateDict } from '../nn/module.js';
 import { loadSafetensors as fromBytes, saveSafetensors, type SaveSafetensorsOptions } from './safetensors.js';
+
+/** The one line of Python that turns a PyTorch checkpoint into a file convkit reads. */
+export const SAVE_SAFETENSORS_PY = `from safetensors.torch import save_file; save_file(model.state_dict(), "model.safetensors")`;
+
+/**
+ * A PyTorch pickle (torch.save's zip archive since 1.6, or the legacy pickle stream) instead of safetensors:
+ * convkit does not unpickle (unpickling runs arbitrary code), so it says how to convert instead.
+ */
+export function checkNotPickle(bytes: Uint8Array, source: string): void {
+  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  const pickle = bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5;
+  if (zip || pickle) {
+    throw new Error(
+      `load: ${source} is a PyTorch pickle (torch.save's .pt/.pth format), which convkit does not read: unpickling can run ` +
+        `arbitrary code. Save the weights as safetensors in PyTorch instead: ${SAVE_SAFETENSORS_PY}`,
+    );
+  }
+}
 
 /** As `ck.io.loadSafetensors`, and also from a file path. */
 export function loadSafetensors(source: string | Uint8Array | ArrayBuffer): StateDict {
-  if (typeof source !== 'string') return fromBytes(source);
-  const bytes = readFileSync(source);
+  const bytes = typeof source === 'string' ? readFileSync(source) : source instanceof ArrayBuffer ? new Uint8Array(source) : source;
+  checkNotPickle(bytes, typeof source === 'string' ? source : 'the data');
+  if (typeof source !== 'string') return fromBytes(bytes);
   try {
     return fromBytes(bytes);
   } catch (e) {
@@ -84,15 +104,38 @@ export function saveSafetensorsFile(path: string, stateDict: StateDict, opts: Sa
   writeFileAtomic(path, saveSafetensors(stateDict, opts));
 }
 
-/** Saves a model's state dict (parameters and buffers) as a safetensors file, as `torch.save(model.state_dict(), path)`. */
-export function save(model: Module, path: string, opts: SaveSafetensorsOptions = {}): void {
-  saveSafetensorsFile(path, model.stateDict(), opts);
-}
+const SAVE = signature('save', 'torch.save', [
+  ['obj', check<Module | StateDict>('a Module or a state dict (model.stateDict())', (v) => v instanceof Module || isPlainObject(v))],
+  ['f', is.string],
+], [], [['metadata', check<Record<string, string>>('an object of strings', (v) => isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string'))]]);
 
 /**
- * Loads a safetensors file into a model, as `model.load_state_dict(torch.load(path))`. The file is fully
- * validated and every key and shape checked before the first value is copied.
+ * torch.save's spelling, as a safetensors file: `ck.save(model.stateDict(), path)` or `ck.save(model, path)`
+ * (a model saves its state dict: the file holds tensors only, never code).
  */
-export function load(model: Module, path: string, opts: LoadStateDictOptions = {}): LoadStateDictResult {
-  return model.loadStateDict(loadSafetensors(path), opts);
+export function save(obj: Module | StateDict, path: string, opts?: SaveSafetensorsOptions): void;
+export function save(...args: ArgsOf<typeof SAVE>): void;
+export function save(...args: unknown[]): void {
+  const { obj, f, metadata } = parseArgs(SAVE, args);
+  saveSafetensorsFile(f, obj instanceof Module ? obj.stateDict() : obj, { metadata });
 }
+
+const LOAD = signature('load', 'torch.load', [['f', is.string]], [], [['strict', is.bool]]);
+
+/**
+ * torch.load's spelling: `ck.load(path)` returns the state dict, for `model.loadStateDict(ck.load(path))`.
+ * `ck.load(model, path)` loads into the model directly (every key and shape checked before the first copy).
+ */
+export function load(path: string): StateDict;
+export function load(model: Module, path: string, opts?: LoadStateDictOptions): LoadStateDictResult;
+export function load(...args: unknown[]): StateDict | LoadStateDictResult {
+  if (args[0] instanceof Module) {
+    const [model, ...rest] = args;
+    const { f, strict } = parseArgs(LOAD, rest);
+    return model.loadStateDict(loadSafetensors(f), { strict });
+  }
+  const { f } = parseArgs(LOAD, args);
+  return loadSafetensors(f);
+}
+withSignature(save, SAVE);
+withSignature(load, LOAD);

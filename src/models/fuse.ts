@@ -10,7 +10,7 @@ import { BatchNorm2d, Module, ReLU } from '../nn/index.js';
 import { BasicBlock, Bottleneck, ResNet } from './resnet.js';
 
 /** A module of exactly this class that nobody observes: no forward hooks, no forward replaced on the instance. */
-const plain = (m: Module, type: abstract new (...args: never[]) => Module): boolean =>
+const plain = (m: Module, type: abstract new (...args: never) => Module): boolean =>
   m.constructor === type && !Object.hasOwn(m, 'forward') && !m.hasForwardHooks();
 
 /** relu(bn(x) + residual) as one pass, when the block holds a plain BatchNorm2d and ReLU; else the modules in turn. */
@@ -20,7 +20,7 @@ function bnRelu(bn: Module, relu: Module, x: Tensor, residual: Tensor | null = n
   return relu.call(residual ? y.add(residual) : y) as Tensor;
 }
 
-const FUSED: [abstract new (...args: never[]) => Module, (m: never, x: Tensor) => Tensor][] = [
+const FUSED: [abstract new (...args: never) => Module, (m: never, x: Tensor) => Tensor][] = [
   [BasicBlock, (b: BasicBlock, x: Tensor) => {
     const out = bnRelu(b.bn1, b.relu, b.conv1.call(x));
     return bnRelu(b.bn2, b.relu, b.conv2.call(out), b.downsample ? (b.downsample.call(x) as Tensor) : x);

@@ -1,9 +1,9 @@
 /** Building blocks shared by several models of the zoo. */
 import type { Tensor } from '../core/tensor.js';
 import { cat, mul, add, relu, select, unsqueeze } from '../ops/index.js';
-import { BatchNorm2d, Conv2d, Module } from '../nn/index.js';
+import { BatchNorm2d, Conv2d, Module, type ConvLayerOptions } from '../nn/index.js';
 
-type Conv2dOptions = ConstructorParameters<typeof Conv2d>[3];
+type Conv2dOptions = ConvLayerOptions;
 
 /** torchvision's BasicConv2d (GoogLeNet, Inception v3): convolution without bias, BatchNorm (eps 1e-3), ReLU. */
 export class BasicConv2d extends Module {

@@ -3,6 +3,7 @@
  * from autograd. Branches that can overflow are clamped first: `where` sends a zero gradient to the
  * branch it does not pick, and zero times an infinite local derivative would be NaN.
  */
+import { define, is, signature } from '../core/args.js';
 import type { Tensor } from '../core/tensor.js';
 import { noGrad, record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
@@ -13,10 +14,15 @@ import {
 } from '../ops/index.js';
 import { checkTensor } from './check.js';
 
-export { relu, sigmoid, tanh };
+const RELU_SIG = signature('relu', 'torch.nn.functional.relu', [['input', is.tensor]], [['inplace', is.bool]]);
+/** F.relu(input, inplace): inplace is accepted for PyTorch's spelling; convkit computes out of place. */
+const reluF = define(RELU_SIG, ({ input }) => relu(input));
+const sigmoidF = define(signature('F.sigmoid', null, [['input', is.tensor]], []), ({ input }) => sigmoid(input));
+const tanhF = define(signature('F.tanh', null, [['input', is.tensor]], []), ({ input }) => tanh(input));
+export { reluF as relu, sigmoidF as sigmoid, tanhF as tanh };
 
 /** min(max(x, 0), 6); like PyTorch (hardtanh) the gradient is zero at x = 0 and x = 6. */
-export function relu6(x: Tensor): Tensor {
+function relu6Impl(x: Tensor): Tensor {
   checkTensor(x, 'relu6');
   return where(lt(x, 6), relu(x), 6);
 }
@@ -26,7 +32,7 @@ export interface LeakyReluOptions {
 }
 
 /** x for x > 0, negativeSlope·x otherwise. */
-export function leakyRelu(x: Tensor, { negativeSlope = 0.01 }: LeakyReluOptions = {}): Tensor {
+function leakyReluImpl(x: Tensor, { negativeSlope = 0.01 }: LeakyReluOptions = {}): Tensor {
   checkTensor(x, 'leakyRelu');
   if (!isFloating(x.dtype)) return where(gt(x, 0), x, mul(x, negativeSlope));
   // x > 0 ? x : x·slope is the gradient kernel applied to x itself: one pass, one array
@@ -39,7 +45,7 @@ export interface EluOptions {
 }
 
 /** x for x > 0, alpha·(eˣ - 1) otherwise. */
-export function elu(x: Tensor, { alpha = 1 }: EluOptions = {}): Tensor {
+function eluImpl(x: Tensor, { alpha = 1 }: EluOptions = {}): Tensor {
   checkTensor(x, 'elu');
   return where(gt(x, 0), x, mul(expm1(clamp(x, null, 0)), alpha));
 }
@@ -50,7 +56,7 @@ export interface GeluOptions {
 }
 
 /** x·Φ(x), Φ the standard normal CDF. */
-export function gelu(x: Tensor, { approximate = 'none' }: GeluOptions = {}): Tensor {
+function geluImpl(x: Tensor, { approximate = 'none' }: GeluOptions = {}): Tensor {
   checkTensor(x, 'gelu');
   if (approximate === 'none') return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
   if (approximate === 'tanh') {
@@ -61,7 +67,7 @@ export function gelu(x: Tensor, { approximate = 'none' }: GeluOptions = {}): Ten
 }
 
 /** x·σ(x), also called swish. */
-export function silu(x: Tensor): Tensor {
+function siluImpl(x: Tensor): Tensor {
   checkTensor(x, 'silu');
   return mul(x, sigmoid(x));
 }
@@ -73,7 +79,7 @@ export interface SoftplusOptions {
 }
 
 /** log(1 + e^(beta·x)) / beta. */
-export function softplus(x: Tensor, { beta = 1, threshold = 20 }: SoftplusOptions = {}): Tensor {
+function softplusImpl(x: Tensor, { beta = 1, threshold = 20 }: SoftplusOptions = {}): Tensor {
   checkTensor(x, 'softplus');
   const bx = mul(x, beta);
   return where(gt(bx, threshold), x, div(log1p(exp(clamp(bx, null, threshold))), beta));
@@ -86,14 +92,31 @@ function softmaxDim(x: Tensor, dim: number, op: string): number {
 }
 
 /** e^(x_i) / Σ_j e^(x_j) along dim; the maximum is subtracted first so large inputs do not overflow. */
-export function softmax(x: Tensor, dim: number): Tensor {
+function softmaxImpl(x: Tensor, dim: number): Tensor {
   const d = softmaxDim(x, dim, 'softmax');
   const e = exp(sub(x, detach(amax(x, d, true))));
   return div(e, sum(e, d, true));
 }
 
 /** x_i - log Σ_j e^(x_j) along dim, without overflow. */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
+function logSoftmaxImpl(x: Tensor, dim: number): Tensor {
   const d = softmaxDim(x, dim, 'logSoftmax');
   return sub(x, logsumexp(x, d, true));
 }
+
+const RELU6_SIG = signature('relu6', 'torch.nn.functional.relu6', [['input', is.tensor]], [['inplace', is.bool]]);
+export const relu6 = define(RELU6_SIG, ({ input }) => relu6Impl(input));
+const LEAKY_RELU_SIG = signature('leakyRelu', 'torch.nn.functional.leaky_relu', [['input', is.tensor]], [['negativeSlope', is.number], ['inplace', is.bool]]);
+export const leakyRelu = define(LEAKY_RELU_SIG, ({ input, ...o }) => leakyReluImpl(input, o));
+const ELU_SIG = signature('elu', 'torch.nn.functional.elu', [['input', is.tensor]], [['alpha', is.number], ['inplace', is.bool]]);
+export const elu = define(ELU_SIG, ({ input, ...o }) => eluImpl(input, o));
+const GELU_SIG = signature('gelu', 'torch.nn.functional.gelu', [['input', is.tensor]], [['approximate', is.oneOf('none', 'tanh')]]);
+export const gelu = define(GELU_SIG, ({ input, ...o }) => geluImpl(input, o));
+const SILU_SIG = signature('silu', 'torch.nn.functional.silu', [['input', is.tensor]], [['inplace', is.bool]]);
+export const silu = define(SILU_SIG, ({ input }) => siluImpl(input));
+const SOFTPLUS_SIG = signature('softplus', 'torch.nn.functional.softplus', [['input', is.tensor]], [['beta', is.number], ['threshold', is.number]]);
+export const softplus = define(SOFTPLUS_SIG, ({ input, ...o }) => softplusImpl(input, o));
+const SOFTMAX_SIG = signature('softmax', 'torch.nn.functional.softmax', [['input', is.tensor], ['dim', is.int]], []);
+export const softmax = define(SOFTMAX_SIG, ({ input, dim }) => softmaxImpl(input, dim));
+const LOG_SOFTMAX_SIG = signature('logSoftmax', 'torch.nn.functional.log_softmax', [['input', is.tensor], ['dim', is.int]], []);
+export const logSoftmax = define(LOG_SOFTMAX_SIG, ({ input, dim }) => logSoftmaxImpl(input, dim));

@@ -2,6 +2,7 @@
  * Batch normalisation (Ioffe & Szegedy 2015) as F.batch_norm: normalise each channel of [N, C, ...] by its
  * batch statistics (training) or by running estimates (evaluation), then scale and shift per channel.
  */
+import { define, is, signature } from '../core/args.js';
 import { noGrad, record } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -40,7 +41,7 @@ function checkChannelVector(t: Tensor | null, name: string, channels: number, x:
  * `runningMean`/`runningVar` (or null) are updated in place when training, with the unbiased batch variance,
  * as PyTorch does; the normalisation itself uses the biased one.
  */
-export function batchNorm(
+function batchNormImpl(
   x: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
@@ -126,3 +127,6 @@ function normalised(x: Tensor, centred: Tensor, invStd: Tensor, weight: Tensor |
     return grads.filter((_, i) => inputs[i] !== null);
   });
 }
+
+const BATCH_NORM_SIG = signature('batchNorm', 'torch.nn.functional.batch_norm', [['input', is.tensor], ['runningMean', is.nullable(is.tensor)], ['runningVar', is.nullable(is.tensor)]], [['weight', is.nullable(is.tensor)], ['bias', is.nullable(is.tensor)], ['training', is.bool], ['momentum', is.number], ['eps', is.number]]);
+export const batchNorm = define(BATCH_NORM_SIG, ({ input, runningMean, runningVar, weight = null, bias = null, ...o }) => batchNormImpl(input, runningMean, runningVar, weight, bias, o));

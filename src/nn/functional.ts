@@ -5,3 +5,7 @@ export * from './dropout.js';
 export * from './batchnorm.js';
 export * from './losses.js';
 export * from '../ops/conv/index.js';
+export * from './normalization.js';
+export * from './more-activations.js';
+export { embedding } from './embedding.js';
+export { oneHot, normalize } from '../ops/index.js';

@@ -3,6 +3,7 @@
  * inputs; a hook sees (module, inputs, output) after it and may replace the output. `Module.call` runs them,
  * and every module that runs a child does so through `call`, so a hook on any sub-module fires.
  */
+import { RemovableHandle } from '../core/handle.js';
 import type { Module } from './module.js';
 
 /** Returns undefined to keep the inputs, an array to replace the argument list, or any other value as the single argument. */
@@ -10,17 +11,8 @@ export type ForwardPreHook<M extends Module = Module> = (module: M, inputs: unkn
 /** Returns undefined to keep the output, or the value that replaces it. */
 export type ForwardHook<M extends Module = Module> = (module: M, inputs: unknown[], output: unknown) => unknown;
 
-let nextId = 0;
-
-/** What registering a hook returns: `remove()` unregisters it (idempotent), as torch's RemovableHandle. */
-export class RemovableHandle {
-  readonly id = nextId++;
-  constructor(private readonly table: Map<number, unknown>) {}
-
-  remove(): void {
-    this.table.delete(this.id);
-  }
-}
+// one handle class for module hooks and tensor hooks (core/grad-hooks.ts)
+export { RemovableHandle };
 
 export function addHook<H>(table: Map<number, H>, hook: H, op: string): RemovableHandle {
   if (typeof hook !== 'function') throw new TypeError(`${op}: expected a function (module, inputs${op.includes('Pre') ? '' : ', output'}) => ..., got ${hook === null ? 'null' : typeof hook}`);
@@ -36,14 +28,20 @@ export function runHooked(
   hooks: ReadonlyMap<number, ForwardHook>,
   inputs: unknown[],
 ): unknown {
-  for (const hook of [...preHooks.values()]) {
-    const replaced = hook(module, inputs);
-    if (replaced !== undefined) inputs = Array.isArray(replaced) ? replaced : [replaced];
-  }
+  inputs = runPreHooks(module, preHooks, inputs);
   let output = module.forward(...inputs);
   for (const hook of [...hooks.values()]) {
     const replaced = hook(module, inputs, output);
     if (replaced !== undefined) output = replaced;
   }
   return output;
+}
+
+/** The inputs after the pre-hooks, each of which may replace them. */
+export function runPreHooks(module: Module, preHooks: ReadonlyMap<number, ForwardPreHook>, inputs: unknown[]): unknown[] {
+  for (const hook of [...preHooks.values()]) {
+    const replaced = hook(module, inputs);
+    if (replaced !== undefined) inputs = Array.isArray(replaced) ? replaced : [replaced];
+  }
+  return inputs;
 }

@@ -2,6 +2,7 @@
 export { Module } from './module.js';
 export { RemovableHandle } from './hooks.js';
 export type { ForwardHook, ForwardPreHook } from './hooks.js';
+export type { FullBackwardHook } from './backward-hooks.js';
 export type { StateDict, LoadStateDictOptions, LoadStateDictResult } from './module.js';
 export { Parameter } from './parameter.js';
 export * from './modules/index.js';

@@ -3,6 +3,7 @@
  * He (Kaiming) initialisation: std = gain/√fan (gain √2 for ReLU); Glorot (Xavier): std = gain·√(2/(fan_in + fan_out)).
  * A uniform distribution on [-b, b] has std b/√3, so the uniform variants use b = √3·std.
  */
+import { define, is, signature } from '../core/args.js';
 import { noGrad } from '../core/autograd.js';
 import { normalCdf } from '../core/erf.js';
 import { defaultGenerator, type Generator } from '../core/random.js';
@@ -26,7 +27,7 @@ export interface RandomInitOptions {
  * The factor that keeps activations' variance stable through a nonlinearity (PyTorch's values):
  * 1 for linear layers and sigmoid, 5/3 for tanh, √2 for ReLU, √(2/(1 + slope²)) for leaky ReLU, 3/4 for SELU.
  */
-export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+function calculateGainImpl(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
     case 'linear': case 'conv1d': case 'conv2d': case 'conv3d':
     case 'conv_transpose1d': case 'conv_transpose2d': case 'conv_transpose3d': case 'sigmoid':
@@ -81,7 +82,7 @@ export interface UniformOptions extends RandomInitOptions {
 }
 
 /** U(a, b), default U(0, 1). */
-export function uniform_(t: Tensor, { a = 0, b = 1, generator }: UniformOptions = {}): Tensor {
+function uniform_Impl(t: Tensor, { a = 0, b = 1, generator }: UniformOptions = {}): Tensor {
   checkInit(t, 'uniform_');
   if (!(a <= b)) throw new RangeError(`uniform_: expected a <= b, got a=${a}, b=${b}`);
   const g = generator ?? defaultGenerator;
@@ -94,7 +95,7 @@ export interface NormalOptions extends RandomInitOptions {
 }
 
 /** N(mean, std²), default N(0, 1). */
-export function normal_(t: Tensor, { mean = 0, std = 1, generator }: NormalOptions = {}): Tensor {
+function normal_Impl(t: Tensor, { mean = 0, std = 1, generator }: NormalOptions = {}): Tensor {
   checkInit(t, 'normal_');
   if (!(std >= 0)) throw new RangeError(`normal_: expected std >= 0, got ${std}`);
   const g = generator ?? defaultGenerator;
@@ -136,7 +137,7 @@ function truncatedNormalSampler(mean: number, std: number, a: number, b: number,
 }
 
 /** N(mean, std²) truncated to [a, b] (resampled, not clamped), as torch.nn.init.trunc_normal_. */
-export function truncNormal_(t: Tensor, { mean = 0, std = 1, a = -2, b = 2, generator }: TruncNormalOptions = {}): Tensor {
+function truncNormal_Impl(t: Tensor, { mean = 0, std = 1, a = -2, b = 2, generator }: TruncNormalOptions = {}): Tensor {
   checkInit(t, 'truncNormal_');
   if (!(std > 0)) throw new RangeError(`truncNormal_: expected std > 0, got ${std}`);
   if (!(a < b)) throw new RangeError(`truncNormal_: expected a < b, got a=${a}, b=${b}`);
@@ -144,13 +145,13 @@ export function truncNormal_(t: Tensor, { mean = 0, std = 1, a = -2, b = 2, gene
 }
 
 /** Fills with `value`. */
-export function constant_(t: Tensor, value: number): Tensor {
+function constant_Impl(t: Tensor, value: number): Tensor {
   checkInit(t, 'constant_');
   return fill(t, () => tensor(value, { dtype: t.dtype, device: t.device }));
 }
 
-export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
-export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
+const zeros_Impl = (t: Tensor): Tensor => constant_(t, 0);
+const ones_Impl = (t: Tensor): Tensor => constant_(t, 1);
 
 export interface XavierOptions extends RandomInitOptions {
   gain?: number;
@@ -162,14 +163,14 @@ function xavierStd(t: Tensor, gain: number): number {
 }
 
 /** Glorot & Bengio (2010): U(-b, b) with b = gain·√(6/(fan_in + fan_out)). */
-export function xavierUniform_(t: Tensor, { gain = 1, generator }: XavierOptions = {}): Tensor {
+function xavierUniform_Impl(t: Tensor, { gain = 1, generator }: XavierOptions = {}): Tensor {
   checkInit(t, 'xavierUniform_');
   const bound = Math.sqrt(3) * xavierStd(t, gain);
   return uniform_(t, { a: -bound, b: bound, generator });
 }
 
 /** Glorot & Bengio (2010): N(0, std²) with std = gain·√(2/(fan_in + fan_out)). */
-export function xavierNormal_(t: Tensor, { gain = 1, generator }: XavierOptions = {}): Tensor {
+function xavierNormal_Impl(t: Tensor, { gain = 1, generator }: XavierOptions = {}): Tensor {
   checkInit(t, 'xavierNormal_');
   return normal_(t, { std: xavierStd(t, gain), generator });
 }
@@ -190,7 +191,7 @@ function kaimingStd(t: Tensor, op: string, { a = 0, mode = 'fan_in', nonlinearit
 }
 
 /** He et al. (2015): U(-b, b) with b = gain·√(3/fan). */
-export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+function kaimingUniform_Impl(t: Tensor, opts: KaimingOptions = {}): Tensor {
   checkInit(t, 'kaimingUniform_');
   if (t.numel() === 0) return t;
   const bound = Math.sqrt(3) * kaimingStd(t, 'kaimingUniform_', opts);
@@ -198,8 +199,31 @@ export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
 }
 
 /** He et al. (2015): N(0, std²) with std = gain/√fan. */
-export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+function kaimingNormal_Impl(t: Tensor, opts: KaimingOptions = {}): Tensor {
   checkInit(t, 'kaimingNormal_');
   if (t.numel() === 0) return t;
   return normal_(t, { std: kaimingStd(t, 'kaimingNormal_', opts), generator: opts.generator });
 }
+
+const CALCULATE_GAIN_SIG = signature('calculateGain', 'torch.nn.init.calculate_gain', [['nonlinearity', is.string]], [['param', is.nullable(is.number)]]);
+export const calculateGain = define(CALCULATE_GAIN_SIG, ({ nonlinearity, param }) => calculateGainImpl(nonlinearity as Nonlinearity, param ?? undefined));
+const UNIFORM__SIG = signature('uniform_', 'torch.nn.init.uniform_', [['tensor', is.tensor]], [['a', is.number], ['b', is.number]], [['generator', is.generator]]);
+export const uniform_ = define(UNIFORM__SIG, ({ tensor, ...o }) => uniform_Impl(tensor, o));
+const NORMAL__SIG = signature('normal_', 'torch.nn.init.normal_', [['tensor', is.tensor]], [['mean', is.number], ['std', is.number]], [['generator', is.generator]]);
+export const normal_ = define(NORMAL__SIG, ({ tensor, ...o }) => normal_Impl(tensor, o));
+const TRUNC_NORMAL__SIG = signature('truncNormal_', 'torch.nn.init.trunc_normal_', [['tensor', is.tensor]], [['mean', is.number], ['std', is.number], ['a', is.number], ['b', is.number]], [['generator', is.generator]]);
+export const truncNormal_ = define(TRUNC_NORMAL__SIG, ({ tensor, ...o }) => truncNormal_Impl(tensor, o));
+const CONSTANT__SIG = signature('constant_', 'torch.nn.init.constant_', [['tensor', is.tensor], ['val', is.number]], []);
+export const constant_ = define(CONSTANT__SIG, ({ tensor, val }) => constant_Impl(tensor, val));
+const ZEROS__SIG = signature('zeros_', 'torch.nn.init.zeros_', [['tensor', is.tensor]], []);
+export const zeros_ = define(ZEROS__SIG, ({ tensor }) => zeros_Impl(tensor));
+const ONES__SIG = signature('ones_', 'torch.nn.init.ones_', [['tensor', is.tensor]], []);
+export const ones_ = define(ONES__SIG, ({ tensor }) => ones_Impl(tensor));
+const XAVIER_UNIFORM__SIG = signature('xavierUniform_', 'torch.nn.init.xavier_uniform_', [['tensor', is.tensor]], [['gain', is.number]], [['generator', is.generator]]);
+export const xavierUniform_ = define(XAVIER_UNIFORM__SIG, ({ tensor, ...o }) => xavierUniform_Impl(tensor, o));
+const XAVIER_NORMAL__SIG = signature('xavierNormal_', 'torch.nn.init.xavier_normal_', [['tensor', is.tensor]], [['gain', is.number]], [['generator', is.generator]]);
+export const xavierNormal_ = define(XAVIER_NORMAL__SIG, ({ tensor, ...o }) => xavierNormal_Impl(tensor, o));
+const KAIMING_UNIFORM__SIG = signature('kaimingUniform_', 'torch.nn.init.kaiming_uniform_', [['tensor', is.tensor]], [['a', is.number], ['mode', is.oneOf('fan_in', 'fan_out')], ['nonlinearity', is.string]], [['generator', is.generator]]);
+export const kaimingUniform_ = define(KAIMING_UNIFORM__SIG, ({ tensor, ...o }) => kaimingUniform_Impl(tensor, o as KaimingOptions));
+const KAIMING_NORMAL__SIG = signature('kaimingNormal_', 'torch.nn.init.kaiming_normal_', [['tensor', is.tensor]], [['a', is.number], ['mode', is.oneOf('fan_in', 'fan_out')], ['nonlinearity', is.string]], [['generator', is.generator]]);
+export const kaimingNormal_ = define(KAIMING_NORMAL__SIG, ({ tensor, ...o }) => kaimingNormal_Impl(tensor, o as KaimingOptions));

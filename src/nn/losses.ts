@@ -3,6 +3,7 @@
  * losses work on log-probabilities from logSoftmax (log-sum-exp), so large logits give no overflow.
  */
 import { readsSync } from '../backends/registry.js';
+import { define, is, signature } from '../core/args.js';
 import { noGrad, record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
@@ -44,12 +45,12 @@ function pointwise(op: string, input: Tensor, target: Tensor, reduction: Reducti
 }
 
 /** (input - target)². */
-export function mseLoss(input: Tensor, target: Tensor, { reduction = 'mean' }: LossOptions = {}): Tensor {
+function mseLossImpl(input: Tensor, target: Tensor, { reduction = 'mean' }: LossOptions = {}): Tensor {
   return pointwise('mseLoss', input, target, reduction, square);
 }
 
 /** |input - target|. */
-export function l1Loss(input: Tensor, target: Tensor, { reduction = 'mean' }: LossOptions = {}): Tensor {
+function l1LossImpl(input: Tensor, target: Tensor, { reduction = 'mean' }: LossOptions = {}): Tensor {
   return pointwise('l1Loss', input, target, reduction, abs);
 }
 
@@ -58,7 +59,7 @@ export interface SmoothL1Options extends LossOptions {
 }
 
 /** 0.5·d²/beta where |d| < beta, |d| - 0.5·beta elsewhere (d = input - target). */
-export function smoothL1Loss(input: Tensor, target: Tensor, { reduction = 'mean', beta = 1 }: SmoothL1Options = {}): Tensor {
+function smoothL1LossImpl(input: Tensor, target: Tensor, { reduction = 'mean', beta = 1 }: SmoothL1Options = {}): Tensor {
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be non-negative, got ${beta}`);
   return pointwise('smoothL1Loss', input, target, reduction, (d) => {
     const a = abs(d);
@@ -72,7 +73,7 @@ export interface HuberOptions extends LossOptions {
 }
 
 /** 0.5·d² where |d| < delta, delta·(|d| - 0.5·delta) elsewhere. */
-export function huberLoss(input: Tensor, target: Tensor, { reduction = 'mean', delta = 1 }: HuberOptions = {}): Tensor {
+function huberLossImpl(input: Tensor, target: Tensor, { reduction = 'mean', delta = 1 }: HuberOptions = {}): Tensor {
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be positive, got ${delta}`);
   return pointwise('huberLoss', input, target, reduction, (d) => {
     const a = abs(d);
@@ -102,7 +103,7 @@ const LOG_FLOOR = -100;
  * -w·(t·log(x) + (1 - t)·log(1 - x)) for probabilities x in [0, 1]. The gradient is PyTorch's
  * (x - t)/max(x(1 - x), 1e-12), finite even at x = 0 or 1 where the clamped logs have none.
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: WeightedLossOptions = {}): Tensor {
+function binaryCrossEntropyImpl(input: Tensor, target: Tensor, { weight = null, reduction = 'mean' }: WeightedLossOptions = {}): Tensor {
   const op = 'binaryCrossEntropy';
   checkInputTarget(op, input, target, reduction);
   if (target.requiresGrad) throw new Error(`${op}: the gradient with respect to target is not implemented (as in PyTorch); use binaryCrossEntropyWithLogits or detach the target`);
@@ -133,7 +134,7 @@ export interface BceWithLogitsOptions extends WeightedLossOptions {
  * binaryCrossEntropy(sigmoid(x), t) computed stably from logits, with PyTorch's formula:
  * (1 - t)·x + (1 + (posWeight - 1)·t)·(log(e^(-m) + e^(-x-m)) + m), m = max(-x, 0).
  */
-export function binaryCrossEntropyWithLogits(
+function binaryCrossEntropyWithLogitsImpl(
   input: Tensor,
   target: Tensor,
   { weight = null, reduction = 'mean', posWeight = null }: BceWithLogitsOptions = {},
@@ -156,7 +157,7 @@ export interface KlDivOptions {
 }
 
 /** target·(log(target) - input) with input given as log-probabilities; 0·log 0 = 0. */
-export function klDiv(input: Tensor, target: Tensor, { reduction = 'mean', logTarget = false }: KlDivOptions = {}): Tensor {
+function klDivImpl(input: Tensor, target: Tensor, { reduction = 'mean', logTarget = false }: KlDivOptions = {}): Tensor {
   checkInputTarget('klDiv', input, target, reduction, ['batchmean']);
   let loss: Tensor;
   if (logTarget) {
@@ -216,7 +217,7 @@ function classWeightOf(weight: Tensor, safeTarget: Tensor): Tensor {
 }
 
 /** -w[t]·input[t] per sample, for log-probability inputs [N, C, ...] and class targets [N, ...]. */
-export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+function nllLossImpl(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
   checkTensor(input, 'nllLoss');
   checkTensor(target, 'nllLoss', 'target');
   return negativeLogLikelihood('nllLoss', input, target, opts);
@@ -249,7 +250,7 @@ export interface CrossEntropyOptions extends NllLossOptions {
  * logSoftmax over the class dim followed by nllLoss. The target holds class indices (int32 [N, ...]) or,
  * when it has the input's shape, class probabilities (floating point).
  */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+function crossEntropyImpl(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
   checkTensor(input, op);
   checkTensor(target, op, 'target');
@@ -298,3 +299,22 @@ function probabilityCrossEntropy(
   if (reduction === 'sum') return neg(sum(terms));
   return div(neg(sum(terms)), logp.numel() / classes);
 }
+
+const MSE_LOSS_SIG = signature('mseLoss', 'torch.nn.functional.mse_loss', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
+export const mseLoss = define(MSE_LOSS_SIG, ({ input, target, ...o }) => mseLossImpl(input, target, o));
+const L1LOSS_SIG = signature('l1Loss', 'torch.nn.functional.l1_loss', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
+export const l1Loss = define(L1LOSS_SIG, ({ input, target, ...o }) => l1LossImpl(input, target, o));
+const SMOOTH_L1LOSS_SIG = signature('smoothL1Loss', 'torch.nn.functional.smooth_l1_loss', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction], ['beta', is.number]]);
+export const smoothL1Loss = define(SMOOTH_L1LOSS_SIG, ({ input, target, ...o }) => smoothL1LossImpl(input, target, o));
+const HUBER_LOSS_SIG = signature('huberLoss', 'torch.nn.functional.huber_loss', [['input', is.tensor], ['target', is.tensor]], [['reduction', is.reduction], ['delta', is.number]]);
+export const huberLoss = define(HUBER_LOSS_SIG, ({ input, target, ...o }) => huberLossImpl(input, target, o));
+const BINARY_CROSS_ENTROPY_SIG = signature('binaryCrossEntropy', 'torch.nn.functional.binary_cross_entropy', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
+export const binaryCrossEntropy = define(BINARY_CROSS_ENTROPY_SIG, ({ input, target, ...o }) => binaryCrossEntropyImpl(input, target, o));
+const BINARY_CROSS_ENTROPY_WITH_LOGITS_SIG = signature('binaryCrossEntropyWithLogits', 'torch.nn.functional.binary_cross_entropy_with_logits', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction], ['posWeight', is.nullable(is.tensor)]]);
+export const binaryCrossEntropyWithLogits = define(BINARY_CROSS_ENTROPY_WITH_LOGITS_SIG, ({ input, target, ...o }) => binaryCrossEntropyWithLogitsImpl(input, target, o));
+const KL_DIV_SIG = signature('klDiv', 'torch.nn.functional.kl_div', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.oneOf('none', 'mean', 'sum', 'batchmean')], ['logTarget', is.bool]]);
+export const klDiv = define(KL_DIV_SIG, ({ input, target, ...o }) => klDivImpl(input, target, o));
+const NLL_LOSS_SIG = signature('nllLoss', 'torch.nn.functional.nll_loss', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['ignoreIndex', is.int], ['reduce', is.deprecated], ['reduction', is.reduction]]);
+export const nllLoss = define(NLL_LOSS_SIG, ({ input, target, ...o }) => nllLossImpl(input, target, o));
+const CROSS_ENTROPY_SIG = signature('crossEntropy', 'torch.nn.functional.cross_entropy', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['ignoreIndex', is.int], ['reduce', is.deprecated], ['reduction', is.reduction], ['labelSmoothing', is.number]]);
+export const crossEntropy = define(CROSS_ENTROPY_SIG, ({ input, target, ...o }) => crossEntropyImpl(input, target, o));

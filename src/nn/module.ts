@@ -4,7 +4,10 @@ import { keep } from '../core/memory.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { detach, to } from '../ops/views.js';
-import { addHook, runHooked, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
+import { runWithBackwardHooks, type FullBackwardHook } from './backward-hooks.js';
+import { addHook, runHooked, runPreHooks, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './hooks.js';
+
+const NO_HOOKS: ReadonlyMap<number, ForwardPreHook> = new Map();
 import { Parameter, setParameterData } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
@@ -22,7 +25,8 @@ export interface LoadStateDictResult {
  * The base of every layer and model, as torch.nn.Module. Parameters and sub-modules are registered by
  * assigning them to properties (`this.conv1 = new Conv2d(...)`), in assignment order, like PyTorch's
  * __setattr__; buffers (running statistics) are registered with `registerBuffer` because they are plain
- * tensors. Properties whose names start with `_` are never registered.
+ * tensors. Names starting with `_` register too, as in PyTorch (`self._head = nn.Linear(...)` is `_head.weight`);
+ * a buffer is readable and assignable as a property (`bn.running_mean`), as in PyTorch.
  */
 export abstract class Module {
   training = true;
@@ -32,6 +36,7 @@ export abstract class Module {
 
   readonly #forwardPreHooks = new Map<number, ForwardPreHook>();
   readonly #forwardHooks = new Map<number, ForwardHook>();
+  readonly #backwardHooks = new Map<number, FullBackwardHook>();
 
   abstract forward(...inputs: unknown[]): unknown;
 
@@ -40,8 +45,20 @@ export abstract class Module {
    * callable directly (without hooks), and every built-in module runs its children through `call`.
    */
   call<M extends Module>(this: M, ...inputs: Parameters<M['forward']>): ReturnType<M['forward']> {
-    if (this.#forwardPreHooks.size === 0 && this.#forwardHooks.size === 0) return this.forward(...inputs) as ReturnType<M['forward']>;
-    return runHooked(this, this.#forwardPreHooks, this.#forwardHooks, inputs) as ReturnType<M['forward']>;
+    if (!this.hasForwardHooks()) return this.forward(...inputs) as ReturnType<M['forward']>;
+    if (this.#backwardHooks.size === 0) return runHooked(this, this.#forwardPreHooks, this.#forwardHooks, inputs) as ReturnType<M['forward']>;
+    // as PyTorch: pre-hooks first, then the inputs the backward hooks watch, forward and its hooks, then the outputs
+    const args = runPreHooks(this, this.#forwardPreHooks, inputs);
+    return runWithBackwardHooks(this, this.#backwardHooks, args, (a) => runHooked(this, NO_HOOKS, this.#forwardHooks, a)) as ReturnType<M['forward']>;
+  }
+
+  /**
+   * `hook(module, gradInput, gradOutput)` runs during backward once the gradients with respect to the module's
+   * tensor inputs are known (null for inputs without one); returning an array replaces gradInput. As
+   * torch's register_full_backward_hook; it fires for calls through `call`.
+   */
+  registerFullBackwardHook<M extends Module>(this: M, hook: FullBackwardHook<M>): RemovableHandle {
+    return addHook(this.#backwardHooks, hook as FullBackwardHook, 'registerFullBackwardHook');
   }
 
   /** `hook(module, inputs)` runs before every `call`; returning a value replaces the inputs (an array: the argument list). */
@@ -54,9 +71,9 @@ export abstract class Module {
     return addHook(this.#forwardHooks, hook as ForwardHook, 'registerForwardHook');
   }
 
-  /** True while a forward hook or pre-hook is registered here (fused paths must then run the module itself). */
+  /** True while a hook (forward, pre-forward or full backward) is registered here: fused paths must then run the module itself. */
   hasForwardHooks(): boolean {
-    return this.#forwardPreHooks.size > 0 || this.#forwardHooks.size > 0;
+    return this.#forwardPreHooks.size > 0 || this.#forwardHooks.size > 0 || this.#backwardHooks.size > 0;
   }
 
   /** Registers a child under any name (`'0'`, `'Mixed_5b'`); also reachable as a property when the name allows. */
@@ -80,6 +97,18 @@ export abstract class Module {
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     this.checkName(name, 'registerBuffer');
     this._buffers.set(name, { tensor: tensor && keep(tensor), persistent: opts.persistent ?? true });
+    // an accessor, non-enumerable for the same reason as registerModule's; getters such as runningMean stay as they are
+    if (!(name in this)) {
+      Object.defineProperty(this, name, {
+        get: () => this.getBuffer(name),
+        set: (t: Tensor | null) => {
+          if (t !== null && !(t instanceof Tensor)) throw new TypeError(`${this.constructor.name}: buffer '${name}' must be a Tensor or null, got ${typeof t}`);
+          this.setBuffer(name, t);
+        },
+        enumerable: false,
+        configurable: true,
+      });
+    }
   }
 
   getBuffer(name: string): Tensor | null {
@@ -100,8 +129,9 @@ export abstract class Module {
     }
   }
 
+  /** Own enumerable properties: where assigned parameters and modules are found (the bookkeeping maps hold neither). */
   private ownEntries(): [string, unknown][] {
-    return Object.entries(this).filter(([k]) => !k.startsWith('_'));
+    return Object.entries(this);
   }
 
   namedParametersOwn(): [string, Parameter | null][] {

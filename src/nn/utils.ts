@@ -1,4 +1,5 @@
 /** torch.nn.utils: gradient clipping and flattening parameters into one vector. */
+import { check, define, is, signature } from '../core/args.js';
 import { noGrad } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
@@ -13,6 +14,9 @@ function paramList(params: Params, op: string): Tensor[] {
   return list;
 }
 
+/** A tensor, or any iterable of them (model.parameters(), a generator): what PyTorch's utils accept. */
+const PARAMS = check<Params>('a Tensor or an iterable of Tensors', (v) => v instanceof Tensor || (typeof v === 'object' && v !== null && Symbol.iterator in v));
+
 export interface ClipGradNormOptions {
   /** The p of the p-norm; Infinity for the largest absolute value. Default 2. */
   normType?: number;
@@ -24,7 +28,7 @@ export interface ClipGradNormOptions {
  * Scales all gradients together so that their joint norm is at most maxNorm (Pascanu et al. 2013), in
  * place, and returns the norm before clipping. As PyTorch, the factor is maxNorm/(norm + 1e-6), capped at 1.
  */
-export function clipGradNorm_(params: Params, maxNorm: number, { normType = 2, errorIfNonfinite = false }: ClipGradNormOptions = {}): Tensor {
+function clipGradNorm_Impl(params: Params, maxNorm: number, { normType = 2, errorIfNonfinite = false }: ClipGradNormOptions = {}): Tensor {
   const grads = paramList(params, 'clipGradNorm_').map((p) => p.grad).filter((g): g is Tensor => g !== null);
   if (!(normType > 0)) throw new RangeError(`clipGradNorm_: normType must be positive, got ${normType}`);
   if (grads.length === 0) return tensor(0, { device: paramList(params, 'clipGradNorm_')[0]?.device });
@@ -47,7 +51,7 @@ function pNorm(t: Tensor, p: number): Tensor {
 }
 
 /** Clamps every gradient element to [-clipValue, clipValue], in place. */
-export function clipGradValue_(params: Params, clipValue: number): void {
+function clipGradValue_Impl(params: Params, clipValue: number): void {
   if (!(clipValue >= 0)) throw new RangeError(`clipGradValue_: clipValue must be non-negative, got ${clipValue}`);
   noGrad(() => {
     for (const p of paramList(params, 'clipGradValue_')) if (p.grad) copy_(p.grad, clamp(p.grad, -clipValue, clipValue));
@@ -55,14 +59,14 @@ export function clipGradValue_(params: Params, clipValue: number): void {
 }
 
 /** All parameters flattened and joined into one vector. */
-export function parametersToVector(params: Iterable<Tensor>): Tensor {
+function parametersToVectorImpl(params: Iterable<Tensor>): Tensor {
   const list = paramList(params, 'parametersToVector');
   if (list.length === 0) throw new RangeError('parametersToVector: expected at least one parameter');
   return cat(list.map((p) => flatten(p)));
 }
 
 /** Copies consecutive slices of `vec` into the parameters (the inverse of parametersToVector), in place. */
-export function vectorToParameters(vec: Tensor, params: Iterable<Tensor>): void {
+function vectorToParametersImpl(vec: Tensor, params: Iterable<Tensor>): void {
   checkTensor(vec, 'vectorToParameters', 'vec');
   if (vec.ndim !== 1) throw new RangeError(`vectorToParameters: expected a 1-D vector, got ${fmt(vec.shape)}`);
   const list = paramList(params, 'vectorToParameters');
@@ -76,3 +80,12 @@ export function vectorToParameters(vec: Tensor, params: Iterable<Tensor>): void 
     }
   });
 }
+
+const CLIP_GRAD_NORM__SIG = signature('clipGradNorm_', 'torch.nn.utils.clip_grad_norm_', [['parameters', PARAMS], ['maxNorm', is.number]], [['normType', is.number], ['errorIfNonfinite', is.bool]]);
+export const clipGradNorm_ = define(CLIP_GRAD_NORM__SIG, ({ parameters, maxNorm, ...o }) => clipGradNorm_Impl(parameters, maxNorm, o));
+const CLIP_GRAD_VALUE__SIG = signature('clipGradValue_', 'torch.nn.utils.clip_grad_value_', [['parameters', PARAMS], ['clipValue', is.number]], []);
+export const clipGradValue_ = define(CLIP_GRAD_VALUE__SIG, ({ parameters, clipValue }) => clipGradValue_Impl(parameters, clipValue));
+const PARAMETERS_TO_VECTOR_SIG = signature('parametersToVector', 'torch.nn.utils.parameters_to_vector', [['parameters', PARAMS]], []);
+export const parametersToVector = define(PARAMETERS_TO_VECTOR_SIG, ({ parameters }) => parametersToVectorImpl(parameters as Iterable<Tensor>));
+const VECTOR_TO_PARAMETERS_SIG = signature('vectorToParameters', 'torch.nn.utils.vector_to_parameters', [['vec', is.tensor], ['parameters', PARAMS]], []);
+export const vectorToParameters = define(VECTOR_TO_PARAMETERS_SIG, ({ vec, parameters }) => vectorToParametersImpl(vec, parameters as Iterable<Tensor>));

@@ -65,21 +65,49 @@ function firstScalar(values: NestedNumbers): number | boolean | undefined {
   return v as number | boolean;
 }
 
+/** Typed arrays of integers other than Int32Array: labels as NumPy and PyTorch hand them over (int64, uint8, ...). */
+export type IntegerArray = Int8Array | Int16Array | Uint16Array | Uint32Array | Uint8ClampedArray | BigInt64Array | BigUint64Array;
+
+/**
+ * A typed array's dtype: floats keep theirs, every integer array becomes int32 (convkit's integer dtype; PyTorch
+ * keeps uint8 as uint8, not bool). Values beyond int32 (Uint32Array, BigInt64Array) are checked on copy.
+ */
+function typedArrayDtype(src: TypedArray | IntegerArray): DType {
+  if (src instanceof Float32Array || src instanceof Float64Array) return dtypeOfArray(src);
+  return 'int32';
+}
+
+/** Copies into `data`, refusing integers that int32 cannot hold (int64 labels are fine as long as they fit). */
+function copyIntegers(data: TypedArray, src: TypedArray | IntegerArray, dtype: DType): void {
+  const wide = src instanceof BigInt64Array || src instanceof BigUint64Array || src instanceof Uint32Array;
+  if (!wide) {
+    data.set(src as ArrayLike<number>);
+    return;
+  }
+  for (let i = 0; i < src.length; i++) {
+    const v = Number(src[i]);
+    if (dtype === 'int32' && (v > 2147483647 || v < -2147483648)) {
+      throw new RangeError(`tensor: element ${i} of the ${src.constructor.name} is ${String(src[i])}, outside int32 (convkit's integer dtype holds -2147483648..2147483647)`);
+    }
+    data[i] = v;
+  }
+}
+
 /**
  * Creates a tensor from nested arrays, a number, or a flat typed array (with `shape`).
  * JS numbers become float32 unless `dtype` says otherwise (JS cannot tell `1` from `1.0`, so convkit
- * does not infer int32 from integer values as PyTorch infers int64); booleans become bool; typed arrays
- * keep their type (Uint8Array is bool).
+ * does not infer int32 from integer values as PyTorch infers int64); booleans become bool; float typed arrays
+ * keep their type and integer ones (Uint8Array, Int16Array, BigInt64Array, ...) become int32.
  */
-export function tensor(values: NestedNumbers | TypedArray, opts: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
+export function tensor(values: NestedNumbers | TypedArray | IntegerArray, opts: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
   if (ArrayBuffer.isView(values)) {
-    const src = values as TypedArray;
+    const src = values as TypedArray | IntegerArray;
     const shape = opts.shape ? checkShape(opts.shape, 'tensor') : [src.length];
     if (numel(shape) !== src.length) throw new RangeError(`tensor: shape ${fmt(shape)} needs ${numel(shape)} elements, got a typed array of ${src.length}`);
-    const dtype = opts.dtype ? checkDType(opts.dtype, 'tensor') : dtypeOfArray(src);
+    const dtype = opts.dtype ? checkDType(opts.dtype, 'tensor') : typedArrayDtype(src);
     const data = allocArray(dtype, src.length);
     if (dtype === 'bool') for (let i = 0; i < src.length; i++) data[i] = src[i] ? 1 : 0;
-    else data.set(src);
+    else copyIntegers(data, src, dtype);
     return fromArray(data, shape, dtype, opts);
   }
   const shape = inferNestedShape(values);

@@ -1,5 +1,6 @@
 /** The ops layer: loading it attaches Tensor methods and connects the autograd engine. */
 import './methods.js';
+import './methods-more.js';
 export * from './creation.js';
 export * from './elementwise.js';
 export * from './reduce.js';
@@ -10,6 +11,14 @@ export * from './linear.js';
 export * from './inplace.js';
 export * from './special.js';
 export * from './channel-affine.js';
+export * from './sorting.js';
+export * from './masked.js';
+// the function form that also takes index tensors and masks (views.ts has the basic one)
+export { index } from './masked.js';
+export * from './rearrange.js';
+export * from './norm.js';
+export { einsum } from './einsum.js';
 export { grad, gradcheck } from './autograd-api.js';
+export { Function, FunctionCtx } from './autograd-function.js';
 export type { GradOptions, GradcheckOptions } from './autograd-api.js';
 export type { TensorOrScalar } from './dispatch.js';

@@ -3,6 +3,7 @@
  * (as the convolutions do), instead of a product and a separate broadcast add that each allocate the output.
  */
 import type { OptionalKernels } from '../backends/backend.js';
+import { define, is, signature } from '../core/args.js';
 import { record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt, numel, shapesEqual } from '../core/shape.js';
@@ -15,7 +16,7 @@ import { reshape, transpose } from './views.js';
 
 
 /** x·Wᵀ + b over the last dim of x. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+function linearImpl(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (!(weight instanceof Tensor) || weight.ndim !== 2) throw new RangeError(`linear: expected a 2-D weight [out, in], got ${describe(weight)}`);
   if (!(x instanceof Tensor) || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new RangeError(`linear: expected input with ${weight.shape[1]} features in its last dim (weight ${fmt(weight.shape)}), got ${x instanceof Tensor ? fmt(x.shape) : describe(x)}`);
@@ -47,3 +48,6 @@ function affine(fused: OptionalKernels['linear'], x: Tensor, weight: Tensor, bia
     bias?.requiresGrad ? sum(g, 0) : null,
   ]);
 }
+
+const LINEAR_SIG = signature('linear', 'torch.nn.functional.linear', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)]]);
+export const linear = define(LINEAR_SIG, ({ input, weight, bias }) => linearImpl(input, weight, bias));

@@ -3,8 +3,9 @@ import { record } from '../core/autograd.js';
 import { isFloating, type DType } from '../core/dtype.js';
 import { fmt, normDim, normDims, numel, shapesEqual, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
+import { check, define, is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
 import { describe, kernels, wrap } from './dispatch.js';
-import { add, div, eq, exp, isfinite, log, mul, ne, sqrt, sub, where } from './elementwise.js';
+import { add, div, eq, exp, isfinite, log, maximum, minimum, mul, ne, sqrt, sub, where } from './elementwise.js';
 import { gather } from './indexing.js';
 import { detach, expand, reshape, squeeze, unsqueeze } from './views.js';
 
@@ -38,10 +39,10 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   if (shapesEqual(g.shape, shape)) return g;
   const lead = g.ndim - shape.length;
   const dims = g.shape.map((_, i) => i).filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
-  return reshape(sum(g, dims, true), shape);
+  return reshape(sumImpl(g, dims, true), shape);
 }
 
-export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+function sumImpl(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor(x, 'sum');
   const dims = normDims(dim, x.ndim, 'sum');
   const dtype = isFloating(x.dtype) ? x.dtype : 'int32';
@@ -49,22 +50,22 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return record('SumBackward1', out, [x], (g) => [unreduce(g, x.shape, dims)]);
 }
 
-export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+function meanImpl(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor(x, 'mean');
   if (!isFloating(x.dtype)) throw new TypeError(`mean: could not infer output dtype; input dtype must be floating, got ${x.dtype}`);
   const dims = normDims(dim, x.ndim, 'mean');
-  return div(sum(x, dims, keepdim), numel(dims.map((d) => x.shape[d])));
+  return div(sumImpl(x, dims, keepdim), numel(dims.map((d) => x.shape[d])));
 }
 
-export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+function prodImpl(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   checkTensor(x, 'prod');
   const dims = normDims(dim, x.ndim, 'prod');
   const out = reduceRaw('prod', 'prod', x, dims, keepdim, isFloating(x.dtype) ? x.dtype : 'int32');
   return record('ProdBackward1', out, [x], (g) => {
     // zero-safe: a zero's gradient is the product of the others when it is the only zero in its group
     const isZero = eq(x, 0);
-    const zeros = unreduce(sum(isZero, dims, true), x.shape, dims);
-    const others = unreduce(prod(where(isZero, 1, detach(x)), dims, true), x.shape, dims);
+    const zeros = unreduce(sumImpl(isZero, dims, true), x.shape, dims);
+    const others = unreduce(prodImpl(where(isZero, 1, detach(x)), dims, true), x.shape, dims);
     const local = where(isZero, where(eq(zeros, 1), others, 0), where(eq(zeros, 0), div(others, where(isZero, 1, x)), 0));
     return [mul(unreduce(g, x.shape, dims), local)];
   });
@@ -78,13 +79,13 @@ function extremum(op: 'max' | 'min', name: string, x: Tensor, dim: Dims | undefi
   return record(`${name[0].toUpperCase()}${name.slice(1)}Backward0`, out, [x], (g) => {
     // ties share the gradient evenly, as torch.amax does
     const hit = eq(x, unreduce(detach(out), x.shape, dims));
-    const count = sum(hit, dims, true);
+    const count = sumImpl(hit, dims, true);
     return [div(mul(unreduce(g, x.shape, dims), where(hit, 1, 0)), count)];
   });
 }
 
-export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('max', 'amax', x, dim, keepdim);
-export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('min', 'amin', x, dim, keepdim);
+const amaxImpl = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('max', 'amax', x, dim, keepdim);
+const aminImpl = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremum('min', 'amin', x, dim, keepdim);
 
 function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   checkTensor(x, op);
@@ -101,66 +102,122 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined
   return keepdim ? unsqueeze(out, d) : out;
 }
 
-export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => argExtremum('argmax', x, dim, keepdim);
-export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => argExtremum('argmin', x, dim, keepdim);
+const argmaxImpl = (x: Tensor, dim?: number, keepdim = false): Tensor => argExtremum('argmax', x, dim, keepdim);
+const argminImpl = (x: Tensor, dim?: number, keepdim = false): Tensor => argExtremum('argmin', x, dim, keepdim);
 
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
+/** PyTorch's (values, indices) named tuple: `const [v, i] = x.max(1)` and `x.max(1).values` both work. */
+export type ValuesIndices = readonly [Tensor, Tensor] & { readonly values: Tensor; readonly indices: Tensor };
+
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as const, { values, indices });
 }
 
 function extremumWithIndices(op: 'argmax' | 'argmin', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
   const d = normDim(dim, x.ndim, op === 'argmax' ? 'max' : 'min');
   const indices = argExtremum(op, x, d, true);
   const values = x.ndim === 0 ? x : gather(x, d, indices);
-  return keepdim || x.ndim === 0 ? { values, indices: x.ndim === 0 ? reshape(indices, []) : indices } : { values: squeeze(values, d), indices: squeeze(indices, d) };
+  if (keepdim || x.ndim === 0) return valuesIndices(values, x.ndim === 0 ? reshape(indices, []) : indices);
+  return valuesIndices(squeeze(values, d), squeeze(indices, d));
 }
 
-/** max(x) is the largest element; max(x, dim) returns { values, indices } as torch.max. */
+const DIM_OR_OTHER = check<number | Tensor>('a dim (integer) or a Tensor (elementwise, as torch.maximum)', (v) => Number.isInteger(v) || v instanceof Tensor);
+const MAX_SIG = signature('max', 'torch.max', [['input', is.tensor]], [['dim', DIM_OR_OTHER], ['keepdim', is.bool]]);
+const MIN_SIG = signature('min', 'torch.min', [['input', is.tensor]], [['dim', DIM_OR_OTHER], ['keepdim', is.bool]]);
+
+/** torch.max's three forms: the largest element; (values, indices) along dim; the elementwise maximum with a tensor. */
+function extremumOf(op: 'max' | 'min', args: ArrayLike<unknown>): Tensor | ValuesIndices {
+  const { input, dim, keepdim = false } = parseArgs(op === 'max' ? MAX_SIG : MIN_SIG, args);
+  if (dim instanceof Tensor) {
+    if (args.length > 2) throw new TypeError(`${op}: keepdim only applies with a dim, not with a tensor to compare with`);
+    return op === 'max' ? maximum(input, dim) : minimum(input, dim);
+  }
+  if (dim === undefined) return op === 'max' ? amaxImpl(input) : aminImpl(input);
+  return extremumWithIndices(op === 'max' ? 'argmax' : 'argmin', input, dim, keepdim);
+}
+
+/** max(x) is the largest element; max(x, dim) returns (values, indices) as torch.max; max(x, other) is maximum. */
 export function max(x: Tensor): Tensor;
+export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return dim === undefined ? amax(x) : extremumWithIndices('argmax', x, dim, keepdim);
+export function max(x: Tensor, dim: number, opts: { keepdim?: boolean }): ValuesIndices;
+export function max(...args: unknown[]): Tensor | ValuesIndices {
+  return extremumOf('max', args);
 }
 
 export function min(x: Tensor): Tensor;
+export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return dim === undefined ? amin(x) : extremumWithIndices('argmin', x, dim, keepdim);
+export function min(x: Tensor, dim: number, opts: { keepdim?: boolean }): ValuesIndices;
+export function min(...args: unknown[]): Tensor | ValuesIndices {
+  return extremumOf('min', args);
 }
+withSignature(max, MAX_SIG);
+withSignature(min, MIN_SIG);
 
 export interface VarOptions {
+  /** false divides by n (the biased estimate), true (the default) by n - 1. */
+  unbiased?: boolean;
   correction?: number;
   keepdim?: boolean;
 }
 
+/** torch.var's dim also takes unbiased (`x.var(false)`), as PyTorch's overload var(unbiased). */
+const DIM_OR_UNBIASED = check<Dims | boolean | null>('a dim, an array of dims, null or a boolean (unbiased)', (v) => v === null || typeof v === 'boolean' || is.dims.test(v));
+const VAR_SIG = signature('var', 'torch.var', [['input', is.tensor]], [['dim', DIM_OR_UNBIASED], ['unbiased', is.bool], ['keepdim', is.bool]], [['correction', is.int]]);
+const STD_SIG = signature('std', 'torch.std', VAR_SIG.required, VAR_SIG.optional, VAR_SIG.keyword);
+
+/** The divisor's correction from unbiased or correction (PyTorch refuses both at once). */
+function correctionOf(op: string, unbiased: boolean | undefined, correction: number | undefined): number {
+  if (unbiased !== undefined && correction !== undefined) throw new TypeError(`${op}: give unbiased or correction, not both`);
+  return correction ?? (unbiased === false ? 0 : 1);
+}
+
 /** Variance with Bessel's correction by default (correction 1), as torch.var. */
-export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
-  checkTensor(x, 'var');
-  const dims = normDims(dim, x.ndim, 'var');
+function varianceOf(op: string, x: Tensor, dimOrUnbiased: Dims | boolean | null | undefined, o: VarOptions): Tensor {
+  checkTensor(x, op);
+  const unbiased = typeof dimOrUnbiased === 'boolean' ? dimOrUnbiased : o.unbiased;
+  const dims = normDims(typeof dimOrUnbiased === 'boolean' || dimOrUnbiased === null ? undefined : dimOrUnbiased, x.ndim, op);
   const n = numel(dims.map((d) => x.shape[d]));
-  const centred = sub(x, mean(x, dims, true));
-  return div(sum(mul(centred, centred), dims, opts.keepdim ?? false), Math.max(0, n - (opts.correction ?? 1)));
+  const centred = sub(x, meanImpl(x, dims, true));
+  return div(sumImpl(mul(centred, centred), dims, o.keepdim ?? false), Math.max(0, n - correctionOf(op, unbiased, o.correction)));
 }
 
-export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
-  return sqrt(variance(x, dim, opts));
-}
+export const variance = define(VAR_SIG, ({ input, dim, ...o }) => varianceOf('var', input, dim, o));
+export const std = define(STD_SIG, ({ input, dim, ...o }) => sqrt(varianceOf('std', input, dim, o)));
 
-/** log(sum(exp(x))) computed without overflow: the maximum is subtracted first. */
-export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
+/** log(sumImpl(exp(x))) computed without overflow: the maximum is subtracted first. */
+function logsumexpImpl(x: Tensor, dim: Dims, keepdim = false): Tensor {
   checkTensor(x, 'logsumexp');
   const dims = normDims(dim, x.ndim, 'logsumexp');
-  const m = detach(amax(x, dims, true));
+  const m = detach(amaxImpl(x, dims, true));
   const shift = where(isfinite(m), m, 0);
-  const out = add(log(sum(exp(sub(x, shift)), dims, true)), shift);
+  const out = add(log(sumImpl(exp(sub(x, shift)), dims, true)), shift);
   return keepdim ? out : reshape(out, x.shape.filter((_, i) => !dims.includes(i)));
 }
 
 /** Counts non-zero elements, as torch.count_nonzero. */
-export function countNonzero(x: Tensor, dim?: Dims): Tensor {
-  return sum(ne(x, 0), dim);
+function countNonzeroImpl(x: Tensor, dim?: Dims): Tensor {
+  return sumImpl(ne(x, 0), dim);
 }
 
-export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => eq(sum(eq(x, 0), dim, keepdim), 0);
-export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => ne(sum(ne(x, 0), dim, keepdim), 0);
+const allImpl = (x: Tensor, dim?: Dims, keepdim = false): Tensor => eq(sumImpl(eq(x, 0), dim, keepdim), 0);
+const anyImpl = (x: Tensor, dim?: Dims, keepdim = false): Tensor => ne(sumImpl(ne(x, 0), dim, keepdim), 0);
+
+// PyTorch's parameter lists (torch.sum(input, dim, keepdim), ...): the public forms, positional or with options
+const reduction = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], [['dim', is.nullable(is.dims)], ['keepdim', is.bool]]);
+const argReduction = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], [['dim', is.nullable(is.int)], ['keepdim', is.bool]]);
+const undim = (d: Dims | null | undefined): Dims | undefined => d ?? undefined;
+export const sum = define(reduction('sum', 'torch.sum'), ({ input, dim, keepdim }) => sumImpl(input, undim(dim), keepdim));
+export const mean = define(reduction('mean', 'torch.mean'), ({ input, dim, keepdim }) => meanImpl(input, undim(dim), keepdim));
+export const prod = define(reduction('prod', 'torch.prod'), ({ input, dim, keepdim }) => prodImpl(input, undim(dim), keepdim));
+export const amax = define(reduction('amax', 'torch.amax'), ({ input, dim, keepdim }) => amaxImpl(input, undim(dim), keepdim));
+export const amin = define(reduction('amin', 'torch.amin'), ({ input, dim, keepdim }) => aminImpl(input, undim(dim), keepdim));
+export const all = define(reduction('all', 'torch.all'), ({ input, dim, keepdim }) => allImpl(input, undim(dim), keepdim));
+export const any = define(reduction('any', 'torch.any'), ({ input, dim, keepdim }) => anyImpl(input, undim(dim), keepdim));
+export const argmax = define(argReduction('argmax', 'torch.argmax'), ({ input, dim, keepdim }) => argmaxImpl(input, dim ?? undefined, keepdim));
+export const argmin = define(argReduction('argmin', 'torch.argmin'), ({ input, dim, keepdim }) => argminImpl(input, dim ?? undefined, keepdim));
+export const logsumexp = define(
+  signature('logsumexp', 'torch.logsumexp', [['input', is.tensor], ['dim', is.dims]], [['keepdim', is.bool]]),
+  ({ input, dim, keepdim }) => logsumexpImpl(input, dim, keepdim),
+);
+export const countNonzero = define(signature('countNonzero', 'torch.count_nonzero', [['input', is.tensor]], [['dim', is.nullable(is.dims)]]), ({ input, dim }) => countNonzeroImpl(input, undim(dim)));

@@ -1,7 +1,8 @@
 /** Adagrad (Duchi et al. 2011), PyTorch 1.13's update. */
 import type { Tensor } from '../core/tensor.js';
 import { add, fullLike, mul, sqrt } from '../ops/index.js';
-import { checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
+import { DEFAULT_ONLY, PARAMS, checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 import { adaptiveStep_, effectiveGradient } from './update.js';
 
 export interface AdagradOptions extends OptimizerOptions {
@@ -14,9 +15,16 @@ export interface AdagradOptions extends OptimizerOptions {
 }
 
 /** s = s + g²;  p = p - lr_t · g/(√s + eps). */
+const ADAGRAD = signature('Adagrad', 'torch.optim.Adagrad', [['params', PARAMS]], [
+  ['lr', is.number], ['lrDecay', is.number], ['weightDecay', is.number], ['initialAccumulatorValue', is.number], ['eps', is.number], ['foreach', DEFAULT_ONLY],
+], [['maximize', is.bool]]);
+
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<AdagradOptions>>, opts: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts });
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<AdagradOptions>>, opts?: Partial<AdagradOptions>);
+  constructor(...args: ArgsOf<typeof ADAGRAD>);
+  constructor(...args: unknown[]) {
+    const { params, foreach, ...opts } = parseArgs(ADAGRAD, args);
+    super(params as Iterable<Tensor>, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts });
   }
 
   protected validate(o: AdagradOptions): void {
@@ -37,3 +45,5 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     adaptiveStep_(p, d, clr, add(sqrt(sum), g.eps));
   }
 }
+
+withSignature(Adagrad, ADAGRAD);

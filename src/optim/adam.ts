@@ -1,7 +1,8 @@
 /** Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), PyTorch 1.13's update equations. */
 import type { Tensor } from '../core/tensor.js';
 import { add, copy_, div, maximum, mul, sqrt, zerosLike } from '../ops/index.js';
-import { checkNonNegative, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
+import { DEFAULT_ONLY, PARAMS, checkNonNegative, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 import { adaptiveStep_, addScaled, effectiveGradient } from './update.js';
 
 export interface AdamOptions extends OptimizerOptions {
@@ -15,6 +16,18 @@ export interface AdamOptions extends OptimizerOptions {
 }
 
 type AdamInit = Partial<AdamOptions>;
+
+const ADAM = signature('Adam', 'torch.optim.Adam', [['params', PARAMS]], [
+  ['lr', is.number], ['betas', is.numbers], ['eps', is.number], ['weightDecay', is.number], ['amsgrad', is.bool],
+], [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['capturable', DEFAULT_ONLY], ['differentiable', DEFAULT_ONLY], ['fused', DEFAULT_ONLY]]);
+// torch 1.13's AdamW has no differentiable or fused switch
+const ADAMW = signature('AdamW', 'torch.optim.AdamW', [['params', PARAMS]], ADAM.optional, [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['capturable', DEFAULT_ONLY]]);
+
+/** The options a caller gave, without PyTorch's implementation switches. */
+function adamOptions(sig: typeof ADAM, args: unknown[]): [Params, AdamInit] {
+  const { params, foreach, capturable, differentiable, fused, ...opts } = parseArgs(sig, args);
+  return [params as Params, opts as AdamInit];
+}
 type Params = Iterable<Tensor> | Iterable<ParamGroupInput<AdamOptions>>;
 
 function validateAdam(o: AdamOptions, op: string): void {
@@ -56,7 +69,10 @@ function adamStep(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: Pa
 
 /** Adam: weight decay is an L2 penalty added to the gradient. */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: Params, opts: AdamInit = {}) {
+  constructor(params: Params, opts?: AdamInit);
+  constructor(...args: ArgsOf<typeof ADAM>);
+  constructor(...args: unknown[]) {
+    const [params, opts] = adamOptions(ADAM, args);
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts });
   }
 
@@ -71,7 +87,10 @@ export class Adam extends Optimizer<AdamOptions> {
 
 /** AdamW: decoupled weight decay, p = p·(1 - lr·weightDecay) before the Adam step. Default weightDecay 0.01. */
 export class AdamW extends Optimizer<AdamOptions> {
-  constructor(params: Params, opts: AdamInit = {}) {
+  constructor(params: Params, opts?: AdamInit);
+  constructor(...args: ArgsOf<typeof ADAMW>);
+  constructor(...args: unknown[]) {
+    const [params, opts] = adamOptions(ADAMW as unknown as typeof ADAM, args);
     super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts });
   }
 
@@ -85,3 +104,6 @@ export class AdamW extends Optimizer<AdamOptions> {
     adamStep(p, effectiveGradient(p, grad, { maximize: g.maximize, weightDecay: 0 }), g, state);
   }
 }
+
+withSignature(Adam, ADAM);
+withSignature(AdamW, ADAMW);

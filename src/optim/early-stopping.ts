@@ -1,4 +1,8 @@
 /** Early stopping (the lecture's regulariser): stop when a validation metric has not improved for a while. */
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
+
+/** Not in PyTorch (Keras's callback): its options in the order of its fields. */
+const EARLY_STOPPING = signature('EarlyStopping', null, [], [['patience', is.int], ['minDelta', is.number], ['mode', is.oneOf('min', 'max')]]);
 
 export interface EarlyStoppingOptions {
   /** Epochs without improvement tolerated; training should stop at the next one. Default 5. */
@@ -23,7 +27,8 @@ export class EarlyStopping {
   improved = false;
   shouldStop = false;
 
-  constructor({ patience = 5, minDelta = 0, mode = 'min' }: EarlyStoppingOptions = {}) {
+  constructor(...args: ArgsOf<typeof EARLY_STOPPING>) {
+    const { patience = 5, minDelta = 0, mode = 'min' } = parseArgs(EARLY_STOPPING, args);
     if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${patience}`);
     if (!(minDelta >= 0)) throw new RangeError(`EarlyStopping: minDelta must be non-negative, got ${minDelta}`);
     if (mode !== 'min' && mode !== 'max') throw new RangeError(`EarlyStopping: mode must be 'min' or 'max', got ${JSON.stringify(mode)}`);
@@ -58,3 +63,5 @@ export class EarlyStopping {
     this.shouldStop = state.shouldStop;
   }
 }
+
+withSignature(EarlyStopping, EARLY_STOPPING);

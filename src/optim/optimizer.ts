@@ -2,6 +2,7 @@
  * The Optimizer base (torch.optim.Optimizer): parameter groups with per-group options, per-parameter
  * state, zeroGrad/step, and state dicts to resume training exactly. Subclasses write one parameter's update.
  */
+import { check } from '../core/args.js';
 import { enableGrad, noGrad } from '../core/autograd.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
@@ -31,6 +32,15 @@ export interface OptimizerStateDict {
   /** Each group's options, with its parameters as positions. */
   paramGroups: Record<string, unknown>[];
 }
+
+/** An optimizer's first argument: an iterable of parameters, or of parameter groups. */
+export const PARAMS = check<Iterable<Tensor> | Iterable<ParamGroupInput>>(
+  'an iterable of Tensors or of parameter groups (model.parameters())',
+  (v) => typeof v === 'object' && v !== null && !(v instanceof Tensor) && Symbol.iterator in v,
+);
+
+/** PyTorch's foreach/differentiable switches pick among implementations convkit does not have: only their defaults. */
+export const DEFAULT_ONLY = check<null | false>('null or false (convkit has one implementation)', (v) => v === null || v === false);
 
 /** Copies a group's option values so that a state dict does not alias the live optimizer. */
 function copyOptions(group: Record<string, unknown>): Record<string, unknown> {

@@ -1,7 +1,8 @@
 /** RMSprop (Hinton's lecture 6e; centered form from Graves 2013), PyTorch 1.13's update. */
 import type { Tensor } from '../core/tensor.js';
 import { add, copy_, div, mul, sqrt, sub, zerosLike } from '../ops/index.js';
-import { checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
+import { DEFAULT_ONLY, PARAMS, checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 import { adaptiveStep_, addScaled, effectiveGradient } from './update.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
@@ -19,9 +20,17 @@ export interface RMSpropOptions extends OptimizerOptions {
  * s = α·s + (1-α)·g²;  centered: a = α·a + (1-α)·g, avg = √(s - a²) + eps, else avg = √s + eps;
  * with momentum b = momentum·b + g/avg, p = p - lr·b; without, p = p - lr·g/avg.
  */
+const RMSPROP = signature('RMSprop', 'torch.optim.RMSprop', [['params', PARAMS]], [
+  ['lr', is.number], ['alpha', is.number], ['eps', is.number], ['weightDecay', is.number], ['momentum', is.number], ['centered', is.bool],
+  ['foreach', DEFAULT_ONLY], ['maximize', is.bool], ['differentiable', DEFAULT_ONLY],
+]);
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<RMSpropOptions>>, opts: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts });
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<RMSpropOptions>>, opts?: Partial<RMSpropOptions>);
+  constructor(...args: ArgsOf<typeof RMSPROP>);
+  constructor(...args: unknown[]) {
+    const { params, foreach, differentiable, ...opts } = parseArgs(RMSPROP, args);
+    super(params as Iterable<Tensor>, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts });
   }
 
   protected validate(o: RMSpropOptions): void {
@@ -57,3 +66,5 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     }
   }
 }
+
+withSignature(RMSprop, RMSPROP);

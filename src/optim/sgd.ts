@@ -2,7 +2,8 @@
 import type { Tensor } from '../core/tensor.js';
 import { clone } from '../ops/index.js';
 import { scaleAdd_ } from '../ops/scale-add.js';
-import { checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
+import { DEFAULT_ONLY, PARAMS, checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 import { addScaled, effectiveGradient } from './update.js';
 
 export interface SGDOptions extends OptimizerOptions {
@@ -19,10 +20,17 @@ export interface SGDOptions extends OptimizerOptions {
  * d = g + weightDecay·p;  b = momentum·b + (1 - dampening)·d (b = d at the first step);
  * d = nesterov ? d + momentum·b : b;  p = p - lr·d.
  */
+const SGD_SIG = signature('SGD', 'torch.optim.SGD', [['params', PARAMS]], [
+  ['lr', is.number], ['momentum', is.number], ['dampening', is.number], ['weightDecay', is.number], ['nesterov', is.bool],
+], [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['differentiable', DEFAULT_ONLY]]);
+
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<SGDOptions>>, opts: Partial<SGDOptions> & { lr: number }) {
-    if (opts?.lr === undefined) throw new RangeError('SGD: lr is required');
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts });
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroupInput<SGDOptions>>, opts: Partial<SGDOptions> & { lr: number });
+  constructor(...args: ArgsOf<typeof SGD_SIG>);
+  constructor(...args: unknown[]) {
+    const { params, foreach, differentiable, ...opts } = parseArgs(SGD_SIG, args);
+    if (opts.lr === undefined) throw new RangeError('SGD: lr is required');
+    super(params as Iterable<Tensor>, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts, lr: opts.lr });
   }
 
   protected validate(o: SGDOptions): void {
@@ -42,3 +50,5 @@ export class SGD extends Optimizer<SGDOptions> {
     scaleAdd_(p, 1, d, -g.lr);
   }
 }
+
+withSignature(SGD, SGD_SIG);

@@ -85,6 +85,7 @@ const CASES: Record<keyof AllKernels, (v: Record<string, View>) => unknown[][]> 
   convBackwardInput: (v) => [[v.gy, v.w, geom], [v.gy, v.wg, grouped]],
   convBackwardWeight: (v) => [[v.x, v.gy, geom], [v.x, v.gy, grouped]],
   maxPoolBackward: (v) => [[v.pgy, v.pidx, [1, 24, 24]]],
+  argsort: (v) => [[v.a, 2, false], [v.stepped, 1, true], [v.index, 0, false]],
 };
 
 async function host(device: string, s: Storage): Promise<Float64Array> {

@@ -43,7 +43,7 @@ describe('conv gradients', () => {
 interface DoubleBackwardCase {
   name: string;
   op: string;
-  opts: Parameters<typeof F.conv2d>[3];
+  opts: ck.nn.functional.ConvOptions;
   x: { shape: number[]; data: number[]; dtype: ck.DType };
   w: DoubleBackwardCase['x'];
   gradOutput: DoubleBackwardCase['x'];
@@ -129,6 +129,6 @@ describe('conv errors', () => {
     assert.throws(() => F.conv2d(x, ck.zeros([2, 4, 3, 3]), ck.zeros([3])), /conv2d: expected a bias of shape \[2\], got \[3\]/);
     assert.throws(() => F.conv2d(x, ck.zeros([2, 4, 3, 3]), null, { stride: [1, 0] }), /conv2d: stride must be a positive integer or a list of 2, got \[1,0\]/);
     assert.throws(() => F.conv2d(x, ck.zeros([2, 4, 3, 3]), null, { padding: [1, 1, 1] }), /conv2d: padding must be a non-negative integer or a list of 2, got \[1,1,1\]/);
-    assert.throws(() => F.conv2d(x, ck.zeros([2, 4, 3, 3]), null, { padding: 'full' as 'same' }), /conv2d: padding must be a number, a list, 'valid' or 'same', got 'full'/);
+    assert.throws(() => F.conv2d(x, ck.zeros([2, 4, 3, 3]), null, { padding: 'full' as 'same' }), /conv2d: expected padding to be an integer, an array of integers, 'valid' or 'same', got 'full'/);
   });
 });

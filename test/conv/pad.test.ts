@@ -38,6 +38,6 @@ describe('pad', () => {
     assert.throws(() => F.pad(ck.zeros([3]), [1, 1], { mode: 'replicate' }), /pad: mode 'replicate' pads the last 1 to 3 dims of a \[C, \.\.\.\] or \[N, C, \.\.\.\] input/);
     assert.throws(() => F.pad(x, [1, 1], { mode: 'reflect', value: 2 }), /pad: a padding value \(2\) only applies to mode 'constant'/);
     assert.throws(() => F.pad(x, [-2, -2]), /pad: dim 2 of size 3 padded by \(-2, -2\) would have negative size -1/);
-    assert.throws(() => F.pad(x, [1, 1], { mode: 'wrap' as 'circular' }), /pad: unknown mode 'wrap'/);
+    assert.throws(() => F.pad(x, [1, 1], { mode: 'wrap' as 'circular' }), /pad: expected mode to be one of 'constant', 'reflect', 'replicate', 'circular', got 'wrap'/);
   });
 });

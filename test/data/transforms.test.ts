@@ -130,7 +130,7 @@ test('transforms reject bad input with the op, the expectation and what came', (
   assert.throws(() => F.resize(x, 0), /resize: size must be a positive integer or \[height, width\], got 0/);
   assert.throws(() => F.normalize(x, [0.5, 0.5, 0.5], [1]), /normalize: mean has 3 values, expected 1 or 2 \(channels of \[2,6,7\]\)/);
   assert.throws(() => F.normalize(x, [0.5], [0]), /normalize: std evaluated to zero/);
-  assert.throws(() => F.toTensor(x as never), /toTensor: expected an Image, got Tensor\[2,6,7\]/);
+  assert.throws(() => F.toTensor(x as never), /toTensor: expected pic to be an Image, got a Tensor\[2,6,7\]/);
   assert.throws(() => new T.RandomHorizontalFlip(1.5), /RandomHorizontalFlip: p must be a probability in \[0, 1\], got 1.5/);
   assert.throws(() => new T.RandomAffine(-3), /RandomAffine: if degrees is a single number, it must be non-negative, got -3/);
   assert.throws(() => F.affine(x, 0, [0, 0], 1, 0, { fill: [1, 2, 3] }), /affine: the number of elements in fill \(3\) cannot broadcast to the number of channels of the image \(2\)/);

@@ -68,7 +68,7 @@ test('kaimingUniform_ (ReLU, fan_in): U(-b, b) with b = √2·√(3/fan_in)', ()
 test('kaimingNormal_ (fan_out): N(0, 2/fan_out)', () => {
   const w = init.kaimingNormal_(ck.empty([64, 32, 3, 3]), { mode: 'fan_out', nonlinearity: 'relu', generator: gen() });
   assertMoments(w, Math.sqrt(2 / (64 * 9)), 3, 'kaimingNormal_');
-  assert.throws(() => init.kaimingNormal_(ck.empty([2, 2]), { mode: 'fan_avg' as 'fan_in' }), /mode must be 'fan_in' or 'fan_out'/);
+  assert.throws(() => init.kaimingNormal_(ck.empty([2, 2]), { mode: 'fan_avg' as 'fan_in' }), /expected mode to be one of 'fan_in', 'fan_out', got 'fan_avg'/);
 });
 
 test('xavierUniform_ and xavierNormal_: std = gain·√(2/(fan_in + fan_out))', () => {

@@ -146,6 +146,6 @@ test('EarlyStopping stops after `patience` epochs without an improvement larger 
   const restored = new optim.EarlyStopping({ patience: 2, minDelta: 0.01 });
   restored.loadStateDict(stopper.stateDict());
   assert.equal(restored.numBadEpochs, 2);
-  assert.throws(() => new optim.EarlyStopping({ mode: 'up' as 'min' }), /mode must be 'min' or 'max'/);
+  assert.throws(() => new optim.EarlyStopping({ mode: 'up' as 'min' }), /EarlyStopping: expected mode to be one of 'min', 'max', got 'up'/);
   assert.throws(() => stopper.step(NaN), /metric is NaN/);
 });

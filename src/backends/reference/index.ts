@@ -13,6 +13,7 @@ import { matmul } from './matmul.js';
 import { maxPool, maxPoolBackward } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
 import { scaleAdd_ } from './scale-add.js';
+import { argsort } from './sort.js';
 import { erf } from './special.js';
 import { contiguousData, convert, cpuData, storageOf, writeStrided } from './strided.js';
 
@@ -37,7 +38,7 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
 export const referenceKernels: AllKernels = {
   copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward, linear, scaleAdd_,
-  ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward, channelAffine,
+  ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward, channelAffine, argsort,
 };
 
 /** A host-memory backend named `name` over `kernels`; `sync` says whether it answers synchronous reads. */

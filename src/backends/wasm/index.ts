@@ -12,6 +12,7 @@ import { wasmActivationBackward } from './activation.js';
 import { wasmConvKernels } from './conv.js';
 import { wasmElementwise } from './elementwise.js';
 import { fastPooling } from './fast/pooling.js';
+import { fastArgsort } from './fast/sort.js';
 import { wasmLinear } from './linear.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmPooling } from './pooling.js';
@@ -38,6 +39,7 @@ export function wasmBackend(rt: WasmRuntime, name = 'wasm'): WasmBackend {
     linear: wasmLinear(rt),
     ...wasmConvKernels(rt),
     channelAffine: wasmChannelAffine(rt),
+    argsort: fastArgsort,
   };
   return {
     ...hostBackend(name, kernels, true),

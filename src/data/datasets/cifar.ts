@@ -1,5 +1,6 @@
 import { Image } from '../image.js';
-import { LabelledImages, type VisionDatasetOptions } from './vision.js';
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { LabelledImages, TRANSFORMS, type VisionDatasetOptions } from './vision.js';
 
 const SIDE = 32;
 const PIXELS = SIDE * SIDE;
@@ -28,11 +29,17 @@ export function parseCifarBatch(bytes: Uint8Array, name = 'CIFAR-10 batch'): Cif
 }
 
 /** CIFAR-10 (32×32 RGB, ten classes) from parsed binary batches, in the order given. */
+// torchvision's CIFAR10(root, train, ...) reads files; this one takes parsed batches (convkit/node's loadCIFAR10 reads them)
+const CIFAR10_SIG = signature('CIFAR10', null, [['batches', is.arrayOf(check<CifarBatch>('CIFAR-10 batch (parseCifarBatch)', (v) => typeof v === 'object' && v !== null && 'labels' in v))]], [...TRANSFORMS]);
+
 export class CIFAR10<X = Image> extends LabelledImages<X> {
   static readonly classes: readonly string[] = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
   readonly images: Uint8Array;
 
-  constructor(batches: readonly CifarBatch[], opts: VisionDatasetOptions<X> = {}) {
+  constructor(batches: readonly CifarBatch[], opts?: VisionDatasetOptions<X>);
+  constructor(...args: ArgsOf<typeof CIFAR10_SIG>);
+  constructor(...args: unknown[]) {
+    const { batches, ...opts } = parseArgs(CIFAR10_SIG, args) as { batches: readonly CifarBatch[] } & VisionDatasetOptions<X>;
     const total = batches.reduce((n, b) => n + b.labels.length, 0);
     const labels = new Int32Array(total);
     const images = new Uint8Array(total * 3 * PIXELS);
@@ -70,3 +77,5 @@ export class CIFAR10<X = Image> extends LabelledImages<X> {
     return new Image(hwc, SIDE, SIDE, 3);
   }
 }
+
+withSignature(CIFAR10, CIFAR10_SIG);

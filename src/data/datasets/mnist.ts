@@ -1,20 +1,29 @@
 import { fmt } from '../../core/shape.js';
+import { check, ownSignature, parseArgs, sameSignature, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { Image } from '../image.js';
 import { parseIdx, type IdxArray } from './idx.js';
-import { LabelledImages, type VisionDatasetOptions } from './vision.js';
+import { LabelledImages, TRANSFORMS, type VisionDatasetOptions } from './vision.js';
 
 /**
  * MNIST-style data (28×28 grey images, one label each) from parsed IDX arrays. `fromBytes` takes the two
  * uncompressed IDX files; convkit/node's `loadMNIST` / `loadFashionMNIST` find and read them from disk.
  */
+const IDX = check<IdxArray>('a parsed IDX array (ck.data.parseIdx)', (v) => typeof v === 'object' && v !== null && 'shape' in v && 'data' in v && 'type' in v);
+// torchvision's MNIST(root, train, transform, target_transform, download) reads files; this one takes parsed arrays
+// (convkit/node's loadMNIST and loadFashionMNIST read the files)
+const MNIST_SIG = signature('MNIST', null, [['images', IDX], ['labels', IDX]], [...TRANSFORMS]);
+
 export class MNIST<X = Image> extends LabelledImages<X> {
   static readonly classes: readonly string[] = ['0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine'];
   readonly images: Uint8Array;
   readonly height: number;
   readonly width: number;
 
-  constructor(images: IdxArray, labels: IdxArray, opts: VisionDatasetOptions<X> = {}) {
+  constructor(images: IdxArray, labels: IdxArray, opts?: VisionDatasetOptions<X>);
+  constructor(...args: ArgsOf<typeof MNIST_SIG>);
+  constructor(...args: unknown[]) {
     const name = new.target.name;
+    const { images, labels, ...opts } = parseArgs(ownSignature(new.target, MNIST_SIG), args) as { images: IdxArray; labels: IdxArray } & VisionDatasetOptions<X>;
     if (images.type !== 'uint8' || images.shape.length !== 3) throw new Error(`${name}: expected images as uint8 [N,H,W], got ${images.type} ${fmt(images.shape)}`);
     if (labels.type !== 'uint8' || labels.shape.length !== 1) throw new Error(`${name}: expected labels as uint8 [N], got ${labels.type} ${fmt(labels.shape)}`);
     if (labels.shape[0] !== images.shape[0]) throw new Error(`${name}: ${images.shape[0]} images but ${labels.shape[0]} labels`);
@@ -48,3 +57,6 @@ export class FashionMNIST<X = Image> extends MNIST<X> {
     return new FashionMNIST(parseIdx(images, 'images'), parseIdx(labels, 'labels'), opts);
   }
 }
+
+withSignature(MNIST, MNIST_SIG);
+sameSignature(FashionMNIST, MNIST_SIG, 'FashionMNIST', null);

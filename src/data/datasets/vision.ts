@@ -1,6 +1,13 @@
 import type { Image } from '../image.js';
-import { applyTransform, type TransformLike } from '../transforms/transforms.js';
+import { check, is } from '../../core/args.js';
+import { applyTransform, Transform, type TransformLike } from '../transforms/transforms.js';
 import { Dataset } from '../dataset.js';
+
+/** A dataset's transform and targetTransform, positional after its data as torchvision's after root and train. */
+export const TRANSFORMS = [
+  ['transform', is.nullable(check<TransformLike>('a Transform or a function', (v) => v instanceof Transform || typeof v === 'function'))],
+  ['targetTransform', is.nullable(is.function)],
+] as const;
 
 export interface VisionDatasetOptions<X> {
   /** Applied to each Image, typically `new Compose([new ToTensor(), new Normalize(...)])`. */
@@ -22,8 +29,8 @@ export abstract class LabelledImages<X = Image> extends Dataset<[X, number]> {
 
   constructor(readonly targets: Int32Array, opts: VisionDatasetOptions<X>) {
     super();
-    this.transform = opts.transform;
-    this.targetTransform = opts.targetTransform;
+    this.transform = opts.transform ?? undefined;
+    this.targetTransform = opts.targetTransform ?? undefined;
   }
 
   get length(): number {

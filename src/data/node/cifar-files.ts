@@ -23,7 +23,7 @@ export function loadCIFAR10<X = Image>(opts: CifarLoadOptions<X>): CIFAR10<X> {
   if (!dir || absent.length) {
     throw new Error(`CIFAR10: no ${train ? 'training' : 'test'} batches found. Looked in: ${opts.root} and ${join(opts.root, 'cifar-10-batches-bin')} (missing ${dir ? absent.join(', ') : 'test_batch.bin'}). ${HELP}`);
   }
-  const dataset = new CIFAR10<X>(paths.map((p) => parseCifarBatch(readMaybeGzip(p as string), p as string)), opts);
+  const dataset = new CIFAR10<X>(paths.map((p) => parseCifarBatch(readMaybeGzip(p as string), p as string)), { transform: opts.transform, targetTransform: opts.targetTransform });
   dataset.root = dir;
   return dataset;
 }

@@ -52,7 +52,7 @@ function load<X>(cls: IdxDatasetClass, folder: string, defaults: string[], help:
       continue;
     }
     const [imagesPath, labelsPath] = files.map((f) => findFile(dir, [f]) as string);
-    const dataset = new cls<X>(parseIdx(readMaybeGzip(imagesPath, idxDeclaredSize), imagesPath), parseIdx(readMaybeGzip(labelsPath, idxDeclaredSize), labelsPath), opts);
+    const dataset = new cls<X>(parseIdx(readMaybeGzip(imagesPath, idxDeclaredSize), imagesPath), parseIdx(readMaybeGzip(labelsPath, idxDeclaredSize), labelsPath), { transform: opts.transform, targetTransform: opts.targetTransform });
     dataset.root = dir;
     return dataset;
   }

@@ -3,6 +3,7 @@
  * `Image` or a floating tensor [..., H, W] and returns the same kind; tensor results match torchvision's
  * tensor code paths (index maps exactly, interpolation to float32 rounding).
  */
+import { check, define, is, signature } from '../../core/args.js';
 import { isFloating } from '../../core/dtype.js';
 import { fmt } from '../../core/shape.js';
 import { Tensor } from '../../core/tensor.js';
@@ -13,6 +14,8 @@ import { readsSync } from '../../backends/registry.js';
 import { hostTensor } from '../host.js';
 import { checkPicture, dimsOf, fillPerChannel, makePicture, planesOf, remap, type Picture, type Planes } from './planes.js';
 
+/** An Image or a [C, H, W] / [N, C, H, W] tensor: what the picture transforms take. */
+const PICTURE = check<Picture>('an Image or a Tensor', (v) => v instanceof Image || v instanceof Tensor);
 export type { Picture };
 export type Interpolation = 'nearest' | 'bilinear';
 export type PaddingMode = 'constant' | 'edge' | 'reflect' | 'symmetric';
@@ -26,7 +29,7 @@ export function roundHalfEven(v: number): number {
 }
 
 /** An 8-bit image as float32 [C,H,W] in [0, 1] (value / 255), as torchvision's to_tensor. */
-export function toTensor(img: Image): Tensor {
+function toTensorImpl(img: Image): Tensor {
   const given: unknown = img;
   if (!(given instanceof Image)) throw new TypeError(`toTensor: expected an Image, got ${given instanceof Tensor ? `Tensor${fmt(given.shape)}` : typeof given}`);
   const { height: h, width: w, channels: c, data } = img;
@@ -38,7 +41,7 @@ export function toTensor(img: Image): Tensor {
 }
 
 /** (x - mean[c]) / std[c] per channel of a float tensor [..., C, H, W]. */
-export function normalize(x: Tensor, mean: readonly number[], std: readonly number[]): Tensor {
+function normalizeImpl(x: Tensor, mean: readonly number[], std: readonly number[]): Tensor {
   if (!(x instanceof Tensor) || !isFloating(x.dtype) || x.ndim < 3) {
     throw new TypeError(`normalize: expected a floating tensor image of size [..., C, H, W], got ${x instanceof Tensor ? `Tensor${fmt(x.shape)} ${x.dtype}` : typeof x}`);
   }
@@ -102,7 +105,7 @@ export interface PadOptions {
   paddingMode?: PaddingMode;
 }
 
-export function pad(x: Picture, padding: number | readonly number[], opts: PadOptions = {}): Picture {
+function padImpl(x: Picture, padding: number | readonly number[], opts: PadOptions = {}): Picture {
   checkPicture(x, 'pad');
   const [l, t, r, b] = paddingLTRB(padding, 'pad');
   const mode = opts.paddingMode ?? 'constant';
@@ -117,7 +120,7 @@ export function pad(x: Picture, padding: number | readonly number[], opts: PadOp
 }
 
 /** The window at (top, left) of height × width; parts outside the picture are zero, as torchvision's crop. */
-export function crop(x: Picture, top: number, left: number, height: number, width: number): Picture {
+function cropImpl(x: Picture, top: number, left: number, height: number, width: number): Picture {
   checkPicture(x, 'crop');
   if (![top, left, height, width].every(Number.isInteger) || height <= 0 || width <= 0) {
     throw new RangeError(`crop: expected integer top, left and positive height, width, got ${top}, ${left}, ${height}, ${width}`);
@@ -135,7 +138,7 @@ export function sizeHW(size: Size, op: string): [number, number] {
 }
 
 /** The central crop, padding with zeros first when the crop is larger than the picture. */
-export function centerCrop(x: Picture, size: Size): Picture {
+function centerCropImpl(x: Picture, size: Size): Picture {
   checkPicture(x, 'centerCrop');
   const [ch, cw] = sizeHW(size, 'centerCrop');
   let [, h, w] = dimsOf(x);
@@ -151,13 +154,13 @@ export function centerCrop(x: Picture, size: Size): Picture {
 const identity = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
 const reversed = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => n - 1 - i);
 
-export function hflip(x: Picture): Picture {
+function hflipImpl(x: Picture): Picture {
   checkPicture(x, 'hflip');
   const [, h, w] = dimsOf(x);
   return remap(x, identity(h), reversed(w));
 }
 
-export function vflip(x: Picture): Picture {
+function vflipImpl(x: Picture): Picture {
   checkPicture(x, 'vflip');
   const [, h, w] = dimsOf(x);
   return remap(x, reversed(h), identity(w));
@@ -209,7 +212,7 @@ export interface ResizeOptions {
  * Resizes like torchvision's tensor path (F.interpolate without antialiasing). Images use the same
  * arithmetic, rounded to uint8; PIL's antialiased filter differs from it when shrinking.
  */
-export function resize(x: Picture, size: Size, opts: ResizeOptions = {}): Picture {
+function resizeImpl(x: Picture, size: Size, opts: ResizeOptions = {}): Picture {
   checkPicture(x, 'resize');
   const interpolation = checkInterpolation(opts.interpolation ?? 'bilinear', 'resize');
   const [, h, w] = dimsOf(x);
@@ -272,7 +275,7 @@ export interface AffineOptions {
  * padding (align_corners=False). With a fill, torchvision blends by the sampled coverage of the input
  * (`v * m + (1 - m) * fill`), which this reproduces.
  */
-export function affine(x: Picture, angle: number, translate: readonly [number, number], scale: number, shear: number | readonly [number, number], opts: AffineOptions = {}): Picture {
+function affineImpl(x: Picture, angle: number, translate: readonly [number, number], scale: number, shear: number | readonly [number, number], opts: AffineOptions = {}): Picture {
   checkPicture(x, 'affine');
   if (!(scale > 0)) throw new RangeError(`affine: scale must be positive, got ${scale}`);
   const interpolation = checkInterpolation(opts.interpolation ?? 'nearest', 'affine');
@@ -333,3 +336,22 @@ function sampleBilinear(src: Planes, ix: number, iy: number, value: Float64Array
   }
   return coverage;
 }
+
+const TO_TENSOR_SIG = signature('toTensor', 'torchvision.transforms.functional.to_tensor', [['pic', is.instance(Image, 'an Image')]], []);
+export const toTensor = define(TO_TENSOR_SIG, ({ pic }) => toTensorImpl(pic));
+const NORMALIZE_SIG = signature('normalize', 'torchvision.transforms.functional.normalize', [['tensor', is.tensor], ['mean', is.numbers], ['std', is.numbers]], [['inplace', is.bool]]);
+export const normalize = define(NORMALIZE_SIG, ({ tensor, mean, std }) => normalizeImpl(tensor, mean, std));
+const PAD_SIG = signature('TF.pad', 'torchvision.transforms.functional.pad', [['img', PICTURE], ['padding', is.intOrTuple]], [['fill', is.numberOrTuple], ['paddingMode', is.oneOf('constant', 'edge', 'reflect', 'symmetric')]]);
+export const pad = define(PAD_SIG, ({ img, padding, ...o }) => padImpl(img, padding, o));
+const CROP_SIG = signature('crop', 'torchvision.transforms.functional.crop', [['img', PICTURE], ['top', is.int], ['left', is.int], ['height', is.int], ['width', is.int]], []);
+export const crop = define(CROP_SIG, ({ img, top, left, height, width }) => cropImpl(img, top, left, height, width));
+const CENTER_CROP_SIG = signature('centerCrop', 'torchvision.transforms.functional.center_crop', [['img', PICTURE], ['outputSize', is.intOrTuple]], []);
+export const centerCrop = define(CENTER_CROP_SIG, ({ img, outputSize }) => centerCropImpl(img, outputSize as Size));
+const HFLIP_SIG = signature('hflip', 'torchvision.transforms.functional.hflip', [['img', PICTURE]], []);
+export const hflip = define(HFLIP_SIG, ({ img }) => hflipImpl(img));
+const VFLIP_SIG = signature('vflip', 'torchvision.transforms.functional.vflip', [['img', PICTURE]], []);
+export const vflip = define(VFLIP_SIG, ({ img }) => vflipImpl(img));
+const RESIZE_SIG = signature('resize', 'torchvision.transforms.functional.resize', [['img', PICTURE], ['size', is.intOrTuple]], [['interpolation', is.oneOf('nearest', 'bilinear')], ['maxSize', is.nullable(is.int)], ['antialias', check<null>('null (convkit resizes as torchvision does)', (v) => v === null)]]);
+export const resize = define(RESIZE_SIG, ({ img, size, interpolation, maxSize }) => resizeImpl(img, size as Size, { interpolation, maxSize: maxSize ?? undefined }));
+const AFFINE_SIG = signature('affine', 'torchvision.transforms.functional.affine', [['img', PICTURE], ['angle', is.number], ['translate', is.numbers], ['scale', is.number], ['shear', is.numberOrTuple]], [['interpolation', is.oneOf('nearest', 'bilinear')], ['fill', is.numberOrTuple], ['center', is.nullable(is.numbers)]]);
+export const affine = define(AFFINE_SIG, ({ img, angle, translate, scale, shear, center, ...o }) => affineImpl(img, angle, translate as [number, number], scale, shear as number | [number, number], { ...o, center: (center ?? undefined) as [number, number] | undefined }));

@@ -2,6 +2,7 @@
  * torchvision.transforms as objects: configure once, then `forward(x)` per sample. Random transforms draw
  * from a `Generator` (the default one unless `generator` is given), so a seed reproduces augmentation.
  */
+import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { defaultGenerator, type Generator } from '../../core/random.js';
 import type { Tensor } from '../../core/tensor.js';
 import type { Image } from '../image.js';
@@ -26,16 +27,47 @@ export function applyTransform<I, O>(t: TransformLike<I, O>, x: I): O {
 
 const list = (v: readonly number[]): string => `[${v.join(', ')}]`;
 
+// torchvision's parameter lists; generator is convkit's own (torchvision draws from torch's global generator)
+const TV = 'torchvision.transforms.';
+const SIZE = check<F.Size>('an integer or an array of one or two integers', (v) => Number.isInteger(v) || (Array.isArray(v) && (v.length === 1 || v.length === 2) && v.every(Number.isInteger)));
+const PADDING = check<number | readonly number[]>('an integer or an array of 2 or 4 integers', (v) => Number.isInteger(v) || (Array.isArray(v) && v.every(Number.isInteger)));
+const FILL = is.numberOrTuple;
+const PAD_MODE = is.oneOf('constant', 'edge', 'reflect', 'symmetric');
+const INTERPOLATION = is.oneOf('nearest', 'bilinear');
+const GENERATOR = [['generator', is.generator]] as const;
+const PAIR = check<readonly [number, number]>('an array of two numbers', (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'));
+const TRANSFORM = check<TransformLike>('a Transform or a function', (v) => v instanceof Transform || typeof v === 'function');
+const COMPOSE = signature('Compose', `${TV}Compose`, [['transforms', is.arrayOf(TRANSFORM)]], []);
+const LAMBDA = signature('Lambda', `${TV}Lambda`, [['lambd', is.function]], []);
+const TO_TENSOR = signature('ToTensor', `${TV}ToTensor`, [], []);
+const NORMALIZE = signature('Normalize', `${TV}Normalize`, [['mean', is.numbers], ['std', is.numbers]], [['inplace', is.bool]]);
+const PAD = signature('Pad', `${TV}Pad`, [['padding', PADDING]], [['fill', FILL], ['paddingMode', PAD_MODE]]);
+const RESIZE = signature('Resize', `${TV}Resize`, [['size', SIZE]], [
+  ['interpolation', INTERPOLATION], ['maxSize', is.nullable(is.int)], ['antialias', check<null>('null (convkit resizes as torchvision does)', (v) => v === null)],
+]);
+const CENTER_CROP = signature('CenterCrop', `${TV}CenterCrop`, [['size', SIZE]], []);
+const RANDOM_CROP = signature('RandomCrop', `${TV}RandomCrop`, [['size', SIZE]], [
+  ['padding', is.nullable(PADDING)], ['padIfNeeded', is.bool], ['fill', FILL], ['paddingMode', PAD_MODE],
+], GENERATOR);
+const FLIP = signature('RandomHorizontalFlip', `${TV}RandomHorizontalFlip`, [], [['p', is.number]], GENERATOR);
+const VFLIP = signature('RandomVerticalFlip', `${TV}RandomVerticalFlip`, [], [['p', is.number]], GENERATOR);
+const RANDOM_AFFINE = signature('RandomAffine', `${TV}RandomAffine`, [['degrees', is.numberOrTuple]], [
+  ['translate', is.nullable(PAIR)], ['scale', is.nullable(PAIR)], ['shear', is.nullable(is.numberOrTuple)], ['interpolation', INTERPOLATION],
+  ['fill', FILL], ['center', is.nullable(PAIR)],
+], GENERATOR);
+
+/** The given options without the nulls that stand for PyTorch's None (so defaults apply). */
+function given<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
+}
+
 /** Applies transforms in order. */
 export class Compose extends Transform {
   readonly transforms: TransformLike[];
 
-  constructor(transforms: readonly TransformLike[]) {
+  constructor(...args: ArgsOf<typeof COMPOSE>) {
     super();
-    if (!Array.isArray(transforms)) throw new TypeError('Compose: expected a list of transforms');
-    transforms.forEach((t, i) => {
-      if (!(t instanceof Transform) && typeof t !== 'function') throw new TypeError(`Compose: entry ${i} is not a transform or a function`);
-    });
+    const { transforms } = parseArgs(COMPOSE, args);
     this.transforms = transforms.slice();
   }
 
@@ -50,9 +82,13 @@ export class Compose extends Transform {
 
 /** Wraps a function as a transform. */
 export class Lambda<I, O> extends Transform<I, O> {
-  constructor(readonly fn: (x: I) => O) {
+  readonly fn: (x: I) => O;
+
+  constructor(lambd: (x: I) => O);
+  constructor(...args: ArgsOf<typeof LAMBDA>);
+  constructor(...args: unknown[]) {
     super();
-    if (typeof fn !== 'function') throw new TypeError('Lambda: expected a function');
+    this.fn = parseArgs(LAMBDA, args).lambd as (x: I) => O;
   }
 
   forward(x: I): O {
@@ -62,14 +98,25 @@ export class Lambda<I, O> extends Transform<I, O> {
 
 /** An Image to float32 [C,H,W] in [0, 1]. */
 export class ToTensor extends Transform<Image, Tensor> {
+  constructor(...args: ArgsOf<typeof TO_TENSOR>) {
+    super();
+    parseArgs(TO_TENSOR, args);
+  }
+
   forward(x: Image): Tensor {
     return F.toTensor(x);
   }
 }
 
 export class Normalize extends Transform<Tensor, Tensor> {
-  constructor(readonly mean: readonly number[], readonly std: readonly number[]) {
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+
+  constructor(...args: ArgsOf<typeof NORMALIZE>) {
     super();
+    const { mean, std } = parseArgs(NORMALIZE, args);
+    this.mean = mean;
+    this.std = std;
   }
 
   forward(x: Tensor): Tensor {
@@ -82,9 +129,15 @@ export class Normalize extends Transform<Tensor, Tensor> {
 }
 
 export class Pad extends Transform<Picture, Picture> {
-  constructor(readonly padding: number | readonly number[], readonly opts: F.PadOptions = {}) {
+  readonly padding: number | readonly number[];
+  readonly opts: F.PadOptions;
+
+  constructor(...args: ArgsOf<typeof PAD>) {
     super();
+    const { padding, ...opts } = parseArgs(PAD, args);
     F.paddingLTRB(padding, 'Pad');
+    this.padding = padding;
+    this.opts = opts;
   }
 
   forward(x: Picture): Picture {
@@ -93,8 +146,14 @@ export class Pad extends Transform<Picture, Picture> {
 }
 
 export class Resize extends Transform<Picture, Picture> {
-  constructor(readonly size: F.Size, readonly opts: F.ResizeOptions = {}) {
+  readonly size: F.Size;
+  readonly opts: F.ResizeOptions;
+
+  constructor(...args: ArgsOf<typeof RESIZE>) {
     super();
+    const { size, antialias, ...opts } = parseArgs(RESIZE, args);
+    this.size = size;
+    this.opts = given(opts);
     F.sizeHW(typeof size === 'number' ? size : size.length === 2 ? size : [size[0]], 'Resize');
   }
 
@@ -108,8 +167,12 @@ export class Resize extends Transform<Picture, Picture> {
 }
 
 export class CenterCrop extends Transform<Picture, Picture> {
-  constructor(readonly size: F.Size) {
+  readonly size: F.Size;
+
+  constructor(...args: ArgsOf<typeof CENTER_CROP>) {
     super();
+    const { size } = parseArgs(CENTER_CROP, args);
+    this.size = size;
     F.sizeHW(size, 'CenterCrop');
   }
 
@@ -136,10 +199,14 @@ export interface RandomCropOptions extends RandomOptions, F.PadOptions {
 export class RandomCrop extends Transform<Picture, Picture> {
   readonly size: [number, number];
 
-  constructor(size: F.Size, readonly opts: RandomCropOptions = {}) {
+  readonly opts: RandomCropOptions;
+
+  constructor(...args: ArgsOf<typeof RANDOM_CROP>) {
     super();
+    const { size, ...opts } = parseArgs(RANDOM_CROP, args);
+    this.opts = given(opts);
     this.size = F.sizeHW(size, 'RandomCrop');
-    if (opts.padding !== undefined) F.paddingLTRB(opts.padding, 'RandomCrop');
+    if (this.opts.padding !== undefined) F.paddingLTRB(this.opts.padding, 'RandomCrop');
   }
 
   forward(x: Picture): Picture {
@@ -169,9 +236,14 @@ function checkProbability(p: number, op: string): number {
 }
 
 export class RandomHorizontalFlip extends Transform<Picture, Picture> {
-  constructor(readonly p = 0.5, readonly opts: RandomOptions = {}) {
+  readonly p: number;
+  readonly opts: RandomOptions;
+
+  constructor(...args: ArgsOf<typeof FLIP>) {
     super();
-    checkProbability(p, 'RandomHorizontalFlip');
+    const { p = 0.5, generator } = parseArgs(FLIP, args);
+    this.p = checkProbability(p, 'RandomHorizontalFlip');
+    this.opts = { generator };
   }
 
   forward(x: Picture): Picture {
@@ -184,9 +256,14 @@ export class RandomHorizontalFlip extends Transform<Picture, Picture> {
 }
 
 export class RandomVerticalFlip extends Transform<Picture, Picture> {
-  constructor(readonly p = 0.5, readonly opts: RandomOptions = {}) {
+  readonly p: number;
+  readonly opts: RandomOptions;
+
+  constructor(...args: ArgsOf<typeof VFLIP>) {
     super();
-    checkProbability(p, 'RandomVerticalFlip');
+    const { p = 0.5, generator } = parseArgs(VFLIP, args);
+    this.p = checkProbability(p, 'RandomVerticalFlip');
+    this.opts = { generator };
   }
 
   forward(x: Picture): Picture {
@@ -225,8 +302,13 @@ export class RandomAffine extends Transform<Picture, Picture> {
   readonly degrees: number[];
   readonly shear: number[] | null;
 
-  constructor(degrees: number | readonly [number, number], readonly opts: RandomAffineOptions = {}) {
+  readonly opts: RandomAffineOptions;
+
+  constructor(...args: ArgsOf<typeof RANDOM_AFFINE>) {
     super();
+    const { degrees, ...rest } = parseArgs(RANDOM_AFFINE, args);
+    const opts = given(rest) as RandomAffineOptions;
+    this.opts = opts;
     this.degrees = range(degrees, 'degrees', 'RandomAffine');
     const { translate, scale } = opts;
     if (translate && (translate.length !== 2 || translate.some((t) => !(t >= 0 && t <= 1)))) {
@@ -266,3 +348,9 @@ export class RandomAffine extends Transform<Picture, Picture> {
     return `RandomAffine(degrees=${list(this.degrees)}${this.opts.translate ? `, translate=${list(this.opts.translate)}` : ''}${this.opts.scale ? `, scale=${list(this.opts.scale)}` : ''})`;
   }
 }
+
+const signed: [object, typeof COMPOSE][] = [
+  [Compose, COMPOSE], [Lambda, LAMBDA], [ToTensor, TO_TENSOR], [Normalize, NORMALIZE], [Pad, PAD], [Resize, RESIZE], [CenterCrop, CENTER_CROP],
+  [RandomCrop, RANDOM_CROP], [RandomHorizontalFlip, FLIP], [RandomVerticalFlip, VFLIP], [RandomAffine, RANDOM_AFFINE],
+] as unknown as [object, typeof COMPOSE][];
+for (const [cls, sig] of signed) withSignature(cls, sig);

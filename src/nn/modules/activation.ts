@@ -2,6 +2,7 @@
  * Activation layers around the functions in ../activation.ts. `inplace` is accepted so that PyTorch model
  * definitions transcribe unchanged and print the same; convkit always computes out of place (same values).
  */
+import { is, ownSignature, parseArgs, sameSignature, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import * as F from '../activation.js';
 import { pyFloat } from '../check.js';
@@ -13,13 +14,21 @@ export interface InplaceOption {
 
 const inplaceRepr = (inplace: boolean): string => (inplace ? 'inplace=True' : '');
 
-/** A layer with one function and no parameters. */
+const RELU = signature('ReLU', 'torch.nn.ReLU', [], [['inplace', is.bool]]);
+const LEAKY_RELU = signature('LeakyReLU', 'torch.nn.LeakyReLU', [], [['negativeSlope', is.number], ['inplace', is.bool]]);
+const ELU_SIG = signature('ELU', 'torch.nn.ELU', [], [['alpha', is.number], ['inplace', is.bool]]);
+const GELU_SIG = signature('GELU', 'torch.nn.GELU', [], [['approximate', is.oneOf('none', 'tanh')]]);
+const SOFTPLUS = signature('Softplus', 'torch.nn.Softplus', [], [['beta', is.number], ['threshold', is.number]]);
+const SOFTMAX = signature('Softmax', 'torch.nn.Softmax', [['dim', is.int]], []);
+const NO_ARGS = signature('Sigmoid', 'torch.nn.Sigmoid', [], []);
+
+/** A layer with one function and no parameters, PyTorch's (inplace=False). */
 abstract class Activation extends Module {
   readonly inplace: boolean;
 
-  constructor({ inplace = false }: InplaceOption = {}) {
+  constructor(...args: ArgsOf<typeof RELU>) {
     super();
-    this.inplace = inplace;
+    this.inplace = parseArgs(ownSignature(new.target, RELU), args).inplace ?? false;
   }
 
   override extraRepr(): string {
@@ -45,13 +54,21 @@ export class SiLU extends Activation {
   }
 }
 
-export class Sigmoid extends Module {
+/** A layer without arguments (still refusing any, so that a stray argument is not silently dropped). */
+abstract class NoArguments extends Module {
+  constructor(...args: ArgsOf<typeof NO_ARGS>) {
+    super();
+    parseArgs(ownSignature(new.target, NO_ARGS), args);
+  }
+}
+
+export class Sigmoid extends NoArguments {
   forward(x: Tensor): Tensor {
     return F.sigmoid(x);
   }
 }
 
-export class Tanh extends Module {
+export class Tanh extends NoArguments {
   forward(x: Tensor): Tensor {
     return F.tanh(x);
   }
@@ -60,7 +77,8 @@ export class Tanh extends Module {
 export class LeakyReLU extends Activation {
   readonly negativeSlope: number;
 
-  constructor({ negativeSlope = 0.01, inplace = false }: F.LeakyReluOptions & InplaceOption = {}) {
+  constructor(...args: ArgsOf<typeof LEAKY_RELU>) {
+    const { negativeSlope = 0.01, inplace = false } = parseArgs(LEAKY_RELU, args);
     super({ inplace });
     this.negativeSlope = negativeSlope;
   }
@@ -77,7 +95,8 @@ export class LeakyReLU extends Activation {
 export class ELU extends Activation {
   readonly alpha: number;
 
-  constructor({ alpha = 1, inplace = false }: F.EluOptions & InplaceOption = {}) {
+  constructor(...args: ArgsOf<typeof ELU_SIG>) {
+    const { alpha = 1, inplace = false } = parseArgs(ELU_SIG, args);
     super({ inplace });
     this.alpha = alpha;
   }
@@ -94,8 +113,9 @@ export class ELU extends Activation {
 export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
 
-  constructor({ approximate = 'none' }: F.GeluOptions = {}) {
+  constructor(...args: ArgsOf<typeof GELU_SIG>) {
     super();
+    const { approximate = 'none' } = parseArgs(GELU_SIG, args);
     if (approximate !== 'none' && approximate !== 'tanh') throw new RangeError(`GELU: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
     this.approximate = approximate;
   }
@@ -113,8 +133,9 @@ export class Softplus extends Module {
   readonly beta: number;
   readonly threshold: number;
 
-  constructor({ beta = 1, threshold = 20 }: F.SoftplusOptions = {}) {
+  constructor(...args: ArgsOf<typeof SOFTPLUS>) {
     super();
+    const { beta = 1, threshold = 20 } = parseArgs(SOFTPLUS, args);
     this.beta = beta;
     this.threshold = threshold;
   }
@@ -132,10 +153,9 @@ export class Softplus extends Module {
 abstract class AlongDim extends Module {
   readonly dim: number;
 
-  constructor(dim: number) {
+  constructor(...args: ArgsOf<typeof SOFTMAX>) {
     super();
-    if (!Number.isInteger(dim)) throw new RangeError(`${this.constructor.name}: dim must be an integer, got ${dim}`);
-    this.dim = dim;
+    this.dim = parseArgs(ownSignature(new.target, SOFTMAX), args).dim;
   }
 
   override extraRepr(): string {
@@ -155,3 +175,15 @@ export class LogSoftmax extends AlongDim {
     return F.logSoftmax(x, this.dim);
   }
 }
+
+withSignature(ReLU, RELU);
+sameSignature(ReLU6, RELU, 'ReLU6', 'torch.nn.ReLU6');
+sameSignature(SiLU, RELU, 'SiLU', 'torch.nn.SiLU');
+withSignature(Sigmoid, NO_ARGS);
+sameSignature(Tanh, NO_ARGS, 'Tanh', 'torch.nn.Tanh');
+withSignature(LeakyReLU, LEAKY_RELU);
+withSignature(ELU, ELU_SIG);
+withSignature(GELU, GELU_SIG);
+withSignature(Softplus, SOFTPLUS);
+withSignature(Softmax, SOFTMAX);
+sameSignature(LogSoftmax, SOFTMAX, 'LogSoftmax', 'torch.nn.LogSoftmax');

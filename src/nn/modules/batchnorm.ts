@@ -1,4 +1,5 @@
 /** BatchNorm1d/2d/3d: batch statistics in training mode, running estimates after eval(). */
+import { is, ownSignature, parseArgs, sameSignature, signature, type ArgsOf } from '../../core/args.js';
 import { noGrad } from '../../core/autograd.js';
 import { fmt } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -18,6 +19,10 @@ export interface BatchNormLayerOptions {
   trackRunningStats?: boolean;
 }
 
+const BATCH_NORM = signature('BatchNorm2d', 'torch.nn.BatchNorm2d', [['numFeatures', is.int]], [
+  ['eps', is.number], ['momentum', is.nullable(is.number)], ['affine', is.bool], ['trackRunningStats', is.bool],
+]);
+
 abstract class BatchNormBase extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
@@ -29,8 +34,9 @@ abstract class BatchNormBase extends Module {
   /** Allowed input ranks, with the shape PyTorch names in its error. */
   protected abstract readonly _ranks: readonly number[];
 
-  constructor(numFeatures: number, { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true }: BatchNormLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof BATCH_NORM>) {
     super();
+    const { numFeatures, eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = parseArgs(ownSignature(new.target, BATCH_NORM), args);
     checkPositiveInt(numFeatures, this.constructor.name, 'numFeatures');
     this.numFeatures = numFeatures;
     this.eps = eps;
@@ -129,3 +135,5 @@ export class BatchNorm2d extends BatchNormBase {
 export class BatchNorm3d extends BatchNormBase {
   protected readonly _ranks = [5];
 }
+
+for (const [nd, cls] of [BatchNorm1d, BatchNorm2d, BatchNorm3d].entries()) sameSignature(cls, BATCH_NORM, `BatchNorm${nd + 1}d`, `torch.nn.BatchNorm${nd + 1}d`);

@@ -24,6 +24,14 @@ abstract class NumberedModules extends Module {
     return [...this._modules.values()][listIndex(i, this.length, `${this.constructor.name}.at`)] as Module;
   }
 
+  /** Replaces the module at position i (negative counts from the end), like seq[i] = layer in PyTorch. */
+  set(i: number, module: Module): this {
+    const op = `${this.constructor.name}.set`;
+    const key = [...this._modules.keys()][listIndex(i, this.length, op)];
+    this.registerModule(key, checkModule(module, op));
+    return this;
+  }
+
   append(module: Module): this {
     this.registerModule(String(this.length), checkModule(module, `${this.constructor.name}.append`));
     return this;
@@ -48,13 +56,16 @@ abstract class NumberedModules extends Module {
 
 /**
  * Runs its modules one after another: `new Sequential(conv, relu, pool)`, or with names,
- * `new Sequential({ conv1: ..., relu1: ... })` (PyTorch's OrderedDict form).
+ * `new Sequential({ conv1: ..., relu1: ... })` or `new Sequential(new Map([['conv1', ...], ...]))`
+ * (PyTorch's OrderedDict form).
  */
 export class Sequential extends NumberedModules {
-  constructor(...modules: Module[] | [Record<string, Module>]) {
+  constructor(...modules: Module[] | [Record<string, Module>] | [ReadonlyMap<string, Module>]) {
     super();
     const [first] = modules;
-    if (modules.length === 1 && !(first instanceof Module) && typeof first === 'object' && first !== null) {
+    if (modules.length === 1 && first instanceof Map) {
+      for (const [name, m] of first) this.registerModule(name, checkModule(m, 'Sequential'));
+    } else if (modules.length === 1 && !(first instanceof Module) && typeof first === 'object' && first !== null) {
       for (const [name, m] of Object.entries(first)) this.registerModule(name, checkModule(m, 'Sequential'));
     } else {
       for (const m of modules) this.append(checkModule(m, 'Sequential'));

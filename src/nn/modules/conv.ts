@@ -2,6 +2,7 @@
  * Convolution layers (PyTorch's _ConvNd design): a base validates and stores the options and owns the
  * weight and bias; Conv1d/2d/3d and ConvTranspose1d/2d/3d only fix the number of spatial dims.
  */
+import { is, signature, parseArgs, ownSignature, sameSignature, type ArgsOf } from '../../core/args.js';
 import { fmt } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { empty } from '../../ops/index.js';
@@ -38,6 +39,15 @@ export interface ConvTransposeLayerOptions {
 }
 
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+const CHANNELS = [['inChannels', is.int], ['outChannels', is.int], ['kernelSize', is.size]] as const;
+const CONV2D = signature('Conv2d', 'torch.nn.Conv2d', CHANNELS, [
+  ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int], ['bias', is.bool], ['paddingMode', is.oneOf(...PADDING_MODES)],
+]);
+const CONV_TRANSPOSE2D = signature('ConvTranspose2d', 'torch.nn.ConvTranspose2d', CHANNELS, [
+  ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['bias', is.bool], ['dilation', is.size],
+  ['paddingMode', is.oneOf('zeros')],
+]);
 
 abstract class ConvBase extends Module {
   weight: Parameter;
@@ -90,7 +100,7 @@ abstract class ConvBase extends Module {
   }
 }
 
-type ConvFn = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts?: ConvOptions) => Tensor;
+type ConvFn = (input: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions) => Tensor;
 
 abstract class ConvNd extends ConvBase {
   readonly padding: number[] | 'valid' | 'same';
@@ -137,26 +147,29 @@ abstract class ConvNd extends ConvBase {
 
 /** 1-D convolution over [N, C, L]: weight [out, in/groups, k]. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof CONV2D>) {
+    const { inChannels, outChannels, kernelSize, ...opts } = parseArgs(ownSignature(new.target, CONV2D), args);
     super(1, conv1d, inChannels, outChannels, kernelSize, opts);
   }
 }
 
 /** 2-D convolution over [N, C, H, W]: weight [out, in/groups, kH, kW]. */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof CONV2D>) {
+    const { inChannels, outChannels, kernelSize, ...opts } = parseArgs(ownSignature(new.target, CONV2D), args);
     super(2, conv2d, inChannels, outChannels, kernelSize, opts);
   }
 }
 
 /** 3-D convolution over [N, C, D, H, W]: weight [out, in/groups, kD, kH, kW]. */
 export class Conv3d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof CONV2D>) {
+    const { inChannels, outChannels, kernelSize, ...opts } = parseArgs(ownSignature(new.target, CONV2D), args);
     super(3, conv3d, inChannels, outChannels, kernelSize, opts);
   }
 }
 
-type ConvTransposeFn = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts?: ConvTransposeOptions) => Tensor;
+type ConvTransposeFn = (input: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvTransposeOptions) => Tensor;
 
 abstract class ConvTransposeNd extends ConvBase {
   readonly padding: number[];
@@ -206,21 +219,29 @@ abstract class ConvTransposeNd extends ConvBase {
 
 /** Transposed 1-D convolution ("deconvolution"): weight [in, out/groups, k]. */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof CONV_TRANSPOSE2D>) {
+    const { inChannels, outChannels, kernelSize, ...opts } = parseArgs(ownSignature(new.target, CONV_TRANSPOSE2D), args);
     super(1, convTranspose1d, inChannels, outChannels, kernelSize, opts);
   }
 }
 
 /** Transposed 2-D convolution: weight [in, out/groups, kH, kW]; upsamples by `stride`. */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof CONV_TRANSPOSE2D>) {
+    const { inChannels, outChannels, kernelSize, ...opts } = parseArgs(ownSignature(new.target, CONV_TRANSPOSE2D), args);
     super(2, convTranspose2d, inChannels, outChannels, kernelSize, opts);
   }
 }
 
 /** Transposed 3-D convolution: weight [in, out/groups, kD, kH, kW]. */
 export class ConvTranspose3d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof CONV_TRANSPOSE2D>) {
+    const { inChannels, outChannels, kernelSize, ...opts } = parseArgs(ownSignature(new.target, CONV_TRANSPOSE2D), args);
     super(3, convTranspose3d, inChannels, outChannels, kernelSize, opts);
   }
+}
+
+for (const nd of [1, 2, 3]) {
+  sameSignature([Conv1d, Conv2d, Conv3d][nd - 1], CONV2D, `Conv${nd}d`, `torch.nn.Conv${nd}d`);
+  sameSignature([ConvTranspose1d, ConvTranspose2d, ConvTranspose3d][nd - 1], CONV_TRANSPOSE2D, `ConvTranspose${nd}d`, `torch.nn.ConvTranspose${nd}d`);
 }

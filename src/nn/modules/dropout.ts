@@ -1,4 +1,5 @@
 /** Dropout layers: active in training mode, the identity after eval(). */
+import { is, ownSignature, parseArgs, sameSignature, signature, type ArgsOf } from '../../core/args.js';
 import type { Generator } from '../../core/random.js';
 import type { Tensor } from '../../core/tensor.js';
 import { checkProbability, pyBool, pyFloat } from '../check.js';
@@ -13,13 +14,17 @@ export interface DropoutLayerOptions {
   generator?: Generator;
 }
 
+/** generator is convkit's own (PyTorch layers draw from the global generator): a keyword-only option. */
+const DROPOUT = signature('Dropout', 'torch.nn.Dropout', [], [['p', is.number], ['inplace', is.bool]], [['generator', is.generator]]);
+
 abstract class DropoutBase extends Module {
   readonly p: number;
   readonly inplace: boolean;
   protected readonly _generator?: Generator;
 
-  constructor({ p = 0.5, inplace = false, generator }: DropoutLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof DROPOUT>) {
     super();
+    const { p = 0.5, inplace = false, generator } = parseArgs(ownSignature(new.target, DROPOUT), args);
     checkProbability(p, this.constructor.name);
     this.p = p;
     this.inplace = inplace;
@@ -62,3 +67,5 @@ export class Dropout3d extends DropoutBase {
     return F.dropout3d(x, this.options());
   }
 }
+
+for (const [name, cls] of Object.entries({ Dropout, Dropout1d, Dropout2d, Dropout3d })) sameSignature(cls, DROPOUT, name, `torch.nn.${name}`);

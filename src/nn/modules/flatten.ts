@@ -1,4 +1,5 @@
 /** Flatten and Unflatten: reshape layers for moving between convolutional and linear parts of a network. */
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { flatten, unflatten } from '../../ops/index.js';
 import { pySize } from '../check.js';
@@ -9,13 +10,17 @@ export interface FlattenOptions {
   endDim?: number;
 }
 
+const FLATTEN = signature('Flatten', 'torch.nn.Flatten', [], [['startDim', is.int], ['endDim', is.int]]);
+const UNFLATTEN = signature('Unflatten', 'torch.nn.Unflatten', [['dim', is.int], ['unflattenedSize', is.ints]], []);
+
 /** Flattens dims startDim..endDim (default 1..-1: everything but the batch). */
 export class Flatten extends Module {
   readonly startDim: number;
   readonly endDim: number;
 
-  constructor({ startDim = 1, endDim = -1 }: FlattenOptions = {}) {
+  constructor(...args: ArgsOf<typeof FLATTEN>) {
     super();
+    const { startDim = 1, endDim = -1 } = parseArgs(FLATTEN, args);
     this.startDim = startDim;
     this.endDim = endDim;
   }
@@ -34,12 +39,9 @@ export class Unflatten extends Module {
   readonly dim: number;
   readonly unflattenedSize: readonly number[];
 
-  constructor(dim: number, unflattenedSize: readonly number[]) {
+  constructor(...args: ArgsOf<typeof UNFLATTEN>) {
     super();
-    if (!Number.isInteger(dim)) throw new RangeError(`Unflatten: dim must be an integer, got ${dim}`);
-    if (!Array.isArray(unflattenedSize) || unflattenedSize.some((s) => !Number.isInteger(s))) {
-      throw new TypeError(`Unflatten: unflattenedSize must be an array of integers, got ${JSON.stringify(unflattenedSize)}`);
-    }
+    const { dim, unflattenedSize } = parseArgs(UNFLATTEN, args);
     this.dim = dim;
     this.unflattenedSize = unflattenedSize.slice();
   }
@@ -52,3 +54,6 @@ export class Unflatten extends Module {
     return `dim=${this.dim}, unflattened_size=${pySize(this.unflattenedSize)}`;
   }
 }
+
+withSignature(Flatten, FLATTEN);
+withSignature(Unflatten, UNFLATTEN);

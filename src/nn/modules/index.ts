@@ -23,3 +23,7 @@ export {
 } from './padding.js';
 export { LocalResponseNorm } from './normalization.js';
 export type { LocalResponseNormLayerOptions } from './normalization.js';
+export { LayerNorm, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from './norm-layers.js';
+export { PReLU, Hardswish, Hardsigmoid, Mish } from './more-activations.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle } from './resampling.js';
+export { Embedding } from './embedding.js';

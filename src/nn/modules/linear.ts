@@ -1,4 +1,5 @@
 /** Linear (fully connected) layer and Identity. */
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { empty, linear } from '../../ops/index.js';
 import { checkPositiveInt, pyBool } from '../check.js';
@@ -21,6 +22,11 @@ export function resetLinearLike(weight: Tensor, bias: Tensor | null): void {
 
 /** Passes its input through unchanged (a placeholder layer, as in PyTorch, e.g. to drop a classifier). */
 export class Identity extends Module {
+  constructor(...args: ArgsOf<typeof IDENTITY>) {
+    super();
+    parseArgs(IDENTITY, args);
+  }
+
   forward(x: Tensor): Tensor {
     return x;
   }
@@ -30,6 +36,9 @@ export interface LinearOptions {
   bias?: boolean;
 }
 
+const IDENTITY = signature('Identity', 'torch.nn.Identity', [], []);
+const LINEAR = signature('Linear', 'torch.nn.Linear', [['inFeatures', is.int], ['outFeatures', is.int]], [['bias', is.bool]]);
+
 /** y = x·Wᵀ + b, with weight [outFeatures, inFeatures] and bias [outFeatures]. */
 export class Linear extends Module {
   weight: Parameter;
@@ -37,8 +46,9 @@ export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
 
-  constructor(inFeatures: number, outFeatures: number, { bias = true }: LinearOptions = {}) {
+  constructor(...args: ArgsOf<typeof LINEAR>) {
     super();
+    const { inFeatures, outFeatures, bias = true } = parseArgs(LINEAR, args);
     checkPositiveInt(inFeatures, 'Linear', 'inFeatures');
     checkPositiveInt(outFeatures, 'Linear', 'outFeatures');
     this.inFeatures = inFeatures;
@@ -60,3 +70,6 @@ export class Linear extends Module {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
   }
 }
+
+withSignature(Identity, IDENTITY);
+withSignature(Linear, LINEAR);

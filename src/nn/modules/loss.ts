@@ -2,14 +2,29 @@
  * Losses as modules (nn.CrossEntropyLoss, ...): options fixed at construction, forward(input, target).
  * Class and element weights are buffers, as in PyTorch, so they appear in state dicts under 'weight'.
  */
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import * as L from '../losses.js';
 import { Module } from '../module.js';
 
+// size_average and reduce are PyTorch's deprecated spellings of reduction: kept so positions line up
+const DEPRECATED = [['sizeAverage', is.deprecated], ['reduce', is.deprecated]] as const;
+const WEIGHT = ['weight', is.nullable(is.tensor)] as const;
+const REDUCTION = ['reduction', is.reduction] as const;
+const L1_SIG = signature('L1Loss', 'torch.nn.L1Loss', [], [...DEPRECATED, REDUCTION]);
+const MSE = signature('MSELoss', 'torch.nn.MSELoss', [], [...DEPRECATED, REDUCTION]);
+const SMOOTH_L1 = signature('SmoothL1Loss', 'torch.nn.SmoothL1Loss', [], [...DEPRECATED, REDUCTION, ['beta', is.number]]);
+const HUBER = signature('HuberLoss', 'torch.nn.HuberLoss', [], [REDUCTION, ['delta', is.number]]);
+const KL_DIV = signature('KLDivLoss', 'torch.nn.KLDivLoss', [], [...DEPRECATED, ['reduction', is.oneOf('none', 'mean', 'sum', 'batchmean')], ['logTarget', is.bool]]);
+const BCE = signature('BCELoss', 'torch.nn.BCELoss', [], [WEIGHT, ...DEPRECATED, REDUCTION]);
+const BCE_LOGITS = signature('BCEWithLogitsLoss', 'torch.nn.BCEWithLogitsLoss', [], [WEIGHT, ...DEPRECATED, REDUCTION, ['posWeight', is.nullable(is.tensor)]]);
+const NLL = signature('NLLLoss', 'torch.nn.NLLLoss', [], [WEIGHT, DEPRECATED[0], ['ignoreIndex', is.int], DEPRECATED[1], REDUCTION]);
+const CROSS_ENTROPY = signature('CrossEntropyLoss', 'torch.nn.CrossEntropyLoss', [], [...NLL.optional, ['labelSmoothing', is.number]]);
+
 abstract class Loss extends Module {
   readonly reduction: L.Reduction;
 
-  constructor({ reduction = 'mean' }: L.LossOptions = {}) {
+  constructor({ reduction = 'mean' }: L.LossOptions) {
     super();
     L.checkReduction(reduction, this.constructor.name);
     this.reduction = reduction;
@@ -19,7 +34,7 @@ abstract class Loss extends Module {
 }
 
 abstract class WeightedLoss extends Loss {
-  constructor({ weight, reduction }: L.WeightedLossOptions = {}) {
+  constructor({ weight, reduction }: L.WeightedLossOptions) {
     super({ reduction });
     this.registerBuffer('weight', weight ?? null);
   }
@@ -30,12 +45,20 @@ abstract class WeightedLoss extends Loss {
 }
 
 export class L1Loss extends Loss {
+  constructor(...args: ArgsOf<typeof MSE>) {
+    super(parseArgs(L1_SIG, args));
+  }
+
   forward(input: Tensor, target: Tensor): Tensor {
     return L.l1Loss(input, target, { reduction: this.reduction });
   }
 }
 
 export class MSELoss extends Loss {
+  constructor(...args: ArgsOf<typeof MSE>) {
+    super(parseArgs(MSE, args));
+  }
+
   forward(input: Tensor, target: Tensor): Tensor {
     return L.mseLoss(input, target, { reduction: this.reduction });
   }
@@ -44,7 +67,8 @@ export class MSELoss extends Loss {
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
 
-  constructor({ reduction, beta = 1 }: L.SmoothL1Options = {}) {
+  constructor(...args: ArgsOf<typeof SMOOTH_L1>) {
+    const { reduction, beta = 1 } = parseArgs(SMOOTH_L1, args);
     super({ reduction });
     this.beta = beta;
   }
@@ -57,7 +81,8 @@ export class SmoothL1Loss extends Loss {
 export class HuberLoss extends Loss {
   readonly delta: number;
 
-  constructor({ reduction, delta = 1 }: L.HuberOptions = {}) {
+  constructor(...args: ArgsOf<typeof HUBER>) {
+    const { reduction, delta = 1 } = parseArgs(HUBER, args);
     super({ reduction });
     this.delta = delta;
   }
@@ -71,8 +96,9 @@ export class KLDivLoss extends Module {
   readonly reduction: L.KlDivOptions['reduction'];
   readonly logTarget: boolean;
 
-  constructor({ reduction = 'mean', logTarget = false }: L.KlDivOptions = {}) {
+  constructor(...args: ArgsOf<typeof KL_DIV>) {
     super();
+    const { reduction = 'mean', logTarget = false } = parseArgs(KL_DIV, args);
     L.checkReduction(reduction, 'KLDivLoss', ['batchmean']);
     this.reduction = reduction;
     this.logTarget = logTarget;
@@ -84,13 +110,18 @@ export class KLDivLoss extends Module {
 }
 
 export class BCELoss extends WeightedLoss {
+  constructor(...args: ArgsOf<typeof BCE>) {
+    super(parseArgs(BCE, args));
+  }
+
   forward(input: Tensor, target: Tensor): Tensor {
     return L.binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
 }
 
 export class BCEWithLogitsLoss extends WeightedLoss {
-  constructor({ weight, reduction, posWeight }: L.BceWithLogitsOptions = {}) {
+  constructor(...args: ArgsOf<typeof BCE_LOGITS>) {
+    const { weight, reduction, posWeight } = parseArgs(BCE_LOGITS, args);
     super({ weight, reduction });
     this.registerBuffer('pos_weight', posWeight ?? null);
   }
@@ -107,7 +138,8 @@ export class BCEWithLogitsLoss extends WeightedLoss {
 export class NLLLoss extends WeightedLoss {
   readonly ignoreIndex: number;
 
-  constructor({ weight, reduction, ignoreIndex = -100 }: L.NllLossOptions = {}) {
+  constructor(...args: ArgsOf<typeof NLL>) {
+    const { weight, reduction, ignoreIndex = -100 } = parseArgs(NLL, args);
     super({ weight, reduction });
     this.ignoreIndex = ignoreIndex;
   }
@@ -121,7 +153,8 @@ export class CrossEntropyLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
 
-  constructor({ weight, reduction, ignoreIndex = -100, labelSmoothing = 0 }: L.CrossEntropyOptions = {}) {
+  constructor(...args: ArgsOf<typeof CROSS_ENTROPY>) {
+    const { weight, reduction, ignoreIndex = -100, labelSmoothing = 0 } = parseArgs(CROSS_ENTROPY, args);
     super({ weight, reduction });
     this.ignoreIndex = ignoreIndex;
     this.labelSmoothing = labelSmoothing;
@@ -133,3 +166,13 @@ export class CrossEntropyLoss extends WeightedLoss {
     });
   }
 }
+
+withSignature(L1Loss, L1_SIG);
+withSignature(MSELoss, MSE);
+withSignature(SmoothL1Loss, SMOOTH_L1);
+withSignature(HuberLoss, HUBER);
+withSignature(KLDivLoss, KL_DIV);
+withSignature(BCELoss, BCE);
+withSignature(BCEWithLogitsLoss, BCE_LOGITS);
+withSignature(NLLLoss, NLL);
+withSignature(CrossEntropyLoss, CROSS_ENTROPY);

@@ -1,4 +1,5 @@
 /** LocalResponseNorm (AlexNet's normalisation across neighbouring channels). */
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { localResponseNorm } from '../../ops/conv/index.js';
 import { checkPositiveInt, pyFloat } from '../check.js';
@@ -10,6 +11,8 @@ export interface LocalResponseNormLayerOptions {
   k?: number;
 }
 
+const LRN = signature('LocalResponseNorm', 'torch.nn.LocalResponseNorm', [['size', is.int]], [['alpha', is.number], ['beta', is.number], ['k', is.number]]);
+
 /** x / (k + alpha/size · Σ x² over `size` neighbouring channels)^beta. */
 export class LocalResponseNorm extends Module {
   readonly size: number;
@@ -17,8 +20,9 @@ export class LocalResponseNorm extends Module {
   readonly beta: number;
   readonly k: number;
 
-  constructor(size: number, { alpha = 1e-4, beta = 0.75, k = 1 }: LocalResponseNormLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof LRN>) {
     super();
+    const { size, alpha = 1e-4, beta = 0.75, k = 1 } = parseArgs(LRN, args);
     checkPositiveInt(size, 'LocalResponseNorm', 'size');
     this.size = size;
     this.alpha = alpha;
@@ -34,3 +38,5 @@ export class LocalResponseNorm extends Module {
     return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
   }
 }
+
+withSignature(LocalResponseNorm, LRN);

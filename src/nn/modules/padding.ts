@@ -1,8 +1,17 @@
 /** Padding layers: F.pad with a fixed amount per side, (left, right[, top, bottom[, front, back]]). */
+import { is, parseArgs, sameSignature, signature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { pad, type PadMode } from '../../ops/conv/index.js';
 import { pyFloat, pySize } from '../check.js';
 import { Module } from '../module.js';
+
+const CONSTANT_PAD = signature('ConstantPad2d', 'torch.nn.ConstantPad2d', [['padding', is.size], ['value', is.number]], []);
+const MODE_PAD = signature('ReflectionPad2d', 'torch.nn.ReflectionPad2d', [['padding', is.size]], []);
+const CONSTANT_PAD_SIGS = [1, 2, 3].map((nd) => signature(`ConstantPad${nd}d`, `torch.nn.ConstantPad${nd}d`, CONSTANT_PAD.required, []));
+const MODE_PAD_SIGS = Object.fromEntries(
+  ['ReflectionPad1d', 'ReflectionPad2d', 'ReflectionPad3d', 'ReplicationPad1d', 'ReplicationPad2d', 'ReplicationPad3d', 'ZeroPad2d']
+    .map((name) => [name, signature(name, `torch.nn.${name}`, MODE_PAD.required, [])]),
+);
 
 abstract class PadNd extends Module {
   /** (before, after) per padded dim, last dim first: PyTorch's order. */
@@ -56,28 +65,31 @@ abstract class ConstantPadNd extends PadNd {
 
 /** Pads the last dim with a constant. */
 export class ConstantPad1d extends ConstantPadNd {
-  constructor(padding: number | readonly number[], value: number) {
+  constructor(...args: ArgsOf<typeof CONSTANT_PAD>) {
+    const { padding, value } = parseArgs(CONSTANT_PAD_SIGS[0], args);
     super(1, padding, value);
   }
 }
 
 /** Pads the last two dims with a constant: padding (left, right, top, bottom). */
 export class ConstantPad2d extends ConstantPadNd {
-  constructor(padding: number | readonly number[], value: number) {
+  constructor(...args: ArgsOf<typeof CONSTANT_PAD>) {
+    const { padding, value } = parseArgs(CONSTANT_PAD_SIGS[1], args);
     super(2, padding, value);
   }
 }
 
 export class ConstantPad3d extends ConstantPadNd {
-  constructor(padding: number | readonly number[], value: number) {
+  constructor(...args: ArgsOf<typeof CONSTANT_PAD>) {
+    const { padding, value } = parseArgs(CONSTANT_PAD_SIGS[2], args);
     super(3, padding, value);
   }
 }
 
 /** Pads the last two dims with zeros: padding (left, right, top, bottom). */
 export class ZeroPad2d extends ConstantPadNd {
-  constructor(padding: number | readonly number[]) {
-    super(2, padding, 0);
+  constructor(...args: ArgsOf<typeof MODE_PAD>) {
+    super(2, parseArgs(MODE_PAD_SIGS.ZeroPad2d, args).padding, 0);
   }
 
   override extraRepr(): string {
@@ -87,38 +99,44 @@ export class ZeroPad2d extends ConstantPadNd {
 
 /** Mirrors the input at its border (without repeating the edge): [1 2 3] padded by 2 is [3 2 1 2 3 2 1]. */
 export class ReflectionPad1d extends ModePad {
-  constructor(padding: number | readonly number[]) {
-    super(1, 'reflect', padding);
+  constructor(...args: ArgsOf<typeof MODE_PAD>) {
+    super(1, 'reflect', parseArgs(MODE_PAD_SIGS['ReflectionPad1d'], args).padding);
   }
 }
 
 export class ReflectionPad2d extends ModePad {
-  constructor(padding: number | readonly number[]) {
-    super(2, 'reflect', padding);
+  constructor(...args: ArgsOf<typeof MODE_PAD>) {
+    super(2, 'reflect', parseArgs(MODE_PAD_SIGS['ReflectionPad2d'], args).padding);
   }
 }
 
 export class ReflectionPad3d extends ModePad {
-  constructor(padding: number | readonly number[]) {
-    super(3, 'reflect', padding);
+  constructor(...args: ArgsOf<typeof MODE_PAD>) {
+    super(3, 'reflect', parseArgs(MODE_PAD_SIGS['ReflectionPad3d'], args).padding);
   }
 }
 
 /** Repeats the edge values: [1 2 3] padded by 2 is [1 1 1 2 3 3 3]. */
 export class ReplicationPad1d extends ModePad {
-  constructor(padding: number | readonly number[]) {
-    super(1, 'replicate', padding);
+  constructor(...args: ArgsOf<typeof MODE_PAD>) {
+    super(1, 'replicate', parseArgs(MODE_PAD_SIGS['ReplicationPad1d'], args).padding);
   }
 }
 
 export class ReplicationPad2d extends ModePad {
-  constructor(padding: number | readonly number[]) {
-    super(2, 'replicate', padding);
+  constructor(...args: ArgsOf<typeof MODE_PAD>) {
+    super(2, 'replicate', parseArgs(MODE_PAD_SIGS['ReplicationPad2d'], args).padding);
   }
 }
 
 export class ReplicationPad3d extends ModePad {
-  constructor(padding: number | readonly number[]) {
-    super(3, 'replicate', padding);
+  constructor(...args: ArgsOf<typeof MODE_PAD>) {
+    super(3, 'replicate', parseArgs(MODE_PAD_SIGS['ReplicationPad3d'], args).padding);
   }
+}
+
+const padClasses = { ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d };
+for (const [name, cls] of Object.entries(padClasses)) {
+  const sig = name.startsWith('Constant') ? CONSTANT_PAD_SIGS[Number(name[11]) - 1] : MODE_PAD_SIGS[name];
+  sameSignature(cls, sig, name, `torch.nn.${name}`);
 }

@@ -1,4 +1,5 @@
 /** Pooling layers around the functional pooling ops; options are stored as given and printed as PyTorch prints them. */
+import { is, ownSignature, parseArgs, sameSignature, signature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import {
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d,
@@ -20,6 +21,16 @@ export interface MaxPoolLayerOptions<R extends boolean = boolean> {
 /** What a max pooling layer's forward returns: values, or [values, indices] when built with returnIndices: true. */
 export type MaxPoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
 
+const MAX_POOL2D = signature('MaxPool2d', 'torch.nn.MaxPool2d', [['kernelSize', is.size]], [
+  ['stride', is.nullable(is.size)], ['padding', is.size], ['dilation', is.size], ['returnIndices', is.bool], ['ceilMode', is.bool],
+]);
+const AVG_POOL1D = signature('AvgPool1d', 'torch.nn.AvgPool1d', [['kernelSize', is.size]], [
+  ['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool],
+]);
+const AVG_POOL2D = signature('AvgPool2d', 'torch.nn.AvgPool2d', [['kernelSize', is.size]], [...AVG_POOL1D.optional, ['divisorOverride', is.nullable(is.int)]]);
+const ADAPTIVE_AVG_POOL2D = signature('AdaptiveAvgPool2d', 'torch.nn.AdaptiveAvgPool2d', [['outputSize', is.adaptiveSize]], []);
+const ADAPTIVE_MAX_POOL2D = signature('AdaptiveMaxPool2d', 'torch.nn.AdaptiveMaxPool2d', [['outputSize', is.adaptiveSize]], [['returnIndices', is.bool]]);
+
 type MaxPoolOp = (input: Tensor, kernelSize: IntOrTuple, opts: { stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; ceilMode?: boolean; returnIndices?: boolean }) => Tensor | [Tensor, Tensor];
 
 abstract class MaxPoolNd<R extends boolean> extends Module {
@@ -31,8 +42,9 @@ abstract class MaxPoolNd<R extends boolean> extends Module {
   readonly ceilMode: boolean;
   private readonly _pool: MaxPoolOp;
 
-  constructor(pool: MaxPoolOp, kernelSize: IntOrTuple, { stride = null, padding = 0, dilation = 1, returnIndices, ceilMode = false }: MaxPoolLayerOptions<R>) {
+  constructor(pool: MaxPoolOp, cls: object, args: unknown[]) {
     super();
+    const { kernelSize, stride = null, padding = 0, dilation = 1, returnIndices, ceilMode = false } = parseArgs(ownSignature(cls, MAX_POOL2D), args);
     this.kernelSize = kernelSize;
     this.stride = stride ?? kernelSize;
     this.padding = padding;
@@ -55,21 +67,27 @@ abstract class MaxPoolNd<R extends boolean> extends Module {
 
 /** Max over windows of [N, C, L]. */
 export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
-    super(maxPool1d as MaxPoolOp, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, opts?: MaxPoolLayerOptions<R>);
+  constructor(...args: ArgsOf<typeof MAX_POOL2D>);
+  constructor(...args: unknown[]) {
+    super(maxPool1d as MaxPoolOp, new.target, args);
   }
 }
 
 /** Max over windows of [N, C, H, W] (LeNet's and AlexNet's subsampling). */
 export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
-    super(maxPool2d as MaxPoolOp, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, opts?: MaxPoolLayerOptions<R>);
+  constructor(...args: ArgsOf<typeof MAX_POOL2D>);
+  constructor(...args: unknown[]) {
+    super(maxPool2d as MaxPoolOp, new.target, args);
   }
 }
 
 export class MaxPool3d<R extends boolean = false> extends MaxPoolNd<R> {
-  constructor(kernelSize: IntOrTuple, opts: MaxPoolLayerOptions<R> = {}) {
-    super(maxPool3d as MaxPoolOp, kernelSize, opts);
+  constructor(kernelSize: IntOrTuple, opts?: MaxPoolLayerOptions<R>);
+  constructor(...args: ArgsOf<typeof MAX_POOL2D>);
+  constructor(...args: unknown[]) {
+    super(maxPool3d as MaxPoolOp, new.target, args);
   }
 }
 
@@ -106,7 +124,9 @@ abstract class AvgPoolNd extends Module {
 
   forward(x: Tensor): Tensor {
     return this._pool(x, this.kernelSize, {
-      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad, divisorOverride: this.divisorOverride,
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad,
+      // avg_pool1d has no divisor_override parameter
+      ...(this.divisorOverride === null ? {} : { divisorOverride: this.divisorOverride }),
     });
   }
 
@@ -117,7 +137,8 @@ abstract class AvgPoolNd extends Module {
 
 /** Mean over windows of [N, C, L]. (PyTorch stores its sizes as 1-tuples, and prints them so.) */
 export class AvgPool1d extends AvgPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: AvgPoolLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof AVG_POOL1D>) {
+    const { kernelSize, ...opts } = parseArgs(AVG_POOL1D, args);
     const single = (v: IntOrTuple): number[] => (typeof v === 'number' ? [v] : v.slice());
     super(avgPool1d, single(kernelSize), { ...opts, stride: opts.stride == null ? null : single(opts.stride), padding: single(opts.padding ?? 0) });
   }
@@ -125,13 +146,15 @@ export class AvgPool1d extends AvgPoolNd {
 
 /** Mean over windows of [N, C, H, W] (LeNet-5's original subsampling). */
 export class AvgPool2d extends AvgPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: AvgPoolLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof AVG_POOL2D>) {
+    const { kernelSize, ...opts } = parseArgs(ownSignature(new.target, AVG_POOL2D), args);
     super(avgPool2d, kernelSize, opts);
   }
 }
 
 export class AvgPool3d extends AvgPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: AvgPoolLayerOptions = {}) {
+  constructor(...args: ArgsOf<typeof AVG_POOL2D>) {
+    const { kernelSize, ...opts } = parseArgs(ownSignature(new.target, AVG_POOL2D), args);
     super(avgPool3d, kernelSize, opts);
   }
 }
@@ -139,9 +162,9 @@ export class AvgPool3d extends AvgPoolNd {
 abstract class AdaptivePoolNd extends Module {
   readonly outputSize: AdaptiveSize;
 
-  constructor(outputSize: AdaptiveSize) {
+  constructor(...args: ArgsOf<typeof ADAPTIVE_AVG_POOL2D>) {
     super();
-    this.outputSize = outputSize;
+    this.outputSize = parseArgs(ownSignature(new.target, ADAPTIVE_AVG_POOL2D), args).outputSize;
   }
 
   override extraRepr(): string {
@@ -172,7 +195,10 @@ export class AdaptiveAvgPool3d extends AdaptivePoolNd {
 abstract class AdaptiveMaxPoolNd<R extends boolean> extends AdaptivePoolNd {
   readonly returnIndices: R;
 
-  constructor(outputSize: AdaptiveSize, { returnIndices }: { returnIndices?: R } = {}) {
+  constructor(outputSize: AdaptiveSize, opts?: { returnIndices?: R });
+  constructor(...args: ArgsOf<typeof ADAPTIVE_MAX_POOL2D>);
+  constructor(...args: unknown[]) {
+    const { outputSize, returnIndices } = parseArgs(ownSignature(new.target, ADAPTIVE_MAX_POOL2D), args);
     super(outputSize);
     this.returnIndices = (returnIndices ?? false) as R;
   }
@@ -190,3 +216,13 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends AdaptiveMaxPoo
     return adaptiveMaxPool2d(x, this.outputSize, { returnIndices: this.returnIndices }) as MaxPoolResult<R>;
   }
 }
+
+for (const nd of [1, 2, 3]) {
+  sameSignature([MaxPool1d, MaxPool2d, MaxPool3d][nd - 1], MAX_POOL2D, `MaxPool${nd}d`, `torch.nn.MaxPool${nd}d`);
+  sameSignature([AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d][nd - 1], ADAPTIVE_AVG_POOL2D, `AdaptiveAvgPool${nd}d`, `torch.nn.AdaptiveAvgPool${nd}d`);
+}
+sameSignature(AvgPool1d, AVG_POOL1D, 'AvgPool1d', 'torch.nn.AvgPool1d');
+sameSignature(AvgPool2d, AVG_POOL2D, 'AvgPool2d', 'torch.nn.AvgPool2d');
+sameSignature(AvgPool3d, AVG_POOL2D, 'AvgPool3d', 'torch.nn.AvgPool3d');
+sameSignature(AdaptiveMaxPool1d, ADAPTIVE_MAX_POOL2D, 'AdaptiveMaxPool1d', 'torch.nn.AdaptiveMaxPool1d');
+sameSignature(AdaptiveMaxPool2d, ADAPTIVE_MAX_POOL2D, 'AdaptiveMaxPool2d', 'torch.nn.AdaptiveMaxPool2d');

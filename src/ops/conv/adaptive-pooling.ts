@@ -1,4 +1,5 @@
 import { fmt } from '../../core/shape.js';
+import { define, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { tensor } from '../creation.js';
 import { matmul } from '../matmul.js';
@@ -66,17 +67,33 @@ function adaptiveMaxPoolNd(op: string, nd: number, input: Tensor, outputSize: Ad
   return opts.returnIndices ? [result, lower(indices, nd, batched)] : result;
 }
 
-function adaptiveMaxPool(op: string, nd: number): MaxPoolFn<AdaptiveSize, AdaptiveMaxPoolOptions> {
-  return ((input: Tensor, size: AdaptiveSize, opts?: AdaptiveMaxPoolOptions) => adaptiveMaxPoolNd(op, nd, input, size, opts)) as MaxPoolFn<AdaptiveSize, AdaptiveMaxPoolOptions>;
+const adaptiveMaxPoolSignature = (nd: number) =>
+  signature(`adaptiveMaxPool${nd}d`, `torch.nn.functional.adaptive_max_pool${nd}d`, [['input', is.tensor], ['outputSize', is.adaptiveSize]], [['returnIndices', is.bool]]);
+type AdaptiveMaxPool = MaxPoolFn<AdaptiveSize, AdaptiveMaxPoolOptions, ArgsOf<ReturnType<typeof adaptiveMaxPoolSignature>>>;
+
+function adaptiveMaxPool(op: string, nd: number): AdaptiveMaxPool {
+  const sig = adaptiveMaxPoolSignature(nd);
+  const fn = (...args: unknown[]): Tensor | [Tensor, Tensor] => {
+    const { input, outputSize, ...opts } = parseArgs(sig, args);
+    return adaptiveMaxPoolNd(op, nd, input, outputSize, opts);
+  };
+  return withSignature(fn, sig) as AdaptiveMaxPool;
 }
 
 /** torch.nn.functional.adaptive_avg_pool1d. */
-export const adaptiveAvgPool1d = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool1d', 1, input, outputSize);
+const adaptiveAvgPool1dImpl = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool1d', 1, input, outputSize);
 /** torch.nn.functional.adaptive_avg_pool2d. */
-export const adaptiveAvgPool2d = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool2d', 2, input, outputSize);
+const adaptiveAvgPool2dImpl = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool2d', 2, input, outputSize);
 /** torch.nn.functional.adaptive_avg_pool3d. */
-export const adaptiveAvgPool3d = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool3d', 3, input, outputSize);
+const adaptiveAvgPool3dImpl = (input: Tensor, outputSize: AdaptiveSize): Tensor => adaptiveAvgPoolNd('adaptiveAvgPool3d', 3, input, outputSize);
 /** torch.nn.functional.adaptive_max_pool1d; `returnIndices: true` returns [values, indices]. */
 export const adaptiveMaxPool1d = adaptiveMaxPool('adaptiveMaxPool1d', 1);
 /** torch.nn.functional.adaptive_max_pool2d; `returnIndices: true` returns [values, indices]. */
 export const adaptiveMaxPool2d = adaptiveMaxPool('adaptiveMaxPool2d', 2);
+
+const ADAPTIVE_AVG_POOL1D_SIG = signature('adaptiveAvgPool1d', 'torch.nn.functional.adaptive_avg_pool1d', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
+export const adaptiveAvgPool1d = define(ADAPTIVE_AVG_POOL1D_SIG, ({ input, outputSize }) => adaptiveAvgPool1dImpl(input, outputSize));
+const ADAPTIVE_AVG_POOL2D_SIG = signature('adaptiveAvgPool2d', 'torch.nn.functional.adaptive_avg_pool2d', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
+export const adaptiveAvgPool2d = define(ADAPTIVE_AVG_POOL2D_SIG, ({ input, outputSize }) => adaptiveAvgPool2dImpl(input, outputSize));
+const ADAPTIVE_AVG_POOL3D_SIG = signature('adaptiveAvgPool3d', 'torch.nn.functional.adaptive_avg_pool3d', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
+export const adaptiveAvgPool3d = define(ADAPTIVE_AVG_POOL3D_SIG, ({ input, outputSize }) => adaptiveAvgPool3dImpl(input, outputSize));

@@ -1,4 +1,5 @@
 import { fmt } from '../../core/shape.js';
+import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { add } from '../elementwise.js';
 import { reshape } from '../views.js';
@@ -51,11 +52,18 @@ function convTransposeNd(op: string, nd: number, input: Tensor, weight: Tensor, 
 }
 
 /** torch.nn.functional.conv_transpose1d: input [N, Cin, W], weight [Cin, Cout/groups, k]. */
-export const convTranspose1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
+const convTranspose1dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
   convTransposeNd('convTranspose1d', 1, input, weight, bias, opts);
 /** torch.nn.functional.conv_transpose2d: input [N, Cin, H, W], weight [Cin, Cout/groups, kH, kW]. */
-export const convTranspose2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
+const convTranspose2dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
   convTransposeNd('convTranspose2d', 2, input, weight, bias, opts);
 /** torch.nn.functional.conv_transpose3d: input [N, Cin, D, H, W], weight [Cin, Cout/groups, kD, kH, kW]. */
-export const convTranspose3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
+const convTranspose3dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
   convTransposeNd('convTranspose3d', 3, input, weight, bias, opts);
+
+const CONV_TRANSPOSE1D_SIG = signature('convTranspose1d', 'torch.nn.functional.conv_transpose1d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
+export const convTranspose1d = define(CONV_TRANSPOSE1D_SIG, ({ input, weight, bias, ...o }) => convTranspose1dImpl(input, weight, bias, o));
+const CONV_TRANSPOSE2D_SIG = signature('convTranspose2d', 'torch.nn.functional.conv_transpose2d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
+export const convTranspose2d = define(CONV_TRANSPOSE2D_SIG, ({ input, weight, bias, ...o }) => convTranspose2dImpl(input, weight, bias, o));
+const CONV_TRANSPOSE3D_SIG = signature('convTranspose3d', 'torch.nn.functional.conv_transpose3d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
+export const convTranspose3d = define(CONV_TRANSPOSE3D_SIG, ({ input, weight, bias, ...o }) => convTranspose3dImpl(input, weight, bias, o));

@@ -1,4 +1,5 @@
 import { fmt } from '../../core/shape.js';
+import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { convOutputSize, dilatedSize, paddingPairs, perDim, type IntOrTuple, type PaddingSpec } from './padding-rules.js';
 import { conv5d } from './primitives.js';
@@ -56,8 +57,15 @@ function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Ten
 }
 
 /** torch.nn.functional.conv1d: input [N, C, W] or [C, W], weight [O, C/groups, k]. */
-export const conv1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv1d', 1, input, weight, bias, opts);
+const conv1dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv1d', 1, input, weight, bias, opts);
 /** torch.nn.functional.conv2d: input [N, C, H, W] or [C, H, W], weight [O, C/groups, kH, kW]. */
-export const conv2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv2d', 2, input, weight, bias, opts);
+const conv2dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv2d', 2, input, weight, bias, opts);
 /** torch.nn.functional.conv3d: input [N, C, D, H, W] or [C, D, H, W], weight [O, C/groups, kD, kH, kW]. */
-export const conv3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv3d', 3, input, weight, bias, opts);
+const conv3dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv3d', 3, input, weight, bias, opts);
+
+const CONV1D_SIG = signature('conv1d', 'torch.nn.functional.conv1d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
+export const conv1d = define(CONV1D_SIG, ({ input, weight, bias, ...o }) => conv1dImpl(input, weight, bias, o));
+const CONV2D_SIG = signature('conv2d', 'torch.nn.functional.conv2d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
+export const conv2d = define(CONV2D_SIG, ({ input, weight, bias, ...o }) => conv2dImpl(input, weight, bias, o));
+const CONV3D_SIG = signature('conv3d', 'torch.nn.functional.conv3d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
+export const conv3d = define(CONV3D_SIG, ({ input, weight, bias, ...o }) => conv3dImpl(input, weight, bias, o));

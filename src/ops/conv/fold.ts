@@ -1,4 +1,5 @@
 import { fmt } from '../../core/shape.js';
+import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { reshape, squeeze, unsqueeze } from '../views.js';
 import { convOutputSize, perDim, type IntOrTuple } from './padding-rules.js';
@@ -36,7 +37,7 @@ function slidingBlocks(op: string, size: readonly number[], kernelSize: IntOrTup
  * torch.nn.functional.unfold (im2col): every kernelSize patch of [N, C, H, W] (or [C, H, W]) as a column of
  * [N, C·kH·kW, L], rows ordered (c, kh, kw), columns the L sliding positions in row-major order.
  */
-export function unfold(input: Tensor, kernelSize: IntOrTuple, opts: FoldOptions = {}): Tensor {
+function unfoldImpl(input: Tensor, kernelSize: IntOrTuple, opts: FoldOptions = {}): Tensor {
   const { x5, batched, spatial } = liftInput('unfold', input, 2);
   const b = slidingBlocks('unfold', spatial, kernelSize, opts);
   const cols = im2col5d(x5, geometry(spatial, b.blocks, b.kernel, b.stride, b.dilation, b.padding, 1));
@@ -47,7 +48,7 @@ export function unfold(input: Tensor, kernelSize: IntOrTuple, opts: FoldOptions 
  * torch.nn.functional.fold (col2im): sums the columns [N, C·kH·kW, L] (or [C·kH·kW, L]) back into an image
  * [N, C, ...outputSize]; overlapping patches add up. fold(unfold(x)) multiplies each pixel by its patch count.
  */
-export function fold(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple, opts: FoldOptions = {}): Tensor {
+function foldImpl(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple, opts: FoldOptions = {}): Tensor {
   checkFloating('fold', 'input', input);
   if (input.ndim !== 2 && input.ndim !== 3) throw new RangeError(`fold: expected a 2-D (unbatched) or 3-D (batched) input [N, C·kH·kW, L], got ${fmt(input.shape)}`);
   const size = perDim(outputSize, 2, 'outputSize', 'fold', 1);
@@ -63,3 +64,8 @@ export function fold(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTup
   const out = reshape(image, [cols.shape[0], rows / patch, ...size]);
   return input.ndim === 3 ? out : squeeze(out, 0);
 }
+
+const UNFOLD_SIG = signature('unfold', 'torch.nn.functional.unfold', [['input', is.tensor], ['kernelSize', is.size]], [['dilation', is.size], ['padding', is.size], ['stride', is.size]]);
+export const unfold = define(UNFOLD_SIG, ({ input, kernelSize, ...o }) => unfoldImpl(input, kernelSize, o));
+const FOLD_SIG = signature('fold', 'torch.nn.functional.fold', [['input', is.tensor], ['outputSize', is.size], ['kernelSize', is.size]], [['dilation', is.size], ['padding', is.size], ['stride', is.size]]);
+export const fold = define(FOLD_SIG, ({ input, outputSize, kernelSize, ...o }) => foldImpl(input, outputSize, kernelSize, o));

@@ -14,3 +14,5 @@ export type { FoldOptions } from './fold.js';
 export { localResponseNorm } from './lrn.js';
 export type { LocalResponseNormOptions } from './lrn.js';
 export type { IntOrTuple, PaddingSpec } from './padding-rules.js';
+export { interpolate, pixelShuffle, pixelUnshuffle } from './interpolate.js';
+export type { InterpolateMode } from './interpolate.js';

@@ -1,4 +1,5 @@
 import { fmt } from '../../core/shape.js';
+import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { add, div, mul, pow } from '../elementwise.js';
 import { reshape, squeeze, unsqueeze } from '../views.js';
@@ -18,7 +19,7 @@ export interface LocalResponseNormOptions {
  * where the sum runs over `size` neighbouring channels (size/2 before, (size-1)/2 after, zeros past the ends).
  * Written as PyTorch writes it: an average pooling of x² along the channel dim.
  */
-export function localResponseNorm(input: Tensor, size: number, opts: LocalResponseNormOptions = {}): Tensor {
+function localResponseNormImpl(input: Tensor, size: number, opts: LocalResponseNormOptions = {}): Tensor {
   const { alpha = 1e-4, beta = 0.75, k = 1 } = opts;
   checkFloating('localResponseNorm', 'input', input);
   if (input.ndim < 3) throw new RangeError(`localResponseNorm: expected an input of 3 or more dims [N, C, ...], got ${fmt(input.shape)}`);
@@ -36,3 +37,6 @@ export function localResponseNorm(input: Tensor, size: number, opts: LocalRespon
   }
   return div(input, pow(add(mul(mean, alpha), k), beta));
 }
+
+const LOCAL_RESPONSE_NORM_SIG = signature('localResponseNorm', 'torch.nn.functional.local_response_norm', [['input', is.tensor], ['size', is.int]], [['alpha', is.number], ['beta', is.number], ['k', is.number]]);
+export const localResponseNorm = define(LOCAL_RESPONSE_NORM_SIG, ({ input, size, ...o }) => localResponseNormImpl(input, size, o));

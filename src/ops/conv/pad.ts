@@ -1,4 +1,5 @@
 import { record } from '../../core/autograd.js';
+import { define, is, signature } from '../../core/args.js';
 import { fmt } from '../../core/shape.js';
 import { Tensor } from '../../core/tensor.js';
 import { tensor } from '../creation.js';
@@ -34,7 +35,7 @@ function padPairs(x: Tensor, pad: readonly number[]): [number, number, number][]
  * torch.nn.functional.pad: `pad` lists (before, after) pairs from the last dim backwards, so [1, 1, 2, 0]
  * pads the last dim by 1 on both sides and the one before it by 2 at the start. Negative values crop.
  */
-export function pad(input: Tensor, pad: readonly number[], opts: PadOptions = {}): Tensor {
+function padImpl(input: Tensor, pad: readonly number[], opts: PadOptions = {}): Tensor {
   if (!(input instanceof Tensor)) throw new TypeError(`pad: expected a Tensor, got ${describe(input)}`);
   const mode = opts.mode ?? 'constant';
   const pairs = padPairs(input, pad);
@@ -85,3 +86,6 @@ function constantPad(x: Tensor, pairs: readonly [number, number, number][], valu
   kernels('pad', cropped).assign(inner(out), cropped, false);
   return record('ConstantPadNdBackward0', out, [cropped], (g) => [inner(g)]);
 }
+
+const PAD_SIG = signature('pad', 'torch.nn.functional.pad', [['input', is.tensor], ['pad', is.ints]], [['mode', is.oneOf('constant', 'reflect', 'replicate', 'circular')], ['value', is.nullable(is.number)]]);
+export const pad = define(PAD_SIG, ({ input, pad, mode, value }) => padImpl(input, pad, { mode, value: value ?? undefined }));

@@ -1,4 +1,5 @@
 import { fmt } from '../../core/shape.js';
+import { define, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { tensor } from '../creation.js';
 import { full } from '../dispatch.js';
@@ -29,12 +30,20 @@ export interface AvgPoolOptions extends PoolOptions {
   divisorOverride?: number | null;
 }
 
-/** The overloads of a max pooling: with `returnIndices: true` it returns [values, indices], as PyTorch's tuple. */
-export interface MaxPoolFn<Size, Options> {
+/**
+ * The overloads of a max pooling: with `returnIndices: true` it returns [values, indices], as PyTorch's tuple;
+ * `Args` is the positional form (PyTorch's parameter list).
+ */
+export interface MaxPoolFn<Size, Options, Args extends unknown[] = never> {
   (input: Tensor, size: Size, opts?: Options & { returnIndices?: false }): Tensor;
   (input: Tensor, size: Size, opts: Options & { returnIndices: true }): [Tensor, Tensor];
   (input: Tensor, size: Size, opts?: Options): Tensor | [Tensor, Tensor];
+  (...args: Args): Tensor | [Tensor, Tensor];
 }
+
+const maxPoolSignature = (nd: number) => signature(`maxPool${nd}d`, `torch.nn.functional.max_pool${nd}d`, [['input', is.tensor], ['kernelSize', is.size]], [
+  ['stride', is.nullable(is.size)], ['padding', is.size], ['dilation', is.size], ['ceilMode', is.bool], ['returnIndices', is.bool],
+]);
 
 interface PoolShape {
   kernel: number[];
@@ -77,8 +86,15 @@ function maxPoolNd(op: string, nd: number, input: Tensor, kernelSize: IntOrTuple
   return opts.returnIndices ? [out, lower(indices, nd, batched)] : out;
 }
 
-function maxPool(op: string, nd: number): MaxPoolFn<IntOrTuple, MaxPoolOptions> {
-  return ((input: Tensor, kernelSize: IntOrTuple, opts?: MaxPoolOptions) => maxPoolNd(op, nd, input, kernelSize, opts)) as MaxPoolFn<IntOrTuple, MaxPoolOptions>;
+type MaxPool = MaxPoolFn<IntOrTuple, MaxPoolOptions, ArgsOf<ReturnType<typeof maxPoolSignature>>>;
+
+function maxPool(op: string, nd: number): MaxPool {
+  const sig = maxPoolSignature(nd);
+  const fn = (...args: unknown[]): Tensor | [Tensor, Tensor] => {
+    const { input, kernelSize, ...opts } = parseArgs(sig, args);
+    return maxPoolNd(op, nd, input, kernelSize, opts);
+  };
+  return withSignature(fn, sig) as MaxPool;
 }
 
 /**
@@ -122,8 +138,15 @@ export const maxPool2d = maxPool('maxPool2d', 2);
 export const maxPool3d = maxPool('maxPool3d', 3);
 
 /** torch.nn.functional.avg_pool1d. */
-export const avgPool1d = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool1d', 1, input, kernelSize, opts);
+const avgPool1dImpl = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool1d', 1, input, kernelSize, opts);
 /** torch.nn.functional.avg_pool2d. */
-export const avgPool2d = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool2d', 2, input, kernelSize, opts);
+const avgPool2dImpl = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool2d', 2, input, kernelSize, opts);
 /** torch.nn.functional.avg_pool3d. */
-export const avgPool3d = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool3d', 3, input, kernelSize, opts);
+const avgPool3dImpl = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool3d', 3, input, kernelSize, opts);
+
+const AVG_POOL1D_SIG = signature('avgPool1d', 'torch.nn.functional.avg_pool1d', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool]]);
+export const avgPool1d = define(AVG_POOL1D_SIG, ({ input, kernelSize, ...o }) => avgPool1dImpl(input, kernelSize, o));
+const AVG_POOL2D_SIG = signature('avgPool2d', 'torch.nn.functional.avg_pool2d', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool], ['divisorOverride', is.nullable(is.int)]]);
+export const avgPool2d = define(AVG_POOL2D_SIG, ({ input, kernelSize, ...o }) => avgPool2dImpl(input, kernelSize, o));
+const AVG_POOL3D_SIG = signature('avgPool3d', 'torch.nn.functional.avg_pool3d', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool], ['divisorOverride', is.nullable(is.int)]]);
+export const avgPool3d = define(AVG_POOL3D_SIG, ({ input, kernelSize, ...o }) => avgPool3dImpl(input, kernelSize, o));

@@ -3,10 +3,17 @@
  * 1.13's: each scheduler's chainable form (the new lr from the group's current lr, so schedulers compose)
  * and, where PyTorch has one, its closed form (used by step(epoch) and by SequentialLR at milestones).
  */
+import { check } from '../../core/args.js';
 import type { Optimizer } from '../optimizer.js';
 
 /** Schedulers only need each group's lr (and keep their own bookkeeping in the group). */
 export type AnyOptimizer = Optimizer<{ lr: number }>;
+
+/** A scheduler's optimizer argument. */
+export const OPTIMIZER = check<AnyOptimizer>('an Optimizer', (v) => typeof v === 'object' && v !== null && Array.isArray((v as AnyOptimizer).paramGroups));
+/** PyTorch's verbose prints each change; convkit's schedulers do not print, so only false is accepted. */
+export const VERBOSE = check<false>('false (convkit schedulers do not print; read getLastLr())', (v) => v === false);
+export const LAST = [['lastEpoch', check<number>('an integer', (v) => Number.isInteger(v))], ['verbose', VERBOSE]] as const;
 
 /** Each group's current learning rate. */
 export function currentLrs(optimizer: AnyOptimizer): number[] {

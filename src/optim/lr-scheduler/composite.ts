@@ -1,5 +1,9 @@
 /** Schedulers made of schedulers: one after another (SequentialLR) or all at once (ChainedScheduler). */
-import { currentLrs, LRScheduler, type AnyOptimizer, type SchedulerOptions } from './base.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { currentLrs, LAST, LRScheduler, OPTIMIZER, type AnyOptimizer, type SchedulerOptions } from './base.js';
+
+const SEQUENTIAL_LR_SIG = signature('SequentialLR', 'torch.optim.lr_scheduler.SequentialLR', [['optimizer', OPTIMIZER], ['schedulers', is.arrayOf(is.instance(LRScheduler))], ['milestones', is.ints]], [...LAST]);
+const CHAINED_SCHEDULER_SIG = signature('ChainedScheduler', 'torch.optim.lr_scheduler.ChainedScheduler', [['schedulers', is.arrayOf(is.instance(LRScheduler))]], []);
 
 function checkSameOptimizer(schedulers: readonly LRScheduler[], optimizer: AnyOptimizer, op: string): void {
   if (!Array.isArray(schedulers) || schedulers.length === 0) throw new RangeError(`${op}: expected a non-empty list of schedulers`);
@@ -17,7 +21,8 @@ export class SequentialLR extends LRScheduler {
   private readonly _schedulers: LRScheduler[];
   readonly milestones: number[];
 
-  constructor(optimizer: AnyOptimizer, schedulers: readonly LRScheduler[], milestones: readonly number[], { lastEpoch = -1 }: SchedulerOptions = {}) {
+  constructor(...args: ArgsOf<typeof SEQUENTIAL_LR_SIG>) {
+    const { optimizer, schedulers, milestones, lastEpoch = -1 } = parseArgs(SEQUENTIAL_LR_SIG, args);
     super(optimizer, lastEpoch);
     checkSameOptimizer(schedulers, optimizer, 'SequentialLR');
     if (milestones.length !== schedulers.length - 1) {
@@ -63,7 +68,8 @@ export class ChainedScheduler {
   private readonly _schedulers: LRScheduler[];
   private _lastLr: number[];
 
-  constructor(schedulers: readonly LRScheduler[]) {
+  constructor(...args: ArgsOf<typeof CHAINED_SCHEDULER_SIG>) {
+    const { schedulers } = parseArgs(CHAINED_SCHEDULER_SIG, args);
     checkSameOptimizer(schedulers, schedulers[0]?.optimizer, 'ChainedScheduler');
     this.optimizer = schedulers[0].optimizer;
     this._schedulers = schedulers.slice();
@@ -88,3 +94,6 @@ export class ChainedScheduler {
     (state._schedulers as Record<string, unknown>[]).forEach((s, i) => this._schedulers[i].loadStateDict(s));
   }
 }
+
+withSignature(SequentialLR, SEQUENTIAL_LR_SIG);
+withSignature(ChainedScheduler, CHAINED_SCHEDULER_SIG);

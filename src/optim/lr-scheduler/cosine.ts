@@ -1,5 +1,9 @@
 /** Cosine annealing (Loshchilov & Hutter 2017): without restarts, and with warm restarts (SGDR). */
-import { LRScheduler, type AnyOptimizer, type SchedulerOptions } from './base.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { LAST, LRScheduler, OPTIMIZER, type AnyOptimizer, type SchedulerOptions } from './base.js';
+
+const COSINE_ANNEALING_LR_SIG = signature('CosineAnnealingLR', 'torch.optim.lr_scheduler.CosineAnnealingLR', [['optimizer', OPTIMIZER], ['tMax', is.number]], [['etaMin', is.number], ...LAST]);
+const COSINE_ANNEALING_WARM_RESTARTS_SIG = signature('CosineAnnealingWarmRestarts', 'torch.optim.lr_scheduler.CosineAnnealingWarmRestarts', [['optimizer', OPTIMIZER], ['t0', is.int]], [['tMult', is.int], ['etaMin', is.number], ...LAST]);
 
 export interface CosineAnnealingOptions extends SchedulerOptions {
   etaMin?: number;
@@ -10,7 +14,8 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
 
-  constructor(optimizer: AnyOptimizer, tMax: number, { etaMin = 0, lastEpoch }: CosineAnnealingOptions = {}) {
+  constructor(...args: ArgsOf<typeof COSINE_ANNEALING_LR_SIG>) {
+    const { optimizer, tMax, etaMin = 0, lastEpoch } = parseArgs(COSINE_ANNEALING_LR_SIG, args);
     super(optimizer, lastEpoch);
     if (!(tMax > 0)) throw new RangeError(`CosineAnnealingLR: tMax must be positive, got ${tMax}`);
     this.tMax = tMax;
@@ -40,7 +45,8 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   tI: number;
   tCur: number;
 
-  constructor(optimizer: AnyOptimizer, t0: number, { tMult = 1, etaMin = 0, lastEpoch = -1 }: CosineAnnealingOptions & { tMult?: number } = {}) {
+  constructor(...args: ArgsOf<typeof COSINE_ANNEALING_WARM_RESTARTS_SIG>) {
+    const { optimizer, t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = parseArgs(COSINE_ANNEALING_WARM_RESTARTS_SIG, args);
     super(optimizer, lastEpoch);
     if (!Number.isInteger(t0) || t0 <= 0) throw new RangeError(`CosineAnnealingWarmRestarts: expected a positive integer t0, got ${t0}`);
     if (!Number.isInteger(tMult) || tMult < 1) throw new RangeError(`CosineAnnealingWarmRestarts: expected an integer tMult >= 1, got ${tMult}`);
@@ -93,3 +99,6 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     }
   }
 }
+
+withSignature(CosineAnnealingLR, COSINE_ANNEALING_LR_SIG);
+withSignature(CosineAnnealingWarmRestarts, COSINE_ANNEALING_WARM_RESTARTS_SIG);

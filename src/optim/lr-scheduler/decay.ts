@@ -1,5 +1,11 @@
 /** Decays of the initial lr: by gamma every stepSize epochs, at milestones or every epoch, or polynomially to zero. */
-import { LRScheduler, type AnyOptimizer, type SchedulerOptions } from './base.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { LAST, LRScheduler, OPTIMIZER, type AnyOptimizer, type SchedulerOptions } from './base.js';
+
+const STEP_LR_SIG = signature('StepLR', 'torch.optim.lr_scheduler.StepLR', [['optimizer', OPTIMIZER], ['stepSize', is.int]], [['gamma', is.number], ...LAST]);
+const MULTI_STEP_LR_SIG = signature('MultiStepLR', 'torch.optim.lr_scheduler.MultiStepLR', [['optimizer', OPTIMIZER], ['milestones', is.ints]], [['gamma', is.number], ...LAST]);
+const EXPONENTIAL_LR_SIG = signature('ExponentialLR', 'torch.optim.lr_scheduler.ExponentialLR', [['optimizer', OPTIMIZER], ['gamma', is.number]], [...LAST]);
+const POLYNOMIAL_LR_SIG = signature('PolynomialLR', 'torch.optim.lr_scheduler.PolynomialLR', [['optimizer', OPTIMIZER]], [['totalIters', is.int], ['power', is.number], ...LAST]);
 
 export interface StepLROptions extends SchedulerOptions {
   gamma?: number;
@@ -10,7 +16,8 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
 
-  constructor(optimizer: AnyOptimizer, stepSize: number, { gamma = 0.1, lastEpoch }: StepLROptions = {}) {
+  constructor(...args: ArgsOf<typeof STEP_LR_SIG>) {
+    const { optimizer, stepSize, gamma = 0.1, lastEpoch } = parseArgs(STEP_LR_SIG, args);
     super(optimizer, lastEpoch);
     if (!Number.isInteger(stepSize) || stepSize <= 0) throw new RangeError(`StepLR: stepSize must be a positive integer, got ${stepSize}`);
     this.stepSize = stepSize;
@@ -34,7 +41,8 @@ export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
   readonly gamma: number;
 
-  constructor(optimizer: AnyOptimizer, milestones: readonly number[], { gamma = 0.1, lastEpoch }: StepLROptions = {}) {
+  constructor(...args: ArgsOf<typeof MULTI_STEP_LR_SIG>) {
+    const { optimizer, milestones, gamma = 0.1, lastEpoch } = parseArgs(MULTI_STEP_LR_SIG, args);
     super(optimizer, lastEpoch);
     if (!Array.isArray(milestones) || milestones.some((m) => !Number.isInteger(m))) throw new TypeError(`MultiStepLR: milestones must be an array of integers, got ${JSON.stringify(milestones)}`);
     this.milestones = milestones.slice().sort((a, b) => a - b);
@@ -57,7 +65,8 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
 
-  constructor(optimizer: AnyOptimizer, gamma: number, { lastEpoch }: SchedulerOptions = {}) {
+  constructor(...args: ArgsOf<typeof EXPONENTIAL_LR_SIG>) {
+    const { optimizer, gamma, lastEpoch } = parseArgs(EXPONENTIAL_LR_SIG, args);
     super(optimizer, lastEpoch);
     this.gamma = gamma;
     this.initialStep();
@@ -82,7 +91,8 @@ export class PolynomialLR extends LRScheduler {
   readonly totalIters: number;
   readonly power: number;
 
-  constructor(optimizer: AnyOptimizer, { totalIters = 5, power = 1, lastEpoch }: PolynomialLROptions = {}) {
+  constructor(...args: ArgsOf<typeof POLYNOMIAL_LR_SIG>) {
+    const { optimizer, totalIters = 5, power = 1, lastEpoch } = parseArgs(POLYNOMIAL_LR_SIG, args);
     super(optimizer, lastEpoch);
     this.totalIters = totalIters;
     this.power = power;
@@ -100,3 +110,8 @@ export class PolynomialLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
   }
 }
+
+withSignature(StepLR, STEP_LR_SIG);
+withSignature(MultiStepLR, MULTI_STEP_LR_SIG);
+withSignature(ExponentialLR, EXPONENTIAL_LR_SIG);
+withSignature(PolynomialLR, POLYNOMIAL_LR_SIG);

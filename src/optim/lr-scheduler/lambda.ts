@@ -1,13 +1,18 @@
 /** Schedules given by the user's functions of the epoch: one function, or one per parameter group. */
-import { LRScheduler, type AnyOptimizer, type SchedulerOptions } from './base.js';
+import { check, ownSignature, parseArgs, sameSignature, signature, type ArgsOf } from '../../core/args.js';
+import { LAST, LRScheduler, OPTIMIZER } from './base.js';
 
 type LrLambda = (epoch: number) => number;
+
+const LR_LAMBDA = check<LrLambda | readonly LrLambda[]>('a function or an array of functions (one per group)', (v) => typeof v === 'function' || (Array.isArray(v) && v.every((f) => typeof f === 'function')));
+const LAMBDA_LR = signature('LambdaLR', 'torch.optim.lr_scheduler.LambdaLR', [['optimizer', OPTIMIZER], ['lrLambda', LR_LAMBDA]], [...LAST]);
 
 /** Holds one lr function per group (a single function serves every group). */
 abstract class LambdaScheduler extends LRScheduler {
   protected readonly _lambdas: LrLambda[];
 
-  constructor(optimizer: AnyOptimizer, lrLambda: LrLambda | readonly LrLambda[], { lastEpoch }: SchedulerOptions = {}) {
+  constructor(...args: ArgsOf<typeof LAMBDA_LR>) {
+    const { optimizer, lrLambda, lastEpoch } = parseArgs(ownSignature(new.target, LAMBDA_LR), args);
     super(optimizer, lastEpoch);
     const groups = optimizer.paramGroups.length;
     if (typeof lrLambda === 'function') {
@@ -33,3 +38,6 @@ export class MultiplicativeLR extends LambdaScheduler {
     return this.optimizer.paramGroups.map((g, i) => (this.lastEpoch > 0 ? g.lr * this._lambdas[i](this.lastEpoch) : g.lr));
   }
 }
+
+sameSignature(LambdaLR, LAMBDA_LR, 'LambdaLR', 'torch.optim.lr_scheduler.LambdaLR');
+sameSignature(MultiplicativeLR, LAMBDA_LR, 'MultiplicativeLR', 'torch.optim.lr_scheduler.MultiplicativeLR');

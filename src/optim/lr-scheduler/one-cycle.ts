@@ -1,6 +1,13 @@
 /** OneCycleLR: the learning rate and momentum schedule of super-convergence. */
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import type { ParamGroup } from '../optimizer.js';
-import { LRScheduler, perGroup, type AnyOptimizer, type SchedulerOptions } from './base.js';
+import { LAST, LRScheduler, OPTIMIZER, perGroup, type AnyOptimizer, type SchedulerOptions } from './base.js';
+
+const ONE_CYCLE_LR_SIG = signature('OneCycleLR', 'torch.optim.lr_scheduler.OneCycleLR', [['optimizer', OPTIMIZER], ['maxLr', is.numberOrTuple]], [
+  ['totalSteps', is.nullable(is.int)], ['epochs', is.nullable(is.int)], ['stepsPerEpoch', is.nullable(is.int)], ['pctStart', is.number],
+  ['annealStrategy', is.oneOf('cos', 'linear')], ['cycleMomentum', is.bool], ['baseMomentum', is.numberOrTuple], ['maxMomentum', is.numberOrTuple],
+  ['divFactor', is.number], ['finalDivFactor', is.number], ['threePhase', is.bool], ...LAST,
+]);
 
 export interface OneCycleLROptions extends SchedulerOptions {
   /** The number of steps in the cycle; or give epochs and stepsPerEpoch. */
@@ -79,12 +86,13 @@ export class OneCycleLR extends LRScheduler {
   private readonly _phases: Phase[];
   private readonly _useBeta1: boolean;
 
-  constructor(optimizer: AnyOptimizer, maxLr: number | readonly number[], opts: OneCycleLROptions = {}) {
+  constructor(...args: ArgsOf<typeof ONE_CYCLE_LR_SIG>) {
+    const { optimizer, maxLr, ...opts } = parseArgs(ONE_CYCLE_LR_SIG, args);
     const {
       totalSteps, epochs, stepsPerEpoch, pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true,
       baseMomentum = 0.85, maxMomentum = 0.95, divFactor = 25, finalDivFactor = 1e4, threePhase = false, lastEpoch = -1,
     } = opts;
-    const steps = countSteps(totalSteps, epochs, stepsPerEpoch);
+    const steps = countSteps(totalSteps ?? undefined, epochs ?? undefined, stepsPerEpoch ?? undefined);
     if (!(pctStart >= 0 && pctStart <= 1)) throw new RangeError(`OneCycleLR: expected pctStart between 0 and 1, got ${pctStart}`);
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') throw new RangeError(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${JSON.stringify(annealStrategy)}`);
     const maxLrs = perGroup(maxLr, optimizer, 'maxLr', 'OneCycleLR');
@@ -143,3 +151,5 @@ export class OneCycleLR extends LRScheduler {
     });
   }
 }
+
+withSignature(OneCycleLR, ONE_CYCLE_LR_SIG);

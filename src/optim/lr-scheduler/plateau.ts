@@ -1,5 +1,11 @@
 /** ReduceLROnPlateau: a schedule driven by a validation metric rather than by the epoch count. */
-import { currentLrs, perGroup, type AnyOptimizer } from './base.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { currentLrs, OPTIMIZER, perGroup, VERBOSE, type AnyOptimizer } from './base.js';
+
+const REDUCE_LRON_PLATEAU_SIG = signature('ReduceLROnPlateau', 'torch.optim.lr_scheduler.ReduceLROnPlateau', [['optimizer', OPTIMIZER]], [
+  ['mode', is.oneOf('min', 'max')], ['factor', is.number], ['patience', is.int], ['threshold', is.number], ['thresholdMode', is.oneOf('rel', 'abs')],
+  ['cooldown', is.int], ['minLr', is.numberOrTuple], ['eps', is.number], ['verbose', VERBOSE],
+]);
 
 export interface ReduceLROnPlateauOptions {
   /** 'min': the metric should decrease (a loss); 'max': increase (an accuracy). */
@@ -36,7 +42,8 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   private _lastLr: number[];
 
-  constructor(optimizer: AnyOptimizer, opts: ReduceLROnPlateauOptions = {}) {
+  constructor(...args: ArgsOf<typeof REDUCE_LRON_PLATEAU_SIG>) {
+    const { optimizer, ...opts } = parseArgs(REDUCE_LRON_PLATEAU_SIG, args);
     const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel', cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
     if (!(factor < 1)) throw new RangeError(`ReduceLROnPlateau: factor should be < 1.0, got ${factor}`);
     if (mode !== 'min' && mode !== 'max') throw new RangeError(`ReduceLROnPlateau: mode ${JSON.stringify(mode)} is unknown (expected 'min' or 'max')`);
@@ -105,3 +112,5 @@ export class ReduceLROnPlateau {
     this._lastLr = (state._lastLr as number[]).slice();
   }
 }
+
+withSignature(ReduceLROnPlateau, REDUCE_LRON_PLATEAU_SIG);

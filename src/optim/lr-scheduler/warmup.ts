@@ -1,5 +1,9 @@
 /** Warm-ups: a factor on the initial lr that holds (ConstantLR) or moves linearly (LinearLR) for totalIters epochs. */
-import { LRScheduler, type AnyOptimizer, type SchedulerOptions } from './base.js';
+import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
+import { LAST, LRScheduler, OPTIMIZER, type AnyOptimizer, type SchedulerOptions } from './base.js';
+
+const CONSTANT_LR_SIG = signature('ConstantLR', 'torch.optim.lr_scheduler.ConstantLR', [['optimizer', OPTIMIZER]], [['factor', is.number], ['totalIters', is.int], ...LAST]);
+const LINEAR_LR_SIG = signature('LinearLR', 'torch.optim.lr_scheduler.LinearLR', [['optimizer', OPTIMIZER]], [['startFactor', is.number], ['endFactor', is.number], ['totalIters', is.int], ...LAST]);
 
 export interface ConstantLROptions extends SchedulerOptions {
   factor?: number;
@@ -11,7 +15,8 @@ export class ConstantLR extends LRScheduler {
   readonly factor: number;
   readonly totalIters: number;
 
-  constructor(optimizer: AnyOptimizer, { factor = 1 / 3, totalIters = 5, lastEpoch }: ConstantLROptions = {}) {
+  constructor(...args: ArgsOf<typeof CONSTANT_LR_SIG>) {
+    const { optimizer, factor = 1 / 3, totalIters = 5, lastEpoch } = parseArgs(CONSTANT_LR_SIG, args);
     super(optimizer, lastEpoch);
     if (!(factor >= 0 && factor <= 1)) throw new RangeError(`ConstantLR: factor expected to be between 0 and 1, got ${factor}`);
     this.factor = factor;
@@ -43,7 +48,8 @@ export class LinearLR extends LRScheduler {
   readonly endFactor: number;
   readonly totalIters: number;
 
-  constructor(optimizer: AnyOptimizer, { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch }: LinearLROptions = {}) {
+  constructor(...args: ArgsOf<typeof LINEAR_LR_SIG>) {
+    const { optimizer, startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch } = parseArgs(LINEAR_LR_SIG, args);
     super(optimizer, lastEpoch);
     if (!(startFactor > 0 && startFactor <= 1)) throw new RangeError(`LinearLR: startFactor expected to be in (0, 1], got ${startFactor}`);
     if (!(endFactor >= 0 && endFactor <= 1)) throw new RangeError(`LinearLR: endFactor expected to be between 0 and 1, got ${endFactor}`);
@@ -66,3 +72,6 @@ export class LinearLR extends LRScheduler {
     return this.baseLrs.map((lr) => lr * (this.startFactor + (this.endFactor - this.startFactor) * progress));
   }
 }
+
+withSignature(ConstantLR, CONSTANT_LR_SIG);
+withSignature(LinearLR, LINEAR_LR_SIG);

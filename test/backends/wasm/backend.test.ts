@@ -18,9 +18,9 @@ function runNode(flags: string[], setup: string, body: string): string {
   return execFileSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 }).trim();
 }
 
-test('the CPU backends are registered and selectable (native on request)', () => {
+test('the CPU backends are registered and selectable (native and webgpu on request)', () => {
   const before = ck.getBackend();
-  assert.deepEqual(ck.backendNames().sort(), ['native', 'reference', 'wasm']);
+  assert.deepEqual(ck.backendNames().sort(), ['native', 'reference', 'wasm', 'webgpu']);
   for (const name of ['reference', 'wasm']) {
     ck.setBackend(name);
     assert.equal(ck.getBackend(), name);

@@ -1,0 +1,36 @@
+/**
+ * Which kernel runs each convolution on webgpu, decided in one place (tested as a table in conv-plan.test.ts).
+ * Implicit GEMM fills 32×32 output tiles with K-deep products: it wants at least 16 channels per group on the
+ * side that becomes M and at least 16 products per output. Below that a direct loop per output wastes nothing.
+ * The weight gradient reduces over every image and position (K = N·oD·oH·oW, tens of thousands) into a small
+ * matrix: without splitting K, a handful of workgroups would do all the work one after another.
+ */
+import { numel } from '../../core/shape.js';
+import type { ConvGeometry } from '../conv-kernels.js';
+
+export type ConvPath = 'gemm' | 'direct';
+
+export interface ConvPlan {
+  forward: ConvPath;
+  inputGrad: ConvPath;
+  /** The weight gradient's K split into `splits` chunks of `chunk` (a multiple of 16), summed afterwards. */
+  splits: number;
+  chunk: number;
+}
+
+const MIN_SIDE = 16;
+const MAX_SPLITS = 32;
+const MIN_CHUNK = 512;
+
+export function planConv(batch: number, C: number, O: number, g: ConvGeometry): ConvPlan {
+  const kvol = numel(g.kernelSize);
+  const [Cg, Og] = [C / g.groups, O / g.groups];
+  const K = batch * numel(g.outSize);
+  const chunk = Math.ceil(Math.max(MIN_CHUNK, Math.ceil(K / MAX_SPLITS)) / 16) * 16;
+  return {
+    forward: Og < MIN_SIDE || Cg * kvol < MIN_SIDE ? 'direct' : 'gemm',
+    inputGrad: Cg < MIN_SIDE || Og * kvol < MIN_SIDE ? 'direct' : 'gemm',
+    splits: Math.max(1, Math.ceil(K / chunk)),
+    chunk,
+  };
+}
