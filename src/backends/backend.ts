@@ -1,20 +1,27 @@
+/**
+ * The backend contract, in one file: what a backend stores, the primitive kernels it must implement, and the
+ * fast paths it may add. Ops (src/ops) validate arguments, compute output shapes and record gradients; a
+ * kernel only computes. A backend never imports from ops/: the defaults of the optional kernels are written
+ * with ops in the ops layer, which runs them whenever a backend leaves a fast path out.
+ */
 import type { DType, TypedArray } from '../core/dtype.js';
 import type { Shape } from '../core/shape.js';
+import type { ConvGeometry, MaxPoolResult, PoolWindows, Triple } from './conv-kernels.js';
 
-/**
- * Where a tensor's elements live. CPU backends share one storage type (a typed array), so the
- * reference and wasm backends can run kernels on each other's tensors without copies; a GPU
- * backend brings its own storage class and its own `device` name.
- */
+/** Where a tensor's elements live: one backend's memory. `device` is the name of that backend. */
 export interface Storage {
   readonly device: string;
   readonly dtype: DType;
   readonly length: number;
 }
 
+/**
+ * Host memory: a typed array. The CPU backends (reference, wasm) and the strict test backend share this class
+ * and their kernels read each other's arrays, but each tags its storages with its own device, so a tensor
+ * always says which backend it belongs to.
+ */
 export class CpuStorage implements Storage {
-  readonly device = 'cpu';
-  constructor(readonly data: TypedArray, readonly dtype: DType) {}
+  constructor(readonly data: TypedArray, readonly dtype: DType, public device = 'reference') {}
   get length(): number {
     return this.data.length;
   }
@@ -38,12 +45,19 @@ export type BinaryOp =
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
 /**
- * The primitive kernels every backend implements. Ops (src/ops) validate arguments, compute output
- * shapes and record gradients; a kernel only computes. Every kernel returns a fresh contiguous storage
- * except `assign`, which writes into `dst` in place. Families of kernels added by later modules
- * (convolution, pooling, ...) extend this interface through declaration merging in their own files.
+ * Which activation gradient, given the output gradient g, the saved tensor s and a parameter p:
+ * - threshold: s <= p ? 0 : g (s is ReLU's output or input; NaN in s passes g, as in PyTorch)
+ * - leakyRelu: s > 0 ? g : g·p (s is the input, p the negative slope)
+ * - sigmoid:   g·(1 - s)·s (s is the output)
+ * - tanh:      g·(1 - s²) (s is the output)
  */
-export interface Kernels {
+export type ActivationGrad = 'threshold' | 'leakyRelu' | 'sigmoid' | 'tanh';
+
+/**
+ * The primitives every backend implements: with these alone every op, layer, loss and optimiser runs.
+ * Every kernel returns a fresh contiguous storage except `assign`, which writes into `dst` in place.
+ */
+export interface RequiredKernels {
   /** A contiguous copy of `x` converted to `dtype`. */
   copy(x: View, dtype: DType): Storage;
   fill(dtype: DType, length: number, value: number): Storage;
@@ -63,17 +77,87 @@ export interface Kernels {
   scatterAdd(shape: Shape, dim: number, index: View, src: View, dtype: DType): Storage;
   /** dst = src (or dst += src when `accumulate`), in place; src is broadcast to dst.shape already. */
   assign(dst: View, src: View, accumulate: boolean): void;
+  /** The Gauss error function, elementwise (GELU needs it exactly). */
+  erf(x: View, outDtype: DType): Storage;
+  /**
+   * y[N, O, oD, oH, oW] = conv(x[N, C, D, H, W], w[O, C/groups, kD, kH, kW]) + bias[O]. Every convolution
+   * rank is this 5-D case (conv1d and conv2d with singleton leading spatial dims).
+   */
+  conv(x: View, w: View, bias: View | null, geom: ConvGeometry): Storage;
+  /** The maximum of each window (NaN wins, as in PyTorch) and where it was. */
+  maxPool(x: View, windows: PoolWindows): MaxPoolResult;
 }
 
+/**
+ * Fast paths. Each has a default written with ops (src/ops) that gives the same result up to rounding, so a
+ * new backend runs everything without them and adds them one at a time, each checked against the reference.
+ */
+export interface OptionalKernels {
+  /** out[M,N] = x[M,K] · weight[N,K]ᵀ (+ bias[N] on every row). Default: matmul and add. */
+  linear(x: View, weight: View, bias: View | null, outDtype: DType): Storage;
+  /**
+   * relu?(x·scale[c] + shift[c] + residual) over x [N, C, ...], each step rounded as the separate ops round
+   * (BatchNorm's affine end, with ResNet's shortcut and ReLU fused in). Default: mul, add, add, relu.
+   */
+  channelAffine(x: View, scale: View, shift: View | null, residual: View | null, relu: boolean): Storage;
+  /** One activation gradient, elementwise over two views of one shape. Default: where, mul, sub. */
+  activationBackward(op: ActivationGrad, grad: View, saved: View, param: number, outDtype: DType): Storage;
+  /**
+   * x ← alpha·x + beta·y through x's view, y of x's shape and dtype. Each product is rounded to the dtype
+   * (the scalars too), then their sum: what the separate mul and add ops give, bit for bit. Default: those ops.
+   */
+  scaleAdd_(x: View, alpha: number, y: View, beta: number): void;
+  /** The patches of x as columns: [N, C·kD·kH·kW, oD·oH·oW] (groups is ignored). Default: gather. */
+  im2col(x: View, geom: ConvGeometry): Storage;
+  /** The adjoint of im2col: sums columns [N, C·kD·kH·kW, L] back into [N, C, ...inSize]. Default: scatterAdd. */
+  col2im(cols: View, channels: number, geom: ConvGeometry): Storage;
+  /** dL/dx [N, C, ...inSize] from dL/dy [N, O, ...outSize]. Default: matmul of Wᵀ and dY, then col2im. */
+  convBackwardInput(gy: View, w: View, geom: ConvGeometry): Storage;
+  /** dL/dw [O, C/groups, ...kernelSize] from x and dL/dy. Default: dY·im2col(x)ᵀ summed over the batch. */
+  convBackwardWeight(x: View, gy: View, geom: ConvGeometry): Storage;
+  /** dL/dx [N, C, ...inSize] of a max pooling: each output's gradient added at its `indices` position. Default: scatterAdd. */
+  maxPoolBackward(gy: View, indices: View, inSize: Triple): Storage;
+  /**
+   * int32 positions that order `x` along `dim` (NaN sorts above every number, as in PyTorch), contiguous, of x's
+   * shape; equal values keep their input order (stable). The primitive behind sort, argsort, topk and unique; no
+   * default: a backend without it reports those ops as unsupported.
+   */
+  argsort(x: View, dim: number, descending: boolean): Storage;
+}
+
+/** A backend's kernel table: every primitive, and the fast paths it has. */
+export type Kernels = RequiredKernels & Partial<OptionalKernels>;
+
+/** Every kernel: the reference backend's table, which the fast backends start from. */
+export type AllKernels = RequiredKernels & OptionalKernels;
+
+/** The names of the optional kernels, for tables and tests. */
+export const OPTIONAL_KERNELS: readonly (keyof OptionalKernels)[] = [
+  'linear', 'channelAffine', 'activationBackward', 'scaleAdd_', 'im2col', 'col2im', 'convBackwardInput', 'convBackwardWeight', 'maxPoolBackward',
+  'argsort',
+];
+
+export const REQUIRED_KERNELS: readonly (keyof RequiredKernels)[] = [
+  'copy', 'fill', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'matmul', 'gather', 'scatterAdd', 'assign', 'erf', 'conv', 'maxPool',
+];
+
 export interface Backend {
+  /** The backend's name, which is also the `device` of the tensors it holds. */
   readonly name: string;
-  /** Storages of this device can be used by the backend's kernels directly. */
   readonly device: string;
   readonly kernels: Kernels;
+  /** A storage on this device holding a copy of `data` (upload). */
   fromHost(data: TypedArray, dtype: DType): Storage;
-  /** A host copy of the storage's elements; CPU backends answer synchronously. */
-  readSync(storage: Storage): TypedArray;
+  /** A host copy of the storage's elements (download); every backend has it. */
   read(storage: Storage): Promise<TypedArray>;
+  /** The same, synchronously: only devices whose memory the host reads directly (CPU) have it. */
+  readSync?(storage: Storage): TypedArray;
+  /**
+   * For devices whose memory the garbage collector does not free (a GPU): a function that frees this storage's
+   * memory, called once by dispose, a scope's end, or the FinalizationRegistry after the storage is collected,
+   * so it must not hold the storage itself. Host-memory backends leave it out.
+   */
+  releaser?(storage: Storage): () => void;
   /** Asynchronous start-up that `ready()` waits for after construction (a thread pool); optional. */
   warmUp?(): Promise<void>;
 }

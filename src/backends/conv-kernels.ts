@@ -1,9 +1,9 @@
 /**
  * The convolution and pooling kernel families. Every kernel works on 5-D tensors [N, C, D, H, W]:
  * conv1d and conv2d are the 3-D case with singleton leading spatial dims, so one kernel per family
- * serves all ranks and a fast backend has three convolutions to write, not nine.
+ * serves all ranks. The kernels themselves are declared with the rest of the contract in backend.ts.
  */
-import type { Storage, View } from './backend.js';
+import type { Storage } from './backend.js';
 
 export type Triple = readonly [number, number, number];
 
@@ -40,23 +40,4 @@ export interface MaxPoolResult {
   values: Storage;
   /** int32, for each output the flat position `(d·H + h)·W + w` of its maximum in the input plane, as PyTorch. */
   indices: Storage;
-}
-
-declare module './backend.js' {
-  interface Kernels {
-    /** y[N, O, oD, oH, oW] = conv(x[N, C, D, H, W], w[O, C/groups, kD, kH, kW]) + bias[O]. */
-    conv(x: View, w: View, bias: View | null, geom: ConvGeometry): Storage;
-    /** dL/dx [N, C, ...inSize] from dL/dy [N, O, ...outSize]: the transposed convolution (col2im of Wᵀ·dY). */
-    convBackwardInput(gy: View, w: View, geom: ConvGeometry): Storage;
-    /** dL/dw [O, C/groups, ...kernelSize] from x and dL/dy: dY·X̂ᵀ. */
-    convBackwardWeight(x: View, gy: View, geom: ConvGeometry): Storage;
-    /** The patches of x as columns: [N, C·kD·kH·kW, oD·oH·oW] (groups is ignored). */
-    im2col(x: View, geom: ConvGeometry): Storage;
-    /** The adjoint of im2col: sums columns [N, C·kD·kH·kW, L] back into [N, C, ...inSize]. */
-    col2im(cols: View, channels: number, geom: ConvGeometry): Storage;
-    /** The maximum of each window (NaN wins, as in PyTorch) and where it was. */
-    maxPool(x: View, windows: PoolWindows): MaxPoolResult;
-    /** dL/dx [N, C, ...inSize] of a max pooling: each output's gradient added at its `indices` position. */
-    maxPoolBackward(gy: View, indices: View, inSize: Triple): Storage;
-  }
 }

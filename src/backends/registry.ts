@@ -17,6 +17,7 @@ export interface RegisterOptions {
 }
 
 export function registerBackend(backend: Backend, opts: RegisterOptions = {}): void {
+  if (backend.device !== backend.name) throw new Error(`registerBackend: a backend's device is its name, got name '${backend.name}' and device '${backend.device}'`);
   backends.set(backend.name, backend);
   if (current === null || (opts.preferred && !chosen)) current = backend;
 }
@@ -41,11 +42,31 @@ export function currentBackend(): Backend {
   return current;
 }
 
-export function findBackend(name: string): Backend {
+export function findBackend(name: string, op = 'setBackend'): Backend {
   const b = backends.get(name);
   if (b) return b;
-  if (initialisers.has(name)) throw new Error(`setBackend: backend '${name}' is not initialised yet; await ck.ready('${name}') first`);
-  throw new Error(`setBackend: unknown backend '${name}', available: ${backendNames().join(', ')}`);
+  if (initialisers.has(name)) throw new Error(`${op}: backend '${name}' is not initialised yet; await ck.ready('${name}') first`);
+  throw new Error(`${op}: unknown backend '${name}', available: ${backendNames().join(', ')}`);
+}
+
+/** The backend that holds a device's storages (a device is named after its backend). */
+export function backendOf(device: string): Backend {
+  return findBackend(device, 'device');
+}
+
+/**
+ * Where data pipelines keep samples: the current backend when the host reads it directly (CPU), else the
+ * preferred CPU backend; training moves each batch to the model's device.
+ */
+export function hostDevice(): string {
+  const be = currentBackend();
+  if (be.readSync) return be.name;
+  return [...backends.values()].filter((b) => b.readSync).sort((a, b) => Number(preferred.has(b.name)) - Number(preferred.has(a.name)))[0]?.name ?? be.name;
+}
+
+/** Whether tensors on `device` can be read synchronously (dataSync, item): true on CPU devices. */
+export function readsSync(device: string): boolean {
+  return backends.get(device)?.readSync !== undefined;
 }
 
 export function setBackend(name: string): void {
@@ -54,8 +75,8 @@ export function setBackend(name: string): void {
 }
 
 /**
- * Initialises a lazily registered backend and finishes its start-up (idempotent). Without a name, all of them
- * except the optional ones (native, GPU), which are initialised only when named.
+ * Initialises a lazily registered backend and finishes its start-up (idempotent); rejects with the reason when it
+ * cannot start. Without a name, all of them except the optional ones (native, GPU), which start only when named.
  */
 export async function ready(name?: string): Promise<void> {
   if (name !== undefined && typeof name !== 'string') throw new TypeError(`ready: expected a backend name (string), got ${typeof name}`);

@@ -38,7 +38,7 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   model.eval();
   const pipe = pipeline(spec, side, null);
   const inputs = positionals.map((path) => pipe.forward(toDataImage(decodeImage(new Uint8Array(readFileSync(path)), path), spec)));
-  const probs = noGrad(() => softmax(model.call(stack(inputs)) as never, 1).dataSync());
+  const probs = await noGrad(() => softmax(model.call(stack(inputs)) as never, 1)).data();
   const top = Math.min(Number(flags.top ?? 5), classes.length);
   positionals.forEach((path, i) => {
     const row = Array.from(probs.subarray(i * classes.length, (i + 1) * classes.length));

@@ -143,10 +143,10 @@ async function misclassified(model: Module, loaders: Loaders, spec: DataSpec, si
   if (wrong.length === 0) return [];
   const raws = await Promise.all(wrong.map(async (i) => (await loaders.rawTest.getItem(i))[0]));
   const pipe = pipeline(spec, side, null);
-  const probs = noGrad(() => {
+  const probs = await noGrad(() => {
     model.eval();
-    return softmax(model.call(stack(raws.map((img) => pipe.forward(img)))) as never, 1).dataSync();
-  });
+    return softmax(model.call(stack(raws.map((img) => pipe.forward(img)))) as never, 1);
+  }).data();
   const c = loaders.classes.length;
   return wrong.map((i, k) => ({ png: encodePng(raws[k]), index: i, target: result.targets[i], predicted: result.predictions[i], confidence: probs[k * c + result.predictions[i]] }));
 }

@@ -1,4 +1,5 @@
 import type { Tensor } from './tensor.js';
+import { keep } from './memory.js';
 import { applyGradHooks } from './grad-hooks.js';
 import { fmt, shapesEqual } from './shape.js';
 
@@ -156,7 +157,7 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
       }
       // hooks registered on the node's output tensor (tensor.registerHook) see its whole gradient first
       const g = applyGradHooks(node, summed);
-      if (node.retained) node.retained.grad = accumulateGrad(node.retained.grad, g, createGraph);
+      if (node.retained) node.retained.grad = keep(accumulateGrad(node.retained.grad, g, createGraph));
       const inGrads = node.backwardFn(g);
       node.inputs.forEach((inp, i) => {
         const gi = inGrads[i];
@@ -178,7 +179,8 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
   // leaves' hooks see the gradient of this sweep before it lands in .grad (or is returned)
   const hooked = withGradMode(createGraph, () => new Map([...byLeaf].map(([leaf, g]) => [leaf, applyGradHooks(leaf, g)])));
   if (opts.inputs) return opts.inputs.map((t) => (t.gradFn ? byNode.get(t.gradFn) : hooked.get(t)) ?? null);
-  for (const [leaf, g] of hooked) leaf.grad = accumulateGrad(leaf.grad, g, createGraph, g === byLeaf.get(leaf) && holders.only(g));
+  // gradients outlive the step's scope: the optimiser reads them, and users after training
+  for (const [leaf, g] of hooked) leaf.grad = keep(accumulateGrad(leaf.grad, g, createGraph, g === byLeaf.get(leaf) && holders.only(g)));
   return [];
 }
 

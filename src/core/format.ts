@@ -1,3 +1,4 @@
+import { readsSync } from '../backends/registry.js';
 import type { Tensor } from './tensor.js';
 
 /** Printing options, as torch.set_printoptions. */
@@ -38,6 +39,10 @@ function shownIndices(size: number, summarize: boolean): (number | null)[] {
 }
 
 export function formatTensor(t: Tensor): string {
+  // without synchronous reads (a GPU) or after dispose, what is known without reading
+  if (!readsSync(t.device) || t.isDisposed) {
+    return `tensor(<${t.isDisposed ? 'disposed' : 'values on the device'}>, size=(${t.shape.join(', ')}), dtype=${t.dtype}, device='${t.device}')`;
+  }
   const values = t.dataSync();
   const summarize = values.length > printOptions.threshold;
   const shown = summarize ? shownValues(t, values) : values;

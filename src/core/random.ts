@@ -82,6 +82,17 @@ function rotl(x: number, k: number): number {
 
 export const defaultGenerator = new Generator();
 
+/** A random permutation of 0..n-1 on the host (Fisher-Yates): torch.randperm's draws, without a tensor. */
+export function permutation(n: number, g: Generator = defaultGenerator): Int32Array {
+  const data = new Int32Array(n);
+  for (let i = 0; i < n; i++) data[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.int(0, i + 1);
+    [data[i], data[j]] = [data[j], data[i]];
+  }
+  return data;
+}
+
 /** Seeds the default generator: every random function in convkit becomes reproducible. */
 export function manualSeed(seed: number): Generator {
   if (!Number.isFinite(seed)) throw new RangeError(`manualSeed: expected a finite number, got ${seed}`);

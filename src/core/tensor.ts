@@ -1,9 +1,10 @@
 import type { Storage, View } from '../backends/backend.js';
-import { currentBackend } from '../backends/registry.js';
+import { backendOf } from '../backends/registry.js';
 import { isFloating, type DType, type TypedArray } from './dtype.js';
 import { contiguousStrides, numel, type Shape } from './shape.js';
 import { Node, runBackward, type BackwardOptions } from './autograd.js';
 import { formatTensor } from './format.js';
+import { disposeStorage, isDisposed, track } from './memory.js';
 
 /**
  * An n-dimensional array on a backend's storage, with autograd bookkeeping. A tensor is a strided view
@@ -28,6 +29,7 @@ export class Tensor implements View {
   ) {
     this.shape = shape.slice();
     this.strides = strides ? strides.slice() : contiguousStrides(shape);
+    track(storage);
   }
 
   get requiresGrad(): boolean {
@@ -94,44 +96,61 @@ export class Tensor implements View {
     return true;
   }
 
-  /** A fresh typed array with the elements in row-major order (synchronous; CPU backends). */
-  dataSync(): TypedArray {
-    const be = currentBackend();
-    const dense = this.isContiguous() && this.offset === 0 && this.storage.length === this.numel();
-    return be.readSync(dense ? this.storage : be.kernels.copy(this, this.dtype));
+  /** The storage with exactly this view's elements in row-major order (a copy unless it already is one). */
+  private dense(op: string): Storage {
+    if (isDisposed(this.storage)) throw new Error(`${op}: the tensor was disposed`);
+    if (this.isContiguous() && this.offset === 0 && this.storage.length === this.numel()) return this.storage;
+    return backendOf(this.device).kernels.copy(this, this.dtype);
   }
 
-  /** The elements in row-major order, on every backend (GPU backends read back asynchronously). */
+  /** A fresh typed array with the elements in row-major order, synchronously: CPU devices only. */
+  dataSync(): TypedArray {
+    return this.readNow('dataSync');
+  }
+
+  private readNow(op: string): TypedArray {
+    const be = backendOf(this.device);
+    if (!be.readSync) throw new Error(`${op}: a ${this.device} tensor is read with \`await t.data()\` (its device has no synchronous reads)`);
+    return be.readSync(this.dense(op));
+  }
+
+  /** The elements in row-major order, on every device (GPU devices read back asynchronously). */
   async data(): Promise<TypedArray> {
-    const be = currentBackend();
-    const dense = this.isContiguous() && this.offset === 0 && this.storage.length === this.numel();
-    return be.read(dense ? this.storage : be.kernels.copy(this, this.dtype));
+    return backendOf(this.device).read(this.dense('data'));
+  }
+
+  /** Frees the storage now (all views of it too), for explicit control of device memory; later use is an error. */
+  dispose(): void {
+    disposeStorage(this.storage);
+  }
+
+  get isDisposed(): boolean {
+    return isDisposed(this.storage);
   }
 
   /** Nested JS arrays (a number for a 0-d tensor; booleans for bool tensors). */
   toArray(): NestedArray {
-    const flat = this.dataSync();
-    const asValue = (v: number): number | boolean => (this.dtype === 'bool' ? v !== 0 : v);
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return asValue(flat[offset]);
-      const step = numel(this.shape.slice(dim + 1));
-      return Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, offset + i * step));
-    };
-    return build(0, 0);
+    return nest(this.readNow('toArray'), this.shape, this.dtype);
   }
 
   /** The single element as a JS number. */
   item(): number {
     const n = this.numel();
     if (n !== 1) throw new RangeError(`item: a tensor with ${n} elements (shape [${this.shape.join(',')}]) cannot be converted to a scalar`);
-    return this.dataSync()[0];
+    return this.readNow('item')[0];
+  }
+
+  /** Nested JS arrays, on every device. */
+  async array(): Promise<NestedArray> {
+    const flat = await this.data();
+    return nest(flat, this.shape, this.dtype);
   }
 
   /** Backpropagates from this tensor; the gradient defaults to 1 for a single-element output. */
   backward(gradient?: Tensor, opts: BackwardOptions = {}): void {
     if (gradient === undefined) {
       if (this.numel() !== 1) throw new Error(`backward: grad can be implicitly created only for scalar outputs, got shape [${this.shape.join(',')}]`);
-      gradient = new Tensor(currentBackend().kernels.fill(this.dtype, 1, 1), this.shape, this.dtype);
+      gradient = new Tensor(backendOf(this.device).kernels.fill(this.dtype, 1, 1), this.shape, this.dtype);
     }
     runBackward([this], [gradient], opts);
   }
@@ -146,3 +165,13 @@ export class Tensor implements View {
 }
 
 export type NestedArray = number | boolean | NestedArray[];
+
+function nest(flat: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
+  const asValue = (v: number): number | boolean => (dtype === 'bool' ? v !== 0 : v);
+  const build = (dim: number, offset: number): NestedArray => {
+    if (dim === shape.length) return asValue(flat[offset]);
+    const step = numel(shape.slice(dim + 1));
+    return Array.from({ length: shape[dim] }, (_, i) => build(dim + 1, offset + i * step));
+  };
+  return build(0, 0);
+}

@@ -1,3 +1,4 @@
+import { readsSync } from '../backends/registry.js';
 import { Tensor } from '../core/tensor.js';
 import { tensor } from '../ops/creation.js';
 import { stack } from '../ops/indexing.js';
@@ -13,7 +14,7 @@ import { shapesEqual } from '../core/shape.js';
  */
 function stackSamples(samples: Tensor[]): Tensor {
   const first = samples[0];
-  const direct = samples.every((t) => t.storage.device === 'cpu' && t.dtype === first.dtype && shapesEqual(t.shape, first.shape));
+  const direct = samples.every((t) => readsSync(t.device) && t.dtype === first.dtype && shapesEqual(t.shape, first.shape));
   if (!direct) return noGrad(() => stack(samples));
   const n = first.numel();
   const out = allocArray(first.dtype, n * samples.length);

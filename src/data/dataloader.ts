@@ -1,7 +1,6 @@
 import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
-import type { Generator } from '../core/random.js';
+import { defaultGenerator, permutation, type Generator } from '../core/random.js';
 import type { Tensor } from '../core/tensor.js';
-import { randperm } from '../ops/creation.js';
 import { defaultCollate } from './collate.js';
 import type { Dataset } from './dataset.js';
 
@@ -79,7 +78,8 @@ export class DataLoader<T = unknown, B = Tensor[]> {
   /** The sample indices of each batch of one pass; with shuffle this draws a new permutation. */
   batchIndices(): number[][] {
     const n = this.dataset.length;
-    const order = this.shuffle ? Array.from(randperm(n, { generator: this.generator }).dataSync()) : Array.from({ length: n }, (_, i) => i);
+    // a host-side permutation: shuffling never touches a device
+    const order = this.shuffle ? Array.from(permutation(n, this.generator ?? defaultGenerator)) : Array.from({ length: n }, (_, i) => i);
     const batches: number[][] = [];
     for (let b = 0; b < this.length; b++) batches.push(order.slice(b * this.batchSize, (b + 1) * this.batchSize));
     return batches;

@@ -1,9 +1,8 @@
 import { fmt } from '../core/shape.js';
 import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
 import { Tensor } from '../core/tensor.js';
-import { randperm } from '../ops/creation.js';
 import { select } from '../ops/views.js';
-import type { Generator } from '../core/random.js';
+import { defaultGenerator, permutation, type Generator } from '../core/random.js';
 
 /**
  * A map-style dataset, as torch.utils.data.Dataset: `length` samples reached by `getItem(index)`.
@@ -99,7 +98,7 @@ export function randomSplit<T>(...args: unknown[]): Subset<T>[] {
   if (counts.some((v) => !Number.isInteger(v) || v < 0) || counts.reduce((a, b) => a + b, 0) !== n) {
     throw new RangeError(`randomSplit: sum of input lengths ${fmt(lengths)} does not equal the length of the input dataset (${n})`);
   }
-  const perm = Array.from(randperm(n, { generator: opts.generator }).dataSync());
+  const perm = Array.from(permutation(n, opts.generator ?? defaultGenerator));
   let start = 0;
   return counts.map((len) => {
     start += len;

@@ -211,12 +211,23 @@ function checkStateDict(stateDict: StateDict, metadata: Record<string, string>):
  * tensor starts on a multiple of its element size and readers may map it without copying.
  */
 export function saveSafetensors(stateDict: StateDict, opts: SaveSafetensorsOptions = {}): Uint8Array {
-  const metadata = opts.metadata ?? {};
-  checkStateDict(stateDict, metadata);
+  checkStateDict(stateDict, opts.metadata ?? {});
+  const data = new Map(Object.keys(stateDict).map((n) => [n, encode(stateDict[n].dataSync())]));
+  return assemble(stateDict, opts.metadata ?? {}, data);
+}
+
+/** saveSafetensors for tensors on any device: each one is read with `await t.data()` (a GPU has no synchronous read). */
+export async function saveSafetensorsAsync(stateDict: StateDict, opts: SaveSafetensorsOptions = {}): Promise<Uint8Array> {
+  checkStateDict(stateDict, opts.metadata ?? {});
+  const names = Object.keys(stateDict);
+  const arrays = await Promise.all(names.map((n) => stateDict[n].data()));
+  return assemble(stateDict, opts.metadata ?? {}, new Map(names.map((n, i) => [n, encode(arrays[i])])));
+}
+
+function assemble(stateDict: StateDict, metadata: Record<string, string>, data: Map<string, Uint8Array>): Uint8Array {
   const names = Object.keys(stateDict);
   const width = (n: string): number => bytesPerElement(safetensorsDType(stateDict[n].dtype));
   const layout = names.slice().sort((a, b) => width(b) - width(a) || (a < b ? -1 : a > b ? 1 : 0));
-  const data = new Map(names.map((n) => [n, encode(stateDict[n].dataSync())]));
   const offsets = new Map<string, [number, number]>();
   let end = 0;
   for (const n of layout) offsets.set(n, [end, (end += data.get(n)!.length)]);

@@ -23,20 +23,6 @@ interface BlockConfig {
 const conv3x3 = (inC: number, outC: number, stride = 1, groups = 1): Conv2d => new Conv2d(inC, outC, 3, { stride, padding: 1, groups, bias: false });
 const conv1x1 = (inC: number, outC: number, stride = 1): Conv2d => new Conv2d(inC, outC, 1, { stride, bias: false });
 
-/** A module of exactly this class, with no forward hooks and no forward wrapped on the instance (as ck.summary does). */
-const plain = (m: Module, type: abstract new (...args: never) => Module): boolean =>
-  m.constructor === type && !Object.hasOwn(m, 'forward') && !m.hasForwardHooks();
-
-/**
- * relu(bn(x) + shortcut()) in one pass over x while the block holds a plain BatchNorm2d and ReLU (the same values
- * as the modules in turn); anything swapped in for them, or wrapped, runs as written, in torchvision's order.
- */
-function bnRelu(bn: Module, relu: Module, x: Tensor, shortcut: (() => Tensor) | null = null): Tensor {
-  if (plain(bn, BatchNorm2d) && plain(relu, ReLU)) return (bn as BatchNorm2d).forwardThen(x, { residual: shortcut?.(), relu: true });
-  const y = bn.call(x) as Tensor;
-  return relu.call(shortcut ? add(y, shortcut()) : y) as Tensor;
-}
-
 /** Two 3x3 convolutions (ResNet-18/34). */
 export class BasicBlock extends Module {
   static readonly expansion = 1;
@@ -57,8 +43,10 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const out = bnRelu(this.bn1, this.relu, this.conv1.call(x));
-    return bnRelu(this.bn2, this.relu, this.conv2.call(out), () => (this.downsample ? this.downsample.call(x) : x));
+    let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
+    out = this.bn2.call(this.conv2.call(out));
+    const identity = this.downsample ? this.downsample.call(x) : x;
+    return this.relu.call(add(out, identity));
   }
 }
 
@@ -87,9 +75,11 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = bnRelu(this.bn1, this.relu, this.conv1.call(x));
-    out = bnRelu(this.bn2, this.relu, this.conv2.call(out));
-    return bnRelu(this.bn3, this.relu, this.conv3.call(out), () => (this.downsample ? this.downsample.call(x) : x));
+    let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
+    out = this.relu.call(this.bn2.call(this.conv2.call(out)));
+    out = this.bn3.call(this.conv3.call(out));
+    const identity = this.downsample ? this.downsample.call(x) : x;
+    return this.relu.call(add(out, identity));
   }
 }
 
@@ -168,7 +158,7 @@ export class ResNet extends Module implements HasLastLayer {
   }
 
   forward(x: Tensor): Tensor {
-    x = this.maxpool.call(bnRelu(this.bn1, this.relu, this.conv1.call(x)));
+    x = this.maxpool.call(this.relu.call(this.bn1.call(this.conv1.call(x))));
     x = this.layer4.call(this.layer3.call(this.layer2.call(this.layer1.call(x))));
     return this.fc.call(flatten(this.avgpool.call(x), 1));
   }

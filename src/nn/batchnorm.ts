@@ -7,14 +7,18 @@ import { traced } from '../ops/trace.js';
 import { noGrad, record } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, channelAffine, copy_, div, gt, mean, mul, neg, reshape, rsqrt, square, sub, sum, to } from '../ops/index.js';
+import { activationBackward } from '../ops/activation-backward.js';
+import { add, channelAffine, copy_, div, mean, mul, neg, reshape, rsqrt, square, sub, sum } from '../ops/index.js';
 import { checkTensor } from './check.js';
 
 export interface BatchNormOptions {
   /** Use batch statistics (and update the running ones) instead of the running estimates. Default false. */
   training?: boolean;
-  /** Weight of the new batch in the running averages: running = (1 - momentum)·running + momentum·batch. */
-  momentum?: number;
+  /**
+   * Weight of the new batch in the running averages: running = (1 - momentum)·running + momentum·batch. A 0-d
+   * tensor is used where it lives (BatchNorm's momentum null computes 1/batches on the device).
+   */
+  momentum?: number | Tensor;
   eps?: number;
 }
 
@@ -94,8 +98,11 @@ function batchNormChecked(
   const centred = sub(x, centre);
   const spread = mean(mul(centred, centred), dims, true);
   noGrad(() => {
-    if (runningMean) copy_(runningMean, add(mul(runningMean, 1 - momentum), mul(reshape(centre, [channels]), momentum)));
-    if (runningVar) copy_(runningVar, add(mul(runningVar, 1 - momentum), mul(reshape(spread, [channels]), (momentum * count) / (count - 1))));
+    // a tensor momentum (BatchNorm's cumulative average, 1/batches seen) stays on the device: no read
+    const old = typeof momentum === 'number' ? 1 - momentum : sub(1, momentum);
+    const unbiased = typeof momentum === 'number' ? (momentum * count) / (count - 1) : mul(momentum, count / (count - 1));
+    if (runningMean) copy_(runningMean, add(mul(runningMean, old), mul(reshape(centre, [channels]), momentum)));
+    if (runningVar) copy_(runningVar, add(mul(runningVar, old), mul(reshape(spread, [channels]), unbiased)));
   });
   const invStd = rsqrt(add(reshape(spread, [channels]), eps));
   return normalised(x, centred, invStd, weight, bias, { residual, relu });
@@ -117,7 +124,8 @@ function normalised(x: Tensor, centred: Tensor, invStd: Tensor, weight: Tensor |
     const channels = x.shape[1];
     const count = x.numel() / channels;
     const dims = x.shape.map((_, d) => d).filter((d) => d !== 1);
-    const gy = relu ? mul(g, to(gt(out, 0), g.dtype)) : g;
+    // the one ReLU gradient rule (threshold_backward: NaN passes the gradient), as the unfused ReLU
+    const gy = relu ? activationBackward('threshold', g, out) : g;
     const sumGy = reshape(sum(gy, dims), [channels]);
     const sumGyCentred = reshape(sum(mul(gy, centred), dims), [channels]);
     // dx = k1·dy + k2·(x − μ) + k3:  k1 = w·σ⁻¹,  k2 = −w·σ⁻³·Σdy(x − μ)/M,  k3 = −w·σ⁻¹·Σdy/M

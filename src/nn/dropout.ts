@@ -21,7 +21,7 @@ export interface DropoutOptions {
 /** Multiplies by a Bernoulli(1-p) mask of `maskShape` (broadcast over x), scaled by 1/(1-p). */
 function dropMask(x: Tensor, maskShape: readonly number[], p: number, generator?: Generator): Tensor {
   if (p === 1) return mul(x, 0);
-  const keep = to(lt(rand(maskShape, { dtype: x.dtype, generator }), 1 - p), x.dtype);
+  const keep = to(lt(rand(maskShape, { dtype: x.dtype, generator, device: x.device }), 1 - p), x.dtype);
   return mul(x, div(keep, 1 - p));
 }
 

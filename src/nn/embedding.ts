@@ -1,4 +1,5 @@
 /** F.embedding: rows of a weight matrix picked by integer indices (word vectors, learned class codes). */
+import { readsSync } from '../backends/registry.js';
 import { noGrad, record } from '../core/autograd.js';
 import { define, is, signature } from '../core/args.js';
 import { fmt } from '../core/shape.js';
@@ -24,7 +25,7 @@ export const embedding = define(EMBEDDING, (v): Tensor => {
   if (pad !== null && (pad < 0 || pad >= rows)) throw new RangeError(`embedding: paddingIdx ${paddingIdx} must be within the ${rows} embeddings`);
   const flat = reshape(input, [input.numel()]);
   // a host check where reading is free (CPU); on other devices the gather kernel reports a bad index
-  if (flat.numel() > 0 && flat.device === 'cpu') {
+  if (flat.numel() > 0 && readsSync(flat.device)) {
     const lo = amin(flat).item();
     const hi = amax(flat).item();
     if (lo < 0 || hi >= rows) throw new RangeError(`embedding: index ${lo < 0 ? lo : hi} is out of range for ${rows} embeddings`);

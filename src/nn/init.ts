@@ -68,7 +68,7 @@ function fill(t: Tensor, values: () => Tensor): Tensor {
 function fillSampled(t: Tensor, sample: () => number): Tensor {
   const values = allocArray(t.dtype, t.numel());
   for (let i = 0; i < values.length; i++) values[i] = sample();
-  return fill(t, () => tensor(values, { shape: t.shape }));
+  return fill(t, () => tensor(values, { shape: t.shape, device: t.device }));
 }
 
 function checkInit(t: Tensor, op: string): void {
@@ -147,7 +147,7 @@ function truncNormal_Impl(t: Tensor, { mean = 0, std = 1, a = -2, b = 2, generat
 /** Fills with `value`. */
 function constant_Impl(t: Tensor, value: number): Tensor {
   checkInit(t, 'constant_');
-  return fill(t, () => tensor(value, { dtype: t.dtype }));
+  return fill(t, () => tensor(value, { dtype: t.dtype, device: t.device }));
 }
 
 const zeros_Impl = (t: Tensor): Tensor => constant_(t, 0);

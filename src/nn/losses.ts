@@ -2,6 +2,7 @@
  * Loss functions with PyTorch's definitions, reductions ('none' | 'mean' | 'sum') and options. Class
  * losses work on log-probabilities from logSoftmax (log-sum-exp), so large logits give no overflow.
  */
+import { readsSync } from '../backends/registry.js';
 import { define, is, signature } from '../core/args.js';
 import { noGrad, record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
@@ -108,7 +109,7 @@ function binaryCrossEntropyImpl(input: Tensor, target: Tensor, { weight = null, 
   if (target.requiresGrad) throw new Error(`${op}: the gradient with respect to target is not implemented (as in PyTorch); use binaryCrossEntropyWithLogits or detach the target`);
   const w = weight ? expandWeight(weight, input.shape, op) : null;
   // checked where the values can be read synchronously (CPU tensors), as PyTorch checks
-  if (input.storage.device === 'cpu' && input.dataSync().some((v) => !(v >= 0 && v <= 1))) {
+  if (readsSync(input.device) && input.dataSync().some((v) => !(v >= 0 && v <= 1))) {
     throw new RangeError(`${op}: all elements of input should be between 0 and 1`);
   }
   const loss = noGrad(() => {
@@ -194,7 +195,7 @@ function classTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: num
   }
   const classes = input.shape[unbatched ? 0 : 1];
   // checked where the values can be read synchronously (CPU tensors), as PyTorch checks
-  if (target.storage.device === 'cpu') {
+  if (readsSync(target.device)) {
     for (const t of target.dataSync()) {
       if (t !== ignoreIndex && (t < 0 || t >= classes)) throw new RangeError(`${op}: target ${t} is out of bounds for ${classes} classes`);
     }

@@ -1,5 +1,6 @@
 import { noGrad } from '../core/autograd.js';
-import { isFloating, type DType } from '../core/dtype.js';
+import { DTYPES, isFloating, type DType } from '../core/dtype.js';
+import { keep } from '../core/memory.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { detach, to } from '../ops/views.js';
@@ -95,7 +96,7 @@ export abstract class Module {
   /** Registers a tensor that is state but not a parameter (running mean/variance, counters). */
   registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } = {}): void {
     this.checkName(name, 'registerBuffer');
-    this._buffers.set(name, { tensor, persistent: opts.persistent ?? true });
+    this._buffers.set(name, { tensor: tensor && keep(tensor), persistent: opts.persistent ?? true });
     // an accessor, non-enumerable for the same reason as registerModule's; getters such as runningMean stay as they are
     if (!(name in this)) {
       Object.defineProperty(this, name, {
@@ -119,7 +120,7 @@ export abstract class Module {
   setBuffer(name: string, tensor: Tensor | null): void {
     const b = this._buffers.get(name);
     if (!b) throw new Error(`${this.constructor.name}: no buffer named '${name}'`);
-    b.tensor = tensor;
+    b.tensor = tensor && keep(tensor);
   }
 
   private checkName(name: string, op: string): void {
@@ -262,19 +263,22 @@ export abstract class Module {
     ];
     if (problems.length) throw new Error(`loadStateDict: error(s) in loading state dict for ${this.constructor.name}: ${problems.join('. ')}`);
     noGrad(() => {
-      for (const [k, t] of Object.entries(own)) if (Object.hasOwn(state, k)) t.copy_(state[k]);
+      // a file's tensors arrive on the host device: each moves to where its parameter lives
+      for (const [k, t] of Object.entries(own)) if (Object.hasOwn(state, k)) t.copy_(state[k].to(t.device));
     });
     return { missingKeys, unexpectedKeys };
   }
 
   /**
-   * Converts floating parameters (and their gradients) and buffers to `dtype` in place (float64 for
-   * gradient checks). Parameters keep their identity, as in PyTorch, so optimizers built earlier still
-   * update them; buffers are replaced.
+   * Converts floating parameters (and their gradients) and buffers to `dtype` (float64 for gradient checks), or
+   * moves all of them to a device (`model.to('webgpu')`), in place. Parameters keep their identity, as in
+   * PyTorch, so optimizers built earlier still update them; buffers are replaced.
    */
-  to(dtype: DType): this {
-    if (!isFloating(dtype)) throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64), got ${dtype}`);
-    const convert = (t: Tensor): Tensor => (isFloating(t.dtype) ? noGrad(() => to(t, dtype)) : t);
+  to(target: DType | string): this {
+    if (typeof target !== 'string') throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64) or a device name, got ${typeof target}`);
+    const isDType = (DTYPES as readonly string[]).includes(target);
+    if (isDType && !isFloating(target as DType)) throw new TypeError(`Module.to: expected a floating point dtype (float32 or float64), got ${target}`);
+    const convert = (t: Tensor): Tensor => keep(isDType ? (isFloating(t.dtype) ? noGrad(() => to(t, target)) : t) : noGrad(() => to(t, target)));
     for (const m of this.modules()) {
       for (const [, p] of m.namedParametersOwn()) {
         if (!p) continue;

@@ -1,4 +1,5 @@
 import { shapesEqual, fmt } from '../core/shape.js';
+import { keep } from '../core/memory.js';
 import { Tensor } from '../core/tensor.js';
 
 /** A tensor that a Module owns and trains: a leaf that requires grad by default, as torch.nn.Parameter. */
@@ -6,6 +7,7 @@ export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
     super(data.storage, data.shape, data.dtype, data.strides, data.offset);
     this.requiresGrad = requiresGrad;
+    keep(this);
   }
 }
 
@@ -21,4 +23,5 @@ export function setParameterData(param: Parameter, data: Tensor): void {
   if (!shapesEqual(param.shape, data.shape)) throw new RangeError(`setParameterData: expected data of the parameter's shape ${fmt(param.shape)}, got ${fmt(data.shape)}`);
   const fields: DataFields = { storage: data.storage, dtype: data.dtype, strides: data.strides.slice(), offset: data.offset };
   Object.assign(param, fields);
+  keep(param);
 }

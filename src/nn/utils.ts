@@ -31,12 +31,13 @@ export interface ClipGradNormOptions {
 function clipGradNorm_Impl(params: Params, maxNorm: number, { normType = 2, errorIfNonfinite = false }: ClipGradNormOptions = {}): Tensor {
   const grads = paramList(params, 'clipGradNorm_').map((p) => p.grad).filter((g): g is Tensor => g !== null);
   if (!(normType > 0)) throw new RangeError(`clipGradNorm_: normType must be positive, got ${normType}`);
-  if (grads.length === 0) return tensor(0);
+  if (grads.length === 0) return tensor(0, { device: paramList(params, 'clipGradNorm_')[0]?.device });
   return noGrad(() => {
     const norms = grads.map((g) => (normType === Infinity ? amax(abs(g)) : pNorm(g, normType)));
     const total = normType === Infinity ? amax(stack(norms)) : pNorm(stack(norms), normType);
-    const value = total.item();
-    if (errorIfNonfinite && !Number.isFinite(value)) {
+    // the one read, only when asked for (PyTorch synchronises there too); the clipping itself stays on the device
+    const value = errorIfNonfinite ? total.item() : 0;
+    if (!Number.isFinite(value)) {
       throw new Error(`clipGradNorm_: the total norm of order ${normType} for gradients is non-finite (${value}), so it cannot be clipped`);
     }
     const coef = clamp(div(maxNorm, add(total, 1e-6)), null, 1);

@@ -3,29 +3,13 @@
  * sigmoid_backward, tanh_backward) instead of a chain of compare/convert/multiply ops that each
  * allocate a full-size array. The result is itself recorded, so double backward still works.
  */
-import type { Storage, View } from '../backends/backend.js';
-import { record } from '../core/autograd.js';
-import { isFloating, type DType } from '../core/dtype.js';
+import type { ActivationGrad } from '../backends/backend.js';
+import { noGrad, record } from '../core/autograd.js';
+import { isFloating } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { kernels, wrap } from './dispatch.js';
-import { mul, sub } from './elementwise.js';
-
-/**
- * Which gradient, given the output gradient g, the saved tensor s and a parameter p:
- * - threshold: s <= p ? 0 : g (s is ReLU's output or input; NaN in s passes g, as in PyTorch)
- * - leakyRelu: s > 0 ? g : g·p (s is the input, p the negative slope)
- * - sigmoid:   g·(1 - s)·s (s is the output)
- * - tanh:      g·(1 - s²) (s is the output)
- */
-export type ActivationGrad = 'threshold' | 'leakyRelu' | 'sigmoid' | 'tanh';
-
-declare module '../backends/backend.js' {
-  interface Kernels {
-    /** One activation gradient, elementwise over two views of one shape. */
-    activationBackward(op: ActivationGrad, grad: View, saved: View, param: number, outDtype: DType): Storage;
-  }
-}
+import { gt, le, mul, sub, where } from './elementwise.js';
 
 /** The gradient of an activation with respect to its input, from the output gradient and a saved tensor. */
 export function activationBackward(op: ActivationGrad, grad: Tensor, saved: Tensor, param = 0): Tensor {
@@ -34,7 +18,10 @@ export function activationBackward(op: ActivationGrad, grad: Tensor, saved: Tens
   if (grad.dtype !== saved.dtype || !isFloating(grad.dtype)) {
     throw new TypeError(`${name}: expected floating grad and saved tensor of one dtype, got ${grad.dtype} and ${saved.dtype}`);
   }
-  const out = wrap(kernels(name, grad, saved).activationBackward(op, grad, saved, param, grad.dtype), grad.shape, grad.dtype);
+  const k = kernels(name, grad, saved);
+  const out = k.activationBackward
+    ? wrap(k.activationBackward(op, grad, saved, param, grad.dtype), grad.shape, grad.dtype)
+    : noGrad(() => composed(op, grad, saved, param));
   return record(`${op[0].toUpperCase()}${op.slice(1)}BackwardBackward0`, out, [grad, saved], (gg) => [
     // linear in g: the same gradient applied to gg
     grad.requiresGrad ? activationBackward(op, gg, saved, param) : null,
@@ -47,4 +34,13 @@ function savedGradient(op: ActivationGrad, gg: Tensor, g: Tensor, s: Tensor): Te
   if (op === 'sigmoid') return mul(mul(gg, g), sub(1, mul(s, 2)));
   if (op === 'tanh') return mul(mul(gg, g), mul(s, -2));
   return null;
+}
+
+/** The default for backends without the fused kernel: the same formulas as separate ops. */
+function composed(op: ActivationGrad, g: Tensor, s: Tensor, p: number): Tensor {
+  // NaN in s compares false in `le`, so it passes g as the fused kernels do
+  if (op === 'threshold') return where(le(s, p), 0, g);
+  if (op === 'leakyRelu') return where(gt(s, 0), g, mul(g, p));
+  if (op === 'sigmoid') return mul(mul(g, sub(1, s)), s);
+  return mul(g, sub(1, mul(s, s)));
 }

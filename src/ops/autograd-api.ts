@@ -1,4 +1,5 @@
 import { CpuStorage } from '../backends/backend.js';
+import { readsSync } from '../backends/registry.js';
 import { configureEngine, noGrad, runBackward } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt } from '../core/shape.js';
@@ -28,7 +29,7 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
     const g = opts.gradOutputs?.[i];
     if (g) return g;
     if (o.numel() !== 1) throw new Error(`autograd.grad: grad can be implicitly created only for scalar outputs, output ${i} has shape ${fmt(o.shape)}`);
-    return ones(o.shape, { dtype: o.dtype });
+    return ones(o.shape, { dtype: o.dtype, device: o.device });
   });
   ins.forEach((t, i) => {
     if (!t.requiresGrad) throw new Error(`autograd.grad: input ${i} does not require grad`);
@@ -58,12 +59,12 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
     return clone(detach(x)).requiresGrad_(true);
   });
   const out0 = fn(...xs);
-  const r = randn(out0.shape, { dtype: out0.dtype });
+  const r = randn(out0.shape, { dtype: out0.dtype, device: out0.device });
   const project = (o: Tensor): Tensor => sum(mul(o, r));
   const analytic = grad(project(out0), xs, { allowUnused: true });
   xs.forEach((x, k) => {
     // x is a fresh contiguous clone, so element i lives at data[i]; perturbing it in place avoids a copy per probe
-    if (!(x.storage instanceof CpuStorage)) throw new Error(`gradcheck: runs on CPU tensors, got one on '${x.storage.device}'`);
+    if (!(x.storage instanceof CpuStorage) || !readsSync(x.device)) throw new Error(`gradcheck: runs on CPU tensors (it reads values synchronously), got one on '${x.device}'`);
     const data = x.storage.data;
     const numeric = new Float64Array(x.numel());
     for (let i = 0; i < numeric.length; i++) {

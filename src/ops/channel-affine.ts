@@ -2,23 +2,16 @@
  * The per-channel scale and shift that ends BatchNorm, with what ResNet's blocks do right after it (add the
  * shortcut, ReLU) fused in: one pass over the activations instead of up to four.
  */
-import type { Storage, View } from '../backends/backend.js';
 import { record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, kernels, wrap } from './dispatch.js';
 import { activationBackward } from './activation-backward.js';
-import { mul } from './elementwise.js';
+import { add, mul, relu as reluOp } from './elementwise.js';
 import { sum } from './reduce.js';
 import { reshape } from './views.js';
 
-declare module '../backends/backend.js' {
-  interface Kernels {
-    /** relu?(x·scale[c] + shift[c] + residual) over x [N, C, ...], each step rounded as the separate ops round. */
-    channelAffine(x: View, scale: View, shift: View | null, residual: View | null, relu: boolean): Storage;
-  }
-}
 
 export interface ChannelAffineOptions {
   /** Added after the shift (ResNet's shortcut); the shape of x. */
@@ -46,7 +39,9 @@ export function channelAffine(x: Tensor, scale: Tensor, shift: Tensor | null, { 
   check(x, shift, 'shift', [channels]);
   check(x, residual, 'residual', x.shape);
   const inputs = [x, scale, shift, residual].filter((t): t is Tensor => t !== null);
-  const out = wrap(kernels('channelAffine', ...inputs).channelAffine(x, scale, shift, residual, relu), x.shape, x.dtype);
+  const fused = kernels('channelAffine', ...inputs).channelAffine;
+  if (!fused) return composed(x, scale, shift, residual, relu);
+  const out = wrap(fused(x, scale, shift, residual, relu), x.shape, x.dtype);
   return record('ChannelAffineBackward', out, inputs, (g) => {
     // relu's gradient as F.relu computes it (threshold_backward), then the gradients of add, add and mul
     const gy = relu ? activationBackward('threshold', g, out) : g;
@@ -60,4 +55,13 @@ export function channelAffine(x: Tensor, scale: Tensor, shift: Tensor | null, { 
     ];
     return grads.filter((t) => t !== undefined);
   });
+}
+
+/** The default for backends without the fused kernel: the separate ops, whose gradients autograd records. */
+function composed(x: Tensor, scale: Tensor, shift: Tensor | null, residual: Tensor | null, relu: boolean): Tensor {
+  const perChannel = (t: Tensor): Tensor => reshape(t, [1, x.shape[1], ...x.shape.slice(2).map(() => 1)]);
+  let y = mul(x, perChannel(scale));
+  if (shift) y = add(y, perChannel(shift));
+  if (residual) y = add(y, residual);
+  return relu ? reluOp(y) : y;
 }

@@ -1,13 +1,15 @@
 import { currentBackend } from '../backends/registry.js';
 import { allocArray, checkDType, dtypeOfArray, isFloating, type DType, type TypedArray } from '../core/dtype.js';
-import { defaultGenerator, type Generator } from '../core/random.js';
+import { defaultGenerator, permutation, type Generator } from '../core/random.js';
 import { checkShape, fmt, numel, type Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { describe, full as fullOf, wrap } from './dispatch.js';
+import { describe, fromHost, full as fullOf } from './dispatch.js';
 
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
+  /** The device (backend name) to create the tensor on; default the current backend (ck.setBackend). */
+  device?: string;
 }
 
 export interface RandomOptions extends TensorOptions {
@@ -21,8 +23,13 @@ function finish(t: Tensor, opts: TensorOptions): Tensor {
   return t;
 }
 
+function deviceOf(opts: TensorOptions): string {
+  if (opts.device !== undefined && typeof opts.device !== 'string') throw new TypeError(`expected device to be a backend name, got ${describe(opts.device)}`);
+  return opts.device ?? currentBackend().name;
+}
+
 function fromArray(data: TypedArray, shape: Shape, dtype: DType, opts: TensorOptions): Tensor {
-  return finish(wrap(currentBackend().fromHost(data, dtype), shape, dtype), opts);
+  return finish(fromHost(data, shape, dtype, deviceOf(opts)), opts);
 }
 
 function inferNestedShape(values: NestedNumbers): number[] {
@@ -123,7 +130,7 @@ function shapeAndDtype(shape: readonly number[], opts: TensorOptions, op: string
 function filled(op: string, shape: readonly number[], value: number, opts: TensorOptions): Tensor {
   const [s, dtype] = shapeAndDtype(shape, opts, op, typeof value === 'boolean' ? 'bool' : 'float32');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`${op}: expected a number fill value, got ${describe(value)}`);
-  return finish(fullOf(s, value, dtype), opts);
+  return finish(fullOf(s, value, dtype, deviceOf(opts)), opts);
 }
 
 export const full = (shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor => filled('full', shape, value, opts);
@@ -159,14 +166,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 /** A random permutation of 0..n-1 (int32), as torch.randperm. */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: expected a non-negative integer, got ${n}`);
-  const g = opts.generator ?? defaultGenerator;
-  const data = new Int32Array(n);
-  for (let i = 0; i < n; i++) data[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = g.int(0, i + 1);
-    [data[i], data[j]] = [data[j], data[i]];
-  }
-  return fromArray(data, [n], 'int32', {});
+  return fromArray(permutation(n, opts.generator ?? defaultGenerator), [n], 'int32', { device: opts.device });
 }
 
 /** `arange(end)` or `arange(start, end, step)`; int32 when every argument is an integer, as PyTorch infers int64. */
@@ -202,7 +202,7 @@ export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
   return fromArray(data, s, dtype, opts);
 }
 
-const like = (t: Tensor, opts: TensorOptions): TensorOptions => ({ dtype: t.dtype, ...opts });
+const like = (t: Tensor, opts: TensorOptions): TensorOptions => ({ dtype: t.dtype, device: t.device, ...opts });
 export const zerosLike = (t: Tensor, opts: TensorOptions = {}): Tensor => zeros(t.shape, like(t, opts));
 export const onesLike = (t: Tensor, opts: TensorOptions = {}): Tensor => ones(t.shape, like(t, opts));
 export const emptyLike = (t: Tensor, opts: TensorOptions = {}): Tensor => empty(t.shape, like(t, opts));

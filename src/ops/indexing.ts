@@ -20,7 +20,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor(index, x, d, 'gather');
   const out = wrap(kernels('gather', x, index).gather(x, d, index), index.shape, x.dtype);
   if (!isFloating(x.dtype)) return out;
-  return record('GatherBackward0', out, [x], (g) => [scatterAdd(full(x.shape, 0, g.dtype), d, index, g)]);
+  return record('GatherBackward0', out, [x], (g) => [scatterAdd(full(x.shape, 0, g.dtype, g.device), d, index, g)]);
 }
 
 /** A copy of `x` with `src` added at `index` along dim, as torch.scatter_add (out of place). */
@@ -45,7 +45,7 @@ function narrowTo(t: Tensor, shape: Shape): Tensor {
 
 function padTo(t: Tensor, shape: Shape): Tensor {
   if (t.shape.every((s, i) => s === shape[i])) return t;
-  const out = full(shape, 0, t.dtype);
+  const out = full(shape, 0, t.dtype, t.device);
   kernels('scatterAdd', t).assign(narrowTo(out, t.shape), t, false);
   return record('PadBackward', out, [t], (g) => [narrowTo(g, t.shape)]);
 }
@@ -93,7 +93,7 @@ function catParts(parts: readonly Tensor[], d: number): Tensor {
   const first = parts[0];
   const shape = first.shape.slice();
   shape[d] = parts.reduce((acc, t) => acc + t.shape[d], 0);
-  const out = full(shape, 0, first.dtype);
+  const out = full(shape, 0, first.dtype, first.device);
   const k = kernels('cat', ...parts);
   let offset = 0;
   const starts = parts.map((t) => {

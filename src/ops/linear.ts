@@ -2,10 +2,10 @@
  * torch.nn.functional.linear as one kernel: the output starts as the bias and the product accumulates onto it
  * (as the convolutions do), instead of a product and a separate broadcast add that each allocate the output.
  */
+import type { OptionalKernels } from '../backends/backend.js';
 import { define, is, signature } from '../core/args.js';
-import type { Storage, View } from '../backends/backend.js';
 import { record } from '../core/autograd.js';
-import { isFloating, type DType } from '../core/dtype.js';
+import { isFloating } from '../core/dtype.js';
 import { fmt, numel, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, kernels, wrap } from './dispatch.js';
@@ -15,12 +15,6 @@ import { sum } from './reduce.js';
 import { traced } from './trace.js';
 import { reshape, transpose } from './views.js';
 
-declare module '../backends/backend.js' {
-  interface Kernels {
-    /** out[M,N] = x[M,K] · weight[N,K]ᵀ (+ bias[N] on every row). */
-    linear(x: View, weight: View, bias: View | null, outDtype: DType): Storage;
-  }
-}
 
 /** x·Wᵀ + b over the last dim of x. */
 function linearImpl(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
@@ -32,14 +26,15 @@ function linearImpl(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
 }
 
 function linearChecked(x: Tensor, weight: Tensor, bias: Tensor | null | undefined): Tensor {
-  if (!fusable(x, weight, bias)) {
-    // other dtypes and broadcastable (not [out]) biases: the product and a broadcast add
+  const fused = kernels('linear', ...(bias ? [x, weight, bias] : [x, weight])).linear;
+  if (!fused || !fusable(x, weight, bias)) {
+    // other dtypes, broadcastable (not [out]) biases and backends without the fused kernel: product and add
     const y = matmul(x, transpose(weight, 0, 1));
     return bias ? add(y, bias) : y;
   }
   const [n, k] = weight.shape;
   const x2 = reshape(x, [numel(x.shape.slice(0, -1)), k]);
-  const out = affine(x2, weight, bias ?? null);
+  const out = affine(fused, x2, weight, bias ?? null);
   return x.ndim === 2 ? out : reshape(out, [...x.shape.slice(0, -1), n]);
 }
 
@@ -49,9 +44,9 @@ function fusable(x: Tensor, weight: Tensor, bias: Tensor | null | undefined): bo
 }
 
 /** The recorded primitive on 2-D x; its gradient is two products and one column sum (PyTorch's AddmmBackward0). */
-function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+function affine(fused: OptionalKernels['linear'], x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  const out = wrap(kernels('linear', ...inputs).linear(x, weight, bias, x.dtype), [x.shape[0], weight.shape[0]], x.dtype);
+  const out = wrap(fused(x, weight, bias, x.dtype), [x.shape[0], weight.shape[0]], x.dtype);
   return record('AddmmBackward0', out, inputs, (g) => [
     x.requiresGrad ? matmul(g, weight) : null,
     weight.requiresGrad ? matmul(transpose(g, 0, 1), x) : null,

@@ -3,6 +3,7 @@
  * x.index(mask), indexPut (PyTorch's `x[mask] = v`) and oneHot. All are compositions of where, gather and
  * scatterAdd, so their gradients are those ops' gradients.
  */
+import { readsSync } from '../backends/registry.js';
 import { define, is, signature } from '../core/args.js';
 import { broadcastShapes, fmt, normDim, numel } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
@@ -194,7 +195,7 @@ function gatherAdvanced(y: Tensor, dims: number[], indices: Tensor[]): Tensor {
 
 /** A host check where reading is free (CPU); elsewhere the gather kernel reports a bad index. */
 function checkBounds(t: Tensor, size: number, dim: number): void {
-  if (t.numel() === 0 || t.device !== 'cpu') return;
+  if (t.numel() === 0 || !readsSync(t.device)) return;
   const data = t.dataSync();
   for (const v of data) {
     if (v < -size || v >= size) throw new RangeError(`index: index ${v} is out of bounds for dimension ${dim} with size ${size}`);

@@ -106,7 +106,7 @@ declare module '../core/tensor.js' {
     contiguous(): Tensor;
     clone(): Tensor;
     detach(): Tensor;
-    to(dtype: DType): Tensor;
+    to(target: DType | string, dtype?: DType): Tensor;
     float(): Tensor;
     double(): Tensor;
     int(): Tensor;
@@ -212,7 +212,7 @@ const methods: Record<string, Method> = {
   contiguous() { return V.contiguous(this); },
   clone() { return V.clone(this); },
   detach() { return V.detach(this); },
-  to(dtype: DType) { return V.to(this, dtype); },
+  to(target: DType | string, dtype?: DType) { return V.to(this, target, dtype); },
   float() { return V.to(this, 'float32'); },
   double() { return V.to(this, 'float64'); },
   int() { return V.to(this, 'int32'); },

@@ -3,7 +3,6 @@
  * input with the positions it returns, so their gradient is gather's (scattered back to where each value came
  * from) and no sorting gradient has to be written.
  */
-import '../backends/sort-kernels.js';
 import { currentBackend } from '../backends/registry.js';
 import { define, is, signature } from '../core/args.js';
 import { allocArray } from '../core/dtype.js';

@@ -1,16 +1,9 @@
-import type { Storage, View } from '../backends/backend.js';
 import { record } from '../core/autograd.js';
-import { floatingResult, type DType } from '../core/dtype.js';
+import { floatingResult } from '../core/dtype.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, kernels, wrap } from './dispatch.js';
 import { exp, mul, square } from './elementwise.js';
 
-declare module '../backends/backend.js' {
-  interface Kernels {
-    /** The Gauss error function, elementwise (GELU needs it exactly). */
-    erf(x: View, outDtype: DType): Storage;
-  }
-}
 
 /** erf(x) = 2/√π ∫₀ˣ e^(-t²) dt; its derivative is 2/√π e^(-x²). */
 export function erf(x: Tensor): Tensor {

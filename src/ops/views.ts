@@ -1,5 +1,6 @@
 import { record } from '../core/autograd.js';
-import { checkDType, isFloating, type DType } from '../core/dtype.js';
+import { backendOf, findBackend } from '../backends/registry.js';
+import { checkDType, DTYPES, isFloating, type DType } from '../core/dtype.js';
 import { contiguousStrides, fmt, inferShape, normDim, numel, shapesEqual, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { full, kernels, wrap } from './dispatch.js';
@@ -16,7 +17,7 @@ function asView(x: Tensor, shape: Shape, strides: readonly number[], offset: num
  * gradient written into zeros of the input's shape through the same view. Its own gradient is the view.
  */
 function viewScatter(g: Tensor, inputShape: Shape, view: (t: Tensor) => Tensor): Tensor {
-  const out = full(inputShape, 0, g.dtype);
+  const out = full(inputShape, 0, g.dtype, g.device);
   kernels('viewScatter', g).assign(view(out), g, true);
   return record('ViewScatterBackward', out, [g], (gg) => [view(gg)]);
 }
@@ -43,12 +44,38 @@ export function detach(x: Tensor): Tensor {
   return asView(x, x.shape, x.strides, x.offset);
 }
 
-export function to(x: Tensor, dtype: DType): Tensor {
+/**
+ * `to(dtype)` converts; `to(device)` moves to another backend's memory (`'wasm'`, `'webgpu'`), and
+ * `to(device, dtype)` does both, as torch's Tensor.to. Both are differentiable: the gradient of a move is the
+ * incoming gradient moved back.
+ */
+export function to(x: Tensor, target: DType | string, dtype?: DType): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`to: expected a Tensor, got ${typeof x}`);
+  if (typeof target !== 'string') throw new TypeError(`to: expected a dtype or a device name, got ${typeof target}`);
+  if (!(DTYPES as readonly string[]).includes(target)) {
+    const moved = move(x, target);
+    return dtype === undefined ? moved : to(moved, dtype);
+  }
+  if (dtype !== undefined) throw new TypeError(`to: expected a device before the dtype, got to('${target}', '${dtype}')`);
+  return convert(x, target as DType);
+}
+
+function move(x: Tensor, device: string): Tensor {
+  if (device === x.device) return x;
+  const src = backendOf(x.device);
+  const dst = findBackend(device, 'to');
+  if (!src.readSync) throw new Error(`to: a ${x.device} tensor is moved with \`tensor(await t.data())\` on '${device}' (its device has no synchronous reads)`);
+  const dense = x.isContiguous() && x.offset === 0 && x.storage.length === x.numel() ? x.storage : src.kernels.copy(x, x.dtype);
+  const out = wrap(dst.fromHost(src.readSync(dense), x.dtype), x.shape, x.dtype);
+  return record('ToCopyBackward0', out, [x], (g) => [move(g, x.device)]);
+}
+
+function convert(x: Tensor, dtype: DType): Tensor {
   checkDType(dtype, 'to');
   if (dtype === x.dtype) return x;
   const out = wrap(kernels('to', x).copy(x, dtype), x.shape, dtype);
   if (!isFloating(dtype)) return out;
-  return record('ToCopyBackward0', out, [x], (g) => [to(g, x.dtype)]);
+  return record('ToCopyBackward0', out, [x], (g) => [convert(g, x.dtype)]);
 }
 
 /** Strides for `shape` over `x`'s memory without copying, or null when the memory layout forbids it. */

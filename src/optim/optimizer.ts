@@ -6,6 +6,7 @@ import { check } from '../core/args.js';
 import { enableGrad, noGrad } from '../core/autograd.js';
 import { fmt, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
+import { keep } from '../core/memory.js';
 import { clone, copy_, detach, to } from '../ops/index.js';
 
 /** Options every optimizer has. */
@@ -110,7 +111,9 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
           if (!p.grad) continue;
           let state = this.state.get(p);
           if (!state) this.state.set(p, (state = {}));
+          const before = { ...state };
           this.updateParameter(p, p.grad, group, state);
+          renew(before, state);
         }
       }
     });
@@ -161,7 +164,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
     this.state = new Map();
     for (const [id, s] of Object.entries(sd.state)) {
       const p = byId.get(Number(id))!;
-      this.state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? to(clone(detach(v)), p.dtype) : v])));
+      this.state.set(p, Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Tensor ? keep(to(clone(detach(v)), p.dtype)) : v])));
     }
     sd.paramGroups.forEach((g, i) => Object.assign(this.paramGroups[i], copyOptions(g)));
   }
@@ -186,4 +189,17 @@ const NON_NEGATIVE_LABELS = {
 /** Checks that each of `keys` is >= 0 (not NaN), in order, as PyTorch's constructors do. */
 export function checkNonNegative<O extends OptimizerOptions>(options: O, op: string, keys: readonly (keyof O & keyof typeof NON_NEGATIVE_LABELS)[]): void {
   for (const k of keys) checkOption((options[k] as number) >= 0, op, NON_NEGATIVE_LABELS[k], options[k]);
+}
+
+/**
+ * State tensors outlive the step (kept from scopes); one an update replaced is the optimizer's alone, so its
+ * device memory is freed now rather than when the garbage collector finds it.
+ */
+function renew(before: ParamState, after: ParamState): void {
+  for (const [k, v] of Object.entries(after)) {
+    if (!(v instanceof Tensor)) continue;
+    keep(v);
+    const old = before[k];
+    if (old instanceof Tensor && old.storage !== v.storage) old.dispose();
+  }
 }

@@ -3,6 +3,7 @@
  * output shape, parameters and mult-adds, as torchinfo does for PyTorch. The model comes back unchanged:
  * forward methods, train/eval flags and (in train mode) running statistics are restored afterwards.
  */
+import { scope } from '../core/memory.js';
 import { noGrad } from '../core/autograd.js';
 import type { DType } from '../core/dtype.js';
 import { fmt, numel } from '../core/shape.js';
@@ -162,7 +163,9 @@ export function summary(model: Module, inputShape: readonly number[] | readonly 
   const rows: SummaryRow[] = [];
   const uninstrument = instrument(model, rows);
   try {
-    noGrad(() => inMode(model, mode, () => model.call(...shapes.map((s) => zeros(s, { dtype })))));
+    // on the model's device, in a scope: the activations are freed as soon as their shapes are noted
+    const device = model.parameters()[0]?.device;
+    scope(() => noGrad(() => inMode(model, mode, () => model.call(...shapes.map((s) => zeros(s, { dtype, device }))))));
   } catch (e) {
     const at = rows.filter((r) => r.outputShape.length === 0 && r.depth > 0).pop();
     const where = at ? ` (in ${at.name}: ${at.type})` : '';

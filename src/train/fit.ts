@@ -11,7 +11,10 @@ import type { EpochRecord, History } from './history.js';
 import { crossEntropy } from '../nn/losses.js';
 import { countCorrect } from './metrics.js';
 import { forward, type Batch, type LossFn } from './types.js';
-import type { Tensor } from '../core/tensor.js';
+import { noGrad } from '../core/autograd.js';
+import { scope } from '../core/memory.js';
+import { Tensor } from '../core/tensor.js';
+import { add } from '../ops/elementwise.js';
 import { OneCycleLR, ReduceLROnPlateau } from '../optim/lr-scheduler/index.js';
 
 export type Monitor = 'valLoss' | 'valAccuracy' | 'trainLoss' | 'trainAccuracy';
@@ -39,8 +42,16 @@ export interface FitOptions {
   earlyStopping?: EarlyStoppingLike;
   /** What early stopping and plateau schedulers watch: valLoss by default (trainLoss without a valLoader; accuracies for mode 'max'). */
   monitor?: Monitor;
-  /** Extra metrics, each (output, target) => a batch mean, averaged over the validation set (training set without one). */
-  metrics?: Record<string, (output: Tensor, target: Tensor) => number>;
+  /**
+   * Extra metrics, each (output, target) => a batch mean, averaged over the validation set (training set without
+   * one). Return a 0-d tensor to keep it on the device (summed there, read once per log interval).
+   */
+  metrics?: Record<string, (output: Tensor, target: Tensor) => Tensor | number>;
+  /**
+   * Batches between reads of the running loss and accuracy (onBatch and the non-finite loss check). Default 1;
+   * on a GPU a larger interval saves a round trip per batch. Batches are moved to the model's device.
+   */
+  logInterval?: number;
   /** Saves a checkpoint after every epoch and on interruption. */
   checkpointStore?: CheckpointStore;
   /** Continues from the checkpoint in checkpointStore. */
@@ -67,6 +78,7 @@ function checkOptions(model: Module, loader: DataLoader<unknown, Batch>, o: FitO
   const epochs = o.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`fit: epochs must be a positive integer, got ${epochs}`);
   if (o.resume && !o.checkpointStore) throw new Error('fit: resume needs a checkpointStore (or checkpointDir in convkit/node) to resume from');
+  if (o.logInterval !== undefined && !(Number.isInteger(o.logInterval) && o.logInterval >= 1)) throw new RangeError(`fit: logInterval must be a positive integer, got ${o.logInterval}`);
   const intervals = ['epoch', 'batch'];
   if (o.schedulerInterval !== undefined && !intervals.includes(o.schedulerInterval)) throw new RangeError(`fit: schedulerInterval must be 'epoch' or 'batch', got ${JSON.stringify(o.schedulerInterval)}`);
   const monitors = ['valLoss', 'valAccuracy', 'trainLoss', 'trainAccuracy'];
@@ -105,43 +117,114 @@ interface EpochResult {
   stoppedAfter: number | null;
 }
 
+/**
+ * What the steps since the last read added up, on the device: loss·n, correct predictions and the extra metrics
+ * (a metric that returns a number is summed on the host). Read once per log interval.
+ */
+interface Pending {
+  loss: Tensor | null;
+  correct: Tensor | null;
+  extra: Record<string, Tensor | number>;
+  seen: number;
+  first: number;
+}
+
+function addOnDevice(acc: Tensor | number | null, v: Tensor | number): Tensor | number {
+  if (acc === null) return v;
+  return typeof acc === 'number' && typeof v === 'number' ? acc + v : add(acc as Tensor, v as Tensor);
+}
+
+/** The model's device: batches are moved there (a no-op when they already are). */
+function deviceOf(model: Module): string | null {
+  return model.parameters()[0]?.device ?? null;
+}
+
+/** One training step in a scope: everything it creates but the returned accumulators is freed at its end. */
+function trainStep(model: Module, [x, y]: Batch, o: FitOptions & { loss: LossFn; batchScheduler: boolean }, pending: Pending, clock: (part: keyof Timing) => void): Pending {
+  const { optimizer } = o;
+  return scope(() => {
+    const device = deviceOf(model);
+    const [xs, ys] = device ? [x.to(device), y.to(device)] : [x, y];
+    const out = forward(model, xs);
+    const value = o.loss(out, ys);
+    clock('forward');
+    // the previous step's gradients are fit's own (set to none as PyTorch does): free their memory now
+    const stale = model.parameters().map((p) => p.grad);
+    optimizer.zeroGrad();
+    for (const g of stale) if (g && !g.isDisposed) g.dispose();
+    value.backward();
+    clock('backward');
+    optimizer.step();
+    if (o.scheduler && o.batchScheduler) (o.scheduler as EpochSchedulerLike).step();
+    clock('optimizer');
+    const n = x.shape[0];
+    const next: Pending = { ...pending, seen: pending.seen + n, extra: { ...pending.extra } };
+    next.loss = addOnDevice(pending.loss, noGrad(() => value.detach().mul(n))) as Tensor;
+    next.correct = addOnDevice(pending.correct, countCorrect(out, ys)) as Tensor;
+    if (!o.valLoader) {
+      for (const [k, fn] of Object.entries(o.metrics ?? {})) {
+        const m = fn(out.detach(), ys);
+        next.extra[k] = addOnDevice(pending.extra[k] ?? null, typeof m === 'number' ? m * n : noGrad(() => m.mul(n)));
+      }
+    }
+    return next;
+  });
+}
+
+/** Reads a pending sum (number or 0-d tensor) and frees its device memory. */
+async function readSum(v: Tensor | number | null): Promise<number> {
+  if (v === null) return 0;
+  if (typeof v === 'number') return v;
+  const value = (await v.data())[0];
+  v.dispose();
+  return value;
+}
+
+/** The previous accumulators, replaced by the step's new sums. */
+function disposeReplaced(prev: Pending, next: Pending): void {
+  const old = [prev.loss, prev.correct, ...Object.values(prev.extra)];
+  const kept = new Set([next.loss, next.correct, ...Object.values(next.extra)]);
+  for (const t of old) if (t instanceof Tensor && !kept.has(t)) t.dispose();
+}
+
 /** The batches of one epoch: forward, loss, backward, step, with the time of each part. */
 async function trainEpoch(model: Module, loader: DataLoader<unknown, Batch>, o: FitOptions, loss: LossFn, run: EpochRun, epochs: number): Promise<EpochResult> {
-  const { optimizer, scheduler } = o;
   const { sums, order } = run;
+  const every = o.logInterval ?? 1;
   const timing: Timing = { data: 0, forward: 0, backward: 0, optimizer: 0 };
   const extra = Object.fromEntries(Object.keys(o.metrics ?? {}).map((k) => [k, 0]));
   const began = performance.now() - sums.seconds * 1000;
-  const clock = (part: keyof Timing, since: number): number => {
+  let t = performance.now();
+  const clock = (part: keyof Timing): void => {
     const now = performance.now();
-    timing[part] += (now - since) / 1000;
-    return now;
+    timing[part] += (now - t) / 1000;
+    t = now;
   };
+  const stepOptions = { ...o, loss, batchScheduler: run.batchScheduler };
+  const fresh = (b: number): Pending => ({ loss: null, correct: null, extra: {}, seen: 0, first: b });
+  let pending = fresh(run.start);
   const batches = loader.iterate(order, run.start)[Symbol.asyncIterator]();
   for (let b = run.start; b < order.length; b++) {
-    let t = performance.now();
+    t = performance.now();
     const next = await batches.next();
     if (next.done) break;
-    const [x, y] = next.value;
-    t = clock('data', t);
-    const out = forward(model, x);
-    const value = loss(out, y);
-    const lossValue = value.item();
-    t = clock('forward', t);
-    if (!Number.isFinite(lossValue)) {
-      throw new Error(`fit: the loss is ${lossValue} at epoch ${run.epoch}, batch ${b + 1} of ${order.length}; training stopped (lower the learning rate, or check the data and the model for NaN/Infinity)`);
+    clock('data');
+    const stepped = trainStep(model, next.value, stepOptions, pending, clock);
+    disposeReplaced(pending, stepped);
+    pending = stepped;
+    const last = b + 1 === order.length || (o.signal?.aborted ?? false);
+    if ((b + 1 - run.start) % every !== 0 && !last) continue;
+    // one read per log interval: the sums of the steps since the last one
+    const [lossSum, correct] = await Promise.all([readSum(pending.loss), readSum(pending.correct)]);
+    for (const [k, v] of Object.entries(pending.extra)) extra[k] += await readSum(v);
+    if (!Number.isFinite(lossSum)) {
+      const where = pending.first === b ? `batch ${b + 1}` : `batches ${pending.first + 1}-${b + 1}`;
+      throw new Error(`fit: the loss is ${lossSum / pending.seen} at epoch ${run.epoch}, ${where} of ${order.length}; training stopped (lower the learning rate, or check the data and the model for NaN/Infinity)`);
     }
-    optimizer.zeroGrad();
-    value.backward();
-    t = clock('backward', t);
-    optimizer.step();
-    if (scheduler && run.batchScheduler) (scheduler as EpochSchedulerLike).step();
-    clock('optimizer', t);
-    const n = x.shape[0];
-    sums.loss += lossValue * n;
-    sums.correct += countCorrect(out, y);
-    sums.seen += n;
-    if (!o.valLoader) for (const [k, fn] of Object.entries(o.metrics ?? {})) extra[k] += fn(out.detach(), y) * n;
+    sums.loss += lossSum;
+    sums.correct += correct;
+    sums.seen += pending.seen;
+    pending = fresh(b + 1);
     // a macrotask boundary, so that signals (Ctrl-C), timers and a browser's rendering get their turn
     await yieldToEventLoop();
     sums.seconds = (performance.now() - began) / 1000;

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
 import { assertClose } from '../helpers/index.js';
-import { F, fixtureSuite, randn64 } from './support.js';
+import { F, randn64 } from './support.js';
 
-fixtureSuite('conv-adaptive-pool');
 
 describe('adaptive pooling', () => {
   test("windows follow PyTorch's [floor(o·n/out), ceil((o+1)·n/out)) rule: 5 → 3 overlaps at 1 and 3", () => {

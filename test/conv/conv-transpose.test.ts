@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
-import { assertPathsAgree, F, fixtureSuite, randn64 } from './support.js';
+import { assertPathsAgree, F, randn64 } from './support.js';
 
-fixtureSuite('conv-transpose');
 
 describe('convTranspose', () => {
   test('gradcheck (float64) for input, weight and bias', () => {

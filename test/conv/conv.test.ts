@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
 import { assertClose } from '../helpers/index.js';
-import { assertPathsAgree, F, fixtureCases, fixtureSuite, randn64 } from './support.js';
+import { assertPathsAgree, F, fixtureCases, randn64 } from './support.js';
 
-fixtureSuite('conv');
 
 describe('conv gradients', () => {
   test('gradcheck (float64) of conv1d, conv2d and conv3d for input, weight and bias', () => {

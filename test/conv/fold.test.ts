@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
 import { assertClose } from '../helpers/index.js';
-import { F, fixtureSuite, randn64 } from './support.js';
+import { F, randn64 } from './support.js';
 
-fixtureSuite('conv-fold');
 
 describe('unfold and fold', () => {
   test('fold(unfold(x)) multiplies each pixel by the number of patches that cover it', () => {

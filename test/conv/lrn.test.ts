@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
-import { F, fixtureSuite, randn64 } from './support.js';
+import { F, randn64 } from './support.js';
 
-fixtureSuite('conv-lrn');
 
 describe('localResponseNorm', () => {
   test("PyTorch's formula b_c = a_c / (k + alpha/n · Σ a²)^beta over channels c - n/2 .. c + (n-1)/2", () => {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
-import { F, fixtureSuite, randn64 } from './support.js';
+import { F, randn64 } from './support.js';
 
-fixtureSuite('conv-pad');
 
 describe('pad', () => {
   const x = ck.tensor([[[1, 2, 3]]]);

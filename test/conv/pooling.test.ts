@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
 import { assertClose } from '../helpers/index.js';
-import { assertPathsAgree, F, fixtureSuite, randn64 } from './support.js';
+import { assertPathsAgree, F, randn64 } from './support.js';
 
-fixtureSuite('conv-pool');
 
 describe('max pooling', () => {
   test('CS231n example: 2×2 filters with stride 2 on [[1,1,2,4],[5,6,7,8],[3,2,1,0],[1,2,3,4]] give [[6,8],[3,4]]', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as ck from '../../src/index.js';
 import { directConvKernels } from '../../src/backends/reference/conv-direct.js';
-import { referenceBackend } from '../../src/backends/reference/index.js';
+import { hostBackend, referenceKernels } from '../../src/backends/reference/index.js';
 import { readyBackends } from '../helpers/backends.js';
 import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../helpers/index.js';
 
@@ -11,7 +11,7 @@ import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../helpers/
 export const F = ck.nn.functional;
 
 /** The reference backend with the textbook loops instead of im2col + GEMM, to test one path against the other. */
-ck.registerBackend({ ...referenceBackend, name: 'reference-direct', kernels: { ...referenceBackend.kernels, ...directConvKernels } });
+ck.registerBackend(hostBackend('reference-direct', { ...referenceKernels, ...directConvKernels }, true));
 /** Every backend runs the fixtures: both reference paths and whatever faster backend initialises here. */
 export const BACKENDS = await readyBackends();
 
@@ -62,21 +62,6 @@ export function checkCase(c: FixtureCase, dtype: 'float32' | 'float64'): void {
   });
 }
 
-/** One test per backend and dtype over every case of a fixture file (a failure names its case). */
-export function fixtureSuite(file: string): void {
-  describe(`PyTorch fixtures ${file}.json`, () => {
-    const cases = fixtureCases(file);
-    for (const backend of BACKENDS) {
-      for (const dtype of ['float32', 'float64'] as const) {
-        test(`${cases.length} cases, forward and gradients, ${backend} backend, ${dtype}`, () => {
-          assert.ok(cases.length > 0, `${file}.json has no cases`);
-          ck.withBackend(backend, () => cases.forEach((c) => checkCase(c, dtype)));
-        });
-      }
-    }
-  });
-}
-
 /** float64 inputs from the default generator (seed it first), for gradcheck and path agreement. */
 export function randn64(shape: number[]): ck.Tensor {
   return ck.randn(shape, { dtype: 'float64' });
@@ -85,7 +70,7 @@ export function randn64(shape: number[]): ck.Tensor {
 /** Runs `fn` on both reference paths and checks outputs and all input gradients agree to float64 rounding. */
 export function assertPathsAgree(fn: (...xs: ck.Tensor[]) => ck.Tensor, inputs: ck.Tensor[], what: string): void {
   const run = (backend: string): ck.Tensor[] => ck.withBackend(backend, () => {
-    const xs = inputs.map((x) => x.detach().requiresGrad_(true));
+    const xs = inputs.map((x) => x.detach().to(backend).requiresGrad_(true));
     const out = fn(...xs);
     out.backward(ck.onesLike(out));
     return [out, ...xs.map((x) => x.grad as ck.Tensor)];

@@ -17,10 +17,10 @@ export function loadFixture<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(`${FIXTURES}${name}.json`, 'utf8')) as T;
 }
 
-export function fromSpec(spec: TensorSpec, opts: { requiresGrad?: boolean; dtype?: ck.DType } = {}): ck.Tensor {
+export function fromSpec(spec: TensorSpec, opts: { requiresGrad?: boolean; dtype?: ck.DType; device?: string } = {}): ck.Tensor {
   // NaN/Infinity cannot be written in JSON; the generators write them as strings
   const values = spec.data.map((v) => (typeof v === 'string' ? Number(v) : v));
-  return ck.tensor(values, { shape: spec.shape, dtype: opts.dtype ?? spec.dtype, requiresGrad: opts.requiresGrad });
+  return ck.tensor(values, { shape: spec.shape, dtype: opts.dtype ?? spec.dtype, requiresGrad: opts.requiresGrad, device: opts.device });
 }
 
 export interface CloseOptions {
@@ -34,7 +34,7 @@ export function assertClose(actual: ck.Tensor, expected: ck.Tensor | TensorSpec,
   const exp = expected instanceof ck.Tensor ? expected : fromSpec(expected);
   assert.deepEqual(actual.shape, exp.shape, `${what}: shape ${JSON.stringify(actual.shape)} vs expected ${JSON.stringify(exp.shape)}`);
   const a = actual.dataSync();
-  const e = exp.dataSync();
+  const e = exp.to(hostDevice()).dataSync();
   let worst = -1;
   let worstErr = 0;
   for (let i = 0; i < e.length; i++) {
@@ -47,4 +47,15 @@ export function assertClose(actual: ck.Tensor, expected: ck.Tensor | TensorSpec,
     }
   }
   if (worst >= 0) assert.fail(`${what}: element ${worst} is ${a[worst]}, expected ${e[worst]} (rtol ${rtol}, atol ${atol})`);
+}
+
+/** assertClose through `await t.data()`: works on every device, the ones without synchronous reads included. */
+export async function assertCloseAsync(actual: ck.Tensor, expected: TensorSpec, opts: CloseOptions = {}, what = 'tensor'): Promise<void> {
+  const host = ck.tensor(await actual.data(), { shape: actual.shape, dtype: actual.dtype, device: hostDevice() });
+  assertClose(host, expected, opts, what);
+}
+
+/** A CPU device of this process (the suite may run with the strict device current). */
+export function hostDevice(): string {
+  return ck.backendNames().includes('wasm') ? 'wasm' : 'reference';
 }

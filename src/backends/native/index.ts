@@ -4,7 +4,8 @@
  * synchronously). Every other kernel is the wasm backend's. Registered lazily: `await ck.ready('native')` loads
  * the addon, or rejects with how to install it.
  */
-import type { Backend } from '../backend.js';
+import type { AllKernels, Backend } from '../backend.js';
+import { hostBackend } from '../reference/index.js';
 import { findBackend, ready, registerLazyBackend } from '../registry.js';
 import { loadAddon, type NativeAddon } from './addon.js';
 import { nativeKernels } from './kernels.js';
@@ -15,10 +16,11 @@ export interface NativeBackend extends Backend {
 }
 
 export function nativeBackend(addon: NativeAddon, base: Backend): NativeBackend {
+  // the wasm kernels (all of them: wasm starts from the reference table) with oneDNN's in front, on device 'native'
+  const kernels = base.kernels as AllKernels;
   return {
-    ...base,
-    name: 'native',
-    kernels: { ...base.kernels, ...nativeKernels(addon, base.kernels) },
+    ...hostBackend('native', { ...kernels, ...nativeKernels(addon, kernels) }, true),
+    warmUp: base.warmUp,
     oneDNNVersion: addon.version(),
   };
 }

@@ -6,14 +6,14 @@
  */
 import { numel } from '../../core/shape.js';
 import { getNumThreads } from '../threads.js';
-import type { Kernels, Storage, View } from '../backend.js';
+import type { AllKernels, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { cpuData, contiguousData, storageOf } from '../reference/strided.js';
 import { REFERENCE_MAX_FLOPS } from '../wasm/conv.js';
 import type { NativeAddon } from './addon.js';
 import { packGeometry } from './geometry.js';
 
-type NativeKernels = Pick<Kernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear'>;
+type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear'>;
 
 const float32 = (...vs: (View | null)[]): boolean => vs.every((v) => v === null || v.dtype === 'float32');
 const f32 = (v: View): Float32Array => contiguousData(v) as Float32Array;
@@ -37,7 +37,7 @@ function matrix(v: View, rows: number, cols: number): Matrix {
   return { data: dense, offset: 0, trans: false, ld: Math.max(1, cols), batchStride: v.shape[0] === 1 ? 0 : rows * cols };
 }
 
-export function nativeKernels(addon: NativeAddon, base: Kernels): NativeKernels {
+export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKernels {
   let threads = 0;
   /** oneDNN's OpenMP pool follows ck.setNumThreads, checked at every call (a changed count costs one call). */
   const syncThreads = (): void => {

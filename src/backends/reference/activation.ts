@@ -1,7 +1,6 @@
 /** Activation gradients (src/ops/activation-backward.ts), one plain loop per op over row-major data. */
 import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
-import type { ActivationGrad } from '../../ops/activation-backward.js';
-import type { Storage, View } from '../backend.js';
+import type { ActivationGrad, Storage, View } from '../backend.js';
 import { contiguousData, storageOf } from './strided.js';
 
 type Loop = (o: TypedArray, g: TypedArray, s: TypedArray, p: number) => void;

@@ -1,6 +1,7 @@
 import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
 import { numel } from '../../core/shape.js';
-import type { Backend, Kernels, Storage, View } from '../backend.js';
+import { CpuStorage, type AllKernels, type Backend, type Kernels, type Storage, type View } from '../backend.js';
+import { onDevice } from '../host-device.js';
 import { channelAffine } from './channel-affine.js';
 import { activationBackward } from './activation.js';
 import { im2colConvKernels } from './conv.js';
@@ -35,16 +36,26 @@ function assign(dst: View, src: View, accumulate: boolean): void {
 }
 
 /** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
-export const referenceKernels: Kernels = {
+export const referenceKernels: AllKernels = {
   copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward, linear, scaleAdd_,
   ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward, channelAffine, argsort,
 };
 
-export const referenceBackend: Backend = {
-  name: 'reference',
-  device: 'cpu',
-  kernels: referenceKernels,
-  fromHost: (data: TypedArray, dtype: DType) => storageOf(data, dtype),
-  readSync: (s: Storage) => cpuData(s).slice(),
-  read: async (s: Storage) => cpuData(s).slice(),
-};
+/** A host-memory backend named `name` over `kernels`; `sync` says whether it answers synchronous reads. */
+export function hostBackend(name: string, kernels: Kernels, sync: boolean): Backend {
+  const read = (s: Storage): TypedArray => {
+    if (s.device !== name) throw new Error(`${name} backend: expected a ${name} storage, got one on '${s.device}'`);
+    return cpuData(s).slice();
+  };
+  return {
+    name,
+    device: name,
+    kernels: onDevice(kernels, name),
+    // host memory takes the caller's fresh array as it is: an upload without a copy
+    fromHost: (data: TypedArray, dtype: DType) => new CpuStorage(data, dtype, name),
+    read: async (s: Storage) => read(s),
+    ...(sync ? { readSync: read } : {}),
+  };
+}
+
+export const referenceBackend: Backend = hostBackend('reference', referenceKernels, true);

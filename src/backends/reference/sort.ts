@@ -1,6 +1,5 @@
 import { numel } from '../../core/shape.js';
 import type { Storage, View } from '../backend.js';
-import '../sort-kernels.js';
 import { contiguousData, storageOf } from './strided.js';
 
 /** Ascending order with NaN last, as torch.sort: NaN compares above +inf. */

@@ -3,15 +3,14 @@
  * bit selects or multiplies, the result copied out. Small tensors and float64 take the reference loops.
  */
 import { numel } from '../../core/shape.js';
-import type { ActivationGrad } from '../../ops/activation-backward.js';
-import type { Kernels } from '../backend.js';
+import type { ActivationGrad, AllKernels } from '../backend.js';
 import { activationBackward as referenceActivationBackward } from '../reference/activation.js';
 import { storageOf } from '../reference/strided.js';
 import { WASM_MIN_ELEMENTS } from './elementwise.js';
 import { placeDense } from './operands.js';
 import type { WasmRuntime } from './runtime.js';
 
-export function wasmActivationBackward(rt: WasmRuntime): Kernels['activationBackward'] {
+export function wasmActivationBackward(rt: WasmRuntime): AllKernels['activationBackward'] {
   return (op: ActivationGrad, grad, saved, param, outDtype) => {
     const n = numel(grad.shape);
     if (grad.dtype !== 'float32' || saved.dtype !== 'float32' || outDtype !== 'float32' || n < WASM_MIN_ELEMENTS) {

@@ -1,6 +1,6 @@
 /** The fused per-channel scale and shift (src/ops/channel-affine.ts) on WebAssembly, rows split across threads. */
 import { numel } from '../../core/shape.js';
-import type { Kernels, Storage, View } from '../backend.js';
+import type { AllKernels, Storage, View } from '../backend.js';
 import { channelAffine as referenceChannelAffine } from '../reference/channel-affine.js';
 import { storageOf } from '../reference/strided.js';
 import { WASM_MIN_ELEMENTS } from './elementwise.js';
@@ -14,7 +14,7 @@ import type { WasmRuntime } from './runtime.js';
  */
 export const AFFINE_PARALLEL_MIN = 1 << 18;
 
-export function wasmChannelAffine(rt: WasmRuntime): Kernels['channelAffine'] {
+export function wasmChannelAffine(rt: WasmRuntime): AllKernels['channelAffine'] {
   return (x: View, scale: View, shift: View | null, residual: View | null, relu: boolean): Storage => {
     const n = numel(x.shape);
     if (x.dtype !== 'float32' || n < WASM_MIN_ELEMENTS) return referenceChannelAffine(x, scale, shift, residual, relu);

@@ -7,7 +7,7 @@
  * im2col/col2im, then the rows or columns of each GEMM.
  */
 import { numel } from '../../core/shape.js';
-import type { Kernels, Storage, View } from '../backend.js';
+import type { AllKernels, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { isPointwise } from '../reference/conv.js';
 import { referenceKernels } from '../reference/index.js';
@@ -22,7 +22,7 @@ import { isWinograd, transposedGeometry, winogradConv } from './winograd.js';
 import { isWinogradWeight, winogradWeightGradient } from './winograd-weight.js';
 import type { WasmRuntime } from './runtime.js';
 
-type ConvKernels = Pick<Kernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
+type ConvKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
 
 /** Sizes of one convolution in elements, named as in the reference backend. */
 interface Problem extends ImageProblem {

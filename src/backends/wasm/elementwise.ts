@@ -6,7 +6,7 @@
  */
 import type { DType } from '../../core/dtype.js';
 import { contiguousStrides, numel } from '../../core/shape.js';
-import type { BinaryOp, Kernels, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
+import type { BinaryOp, AllKernels, ReduceOp, Storage, UnaryOp, View } from '../backend.js';
 import { storageOf } from '../reference/strided.js';
 import { WASM_BINARY_OPS, WASM_COMPARE_OPS, WASM_UNARY_OPS, type WasmBinaryOp, type WasmCompareOp, type WasmUnaryOp } from './elementwise-ops.js';
 import { fastElementwise } from './fast/elementwise.js';
@@ -23,7 +23,7 @@ const isWasmCompare = (op: BinaryOp): op is WasmCompareOp => (WASM_COMPARE_OPS a
 const isWasmUnary = (op: UnaryOp): op is WasmUnaryOp => (WASM_UNARY_OPS as readonly string[]).includes(op);
 const innermost = (s: readonly number[]): number => s[s.length - 1];
 
-export function wasmElementwise(rt: WasmRuntime): Pick<Kernels, 'binary' | 'unary' | 'reduce'> {
+export function wasmElementwise(rt: WasmRuntime): Pick<AllKernels, 'binary' | 'unary' | 'reduce'> {
   function binary(op: BinaryOp, a: View, b: View, outDtype: DType): Storage {
     const n = numel(a.shape);
     const kernel = isWasmBinary(op) && outDtype === 'float32' ? (`binary_${op}` as const) : isWasmCompare(op) && outDtype === 'bool' ? (`compare_${op}` as const) : null;

@@ -6,7 +6,7 @@
 import type { Backend, Kernels } from '../backend.js';
 import { preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
-import { referenceBackend, referenceKernels } from '../reference/index.js';
+import { hostBackend, referenceKernels } from '../reference/index.js';
 import { wasmChannelAffine } from './channel-affine.js';
 import { wasmActivationBackward } from './activation.js';
 import { wasmConvKernels } from './conv.js';
@@ -26,7 +26,8 @@ export interface WasmBackend extends Backend {
   memoryBytes(): number;
 }
 
-export function wasmBackend(rt: WasmRuntime): WasmBackend {
+/** The wasm backend over runtime `rt`; `name` (its device) is 'wasm' but for a second runtime in tests. */
+export function wasmBackend(rt: WasmRuntime, name = 'wasm'): WasmBackend {
   const kernels: Kernels = {
     ...referenceKernels,
     ...wasmElementwise(rt), // binary, unary, reduce; small tensors go to fast/ JavaScript loops
@@ -41,9 +42,7 @@ export function wasmBackend(rt: WasmRuntime): WasmBackend {
     argsort: fastArgsort,
   };
   return {
-    ...referenceBackend,
-    name: 'wasm',
-    kernels,
+    ...hostBackend(name, kernels, true),
     features: rt.features,
     activeThreads: () => rt.threads(),
     memoryBytes: () => rt.memory.buffer.byteLength,

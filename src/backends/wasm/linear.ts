@@ -4,14 +4,14 @@
  * strides (no copy). Other dtypes take the reference kernel.
  */
 import type { DType } from '../../core/dtype.js';
-import type { Kernels, Storage, View } from '../backend.js';
+import type { AllKernels, Storage, View } from '../backend.js';
 import { linear as referenceLinear, transposedWeight } from '../reference/linear.js';
 import { contiguousData, storageOf } from '../reference/strided.js';
 import { gemm, gemmScratch, threadsFor } from './matmul.js';
 import { place } from './operands.js';
 import type { WasmRuntime } from './runtime.js';
 
-export function wasmLinear(rt: WasmRuntime): Kernels['linear'] {
+export function wasmLinear(rt: WasmRuntime): AllKernels['linear'] {
   return (x: View, weight: View, bias: View | null, outDtype: DType): Storage => {
     if (x.dtype !== 'float32' || weight.dtype !== 'float32' || outDtype !== 'float32') return referenceLinear(x, weight, bias, outDtype);
     const [m, k] = x.shape;

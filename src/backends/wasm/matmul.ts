@@ -1,5 +1,5 @@
 import type { DType } from '../../core/dtype.js';
-import type { Kernels, Storage, View } from '../backend.js';
+import type { AllKernels, Storage, View } from '../backend.js';
 import { matmul as referenceMatmul } from '../reference/matmul.js';
 import { storageOf } from '../reference/strided.js';
 import { GEMM_SHAPE, gemmScratchBytes } from './gemm-shape.js';
@@ -68,7 +68,7 @@ export function gemm(rt: WasmRuntime, g: GemmCall, scratch: readonly number[]): 
 }
 
 /** The `matmul` kernel: float32 on WebAssembly, other dtypes on the reference kernel. */
-export function wasmMatmul(rt: WasmRuntime): Kernels['matmul'] {
+export function wasmMatmul(rt: WasmRuntime): AllKernels['matmul'] {
   return (a: View, b: View, outDtype: DType): Storage => {
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'float32') return referenceMatmul(a, b, outDtype);
     const [batch, m, k] = a.shape;

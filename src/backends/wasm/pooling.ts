@@ -1,6 +1,6 @@
 /** 2-D max pooling on WebAssembly, planes split across threads; 3-D, small and non-float32 inputs use fast/pooling.ts. */
 import { numel } from '../../core/shape.js';
-import type { Kernels, View } from '../backend.js';
+import type { AllKernels, View } from '../backend.js';
 import type { MaxPoolResult, PoolWindows } from '../conv-kernels.js';
 import { storageOf } from '../reference/strided.js';
 import { WASM_MIN_ELEMENTS } from './elementwise.js';
@@ -32,7 +32,7 @@ export function regularRun(w: PoolWindows, taps: { first: Int32Array; end: Int32
   return stride >= 1 && hi > lo ? { size: size[lo], stride, lo, hi } : { size: 0, stride: 1, lo: 0, hi: 0 };
 }
 
-export function wasmPooling(rt: WasmRuntime): Pick<Kernels, 'maxPool'> {
+export function wasmPooling(rt: WasmRuntime): Pick<AllKernels, 'maxPool'> {
   function maxPool(x: View, w: PoolWindows): MaxPoolResult {
     const [batch, channels, D, H, W] = x.shape;
     const depth = clippedTaps(w, 0, D);

@@ -1,7 +1,7 @@
 /** Copies, fills, in-place writes and the small fused elementwise kernels (activation gradients, channel affine). */
 import type { DType } from '../../core/dtype.js';
 import { contiguousStrides, numel } from '../../core/shape.js';
-import type { ActivationGrad } from '../../ops/activation-backward.js';
+import type { ActivationGrad } from '../backend.js';
 import type { Storage, View } from '../backend.js';
 import type { GpuContext } from './context.js';
 import { computeType, mapKernel } from './map.js';

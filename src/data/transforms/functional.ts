@@ -10,6 +10,7 @@ import { Tensor } from '../../core/tensor.js';
 import { tensor } from '../../ops/creation.js';
 import { div, sub } from '../../ops/elementwise.js';
 import { Image } from '../image.js';
+import { readsSync } from '../../backends/registry.js';
 import { hostTensor } from '../host.js';
 import { checkPicture, dimsOf, fillPerChannel, makePicture, planesOf, remap, type Picture, type Planes } from './planes.js';
 
@@ -49,8 +50,8 @@ function normalizeImpl(x: Tensor, mean: readonly number[], std: readonly number[
     if (list.length !== 1 && list.length !== c) throw new RangeError(`normalize: ${name} has ${list.length} values, expected 1 or ${c} (channels of ${fmt(x.shape)})`);
   }
   if (std.some((s) => s === 0)) throw new RangeError(`normalize: std evaluated to zero after conversion to ${x.dtype}, leading to division by zero (std ${fmt(std)})`);
-  if (x.storage.device === 'cpu' && !x.requiresGrad) return normalizeOnHost(x, mean, std);
-  const asColumn = (list: readonly number[]): Tensor => tensor(list.slice(), { dtype: x.dtype, shape: [list.length, 1, 1] });
+  if (readsSync(x.device) && !x.requiresGrad) return normalizeOnHost(x, mean, std);
+  const asColumn = (list: readonly number[]): Tensor => tensor(list.slice(), { dtype: x.dtype, shape: [list.length, 1, 1], device: x.device });
   return div(sub(x, asColumn(mean)), asColumn(std));
 }
 

@@ -3,7 +3,7 @@ import { is, ownSignature, parseArgs, sameSignature, signature, type ArgsOf } fr
 import { noGrad } from '../../core/autograd.js';
 import { fmt } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
-import { add_, ones, zeros } from '../../ops/index.js';
+import { add_, ones, reciprocal, to, zeros } from '../../ops/index.js';
 import { batchNormThen, type BatchNormEpilogue } from '../batchnorm.js';
 import { checkPositiveInt, checkTensor, pyBool, pyFloat } from '../check.js';
 import { Module } from '../module.js';
@@ -96,11 +96,11 @@ abstract class BatchNormBase extends Module {
     if (x.shape[1] !== this.numFeatures) {
       throw new RangeError(`${this.constructor.name}: expected input with ${this.numFeatures} channels (dim 1), got ${fmt(x.shape)}`);
     }
-    let factor = this.momentum ?? 0;
+    let factor: number | Tensor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats) {
       noGrad(() => add_(this.numBatchesTracked!, 1));
-      // momentum null: a cumulative moving average, each batch weighted 1/(batches seen)
-      if (this.momentum === null) factor = 1 / this.numBatchesTracked!.item();
+      // momentum null: a cumulative moving average, each batch weighted 1/(batches seen), computed on the device
+      if (this.momentum === null) factor = noGrad(() => reciprocal(to(this.numBatchesTracked!, x.dtype)));
     }
     const useBatchStats = this.training || !this.trackRunningStats;
     const updateRunning = this.training && this.trackRunningStats;

@@ -30,13 +30,13 @@ function outputSizes(op: string, input: Tensor, spatial: readonly number[], outp
 }
 
 /** [out, n]: row o averages input positions adaptiveRange(o); adaptive average pooling is one such product per dim. */
-function averagingMatrix(n: number, out: number, dtype: Tensor['dtype']): Tensor {
+function averagingMatrix(n: number, out: number, dtype: Tensor['dtype'], device: string): Tensor {
   const a = new Array<number>(out * n).fill(0);
   for (let o = 0; o < out; o++) {
     const [start, end] = adaptiveRange(o, n, out);
     for (let i = start; i < end; i++) a[o * n + i] = 1 / (end - start);
   }
-  return tensor(a, { shape: [out, n], dtype });
+  return tensor(a, { shape: [out, n], dtype, device });
 }
 
 /** Applies `a` [out, n] along `axis` of x. */
@@ -56,7 +56,7 @@ function adaptiveAvgPoolNd(op: string, nd: number, input: Tensor, outputSize: Ad
   return traced('adaptiveAvgPool', [input], { outputSize: out }, () => {
     let y = x5;
     spatial.forEach((n, i) => {
-      if (out[i] !== n) y = multiplyAlong(y, 5 - nd + i, averagingMatrix(n, out[i], input.dtype));
+      if (out[i] !== n) y = multiplyAlong(y, 5 - nd + i, averagingMatrix(n, out[i], input.dtype, input.device));
     });
     return lower(y, nd, batched);
   });

@@ -77,7 +77,7 @@ function indexedPad(x: Tensor, dim: number, before: number, after: number, sourc
   const out = n + before + after;
   const map = Array.from({ length: out }, (_, i) => source(i - before, n));
   const lineShape = x.shape.map((_, d) => (d === dim ? out : 1));
-  const index = expand(reshape(tensor(map, { dtype: 'int32' }), lineShape), x.shape.map((s, d) => (d === dim ? out : s)));
+  const index = expand(reshape(tensor(map, { dtype: 'int32', device: x.device }), lineShape), x.shape.map((s, d) => (d === dim ? out : s)));
   return gather(x, dim, index);
 }
 
@@ -87,7 +87,7 @@ function constantPad(x: Tensor, pairs: readonly [number, number, number][], valu
   const shape = cropped.shape.slice();
   for (const [dim, before, after] of pairs) shape[dim] += Math.max(before, 0) + Math.max(after, 0);
   const inner = (t: Tensor): Tensor => pairs.reduce((v, [dim, before]) => narrow(v, dim, Math.max(before, 0), cropped.shape[dim]), t);
-  const out = full(shape, value, x.dtype);
+  const out = full(shape, value, x.dtype, x.device);
   kernels('pad', cropped).assign(inner(out), cropped, false);
   return record('ConstantPadNdBackward0', out, [cropped], (g) => [inner(g)]);
 }

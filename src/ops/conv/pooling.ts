@@ -113,10 +113,10 @@ function divisorAlong(n: number, out: number, k: number, stride: number, pad: nu
   });
 }
 
-function divisors(s: PoolShape, spatial: readonly number[], countIncludePad: boolean, dtype: Tensor['dtype']): Tensor {
+function divisors(s: PoolShape, spatial: readonly number[], countIncludePad: boolean, dtype: Tensor['dtype'], device: string): Tensor {
   const perDimDivisors = spatial.map((n, i) => divisorAlong(n, s.outSize[i], s.kernel[i], s.stride[i], s.padding[i], countIncludePad));
   const values = perDimDivisors.reduce<number[]>((acc, d) => acc.flatMap((a) => d.map((b) => a * b)), [1]);
-  return tensor(values, { shape: padLeading(s.outSize, 1), dtype });
+  return tensor(values, { shape: padLeading(s.outSize, 1), dtype, device });
 }
 
 /** Average pooling: the window sums are a convolution of every channel with a kernel of ones, then divided. */
@@ -133,10 +133,10 @@ function avgPoolWindows(x5: Tensor, s: PoolShape, spatial: readonly number[], op
   const override = opts.divisorOverride;
   const [batch, channels, ...size5] = x5.shape;
   const planes = reshape(x5, [batch * channels, 1, ...size5]);
-  const ones = full([1, 1, ...padLeading(s.kernel, 1)], 1, input.dtype);
+  const ones = full([1, 1, ...padLeading(s.kernel, 1)], 1, input.dtype, input.device);
   const geom = geometry(spatial, s.outSize, s.kernel, s.stride, s.kernel.map(() => 1), s.padding, 1);
   const sums = reshape(conv5d(planes, ones, null, geom), [batch, channels, ...geom.outSize]);
-  const divisor = override != null ? override : divisors(s, spatial, opts.countIncludePad ?? true, input.dtype);
+  const divisor = override != null ? override : divisors(s, spatial, opts.countIncludePad ?? true, input.dtype, input.device);
   return lower(div(sums, divisor), nd, batched);
 }
 

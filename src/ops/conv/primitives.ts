@@ -5,10 +5,11 @@
  * All three are bilinear readings of the same sum Σ x·w, which is why they close under differentiation.
  */
 import type { ConvGeometry, PoolWindows, Triple } from '../../backends/conv-kernels.js';
-import { record } from '../../core/autograd.js';
+import { noGrad, record } from '../../core/autograd.js';
 import { numel } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { kernels, wrap } from '../dispatch.js';
+import { col2imDefault, convBackwardInputDefault, convBackwardWeightDefault, im2colDefault, maxPoolBackwardDefault } from './defaults.js';
 import { gather } from '../indexing.js';
 import { sum } from '../reduce.js';
 import { reshape } from '../views.js';
@@ -26,7 +27,8 @@ export function conv5d(x: Tensor, w: Tensor, bias: Tensor | null, geom: ConvGeom
 /** dL/dx of a convolution, which is also the forward of a transposed convolution. */
 export function convBackwardInput(gy: Tensor, w: Tensor, geom: ConvGeometry): Tensor {
   const shape = [gy.shape[0], w.shape[1] * geom.groups, ...geom.inSize];
-  const out = wrap(kernels('convBackwardInput', gy, w).convBackwardInput(gy, w, geom), shape, gy.dtype);
+  const fast = kernels('convBackwardInput', gy, w).convBackwardInput;
+  const out = fast ? wrap(fast(gy, w, geom), shape, gy.dtype) : noGrad(() => convBackwardInputDefault(gy, w, geom));
   return record('ConvolutionBackwardInput', out, [gy, w], (g) => [
     gy.requiresGrad ? conv5d(g, w, null, geom) : null,
     w.requiresGrad ? convBackwardWeight(g, gy, geom) : null,
@@ -36,7 +38,8 @@ export function convBackwardInput(gy: Tensor, w: Tensor, geom: ConvGeometry): Te
 /** dL/dw of a convolution. */
 export function convBackwardWeight(x: Tensor, gy: Tensor, geom: ConvGeometry): Tensor {
   const shape = [gy.shape[1], x.shape[1] / geom.groups, ...geom.kernelSize];
-  const out = wrap(kernels('convBackwardWeight', x, gy).convBackwardWeight(x, gy, geom), shape, x.dtype);
+  const fast = kernels('convBackwardWeight', x, gy).convBackwardWeight;
+  const out = fast ? wrap(fast(x, gy, geom), shape, x.dtype) : noGrad(() => convBackwardWeightDefault(x, gy, geom));
   return record('ConvolutionBackwardWeight', out, [x, gy], (g) => [
     x.requiresGrad ? convBackwardInput(gy, g, geom) : null,
     gy.requiresGrad ? conv5d(x, g, null, geom) : null,
@@ -46,13 +49,15 @@ export function convBackwardWeight(x: Tensor, gy: Tensor, geom: ConvGeometry): T
 /** The patches of x as columns [N, C·K, L] (F.unfold); its adjoint is col2im. */
 export function im2col5d(x: Tensor, geom: ConvGeometry): Tensor {
   const shape = [x.shape[0], x.shape[1] * numel(geom.kernelSize), numel(geom.outSize)];
-  const out = wrap(kernels('unfold', x).im2col(x, geom), shape, x.dtype);
+  const fast = kernels('unfold', x).im2col;
+  const out = fast ? wrap(fast(x, geom), shape, x.dtype) : noGrad(() => im2colDefault(x, geom));
   return record('Im2ColBackward0', out, [x], (g) => [col2im5d(g, x.shape[1], geom)]);
 }
 
 /** Columns [N, C·K, L] summed back onto [N, C, ...inSize] (F.fold). */
 export function col2im5d(cols: Tensor, channels: number, geom: ConvGeometry): Tensor {
-  const out = wrap(kernels('fold', cols).col2im(cols, channels, geom), [cols.shape[0], channels, ...geom.inSize], cols.dtype);
+  const fast = kernels('fold', cols).col2im;
+  const out = fast ? wrap(fast(cols, channels, geom), [cols.shape[0], channels, ...geom.inSize], cols.dtype) : noGrad(() => col2imDefault(cols, channels, geom));
   return record('Col2ImBackward0', out, [cols], (g) => [im2col5d(g, geom)]);
 }
 
@@ -74,7 +79,8 @@ export function maxPool5d(x: Tensor, windows: PoolWindows): Pooled {
 /** Scatters the output gradient onto the maxima; its own gradient gathers from the same positions. */
 function maxPoolBackward5d(gy: Tensor, indices: Tensor, inShape: readonly number[]): Tensor {
   const inSize: Triple = [inShape[2], inShape[3], inShape[4]];
-  const out = wrap(kernels('maxPoolBackward', gy, indices).maxPoolBackward(gy, indices, inSize), inShape, gy.dtype);
+  const fast = kernels('maxPoolBackward', gy, indices).maxPoolBackward;
+  const out = fast ? wrap(fast(gy, indices, inSize), inShape, gy.dtype) : noGrad(() => maxPoolBackwardDefault(gy, indices, inShape));
   return record('MaxPoolBackwardBackward', out, [gy], (g) => {
     const [n, c] = inShape;
     const flat = reshape(g, [n, c, numel(inSize)]);

@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeStaleTemporaryFiles, writeFileAtomic } from '../../io/files.js';
-import { loadSafetensors, readSafetensorsHeader, saveSafetensors } from '../../io/safetensors.js';
+import { loadSafetensors, readSafetensorsHeader, saveSafetensorsAsync } from '../../io/safetensors.js';
 import { fromJson, toJson, type Checkpoint, type CheckpointMeta, type CheckpointStore } from '../checkpoint.js';
 
 const MANIFEST = 'checkpoint.json';
@@ -54,7 +54,7 @@ export function directoryCheckpointStore(dir: string): CheckpointStore {
     async save({ tensors, meta }: Checkpoint): Promise<void> {
       mkdirSync(dir, { recursive: true });
       const tensorsFile = `checkpoint-${meta.epoch}${meta.partial ? `-${meta.partial.batchesDone}` : ''}.safetensors`;
-      writeFileAtomic(join(dir, tensorsFile), saveSafetensors(tensors, { metadata: { format: 'convkit-checkpoint', meta: toJson(meta) } }));
+      writeFileAtomic(join(dir, tensorsFile), await saveSafetensorsAsync(tensors, { metadata: { format: 'convkit-checkpoint', meta: toJson(meta) } }));
       writeFileAtomic(join(dir, MANIFEST), new TextEncoder().encode(toJson({ ...meta, tensorsFile })));
       for (const old of readdirSync(dir)) {
         if (FILE.test(old) && old !== tensorsFile) rmSync(join(dir, old), { force: true });

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
-import { activationBackward, type ActivationGrad } from '../../../src/ops/activation-backward.js';
+import type { ActivationGrad } from '../../../src/backends/backend.js';
+import { activationBackward } from '../../../src/ops/activation-backward.js';
 import { assertClose } from '../../helpers/index.js';
 
 await ck.ready();
@@ -32,8 +33,9 @@ for (const threads of [1, 2]) {
       const s = ck.sigmoid(special(shape)); // in [0, 1] like a saved output, NaN kept
       for (const [op, p, rtol] of CASES) {
         const saved = op === 'threshold' || op === 'leakyRelu' ? special(shape) : s;
-        const fast = ck.withBackend('wasm', () => activationBackward(op, g, saved, p));
-        const ref = ck.withBackend('reference', () => activationBackward(op, g, saved, p));
+        const fast = activationBackward(op, g, saved, p);
+        assert.equal(fast.device, 'wasm');
+        const ref = activationBackward(op, g.to('reference'), saved.to('reference'), p);
         assertClose(fast, ref, { rtol, atol: rtol ? 1e-6 : 0 }, `${op} p=${p}`);
       }
     });
@@ -44,8 +46,8 @@ test('activationBackward: non-contiguous grad and saved views on wasm', () => {
   const g = special([97, 83]).transpose(0, 1);
   const s = special([83, 97]);
   for (const [op, p] of CASES) {
-    const fast = ck.withBackend('wasm', () => activationBackward(op, g, s, p));
-    const ref = ck.withBackend('reference', () => activationBackward(op, g.contiguous(), s, p));
+    const fast = activationBackward(op, g, s, p);
+    const ref = activationBackward(op, g.contiguous().to('reference'), s.to('reference'), p);
     assertClose(fast, ref, { rtol: 1e-5, atol: 1e-6 }, op);
   }
 });

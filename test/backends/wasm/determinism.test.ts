@@ -52,14 +52,14 @@ test('a fresh runtime splits work for every thread at once, running the parts of
   ck.setNumThreads(2);
   try {
     const rt = WasmRuntime.createSync();
-    registerBackend({ ...wasmBackend(rt), name: 'wasm-cold' });
+    registerBackend(wasmBackend(rt, 'wasm-cold'));
     const g = new ck.Generator(5);
     const x = ck.randn([8, 16, 33, 33], { generator: g });
     const w = ck.randn([32, 16, 3, 3], { generator: g });
     // a strided 3x3 convolution's weight gradient sums per-thread partial results over the batch
     const grads = (): Float32Array => ck.withBackend('wasm-cold', () => {
-      const wg = w.detach().requiresGrad_();
-      ck.nn.functional.conv2d(x, wg, null, { stride: 2, padding: 1 }).square().sum().backward();
+      const wg = w.detach().to('wasm-cold').requiresGrad_();
+      ck.nn.functional.conv2d(x.to('wasm-cold'), wg, null, { stride: 2, padding: 1 }).square().sum().backward();
       return wg.grad!.dataSync() as Float32Array;
     });
     const cold = grads(); // the pool's workers are being started by this very call

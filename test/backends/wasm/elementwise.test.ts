@@ -9,10 +9,15 @@ import * as ck from '../../../src/index.js';
 import * as F from '../../../src/ops/conv/index.js';
 import { assertClose } from '../../helpers/index.js';
 
-const onBoth = <T>(fn: () => T): [T, T] => [ck.withBackend('wasm', fn), ck.withBackend('reference', fn)];
+/** Moves a tensor made outside to the device a run is on (an op runs on its inputs' device). */
+type On = <V>(v: V) => V;
+const on: On = (v) => (v instanceof ck.Tensor ? (v.to(ck.getBackend()) as typeof v) : v);
+const onBoth = <T>(fn: (on: On) => T): [T, T] => [ck.withBackend('wasm', () => fn(on)), ck.withBackend('reference', () => fn(on))];
 
-function assertSame(fn: () => ck.Tensor, what: string): void {
+function assertSame(fn: (on: On) => ck.Tensor, what: string): void {
   const [fast, ref] = onBoth(fn);
+  // an op runs on its inputs' device: a closure over tensors made outside must move them (t.to(ck.getBackend()))
+  assert.deepEqual([fast.device, ref.device], ['wasm', 'reference'], `${what}: devices`);
   assert.equal(fast.dtype, ref.dtype, `${what}: dtype`);
   assert.deepEqual(fast.shape, ref.shape, `${what}: shape`);
   const [a, b] = [fast.dataSync(), ref.dataSync()];
@@ -43,24 +48,24 @@ test('binary ops: same shape, per-channel, scalar, row and strided operands, lar
     ['small', small, values([2, 1, 5])],
   ];
   const ops = { add: ck.add, sub: ck.sub, mul: ck.mul, div: ck.div, maximum: ck.maximum, minimum: ck.minimum, gt: ck.gt, eq: ck.eq, le: ck.le };
-  for (const [name, a, b] of operands) for (const [op, f] of Object.entries(ops)) assertSame(() => f(a, b), `${op} ${name}`);
+  for (const [name, a, b] of operands) for (const [op, f] of Object.entries(ops)) assertSame((on) => f(on(a), on(b)), `${op} ${name}`);
 });
 
 test('unary ops on large, small and non-contiguous inputs', () => {
   ck.manualSeed(22);
   const inputs: [string, ck.Tensor][] = [['large', values([7, 9, 11, 13])], ['small', values([3, 4])], ['strided', values([40, 300]).t()]];
   const ops = { relu: ck.relu, neg: ck.neg, abs: ck.abs, sqrt: ck.sqrt, square: ck.square, exp: ck.exp, sigmoid: ck.sigmoid, tanh: ck.tanh };
-  for (const [name, x] of inputs) for (const [op, f] of Object.entries(ops)) assertSame(() => f(x), `${op} ${name}`);
+  for (const [name, x] of inputs) for (const [op, f] of Object.entries(ops)) assertSame((on) => f(on(x)), `${op} ${name}`);
 });
 
 test('sums over every kind of dim set agree with the reference to float32 rounding', () => {
   ck.manualSeed(23);
   const x = ck.randn([6, 7, 11, 13]);
   for (const dims of [[0, 2, 3], [3], [2, 3], [0], [1, 3], [0, 1, 2, 3]]) {
-    const [fast, ref] = onBoth(() => ck.sum(x, dims));
+    const [fast, ref] = onBoth((on) => ck.sum(on(x), dims));
     assertClose(fast, ref, { rtol: 1e-6, atol: 1e-6 }, `sum over [${dims}]`);
   }
-  const [fast, ref] = onBoth(() => ck.sum(x.transpose(1, 3), [1, 2]));
+  const [fast, ref] = onBoth((on) => ck.sum(on(x).transpose(1, 3), [1, 2]));
   assertClose(fast, ref, { rtol: 1e-6, atol: 1e-6 }, 'sum of a transposed view');
 });
 
@@ -69,10 +74,10 @@ test('max pooling: values and indices as the reference, with NaN, ties, padding,
   const x = values([2, 5, 33, 31]);
   const tiny = values([1, 2, 5, 5]);
   const cases: [string, () => [ck.Tensor, ck.Tensor]][] = [
-    ['2×2', () => F.maxPool2d(x, 2, { returnIndices: true })],
-    ['3×3 stride 2 pad 1', () => F.maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true })],
-    ['dilation 2, ceil mode', () => F.maxPool2d(x, [3, 2], { stride: [2, 3], dilation: 2, ceilMode: true, returnIndices: true })],
-    ['small input', () => F.maxPool2d(tiny, 2, { returnIndices: true })],
+    ['2×2', () => F.maxPool2d(on(x), 2, { returnIndices: true })],
+    ['3×3 stride 2 pad 1', () => F.maxPool2d(on(x), 3, { stride: 2, padding: 1, returnIndices: true })],
+    ['dilation 2, ceil mode', () => F.maxPool2d(on(x), [3, 2], { stride: [2, 3], dilation: 2, ceilMode: true, returnIndices: true })],
+    ['small input', () => F.maxPool2d(on(tiny), 2, { returnIndices: true })],
   ];
   for (const [what, run] of cases) {
     assertSame(() => run()[0], `${what} values`);
@@ -84,7 +89,7 @@ test('max pooling gradient (a scatter along the last dim) matches the reference'
   ck.manualSeed(25);
   const x = ck.randn([2, 4, 17, 18]);
   const grad = (): ck.Tensor => {
-    const leaf = x.detach().requiresGrad_(true);
+    const leaf = on(x).detach().requiresGrad_(true);
     const y = F.maxPool2d(leaf, 3, { stride: 2, padding: 1 });
     y.backward(ck.arange(y.numel()).reshape(y.shape).to('float32'));
     return leaf.grad as ck.Tensor;

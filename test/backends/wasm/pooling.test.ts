@@ -12,10 +12,15 @@ import { regularRun } from '../../../src/backends/wasm/pooling.js';
 import { clippedTaps } from '../../../src/backends/wasm/fast/pooling.js';
 import { fixedWindows, adaptiveWindows, poolWindows } from '../../../src/ops/conv/pool-windows.js';
 
-const onBoth = <T>(fn: () => T): [T, T] => [ck.withBackend('wasm', fn), ck.withBackend('reference', fn)];
+/** Moves a tensor made outside to the device a run is on (an op runs on its inputs' device). */
+type On = <V>(v: V) => V;
+const on: On = (v) => (v instanceof ck.Tensor ? (v.to(ck.getBackend()) as typeof v) : v);
+const onBoth = <T>(fn: (on: On) => T): [T, T] => [ck.withBackend('wasm', () => fn(on)), ck.withBackend('reference', () => fn(on))];
 
-function assertSame(fn: () => ck.Tensor, what: string): void {
+function assertSame(fn: (on: On) => ck.Tensor, what: string): void {
   const [fast, ref] = onBoth(fn);
+  // an op runs on its inputs' device: a closure over tensors made outside must move them (t.to(ck.getBackend()))
+  assert.deepEqual([fast.device, ref.device], ['wasm', 'reference'], `${what}: devices`);
   assert.deepEqual(fast.shape, ref.shape, `${what}: shape`);
   const [a, b] = [fast.dataSync(), ref.dataSync()];
   for (let i = 0; i < b.length; i++) {
@@ -32,8 +37,8 @@ function tiedValues(shape: number[]): ck.Tensor {
 }
 
 function assertPoolSame(x: ck.Tensor, kernel: number | number[], opts: F.MaxPoolOptions, what: string): void {
-  assertSame(() => F.maxPool2d(x, kernel, { ...opts, returnIndices: true })[0], `${what} values`);
-  assertSame(() => F.maxPool2d(x, kernel, { ...opts, returnIndices: true })[1], `${what} indices`);
+  assertSame((on) => F.maxPool2d(on(x), kernel, { ...opts, returnIndices: true })[0], `${what} values`);
+  assertSame((on) => F.maxPool2d(on(x), kernel, { ...opts, returnIndices: true })[1], `${what} indices`);
 }
 
 const CASES: [string, number | number[], F.MaxPoolOptions][] = [
@@ -58,7 +63,7 @@ test('max pooling: adaptive windows (uneven, overlapping) take the one-at-a-time
   ck.manualSeed(32);
   const x = tiedValues([2, 4, 33, 31]);
   for (const [part, name] of [[0, 'values'], [1, 'indices']] as const) {
-    assertSame(() => ck.nn.functional.adaptiveMaxPool2d(x, [5, 7], { returnIndices: true })[part], `adaptive 5×7 ${name}`);
+    assertSame((on) => ck.nn.functional.adaptiveMaxPool2d(on(x), [5, 7], { returnIndices: true })[part], `adaptive 5×7 ${name}`);
   }
 });
 
@@ -82,7 +87,7 @@ test('max pooling gradient: summed where windows overlap, as the reference', () 
   const x = tiedValues([3, 4, 20, 29]);
   for (const [what, k, opts] of CASES) {
     const grad = (): ck.Tensor => {
-      const leaf = x.detach().requiresGrad_(true);
+      const leaf = on(x).detach().requiresGrad_(true);
       const y = F.maxPool2d(leaf, k, { ...opts, returnIndices: false });
       y.backward(ck.arange(y.numel()).reshape(y.shape).to('float32'));
       return leaf.grad as ck.Tensor;

@@ -6,7 +6,6 @@
  */
 import { numel } from '../../../core/shape.js';
 import type { Storage, View } from '../../backend.js';
-import '../../sort-kernels.js';
 import { argsort as referenceArgsort } from '../../reference/sort.js';
 import { contiguousData, storageOf } from '../../reference/strided.js';
 
