@@ -62,8 +62,10 @@ export function webgpuBackend(ctx: GpuContext): WebGpuBackend {
       checkDType(dtype, 'webgpu tensor');
       return new GpuStorage(ctx, ctx.upload(toDevice(data, dtype)), dtype, data.length);
     },
-    readSync(): TypedArray {
-      throw new Error('webgpu: tensors on the GPU are read asynchronously; use `await t.data()` instead of dataSync()/item()/toArray()');
+    // no readSync: GPU memory is read asynchronously (`await t.data()`), so library code never reads it synchronously
+    releaser(s: Storage): () => void {
+      const handle = gpuStorage(s, 'release').handle;
+      return () => handle.free();
     },
     async read(s: Storage): Promise<TypedArray> {
       const g = gpuStorage(s, 'read');
