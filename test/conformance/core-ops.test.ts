@@ -8,18 +8,8 @@ import * as ck from '../../src/index.js';
 import { readyBackends } from '../helpers/backends.js';
 import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../helpers/index.js';
 import { OPS } from './op-table.js';
+import type { CoreCase as Case } from './suite.js';
 
-interface Case {
-  name: string;
-  op: string;
-  args: Record<string, unknown>;
-  inputs: TensorSpec[];
-  layouts?: (string | null)[];
-  output: TensorSpec;
-  gradOutput?: TensorSpec;
-  grads?: (TensorSpec | null)[];
-  finiteDifferences?: boolean;
-}
 
 const { cases } = loadFixture<{ cases: Case[] }>('core_ops');
 await ck.ready();

@@ -13,7 +13,8 @@ import { fixtureCases, TOLERANCE, type FixtureCase } from '../conv/support.js';
 import { lossFor, type LossCase } from './loss-table.js';
 import { OPS } from './op-table.js';
 
-interface CoreCase {
+/** One case of tools/gen_core_fixtures.py's core_ops.json, as every runner of it reads it. */
+export interface CoreCase {
   name: string;
   op: string;
   args: Record<string, unknown>;
@@ -22,6 +23,8 @@ interface CoreCase {
   output: TensorSpec;
   gradOutput?: TensorSpec;
   grads?: (TensorSpec | null)[];
+  /** Set where PyTorch's gradient is checked by finite differences instead of golden values. */
+  finiteDifferences?: boolean;
 }
 
 export const CONV_FIXTURES = ['conv', 'conv-pool', 'conv-pad', 'conv-fold', 'conv-lrn', 'conv-adaptive-pool', 'conv-transpose'];

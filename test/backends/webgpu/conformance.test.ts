@@ -9,19 +9,10 @@ import { fromSpec, loadFixture, type TensorSpec } from '../../helpers/index.js';
 import { assertCloseGpu, startWebgpu } from '../../helpers/webgpu.js';
 import { OPS } from '../../conformance/op-table.js';
 import { fixtureCases, TOLERANCE } from '../../conv/support.js';
+import type { CoreCase as Case } from '../../conformance/suite.js';
 
 const skip = await startWebgpu('test/backends/webgpu/conformance.test.ts');
 
-interface Case {
-  name: string;
-  op: string;
-  args: Record<string, unknown>;
-  inputs: TensorSpec[];
-  layouts?: (string | null)[];
-  output: TensorSpec;
-  gradOutput?: TensorSpec;
-  grads?: (TensorSpec | null)[];
-}
 
 function makeInput(s: TensorSpec, layout: string | null | undefined, requiresGrad: boolean): { leaf: ck.Tensor; input: ck.Tensor } {
   const t = fromSpec(s);
