@@ -77,20 +77,23 @@ fn ck_image(n: i32, g: i32) -> i32 { return ${at('offx')} + (n * ${at('C')} + g 
 const TABLES = (first: number, a: string, b: string): string =>
   `@group(0) @binding(${first}) var<storage, read> ${a}: array<vec4<i32>>;\n@group(0) @binding(${first + 1}) var<storage, read> ${b}: array<vec4<i32>>;`;
 
-const FORWARD = (bias: boolean): string => gemmCode({
+/** The forward GEMM; `vecW`: the weights (A, consecutive along K) are bound as vec4 and staged four at a time. */
+const FORWARD = (bias: boolean, vecW: boolean): string => gemmCode({
   decls: `@group(0) @binding(1) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> Wt: array<f32>;
+@group(0) @binding(3) var<storage, read> Wt: array<${vecW ? 'vec4<f32>' : 'f32'}>;
 ${TABLES(4, 'TAPS', 'POS')}
 ${bias ? '@group(0) @binding(6) var<storage, read> bias: array<f32>;' : ''}`,
   helpers: PATCH_T,
   loadA: `fn loadA(b: i32, m: i32, k: i32) -> f32 {
-  if (m >= prm[0] || k >= prm[2]) { return 0.0; }
   let g = b % ${at('groups')};
-  return Wt[${at('offy')} + (g * ${at('Og')} + m) * prm[2] + k];
+  let i = ${at('offy')} + (g * ${at('Og')} + m) * prm[2] + k;
+  return ${vecW ? 'Wt[i / 4][i % 4]' : 'Wt[i]'};
 }`,
+  loadA4: vecW ? `fn loadA4(b: i32, m: i32, k: i32) -> vec4<f32> {
+  return Wt[(${at('offy')} + ((b % ${at('groups')}) * ${at('Og')} + m) * prm[2] + k) / 4];
+}` : undefined,
   loadB: `fn loadB(b: i32, k: i32, l: i32) -> f32 {
-  if (k >= prm[2] || l >= prm[1]) { return 0.0; }
   let n = b / ${at('groups')};
   return ck_patch_t(ck_image(n, b - n * ${at('groups')}), k, l);
 }`,
@@ -117,14 +120,12 @@ fn ck_out(num: i32, s: i32, size: i32) -> i32 {
   return select(-1, o, o < size);
 }`,
   loadA: `fn loadA(b: i32, c: i32, k: i32) -> f32 {
-  if (c >= prm[0] || k >= prm[2]) { return 0.0; }
   let g = b % ${at('groups')};
   let kvol = ck_kvol();
   let oc = k / kvol;
   return Wt[${at('offx')} + ((g * ${at('Og')} + oc) * ${at('Cg')} + c) * kvol + k - oc * kvol];
 }`,
   loadB: `fn loadB(b: i32, k: i32, i: i32) -> f32 {
-  if (k >= prm[2] || i >= prm[1]) { return 0.0; }
   let t = STAPS[k];
   let p = INPUTS[i];
   let od = ck_out(p.x - t.y, ${at('s0')}, ${at('oD')});
@@ -148,13 +149,11 @@ const WEIGHT_GRAD = gemmCode({
 ${TABLES(4, 'TAPS', 'POS')}`,
   helpers: PATCH_T + `fn ck_outPlane() -> i32 { return ${at('oD')} * ${at('oH')} * ${at('oW')}; }`,
   loadA: `fn loadA(g: i32, m: i32, k: i32) -> f32 {
-  if (m >= prm[0] || k >= prm[2]) { return 0.0; }
   let L = ck_outPlane();
   let n = k / L;
   return GY[${at('offy')} + (n * ${at('O')} + g * ${at('Og')} + m) * L + k - n * L];
 }`,
   loadB: `fn loadB(g: i32, k: i32, r: i32) -> f32 {
-  if (k >= prm[2] || r >= prm[1]) { return 0.0; }
   let L = ck_outPlane();
   let n = k / L;
   return ck_patch_t(ck_image(n, g), r, k - n * L);
@@ -215,7 +214,8 @@ export function convKernels(ctx: GpuContext) {
         ctx.dispatch('conv', DIRECT_FORWARD(!!bias), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers, ...biasBuffer], groupsFor(N * O * L));
       } else {
         const { taps, positions } = patchTables(ctx, g, C / g.groups);
-        runGemm(ctx, 'conv', FORWARD(!!bias), [O / g.groups, L, (C / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], [...buffers, taps, positions, ...biasBuffer]);
+        const K = (C / g.groups) * numel(g.kernelSize);
+        runGemm(ctx, 'conv', FORWARD(!!bias, K % 4 === 0 && ws.offset % 4 === 0), [O / g.groups, L, (C / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], [...buffers, taps, positions, ...biasBuffer]);
       }
       [xs, ws, bs].forEach((d) => d?.done());
       return y;
