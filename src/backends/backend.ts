@@ -53,6 +53,9 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
  */
 export type ActivationGrad = 'threshold' | 'leakyRelu' | 'sigmoid' | 'tanh';
 
+/** An activation applied in a convolution's or linear layer's epilogue, after the bias (ReLU: x <= 0 ? 0 : x, NaN stays NaN). */
+export type EpilogueActivation = 'relu';
+
 /**
  * One optimiser's update of one parameter, with this step's scalars as the op sequence uses them (host doubles,
  * rounded to the parameter's dtype where they meet it). `state` views, in this order, are updated in place:
@@ -113,6 +116,10 @@ export interface RequiredKernels {
 export interface OptionalKernels {
   /** out[M,N] = x[M,K] · weight[N,K]ᵀ (+ bias[N] on every row). Default: matmul and add. */
   linear(x: View, weight: View, bias: View | null, outDtype: DType): Storage;
+  /** activation(x · weightᵀ + bias) with the activation in the GEMM's epilogue. Default: linear, then the activation op. */
+  linearActivation(x: View, weight: View, bias: View | null, outDtype: DType, activation: EpilogueActivation): Storage;
+  /** activation(conv(x, w) + bias), the bias and the activation in the epilogue. Default: conv, then the activation op. */
+  convActivation(x: View, w: View, bias: View | null, geom: ConvGeometry, activation: EpilogueActivation): Storage;
   /**
    * relu?(x·scale[c] + shift[c] + residual) over x [N, C, ...], each step rounded as the separate ops round
    * (BatchNorm's affine end, with ResNet's shortcut and ReLU fused in). Default: mul, add, add, relu.
@@ -152,15 +159,15 @@ export interface OptionalKernels {
 export type Kernels = RequiredKernels & Partial<OptionalKernels>;
 
 /**
- * Every kernel: the reference backend's table, which the fast backends start from. It has no `optimizerStep`:
- * the reference runs the optimisers' textbook op sequence, the default every fused update is tested against.
+ * Every kernel: the reference backend's table, which the fast backends start from. It has no `optimizerStep` and
+ * no activation epilogues: the reference runs the textbook op sequences, the defaults every fusion is tested against.
  */
-export type AllKernels = RequiredKernels & Omit<OptionalKernels, 'optimizerStep'>;
+export type AllKernels = RequiredKernels & Omit<OptionalKernels, 'optimizerStep' | 'linearActivation' | 'convActivation'>;
 
 /** The names of the optional kernels, for tables and tests. */
 export const OPTIONAL_KERNELS: readonly (keyof OptionalKernels)[] = [
   'linear', 'channelAffine', 'activationBackward', 'scaleAdd_', 'im2col', 'col2im', 'convBackwardInput', 'convBackwardWeight', 'maxPoolBackward',
-  'argsort', 'optimizerStep',
+  'argsort', 'optimizerStep', 'linearActivation', 'convActivation',
 ];
 
 export const REQUIRED_KERNELS: readonly (keyof RequiredKernels)[] = [

@@ -82,6 +82,9 @@ const CASES: Record<keyof RequiredKernels | keyof OptionalKernels, (v: Record<st
   scaleAdd_: () => [],
   // in place; against the optimisers' op sequence in test/backends/webgpu/optimizer-step.test.ts
   optimizerStep: () => [],
+  // no reference kernel (the default is the op then the activation op): test/backends/webgpu/epilogue.test.ts
+  linearActivation: () => [],
+  convActivation: () => [],
   im2col: (v) => [[v.x, geom]],
   col2im: (v) => [[v.cols, 16, geom]],
   convBackwardInput: (v) => [[v.gy, v.w, geom], [v.gy, v.wg, grouped]],

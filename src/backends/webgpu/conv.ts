@@ -8,7 +8,7 @@
  * each element's address from the geometry, returning 0 for padding and for strides that skip a position.
  */
 import { numel } from '../../core/shape.js';
-import type { Storage, View } from '../backend.js';
+import type { EpilogueActivation, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import type { GpuContext } from './context.js';
 import { GEO_WGSL, geoMeta } from './conv-geometry.js';
@@ -19,7 +19,7 @@ import { gemmCode, runGemm } from './gemm.js';
 import { dense } from './dense.js';
 import { reduceKernels } from './reduce.js';
 import { GpuStorage } from './storage.js';
-import { groupsFor, MAIN_1D, PRELUDE, wgslType } from './wgsl.js';
+import { epilogue, groupsFor, MAIN_1D, PRELUDE, wgslType } from './wgsl.js';
 
 const at = GEO_WGSL;
 
@@ -78,7 +78,7 @@ const TABLES = (first: number, a: string, b: string): string =>
   `@group(0) @binding(${first}) var<storage, read> ${a}: array<vec4<i32>>;\n@group(0) @binding(${first + 1}) var<storage, read> ${b}: array<vec4<i32>>;`;
 
 /** The forward GEMM; `vecW`: the weights (A, consecutive along K) are bound as vec4 and staged four at a time. */
-const FORWARD = (bias: boolean, vecW: boolean): string => gemmCode({
+const FORWARD = (bias: boolean, vecW: boolean, activation: EpilogueActivation | null): string => gemmCode({
   decls: `@group(0) @binding(1) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(2) var<storage, read> X: array<f32>;
 @group(0) @binding(3) var<storage, read> Wt: array<${vecW ? 'vec4<f32>' : 'f32'}>;
@@ -99,7 +99,8 @@ ${bias ? '@group(0) @binding(6) var<storage, read> bias: array<f32>;' : ''}`,
 }`,
   store: `fn store(b: i32, m: i32, l: i32, v: f32) {
   let oc = (b % ${at('groups')}) * ${at('Og')} + m;
-  Y[((b / ${at('groups')}) * ${at('O')} + oc) * prm[1] + l] = v${bias ? ` + bias[${at('offb')} + oc]` : ''};
+  ${epilogue(`v${bias ? ` + bias[${at('offb')} + oc]` : ''}`, activation)}
+  Y[((b / ${at('groups')}) * ${at('O')} + oc) * prm[1] + l] = r;
 }`,
 });
 
@@ -197,29 +198,32 @@ export function convKernels(ctx: GpuContext) {
   function fresh(length: number): GpuStorage {
     return new GpuStorage(ctx, ctx.pool.acquire(length * 4), 'float32', length);
   }
+  /** conv(x, w) + bias, through `activation` in the epilogue when given: direct loops or implicit GEMM per planConv. */
+  function forward(x: View, w: View, bias: View | null, g: ConvGeometry, activation: EpilogueActivation | null): Storage {
+    wgslType(x.dtype, 'conv');
+    const [N, C] = x.shape;
+    const O = w.shape[0];
+    const xs = dense(ctx, x, 'conv');
+    const ws = dense(ctx, w, 'conv');
+    const L = numel(g.outSize);
+    const y = fresh(N * O * L);
+    const bs = bias ? dense(ctx, bias, 'conv') : null;
+    const buffers = [y.buffer, xs.buffer, ws.buffer];
+    const biasBuffer = bs ? [bs.buffer] : [];
+    const geo = geoMeta(g, C, O, [xs.offset, ws.offset, bs?.offset ?? 0]);
+    if (planConv(N, C, O, g).forward === 'direct') {
+      ctx.dispatch('conv', DIRECT_FORWARD(!!bias, activation), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers, ...biasBuffer], groupsFor(N * O * L));
+    } else {
+      const { taps, positions } = patchTables(ctx, g, C / g.groups);
+      const K = (C / g.groups) * numel(g.kernelSize);
+      runGemm(ctx, 'conv', FORWARD(!!bias, K % 4 === 0 && ws.offset % 4 === 0, activation), [O / g.groups, L, K, N * g.groups, ...geo], [...buffers, taps, positions, ...biasBuffer]);
+    }
+    [xs, ws, bs].forEach((d) => d?.done());
+    return y;
+  }
   return {
-    conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
-      wgslType(x.dtype, 'conv');
-      const [N, C] = x.shape;
-      const O = w.shape[0];
-      const xs = dense(ctx, x, 'conv');
-      const ws = dense(ctx, w, 'conv');
-      const L = numel(g.outSize);
-      const y = fresh(N * O * L);
-      const bs = bias ? dense(ctx, bias, 'conv') : null;
-      const buffers = [y.buffer, xs.buffer, ws.buffer];
-      const biasBuffer = bs ? [bs.buffer] : [];
-      const geo = geoMeta(g, C, O, [xs.offset, ws.offset, bs?.offset ?? 0]);
-      if (planConv(N, C, O, g).forward === 'direct') {
-        ctx.dispatch('conv', DIRECT_FORWARD(!!bias), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers, ...biasBuffer], groupsFor(N * O * L));
-      } else {
-        const { taps, positions } = patchTables(ctx, g, C / g.groups);
-        const K = (C / g.groups) * numel(g.kernelSize);
-        runGemm(ctx, 'conv', FORWARD(!!bias, K % 4 === 0 && ws.offset % 4 === 0), [O / g.groups, L, (C / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], [...buffers, taps, positions, ...biasBuffer]);
-      }
-      [xs, ws, bs].forEach((d) => d?.done());
-      return y;
-    },
+    conv: (x: View, w: View, bias: View | null, g: ConvGeometry): Storage => forward(x, w, bias, g, null),
+    convActivation: (x: View, w: View, bias: View | null, g: ConvGeometry, activation: EpilogueActivation): Storage => forward(x, w, bias, g, activation),
     convBackwardInput(gy: View, w: View, g: ConvGeometry): Storage {
       wgslType(gy.dtype, 'convBackwardInput');
       const [N, O] = gy.shape;

@@ -4,11 +4,11 @@
  * is bound as vec4 and staged four elements per load on interior tiles (a shader variant per operand layout).
  */
 import type { DType } from '../../core/dtype.js';
-import type { Storage, View } from '../backend.js';
+import type { EpilogueActivation, Storage, View } from '../backend.js';
 import type { GpuContext } from './context.js';
 import { gemmCode, runGemm } from './gemm.js';
 import { bufferOf, GpuStorage } from './storage.js';
-import { wgslType } from './wgsl.js';
+import { epilogue, wgslType } from './wgsl.js';
 
 /** Whether elements [.., i..i+3] along the dim of stride 1 start at multiples of 4 for every other index. */
 export function vec4Aligned(offset: number, unitStride: number, otherStrides: readonly number[]): boolean {
@@ -37,7 +37,7 @@ function matmulCode(t: 'f32' | 'i32', outType: string, vecA: boolean, vecB: bool
   });
 }
 
-function linearCode(bias: boolean, vecX: boolean, vecW: boolean): string {
+function linearCode(bias: boolean, vecX: boolean, vecW: boolean, activation: EpilogueActivation | null): string {
   const X = operand(2, 'X', 'f32', vecX);
   const W = operand(3, 'W', 'f32', vecW);
   const xAt = 'prm[4] + m * prm[5] + k * prm[6]';
@@ -49,11 +49,24 @@ ${bias ? '@group(0) @binding(4) var<storage, read> bias: array<f32>;' : ''}`,
     loadB: `fn loadB(b: i32, k: i32, n: i32) -> f32 { return ${W.at(wAt)}; }`,
     loadA4: vecX ? `fn loadA4(b: i32, m: i32, k: i32) -> vec4<f32> { return X[(${xAt}) / 4]; }` : undefined,
     loadB4: vecW ? { along: 'k', code: `fn loadB4(b: i32, k: i32, n: i32) -> vec4<f32> { return W[(${wAt}) / 4]; }` } : undefined,
-    store: `fn store(b: i32, m: i32, n: i32, v: f32) { out[m * prm[1] + n] = v${bias ? ' + bias[prm[10] + n * prm[11]]' : ''}; }`,
+    store: `fn store(b: i32, m: i32, n: i32, v: f32) { ${epilogue(`v${bias ? ' + bias[prm[10] + n * prm[11]]' : ''}`, activation)} out[m * prm[1] + n] = r; }`,
   });
 }
 
 export function matmulKernels(ctx: GpuContext) {
+  /** x · weightᵀ + bias, through `activation` in the epilogue when given. */
+  function linear(x: View, weight: View, bias: View | null, outDtype: DType, activation: EpilogueActivation | null): Storage {
+    const [M, K] = x.shape;
+    const N = weight.shape[0];
+    wgslType(x.dtype, 'linear');
+    const out = new GpuStorage(ctx, ctx.pool.acquire(M * N * 4), outDtype, M * N);
+    const meta = [M, N, K, 1, x.offset, ...x.strides, weight.offset, ...weight.strides, bias?.offset ?? 0, bias?.strides[0] ?? 0];
+    const buffers = [out.buffer, bufferOf(x, 'linear'), bufferOf(weight, 'linear'), ...(bias ? [bufferOf(bias, 'linear')] : [])];
+    const vecX = vec4Aligned(x.offset, x.strides[1], [x.strides[0]]);
+    const vecW = vec4Aligned(weight.offset, weight.strides[1], [weight.strides[0]]);
+    runGemm(ctx, 'linear', linearCode(!!bias, vecX, vecW, activation), meta, buffers);
+    return out;
+  }
   return {
     matmul(a: View, b: View, outDtype: DType): Storage {
       const [batch, M, K] = a.shape;
@@ -66,17 +79,7 @@ export function matmulKernels(ctx: GpuContext) {
       runGemm(ctx, 'matmul', matmulCode(t, wgslType(outDtype, 'matmul'), vecA, vecB), meta, [out.buffer, bufferOf(a, 'matmul'), bufferOf(b, 'matmul')]);
       return out;
     },
-    linear(x: View, weight: View, bias: View | null, outDtype: DType): Storage {
-      const [M, K] = x.shape;
-      const N = weight.shape[0];
-      wgslType(x.dtype, 'linear');
-      const out = new GpuStorage(ctx, ctx.pool.acquire(M * N * 4), outDtype, M * N);
-      const meta = [M, N, K, 1, x.offset, ...x.strides, weight.offset, ...weight.strides, bias?.offset ?? 0, bias?.strides[0] ?? 0];
-      const buffers = [out.buffer, bufferOf(x, 'linear'), bufferOf(weight, 'linear'), ...(bias ? [bufferOf(bias, 'linear')] : [])];
-      const vecX = vec4Aligned(x.offset, x.strides[1], [x.strides[0]]);
-      const vecW = vec4Aligned(weight.offset, weight.strides[1], [weight.strides[0]]);
-      runGemm(ctx, 'linear', linearCode(!!bias, vecX, vecW), meta, buffers);
-      return out;
-    },
+    linear: (x: View, weight: View, bias: View | null, outDtype: DType): Storage => linear(x, weight, bias, outDtype, null),
+    linearActivation: (x: View, weight: View, bias: View | null, outDtype: DType, activation: EpilogueActivation): Storage => linear(x, weight, bias, outDtype, activation),
   };
 }
