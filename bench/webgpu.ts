@@ -1,11 +1,12 @@
 /**
- * The GPU benchmark (issue 12): convkit's webgpu backend against TensorFlow.js's webgpu backend and PyTorch CUDA
- * on the same GPU, one process per framework.
- *   npm run bench -- --device webgpu [--size full|small] [--frameworks convkit,tfjs-webgpu,pytorch-cuda] [--budget 4000] [--out runs/webgpu.json]
+ * The GPU benchmark (issue 12): convkit's webgpu backend against TensorFlow.js's webgpu backend, onnxruntime-web's
+ * WebGPU execution provider and PyTorch CUDA on the same GPU, one process per framework and workload.
+ *   npm run bench -- --device webgpu [--size full|small] [--frameworks convkit,tfjs-webgpu,ort-webgpu,pytorch-cuda] [--budget 4000] [--out runs/webgpu.json]
  * `--size small` shrinks every workload for software adapters (SwiftShader): there it reports correctness against
  * the wasm backend, submissions, dispatches and bytes moved per step rather than speed.
- * Peers: `npm install --prefix bench/peers @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu` (Node needs
- * the `webgpu` package, which convkit already has as an optional dependency); PyTorch CUDA where torch sees a GPU.
+ * Peers: bench/setup.sh installs @tensorflow/tfjs-backend-webgpu and onnxruntime-web into bench/peers (in Node both
+ * run on the `webgpu` package's navigator.gpu, which convkit has as an optional dependency); PyTorch CUDA where torch
+ * sees a GPU. bench/gpu-run.sh runs all of it, with the webgpu tests, on a GPU machine.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -64,6 +65,7 @@ export interface GpuCell {
 const RUNNERS: Record<string, (w: string, size: string, budget: string) => [string, string[]]> = {
   convkit: (w, size, budget) => [process.execPath, ['--import', 'tsx', 'bench/webgpu-cell.ts', 'convkit', w, size, budget]],
   'tfjs-webgpu': (w, size, budget) => [process.execPath, ['--import', 'tsx', 'bench/webgpu-cell.ts', 'tfjs-webgpu', w, size, budget]],
+  'ort-webgpu': (w, size, budget) => [process.execPath, ['--import', 'tsx', 'bench/webgpu-cell.ts', 'ort-webgpu', w, size, budget]],
   'pytorch-cuda': (w, size) => ['/usr/bin/python3', ['bench/frameworks/pytorch_cuda.py', w, size]],
 };
 
