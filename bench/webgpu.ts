@@ -1,7 +1,7 @@
 /**
  * The GPU benchmark (issue 12): convkit's webgpu backend against TensorFlow.js's webgpu backend, onnxruntime-web's
  * WebGPU execution provider and PyTorch CUDA on the same GPU, one process per framework and workload.
- *   npm run bench -- --device webgpu [--size full|small] [--frameworks convkit,tfjs-webgpu,ort-webgpu,pytorch-cuda] [--budget 4000] [--out runs/webgpu.json]
+ *   npm run bench -- --device webgpu [--size full|small] [--frameworks convkit,tfjs-webgpu,ort-webgpu,pytorch-cuda] [--budget 4000] [--only gemm,conv,...] [--out runs/webgpu.json]
  * `--size small` shrinks every workload for software adapters (SwiftShader): there it reports correctness against
  * the wasm backend, submissions, dispatches and bytes moved per step rather than speed.
  * Peers: bench/setup.sh installs @tensorflow/tfjs-backend-webgpu and onnxruntime-web into bench/peers (in Node both
@@ -93,9 +93,12 @@ export function main(): void {
   const budget = arg('budget', '4000');
   const frameworks = arg('frameworks', Object.keys(RUNNERS).join(',')).split(',');
   for (const f of frameworks) if (!RUNNERS[f]) throw new Error(`bench --device webgpu: unknown framework ${f}, expected ${Object.keys(RUNNERS).join(', ')}`);
+  const only = arg('only', '').split(',').filter(Boolean);
+  const workloads = GPU_WORKLOADS[size].filter((w) => only.length === 0 || only.includes(w.id));
+  if (workloads.length === 0) throw new Error(`bench --device webgpu: --only matches no workload, expected some of ${GPU_WORKLOADS[size].map((w) => w.id).join(', ')}`);
   const results: Record<string, Record<string, GpuCell>> = {};
   const rows: string[] = [];
-  for (const w of GPU_WORKLOADS[size]) {
+  for (const w of workloads) {
     results[w.id] = {};
     for (const f of frameworks) results[w.id][f] = runCell(f, w, size, budget);
     const own = results[w.id].convkit;
