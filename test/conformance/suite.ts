@@ -47,16 +47,22 @@ async function verdict(c: ConformanceCase, device: string, lacksFloat64: boolean
   }
 }
 
-async function runFamily(family: Family, cases: ConformanceCase[], device: string, expected: Record<string, string>): Promise<void> {
+/** What is wrong with running `cases` on `device`: unexpected failures, and expected failures that pass. */
+export async function problems(cases: ConformanceCase[], device: string, expected: Record<string, string> = {}): Promise<string[]> {
   const lacksFloat64 = !(backendOf(device).dtypes?.includes('float64') ?? true);
-  const problems: string[] = [];
+  const found: string[] = [];
   for (const c of cases) {
     const failure = await verdict(c, device, lacksFloat64);
     const reason = expected[c.name];
-    if (reason === undefined && failure) problems.push(failure);
-    if (reason !== undefined && !failure) problems.push(`${c.name}: passes on ${device} now; remove it from the expected failures ("${reason}")`);
+    if (reason === undefined && failure) found.push(failure);
+    if (reason !== undefined && !failure) found.push(`${c.name}: passes on ${device} now; remove it from the expected failures ("${reason}")`);
   }
-  assert.equal(problems.length, 0, `${family} on ${device}: ${problems.length} of ${cases.length} cases failed:\n${problems.join('\n')}`);
+  return found;
+}
+
+async function runFamily(family: Family, cases: ConformanceCase[], device: string, expected: Record<string, string>): Promise<void> {
+  const found = await problems(cases, device, expected);
+  assert.equal(found.length, 0, `${family} on ${device}: ${found.length} of ${cases.length} cases failed:\n${found.join('\n')}`);
 }
 
 /** Every fixture case on `device`; the current backend is left as it is, so an op must follow its inputs' device. */
