@@ -47,8 +47,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   } catch (err) {
     const e = err as Error;
     if (e instanceof UsageError) {
-      // most usage errors already start with "convkit <command>:"; the rest get the program's name once
-      const said = e.message.startsWith('convkit ') ? e.message : `convkit: ${e.message}`;
+      // most usage errors already start with "convkit <command>:"; the rest get it, once
+      const said = e.message.startsWith('convkit ') ? e.message : `convkit ${name}: ${e.message}`;
       io.stderr.write(`${said}\n(see convkit ${name} --help)\n`);
       return 2;
     }
