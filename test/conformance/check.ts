@@ -1,7 +1,7 @@
 /** Comparing a case's results with PyTorch's, read back with `await t.data()` only (the strict device refuses sync reads). */
 import assert from 'node:assert/strict';
 import * as ck from '../../src/index.js';
-import { assertCloseAsync } from '../helpers/index.js';
+import { assertCloseAsync, fromSpec } from '../helpers/index.js';
 import type { ConformanceCase } from './format.js';
 
 /** Each computed output against c.outputs[i] (undefined entries are not computed by this runner). */
@@ -16,7 +16,7 @@ export async function checkOutputs(c: ConformanceCase, outs: (ck.Tensor | undefi
 
 /** Seeds backward with c.gradOutputs (on `device`) from the outputs they belong to. */
 export function seedBackward(c: ConformanceCase, outs: ck.Tensor[], device: string): void {
-  const seeds = (c.gradOutputs ?? []).flatMap((g, i) => (g ? [[outs[i], ck.tensor(g.data.map(Number), { shape: g.shape, dtype: g.dtype, device })] as const] : []));
+  const seeds = (c.gradOutputs ?? []).flatMap((g, i) => (g ? [[outs[i], fromSpec(g, { device })] as const] : []));
   assert.equal(seeds.length, 1, `${c.name}: one output to backpropagate from, the fixture seeds ${seeds.length}`);
   seeds[0][0].backward(seeds[0][1]);
 }
