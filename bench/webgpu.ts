@@ -71,14 +71,17 @@ const RUNNERS: Record<string, (w: string, size: string, budget: string) => [stri
 
 function runCell(fw: string, w: GpuWorkload, size: string, budget: string): GpuCell {
   const [cmd, args] = RUNNERS[fw](w.id, size, budget);
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  // onnxruntime-web's WebGPU run can block its process's event loop without answering (SwiftShader under Node):
+  // its cells get a shorter leash than convkit's slow software-adapter steps
+  const limit = fw === 'ort-webgpu' ? 180 : 600;
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: limit * 1000 });
   const line = r.stdout?.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as GpuCell;
   } catch {
     // SwiftShader's loader prints an XDG_RUNTIME_DIR warning on every start: the error is the last other line
     const lines = (r.stderr || r.error?.message || 'no output').trim().split('\n').filter((l) => !l.includes('XDG_RUNTIME_DIR'));
-    return { skip: r.signal ? `stopped after ${600} s` : `failed: ${lines.pop() ?? 'no output'}` };
+    return { skip: r.signal ? `stopped after ${limit} s` : `failed: ${lines.pop() ?? 'no output'}` };
   }
 }
 
