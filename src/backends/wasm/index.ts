@@ -17,6 +17,7 @@ import { wasmLinear } from './linear.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmPooling } from './pooling.js';
 import { WasmRuntime, type WasmFeatures } from './runtime.js';
+import { WeightCache } from './weight-cache.js';
 
 export interface WasmBackend extends Backend {
   readonly features: WasmFeatures;
@@ -24,10 +25,13 @@ export interface WasmBackend extends Backend {
   activeThreads(): number;
   /** Bytes of WebAssembly memory the kernels have grown to (their high-water mark; it never shrinks). */
   memoryBytes(): number;
+  /** Weights resident in WebAssembly memory per storage version (weight-cache.ts). */
+  readonly weightCache: WeightCache;
 }
 
 /** The wasm backend over runtime `rt`; `name` (its device) is 'wasm' but for a second runtime in tests. */
 export function wasmBackend(rt: WasmRuntime, name = 'wasm'): WasmBackend {
+  const cache = new WeightCache(rt);
   const kernels: Kernels = {
     ...referenceKernels,
     ...wasmElementwise(rt), // binary, unary, reduce; small tensors go to fast/ JavaScript loops
@@ -36,8 +40,8 @@ export function wasmBackend(rt: WasmRuntime, name = 'wasm'): WasmBackend {
     maxPoolBackward: fastPooling.maxPoolBackward,
     matmul: wasmMatmul(rt),
     activationBackward: wasmActivationBackward(rt),
-    linear: wasmLinear(rt),
-    ...wasmConvKernels(rt),
+    linear: wasmLinear(rt, cache),
+    ...wasmConvKernels(rt, cache),
     channelAffine: wasmChannelAffine(rt),
     argsort: fastArgsort,
   };
@@ -46,6 +50,7 @@ export function wasmBackend(rt: WasmRuntime, name = 'wasm'): WasmBackend {
     features: rt.features,
     activeThreads: () => rt.threads(),
     memoryBytes: () => rt.memory.buffer.byteLength,
+    weightCache: cache,
     warmUp: async () => void (await rt.warmUp()),
   };
 }
