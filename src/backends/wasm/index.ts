@@ -25,6 +25,8 @@ export interface WasmBackend extends Backend {
   activeThreads(): number;
   /** Bytes of WebAssembly memory the kernels have grown to (their high-water mark; it never shrinks). */
   memoryBytes(): number;
+  /** Bytes in resident blocks (cached weights) now in use. */
+  residentBytes(): number;
   /** Weights resident in WebAssembly memory per storage version (weight-cache.ts). */
   readonly weightCache: WeightCache;
 }
@@ -50,6 +52,7 @@ export function wasmBackend(rt: WasmRuntime, name = 'wasm'): WasmBackend {
     features: rt.features,
     activeThreads: () => rt.threads(),
     memoryBytes: () => rt.memory.buffer.byteLength,
+    residentBytes: () => rt.residentBytes,
     weightCache: cache,
     warmUp: async () => void (await rt.warmUp()),
   };
