@@ -4,7 +4,7 @@
  * reference kernel on the very same arrays.
  */
 import type { Backend, Kernels } from '../backend.js';
-import { preloadNodeBuiltins } from '../platform.js';
+import { isNode, preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
 import { hostBackend, referenceKernels } from '../reference/index.js';
 import { wasmChannelAffine } from './channel-affine.js';
@@ -74,11 +74,15 @@ export async function createWasmBackend(): Promise<WasmBackend> {
 
 /**
  * Makes wasm the default CPU backend. Where it compiles synchronously (Node) it is current as soon as convkit
- * is imported; elsewhere (a browser's main thread) code runs on the reference backend until `await ck.ready()`
+ * is imported, and its worker threads start then; elsewhere (a browser's main thread) code runs on the reference backend until `await ck.ready()`
  * has compiled it, and then on wasm unless the user picked a backend with setBackend.
  */
 export function registerWasmBackend(): void {
   const backend = wasmBackendSync();
-  if (backend) registerBackend(backend, { preferred: true });
-  else registerLazyBackend('wasm', createWasmBackend, { preferred: true });
+  if (backend) {
+    registerBackend(backend, { preferred: true });
+    // Node: the workers start now, so they are ready before the first timed work rather than joining mid-run
+    // (a browser page starts them at ready(): its main thread cannot let a worker start while it computes)
+    if (isNode) backend.activeThreads();
+  } else registerLazyBackend('wasm', createWasmBackend, { preferred: true });
 }
