@@ -51,13 +51,13 @@ const node = (flags: string[], framework: string) => (w: string, t: number): [st
   [process.execPath, [...flags, '--import', 'tsx', 'bench/cell.ts', framework, w, String(t), budget]];
 
 const RUNNERS: Record<string, Runner> = {
-  convkit: { label: 'convkit', cmd: node(relaxedFlag, 'convkit') },
-  // the oneDNN backend (npm run build:native); relaxed SIMD only matters for the few kernels it leaves to wasm
+  // plain node, as users run it: convkit turns relaxed SIMD on itself (src/backends/platform.ts)
+  convkit: { label: 'convkit', cmd: node([], 'convkit') },
+  // the oneDNN backend (npm run build:native)
   'convkit-native': {
     label: 'convkit native',
-    cmd: (w, t) => [...node(relaxedFlag, 'convkit')(w, t), { ...process.env, CONVKIT_BACKEND: 'native' }],
+    cmd: (w, t) => [...node([], 'convkit')(w, t), { ...process.env, CONVKIT_BACKEND: 'native' }],
   },
-  'convkit-simd': { label: 'convkit (plain SIMD)', cmd: node([], 'convkit') },
   'tfjs-wasm': { label: 'tfjs-wasm', cmd: node([], 'tfjs-wasm') },
   'tfjs-cpu': { label: 'tfjs-cpu', cmd: node([], 'tfjs-cpu') },
   onnxruntime: { label: 'onnxruntime-node', cmd: node([], 'onnxruntime') },
