@@ -21,6 +21,7 @@ import { placeDense } from './operands.js';
 import type { WeightCache } from './weight-cache.js';
 import { isWinograd, transposedGeometry, winogradConv, winogradFilterBytes, winogradFilters } from './winograd.js';
 import { isWinogradWeight, winogradWeightGradient } from './winograd-weight.js';
+import { output, residentDense } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
 
 type ConvKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
@@ -83,7 +84,7 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
   /** The weights dense in WebAssembly memory: the cached copy of this version, else a scratch copy. */
   function denseWeight(w: View): number {
     const n = numel(w.shape);
-    return cache.get(w, 'dense', 4 * n, (ptr) => rt.view(ptr, n).set(contiguousData(w) as Float32Array)) ?? placeDense(rt, w);
+    return residentDense(rt, w) ?? cache.get(w, 'dense', 4 * n, (ptr) => rt.view(ptr, n).set(contiguousData(w) as Float32Array)) ?? placeDense(rt, w);
   }
 
   /** Winograd's U of the weights (`transposed`: [C][O][3][3] used flipped, for dX), cached per weight version. */
@@ -133,7 +134,7 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
     if (isWinograd(g, p.batch, p.C, p.O) && !isWholeInput(g)) {
       const u = winogradWeight(w, p.O, p.C, false, threads);
       winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, x: px, bias: pb, y, threads }, u);
-      return storageOf(rt.take(y, p.batch * p.O * p.L), 'float32');
+      return output(rt, y, p.batch * p.O * p.L);
     }
     const pw = denseWeight(w);
     if (isWholeInput(g)) {
@@ -147,7 +148,7 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
     } else {
       convSingleImages(rt, p, g, { geom, threads }, px, pw, pb, y);
     }
-    return storageOf(rt.take(y, p.batch * p.O * p.L), 'float32');
+    return output(rt, y, p.batch * p.O * p.L);
   }
 
   function convBackwardInput(gy: View, w: View, g: ConvGeometry): Storage {
@@ -165,7 +166,7 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
     if (winograd) {
       const u = winogradWeight(w, p.C, p.O, true, threads);
       winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, x: pdy, bias: 0, y: dx, threads }, u);
-      return storageOf(rt.take(dx, p.batch * p.C * p.planeIn), 'float32');
+      return output(rt, dx, p.batch * p.C * p.planeIn);
     }
     const pw = denseWeight(w);
     if (isWholeInput(g)) {
@@ -175,7 +176,7 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
     } else {
       convBackwardInputSingleImages(rt, p, g, { geom, threads }, pdy, pw, dx);
     }
-    return storageOf(rt.take(dx, p.batch * p.C * p.planeIn), 'float32');
+    return output(rt, dx, p.batch * p.C * p.planeIn);
   }
 
   function convBackwardWeight(x: View, gy: View, g: ConvGeometry): Storage {
@@ -220,7 +221,7 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
         }, scratch);
       }
     }
-    return storageOf(rt.take(dw, size), 'float32');
+    return output(rt, dw, size);
   }
 
   return { conv, convBackwardInput, convBackwardWeight };

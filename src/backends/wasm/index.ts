@@ -3,7 +3,7 @@
  * split work across threads. Storage is the same CpuStorage, so any kernel not accelerated here runs the
  * reference kernel on the very same arrays.
  */
-import type { Backend, Kernels } from '../backend.js';
+import type { Backend, Kernels, Storage } from '../backend.js';
 import { isNode, preloadNodeBuiltins } from '../platform.js';
 import { registerBackend, registerLazyBackend } from '../registry.js';
 import { hostBackend, referenceKernels } from '../reference/index.js';
@@ -16,6 +16,7 @@ import { fastArgsort } from './fast/sort.js';
 import { wasmLinear } from './linear.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmPooling } from './pooling.js';
+import { ResidentStorage } from './resident-storage.js';
 import { WasmRuntime, type WasmFeatures } from './runtime.js';
 import { WeightCache } from './weight-cache.js';
 
@@ -49,6 +50,8 @@ export function wasmBackend(rt: WasmRuntime, name = 'wasm'): WasmBackend {
   };
   return {
     ...hostBackend(name, kernels, true),
+    // resident storages (results inside a scope) are freed by scopes and dispose; typed arrays by the collector
+    releaser: (s: Storage) => (s instanceof ResidentStorage ? s.releaser() : null),
     features: rt.features,
     activeThreads: () => rt.threads(),
     memoryBytes: () => rt.memory.buffer.byteLength,

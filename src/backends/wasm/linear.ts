@@ -11,12 +11,14 @@ import { contiguousData, storageOf } from '../reference/strided.js';
 import { gemm, gemmScratch, threadsFor } from './matmul.js';
 import { place, type Placed } from './operands.js';
 import type { WeightCache } from './weight-cache.js';
+import { output, residentDense } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
 
 export function wasmLinear(rt: WasmRuntime, cache: WeightCache): AllKernels['linear'] {
   /** Wᵀ [k, n] as GEMM's B: the cached dense copy of W read with strides [1, k], else a scratch placement. */
   function weightT(weight: View): Placed {
     const [n, k] = weight.shape;
+    if (residentDense(rt, weight) !== null) return place(rt, transposedWeight(weight));
     const ptr = cache.get(weight, 'dense', 4 * n * k, (at) => rt.view(at, n * k).set(contiguousData(weight) as Float32Array));
     return ptr === null ? place(rt, transposedWeight(weight)) : { ptr, strides: [1, k] };
   }
@@ -34,7 +36,7 @@ export function wasmLinear(rt: WasmRuntime, cache: WeightCache): AllKernels['lin
       const scratch = gemmScratch(rt, threadsFor(rt, 2 * m * n * k));
       gemm(rt, { batch: 1, m, n, k, a: pa.ptr, aStrides: [0, ...pa.strides], b: pb.ptr, bStrides: [0, ...pb.strides], c, cStrides: [m * n, n], accumulate: true }, scratch);
     }
-    return storageOf(rt.take(c, m * n), 'float32');
+    return output(rt, c, m * n);
   };
 }
 

@@ -164,7 +164,7 @@ export class WasmRuntime {
   allocResident(bytes: number): number | null {
     const c = classOf(bytes);
     const size = classSize(c);
-    let ptr = this.free.take(c);
+    let ptr = this.free.takeOrSplit(c);
     if (ptr === undefined) {
       ptr = (this.top + 15) & ~15;
       if (!this.reach(ptr + size)) return null;
@@ -212,6 +212,11 @@ export class WasmRuntime {
   /** As take, for bytes (bool masks). */
   takeUint8(ptr: number, length: number): Uint8Array {
     return copyOut(new Uint8Array(this.memory.buffer), new Uint8Array(length), ptr);
+  }
+
+  /** Copies `length` float32 values from `from` to `to` inside the memory. */
+  copyWithin(to: number, from: number, length: number): void {
+    this.heap.copyWithin(to >> 2, from >> 2, (from >> 2) + length);
   }
 
   /** A live view of `length` float32 values at `ptr`, valid until the next alloc. */

@@ -33,6 +33,21 @@ export class FreeLists {
     return ptr;
   }
 
+  /**
+   * A block of class `c`: a free one, else the front of the smallest larger free block, whose rest goes back to
+   * the lists (the memory never shrinks, so splitting what is there beats growing it).
+   */
+  takeOrSplit(c: number): number | undefined {
+    const exact = this.take(c);
+    if (exact !== undefined) return exact;
+    let best = Infinity;
+    for (const [k, list] of this.lists) if (k > c && k < best && list.length > 0) best = k;
+    if (best === Infinity) return undefined;
+    const ptr = this.take(best)!;
+    this.giveRange(ptr + classSize(c), ptr + classSize(best));
+    return ptr;
+  }
+
   give(ptr: number, c: number): void {
     let list = this.lists.get(c);
     if (!list) this.lists.set(c, (list = []));

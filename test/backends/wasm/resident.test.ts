@@ -192,3 +192,55 @@ test('a hand-written LeNet-5 loop without scopes: 1,000 steps keep WebAssembly m
   assert.equal(wasm.residentBytes(), after100.resident, 'resident blocks grew after step 100');
 });
 
+
+test('inside a scope, results are resident: read in place by the next kernel, freed when the scope closes', () => {
+  const wasm = findBackend('wasm') as WasmBackend;
+  const before = ck.memoryStats().wasm?.tensors ?? 0;
+  const x = ck.randn([8, 8, 16, 16]);
+  const w = ck.randn([8, 8, 3, 3]);
+  let inner: ck.Tensor | null = null;
+  const kept = ck.scope(() => {
+    const y = F.conv2d(x, w, null, { padding: 1 }); // resident
+    inner = y.relu();
+    assert.equal(y.storage.constructor.name, 'ResidentStorage');
+    assert.ok((ck.memoryStats().wasm?.tensors ?? 0) > before);
+    return F.conv2d(inner, w, null, { padding: 1 }); // reads `inner` where it lies
+  });
+  const want = F.conv2d(F.conv2d(x.to('reference'), w.to('reference'), null, { padding: 1 }).relu(), w.to('reference'), null, { padding: 1 });
+  assertClose(kept.dataSync(), want.dataSync(), 1e-4);
+  assert.throws(() => inner!.dataSync(), /freed when the ck.scope that made it closed|disposed/);
+  assert.equal(F.conv2d(x, w, null, { padding: 1 }).storage.constructor.name, 'CpuStorage', 'outside a scope results are typed arrays');
+  kept.dispose();
+  assert.equal(ck.memoryStats().wasm?.tensors ?? 0, before);
+  assert.ok(wasm.residentBytes() >= 0);
+});
+
+test('a LeNet-5 loop with a scope per step (as fit runs it): same weights as without, WebAssembly memory flat', () => {
+  const wasm = findBackend('wasm') as WasmBackend;
+  const train = (scoped: boolean): { weights: Float32Array[]; memory: number[] } => {
+    ck.manualSeed(0);
+    const model = ck.models.lenet5();
+    const opt = new ck.optim.Adam(model.parameters(), { lr: 1e-3 });
+    const g = new ck.Generator(5);
+    const x = ck.randn([32, 1, 32, 32], { generator: g });
+    const y = ck.randint(0, 10, [32], { generator: g });
+    const memory: number[] = [];
+    for (let step = 1; step <= 120; step++) {
+      const run = (): void => {
+        const stale = model.parameters().map((p) => p.grad);
+        opt.zeroGrad();
+        for (const t of stale) t?.dispose(); // as fit does: a sync loop gives the collector's callbacks no turn
+        ck.nn.functional.crossEntropy(model.forward(x) as ck.Tensor, y).backward();
+        opt.step();
+      };
+      if (scoped) ck.scope(run);
+      else run();
+      if (step % 40 === 0) memory.push(wasm.memoryBytes());
+    }
+    return { weights: model.parameters().map((p) => p.dataSync() as Float32Array), memory };
+  };
+  const plain = train(false);
+  const scoped = train(true);
+  assert.deepEqual(scoped.weights, plain.weights, 'resident results change nothing in the arithmetic');
+  assert.equal(scoped.memory[2], scoped.memory[1], `WebAssembly memory grew between steps 80 and 120: ${scoped.memory.join(', ')}`);
+});
