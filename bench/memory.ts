@@ -3,7 +3,9 @@
  * `convkit train` runs them) and ResNet-18 inferences (batch 1, 224x224). After a warm-up, RSS, the JS heap and
  * ArrayBuffer memory are sampled every `--every` steps and the slope fitted by least squares, in MB per 1,000
  * steps, with the WebAssembly memory's size beside them. Never part of the test suite (it runs for minutes).
- *   node --expose-gc --import tsx bench/memory.ts [--workload lenet|resnet18] [--steps 10000] [--warmup 1000] [--every 500]
+ * Each step runs in a ck.scope as fit's and evaluate's do (results resident in WebAssembly memory, freed at the
+ * scope's end); `--no-scope` runs a hand-written loop without one (results are typed arrays the collector frees).
+ *   node --expose-gc --import tsx bench/memory.ts [--workload lenet|resnet18] [--steps 10000] [--warmup 1000] [--every 500] [--no-scope]
  * Compare with glibc's malloc thresholds fixed (see docs/reliability.md, "Long runs: memory"):
  *   MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_ARENA_MAX=2 node --expose-gc --import tsx bench/memory.ts
  */
@@ -16,6 +18,8 @@ const workload = arg('--workload', 'lenet');
 const steps = Number(arg('--steps', workload === 'lenet' ? '10000' : '5000'));
 const warmup = Number(arg('--warmup', workload === 'lenet' ? '1000' : '200'));
 const every = Number(arg('--every', workload === 'lenet' ? '500' : '100'));
+/** `--no-scope`: a hand-written loop without ck.scope (results stay typed arrays, freed by the collector). */
+const scoped = !process.argv.includes('--no-scope');
 await ck.ready();
 const MB = 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -28,13 +32,21 @@ function lenetStep(): () => void {
   const model = ck.models.lenet5({ activation: 'relu', pool: 'max' });
   const optimizer = new ck.optim.Adam(model.parameters(), { lr: 0.002 });
   let i = 0;
-  return () => {
+  const train = (): ck.Tensor => {
     const [x, y] = batches[i++ % batches.length];
+    // fit's step: the previous gradients are freed at once (set to none), the step's temporaries by its scope
+    const stale = model.parameters().map((p) => p.grad);
     optimizer.zeroGrad();
+    for (const g of stale) g?.dispose();
     const loss = ck.nn.functional.crossEntropy(model.forward(x) as ck.Tensor, y);
     loss.backward();
     optimizer.step();
-    if (i % 50 === 0) loss.item(); // a log interval's read, as fit does
+    return loss;
+  };
+  return async () => {
+    const loss = scoped ? ck.scope(() => ck.keep(train())) : train();
+    if (i % 50 === 0) await loss.data(); // a log interval's read, as fit does
+    loss.dispose();
   };
 }
 
@@ -43,7 +55,8 @@ function resnetStep(): () => void {
   const model = ck.models.resnet18();
   model.eval();
   const x = ck.randn([1, 3, 224, 224]);
-  return () => ck.noGrad(() => void (model.forward(x) as ck.Tensor).dataSync());
+  const infer = (): void => ck.noGrad(() => void (model.forward(x) as ck.Tensor).dataSync());
+  return async () => (scoped ? ck.scope(infer) : infer());
 }
 
 function slope(points: [number, number][]): number {
@@ -60,7 +73,7 @@ const wasm = findBackend('wasm') as WasmBackend;
 const samples: { step: number; rss: number; heap: number; buffers: number; wasm: number; seconds: number }[] = [];
 const started = performance.now();
 for (let s = 1; s <= warmup + steps; s++) {
-  step();
+  await step();
   if (s >= warmup && (s - warmup) % every === 0) {
     gc?.();
     const m = process.memoryUsage();
@@ -71,7 +84,7 @@ for (let s = 1; s <= warmup + steps; s++) {
 }
 const per1000 = (key: 'rss' | 'heap' | 'buffers' | 'wasm'): number => 1000 * slope(samples.map((p) => [p.step, p[key]]));
 console.log(JSON.stringify({
-  workload, steps, warmup, every, threads: ck.getNumThreads(), gcExposed: Boolean(gc),
+  workload, steps, warmup, every, scoped, threads: ck.getNumThreads(), gcExposed: Boolean(gc),
   mbPer1000Steps: { rss: +per1000('rss').toFixed(3), heap: +per1000('heap').toFixed(3), arrayBuffers: +per1000('buffers').toFixed(3), wasmMemory: +per1000('wasm').toFixed(3) },
   rss: { first: +samples[0].rss.toFixed(1), last: +samples[samples.length - 1].rss.toFixed(1) },
   wasmMemoryMB: { first: +samples[0].wasm.toFixed(1), last: +samples[samples.length - 1].wasm.toFixed(1) },

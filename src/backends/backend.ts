@@ -21,7 +21,14 @@ export interface Storage {
  * always says which backend it belongs to.
  */
 export class CpuStorage implements Storage {
-  constructor(readonly data: TypedArray, readonly dtype: DType, public device = 'reference') {}
+  #data: TypedArray;
+  constructor(data: TypedArray, readonly dtype: DType, public device = 'reference') {
+    this.#data = data;
+  }
+  /** The elements; an accessor so that a backend may hand out a view it re-derives (wasm's resident storages). */
+  get data(): TypedArray {
+    return this.#data;
+  }
   get length(): number {
     return this.data.length;
   }
@@ -190,9 +197,10 @@ export interface Backend {
   /**
    * For devices whose memory the garbage collector does not free (a GPU): a function that frees this storage's
    * memory, called once by dispose, a scope's end, or the FinalizationRegistry after the storage is collected,
-   * so it must not hold the storage itself. Host-memory backends leave it out.
+   * so it must not hold the storage itself. Host-memory backends leave it out; one whose storages are partly
+   * collected by the garbage collector (wasm: typed arrays, and blocks of WebAssembly memory) answers null for those.
    */
-  releaser?(storage: Storage): () => void;
+  releaser?(storage: Storage): (() => void) | null;
   /** Asynchronous start-up that `ready()` waits for after construction (a thread pool); optional. */
   warmUp?(): Promise<void>;
 }

@@ -3,7 +3,8 @@
  * device) is counted from the moment a tensor first holds it, and released deterministically by scopes
  * (`scope(fn)`), by `dispose()`, or by the FinalizationRegistry safety net once the garbage collector has taken
  * its last tensor. CPU storages are typed arrays the collector frees by itself: they are not counted, and
- * scopes and dispose leave them alone, so the CPU pays nothing for this.
+ * scopes and dispose leave them alone, so the CPU pays nothing for this. The wasm backend's results made inside
+ * a scope live in WebAssembly memory (src/backends/wasm/resident-storage.ts): those are counted and freed here.
  */
 import type { Storage } from '../backends/backend.js';
 import { backendOf } from '../backends/registry.js';
@@ -46,14 +47,14 @@ const collected = typeof FinalizationRegistry === 'function' ? new FinalizationR
 /** Counts a storage the first time a tensor holds it, and hands it to the innermost scope. */
 export function track(storage: Storage): void {
   if (entries.has(storage)) return;
-  const releaser = backendOf(storage.device).releaser;
-  if (!releaser) return;
+  const free = backendOf(storage.device).releaser?.(storage);
+  if (!free) return;
   const entry: Entry = {
     device: storage.device,
     bytes: storage.length * BYTES[storage.dtype],
     disposed: false,
     kept: false,
-    free: releaser(storage),
+    free,
   };
   entries.set(storage, entry);
   let m = live.get(entry.device);
@@ -74,6 +75,11 @@ export function disposeStorage(storage: Storage): void {
   if (!entry) return;
   collected?.unregister(entry);
   release(entry);
+}
+
+/** Whether a scope is open: code inside one frees what it does not return, so a backend may place its results in memory it manages. */
+export function inScope(): boolean {
+  return scopes.length > 0;
 }
 
 /** Marks a tensor as outliving every scope (until dispose or collection); returns it. */

@@ -8,6 +8,7 @@ import { activationBackward as referenceActivationBackward } from '../reference/
 import { storageOf } from '../reference/strided.js';
 import { WASM_MIN_ELEMENTS } from './elementwise.js';
 import { placeDense } from './operands.js';
+import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
 
 export function wasmActivationBackward(rt: WasmRuntime): AllKernels['activationBackward'] {
@@ -21,6 +22,6 @@ export function wasmActivationBackward(rt: WasmRuntime): AllKernels['activationB
     const s = placeDense(rt, saved);
     const out = rt.alloc(4 * n);
     rt.call(`activation_${op}`, out, g, s, n, param);
-    return storageOf(rt.take(out, n), 'float32');
+    return output(rt, out, n);
   };
 }

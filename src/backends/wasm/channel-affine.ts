@@ -6,6 +6,7 @@ import { storageOf } from '../reference/strided.js';
 import { WASM_MIN_ELEMENTS } from './elementwise.js';
 import { splitRange } from './matmul.js';
 import { placeDense } from './operands.js';
+import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
 
 /**
@@ -29,6 +30,6 @@ export function wasmChannelAffine(rt: WasmRuntime): AllKernels['channelAffine'] 
     const threads = n >= AFFINE_PARALLEL_MIN ? rt.threads() : 1;
     const parts = splitRange(n / inner, threads, 1).map(([r0, count]) => [out, px, pr, ps, pt, r0, r0 + count, channels, inner, relu ? 1 : 0]);
     rt.run('channelAffine', parts);
-    return storageOf(rt.take(out, n), 'float32');
+    return output(rt, out, n);
   };
 }

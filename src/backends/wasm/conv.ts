@@ -11,15 +11,17 @@ import type { AllKernels, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { isPointwise } from '../reference/conv.js';
 import { referenceKernels } from '../reference/index.js';
-import { storageOf } from '../reference/strided.js';
+import { contiguousData, storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
 import { directWeightGradient, isDirectWeightGradient, isWholeInput, wholeInputWeightGradient, type WeightGradientCall } from './conv-weight.js';
 import { wholeInputConv, wholeInputInputGradient } from './conv-whole-input.js';
 import { gemm, gemmScratch, splitRange, threadsFor } from './matmul.js';
 import { convBackwardInputSingleImages, convSingleImages, type ImageProblem } from './conv-single-image.js';
 import { placeDense } from './operands.js';
-import { isWinograd, transposedGeometry, winogradConv } from './winograd.js';
+import type { WeightCache } from './weight-cache.js';
+import { isWinograd, transposedGeometry, winogradConv, winogradFilterBytes, winogradFilters } from './winograd.js';
 import { isWinogradWeight, winogradWeightGradient } from './winograd-weight.js';
+import { output, residentDense } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
 
 type ConvKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight'>;
@@ -78,7 +80,24 @@ interface Scratch {
 /** X̂ scratch for one image (none for pointwise convolutions, which read the image itself). */
 const colsBytes = (p: Problem, groups: number): number => (p.pointwise ? 0 : 4 * p.rows * groups * p.L);
 
-export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
+export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernels {
+  /** The weights dense in WebAssembly memory: the cached copy of this version, else a scratch copy. */
+  function denseWeight(w: View): number {
+    const n = numel(w.shape);
+    return residentDense(rt, w) ?? cache.get(w, 'dense', 4 * n, (ptr) => rt.view(ptr, n).set(contiguousData(w) as Float32Array)) ?? placeDense(rt, w);
+  }
+
+  /** Winograd's U of the weights (`transposed`: [C][O][3][3] used flipped, for dX), cached per weight version. */
+  function winogradWeight(w: View, outChannels: number, channels: number, transposed: boolean, threads: number): number {
+    const bytes = winogradFilterBytes(outChannels, channels);
+    const fill = (u: number): void => winogradFilters(rt, placeDense(rt, w), u, outChannels, channels, transposed, threads);
+    const cached = cache.get(w, transposed ? 'winogradT' : 'winograd', bytes, fill);
+    if (cached !== null) return cached;
+    const u = rt.alloc(bytes);
+    fill(u);
+    return u;
+  }
+
   /**
    * Runs a per-thread job over image ranges [n0, n1), each thread with its own X̂, GEMM and swap scratch. Small
    * images (L below BATCHED_MAX_L) with at least two per thread take the batched job: one wide GEMM per thread.
@@ -109,14 +128,17 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     rt.begin();
     const geom = writeGeometry(rt, g, p);
     const px = placeDense(rt, x);
-    const pw = placeDense(rt, w);
     const pb = bias ? placeDense(rt, bias) : 0;
     const y = rt.alloc(4 * p.batch * p.O * p.L);
     const threads = threadsFor(rt, p.flops);
+    if (isWinograd(g, p.batch, p.C, p.O) && !isWholeInput(g)) {
+      const u = winogradWeight(w, p.O, p.C, false, threads);
+      winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, x: px, bias: pb, y, threads }, u);
+      return output(rt, y, p.batch * p.O * p.L);
+    }
+    const pw = denseWeight(w);
     if (isWholeInput(g)) {
       wholeInputConv(rt, { batch: p.batch, rows: p.rows, O: p.O, threads }, px, pw, pb, y);
-    } else if (isWinograd(g, p.batch, p.C, p.O)) {
-      winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, w: pw, transposed: false, x: px, bias: pb, y, threads });
     } else if (isDepthwise(g, p)) {
       const [oH, oW] = [g.outSize[1], g.outSize[2]];
       const padBytes = 4 * ((oH - 1) * g.stride[1] + (g.kernelSize[1] - 1) * g.dilation[1] + 1) * ((oW - 1) * g.stride[2] + (g.kernelSize[2] - 1) * g.dilation[2] + 1);
@@ -126,7 +148,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     } else {
       convSingleImages(rt, p, g, { geom, threads }, px, pw, pb, y);
     }
-    return storageOf(rt.take(y, p.batch * p.O * p.L), 'float32');
+    return output(rt, y, p.batch * p.O * p.L);
   }
 
   function convBackwardInput(gy: View, w: View, g: ConvGeometry): Storage {
@@ -139,19 +161,22 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
     rt.begin();
     const geom = winograd ? writeGeometry(rt, gT, problem(p.batch, p.O, p.C, gT)) : writeGeometry(rt, g, p);
     const pdy = placeDense(rt, gy);
-    const pw = placeDense(rt, w);
     const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
     const threads = threadsFor(rt, p.flops);
     if (winograd) {
-      winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, w: pw, transposed: true, x: pdy, bias: 0, y: dx, threads });
-    } else if (isWholeInput(g)) {
+      const u = winogradWeight(w, p.C, p.O, true, threads);
+      winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, x: pdy, bias: 0, y: dx, threads }, u);
+      return output(rt, dx, p.batch * p.C * p.planeIn);
+    }
+    const pw = denseWeight(w);
+    if (isWholeInput(g)) {
       wholeInputInputGradient(rt, { batch: p.batch, rows: p.rows, O: p.O, threads }, pdy, pw, dx);
     } else if (p.batch >= threads) {
       byImage('convBackwardInput', p, g.groups, threads, (n0, n1, s) => [geom, n0, n1, pdy, pw, dx, s.cols, s.work]);
     } else {
       convBackwardInputSingleImages(rt, p, g, { geom, threads }, pdy, pw, dx);
     }
-    return storageOf(rt.take(dx, p.batch * p.C * p.planeIn), 'float32');
+    return output(rt, dx, p.batch * p.C * p.planeIn);
   }
 
   function convBackwardWeight(x: View, gy: View, g: ConvGeometry): Storage {
@@ -196,7 +221,7 @@ export function wasmConvKernels(rt: WasmRuntime): ConvKernels {
         }, scratch);
       }
     }
-    return storageOf(rt.take(dw, size), 'float32');
+    return output(rt, dw, size);
   }
 
   return { conv, convBackwardInput, convBackwardWeight };

@@ -13,6 +13,7 @@ import { fastElementwise } from './fast/elementwise.js';
 import { fastReduce } from './fast/reduce.js';
 import { coalesce, forEachRow } from './fast/rows.js';
 import { place, placeDense } from './operands.js';
+import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** Below this many elements the copies in and out cost more than the JavaScript loop. */
@@ -39,7 +40,7 @@ export function wasmElementwise(rt: WasmRuntime): Pick<AllKernels, 'binary' | 'u
     const placed = coalesce(a.shape, [contiguousStrides(a.shape), pa.strides, pb.strides]);
     const out = rt.alloc(bytes * n);
     forEachRow(placed, [0, 0, 0], (at, len) => rt.call(kernel, out + bytes * at[0], pa.ptr + 4 * at[1], xs, pb.ptr + 4 * at[2], ys, len));
-    return outDtype === 'bool' ? storageOf(rt.takeUint8(out, n), 'bool') : storageOf(rt.take(out, n), 'float32');
+    return outDtype === 'bool' ? storageOf(rt.takeUint8(out, n), 'bool') : output(rt, out, n);
   }
 
   function unary(op: UnaryOp, x: View, outDtype: DType): Storage {
@@ -49,7 +50,7 @@ export function wasmElementwise(rt: WasmRuntime): Pick<AllKernels, 'binary' | 'u
     const px = placeDense(rt, x);
     const out = rt.alloc(4 * n);
     rt.call(`unary_${op}`, out, px, n);
-    return storageOf(rt.take(out, n), 'float32');
+    return output(rt, out, n);
   }
 
   /** Sums whose innermost coalesced dim is reduced: each row summed in WebAssembly, rows added up here. */

@@ -4,6 +4,7 @@ import { matmul as referenceMatmul } from '../reference/matmul.js';
 import { storageOf } from '../reference/strided.js';
 import { GEMM_SHAPE, gemmScratchBytes } from './gemm-shape.js';
 import { place } from './operands.js';
+import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** Below this many flops a job is not worth waking other threads for (a wake costs ~10 µs). */
@@ -80,6 +81,6 @@ export function wasmMatmul(rt: WasmRuntime): AllKernels['matmul'] {
     if (k === 0) rt.view(c, batch * m * n).fill(0);
     const scratch = gemmScratch(rt, threadsFor(rt, 2 * batch * m * n * k));
     gemm(rt, { batch, m, n, k, a: pa.ptr, aStrides: pa.strides, b: pb.ptr, bStrides: pb.strides, c, cStrides: [m * n, n], accumulate: false }, scratch);
-    return storageOf(rt.take(c, batch * m * n), 'float32');
+    return output(rt, c, batch * m * n);
   };
 }

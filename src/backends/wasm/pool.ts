@@ -1,6 +1,7 @@
 /**
  * A pool of worker threads over the kernels' shared memory. The calling thread is thread 0 and always works;
- * workers start lazily on the first parallel kernel, never keep Node alive (unref), and only join jobs once
+ * workers start when the backend registers in Node (at ready() or the first parallel kernel elsewhere, or after
+ * setNumThreads raises the count), never keep Node alive (unref), and only join jobs once
  * they report ready, so a kernel never waits on a worker that is still starting (a browser cannot even start
  * one while its main thread is busy). Work is split for every started thread, ready or not, and the calling
  * thread runs the parts of workers that are not ready yet: how a kernel splits (and so how its reductions

@@ -7,6 +7,7 @@ import { WASM_MIN_ELEMENTS } from './elementwise.js';
 import { clippedTaps, fastPooling } from './fast/pooling.js';
 import { splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
+import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** A run of outputs along W whose windows are whole, of `size` taps, starting `stride` apart: the kernel's vector path. */
@@ -54,7 +55,7 @@ export function wasmPooling(rt: WasmRuntime): Pick<AllKernels, 'maxPool'> {
     // a comparison per tap is about as much work as a multiply-add
     const threads = threadsFor(rt, 2 * n * Math.max(...w.size[1]) * Math.max(...w.size[2]));
     rt.run('maxPool2d', splitRange(planes, threads, 1).map(([p0, count]) => [rec, px, values, indices, p0, p0 + count]));
-    return { values: storageOf(rt.take(values, n), 'float32'), indices: storageOf(rt.takeInt32(indices, n), 'int32') };
+    return { values: output(rt, values, n), indices: storageOf(rt.takeInt32(indices, n), 'int32') };
   }
   return { maxPool };
 }

@@ -1,7 +1,10 @@
 /**
- * The compiled kernels, their memory and a bump allocator over it. Each kernel call copies its operands in,
- * runs, and copies the result out into an ordinary typed array, so tensors stay plain garbage-collected JS
- * objects; the memory keeps its high-water mark between calls instead of being reallocated.
+ * The compiled kernels, their memory and two allocators over it. Each kernel call copies its operands in, runs,
+ * and copies the result out into an ordinary typed array, so tensors stay plain garbage-collected JS objects:
+ * that per-call scratch is a bump allocator reset by `begin()`. Below the scratch lie the resident blocks that
+ * outlive calls (cached weights and their transforms, weight-cache.ts), handed out by size class; a block carved
+ * while a call's scratch is in use goes above that scratch, and the gap it leaves joins the free lists once the
+ * call is over. The memory keeps its high-water mark instead of being reallocated.
  */
 import { enableRelaxedSimd, sharedMemorySupported } from '../platform.js';
 import { getNumThreads } from '../threads.js';
@@ -9,6 +12,7 @@ import { ACTIVATION_GRADS } from './activation-ops.js';
 import { buildBytes, buildBytesSync, type BuildName } from './builds.js';
 import { WASM_BINARY_OPS, WASM_COMPARE_OPS, WASM_UNARY_OPS } from './elementwise-ops.js';
 import { ThreadPool } from './pool.js';
+import { classOf, classSize, FreeLists } from './size-classes.js';
 
 /** The exported kernels, every argument an i32 (pointers are byte offsets, sizes and strides element counts) but the activations' f32 parameter. */
 export const KERNEL_NAMES = [
@@ -71,6 +75,13 @@ export class WasmRuntime {
   private readonly pool: ThreadPool | null;
   private heap: Float32Array;
   private top = HEAP_BASE;
+  /** End of the resident blocks; each call's scratch starts here. */
+  private residentTop = HEAP_BASE;
+  private readonly free = new FreeLists();
+  /** Gaps under blocks carved during a call: scratch of that call until the next begin(). */
+  private gaps: [number, number][] = [];
+  /** Bytes in resident blocks now in use (by class size). */
+  residentBytes = 0;
 
   private constructor(readonly features: WasmFeatures, readonly memory: WebAssembly.Memory, module: WebAssembly.Module, instance: WebAssembly.Instance) {
     this.kernels = Object.fromEntries(KERNEL_NAMES.map((n) => [n, instance.exports[n] as Kernel])) as Record<KernelName, Kernel>;
@@ -119,24 +130,56 @@ export class WasmRuntime {
 
   /** Starts a kernel call: everything allocated by the previous one is free again. */
   begin(): void {
-    this.top = HEAP_BASE;
+    for (const [start, end] of this.gaps) this.free.giveRange(start, end);
+    this.gaps = [];
+    this.top = this.residentTop;
+  }
+
+  /** Grows the memory to hold `end` bytes; false where it cannot (the wasm32 4 GiB limit, or the host's). */
+  private reach(end: number): boolean {
+    if (end <= this.memory.buffer.byteLength) return true;
+    try {
+      this.memory.grow(Math.ceil((end - this.memory.buffer.byteLength) / PAGE));
+    } catch {
+      return false;
+    }
+    // a non-shared memory detaches its old buffer when it grows; a shared one only outgrows its old views
+    this.heap = new Float32Array(this.memory.buffer);
+    return true;
   }
 
   /** `bytes` of scratch, 16-byte aligned for SIMD loads. */
   alloc(bytes: number): number {
     const ptr = (this.top + 15) & ~15;
     const end = ptr + bytes;
-    if (end > this.memory.buffer.byteLength) {
-      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
-      try {
-        this.memory.grow(pages);
-      } catch {
-        throw new RangeError(`wasm backend: cannot grow memory to ${end} bytes`);
-      }
-      this.heap = new Float32Array(this.memory.buffer);
-    }
+    if (!this.reach(end)) throw new RangeError(`wasm backend: cannot grow memory to ${end} bytes`);
     this.top = end;
     return ptr;
+  }
+
+  /**
+   * A block of at least `bytes` that stays valid across calls until freeResident, 16-byte aligned; null where
+   * the memory cannot grow to hold it (the caller then works from scratch copies, as without the block).
+   */
+  allocResident(bytes: number): number | null {
+    const c = classOf(bytes);
+    const size = classSize(c);
+    let ptr = this.free.takeOrSplit(c);
+    if (ptr === undefined) {
+      ptr = (this.top + 15) & ~15;
+      if (!this.reach(ptr + size)) return null;
+      if (ptr > this.residentTop) this.gaps.push([this.residentTop, ptr]);
+      this.residentTop = this.top = ptr + size;
+    }
+    this.residentBytes += size;
+    return ptr;
+  }
+
+  /** Returns a block from allocResident (of the same `bytes`) to its free list. */
+  freeResident(ptr: number, bytes: number): void {
+    const c = classOf(bytes);
+    this.free.give(ptr, c);
+    this.residentBytes -= classSize(c);
   }
 
   /** Copies float32 values into fresh scratch and returns its address. */
@@ -169,6 +212,11 @@ export class WasmRuntime {
   /** As take, for bytes (bool masks). */
   takeUint8(ptr: number, length: number): Uint8Array {
     return copyOut(new Uint8Array(this.memory.buffer), new Uint8Array(length), ptr);
+  }
+
+  /** Copies `length` float32 values from `from` to `to` inside the memory. */
+  copyWithin(to: number, from: number, length: number): void {
+    this.heap.copyWithin(to >> 2, from >> 2, (from >> 2) + length);
   }
 
   /** A live view of `length` float32 values at `ptr`, valid until the next alloc. */

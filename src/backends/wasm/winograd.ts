@@ -1,6 +1,7 @@
 /**
  * Winograd F(2×2, 3×3) for 3×3 stride-1 convolutions (the bulk of ResNet and VGG): 16 multiplies per 2×2
- * output tile and channel pair instead of 36. The filters are transformed once per call (U = G g Gᵀ), then the
+ * output tile and channel pair instead of 36. The filters are transformed once per weight version (U = G g Gᵀ,
+ * cached by weight-cache.ts, or per call where the cache declines), then the
  * input transform, the 16 products U[ξ]·V[ξ] on the GEMM micro-kernel and the output transform run fused over
  * chunks of tiles (all in WebAssembly: tools/wasm/wat/winograd.ts). Errors stay at float32 rounding: the
  * transforms only add, subtract and halve.
@@ -54,9 +55,7 @@ export interface WinogradCall {
   channels: number;
   outChannels: number;
   g: ConvGeometry;
-  /** the placed weights [O][C][3][3], or for `transposed` [C][O][3][3] to be used flipped; input, bias (0 for none), output */
-  w: number;
-  transposed: boolean;
+  /** input, bias (0 for none), output */
   x: number;
   bias: number;
   y: number;
@@ -74,20 +73,27 @@ export function paddedGrid(g: ConvGeometry): { tH: number; tW: number; Hp: numbe
   return { tH, tW, Hp: 2 * tH + 2, Wp: 2 * tW + 4 };
 }
 
-/** Transforms the filters, pads the input, then runs the fused pipeline with each thread on its own chunks of tiles. */
-export function winogradConv(rt: WasmRuntime, c: WinogradCall): void {
-  const [O, C] = [c.outChannels, c.channels];
+/** Bytes of the transformed filters U of O filters over C channels (16 panels of whole micro-kernel rows). */
+export const winogradFilterBytes = (outChannels: number, channels: number): number => 4 * 16 * paddedRows(outChannels) * channels;
+
+/** U = G g Gᵀ of the placed weights `w` into `u`, the panels split across `threads`. */
+export function winogradFilters(rt: WasmRuntime, w: number, u: number, outChannels: number, channels: number, transposed: boolean, threads: number): void {
+  const [O, C] = [outChannels, channels];
+  const [so, sc] = transposed ? [1, O] : [C, 1];
+  const panels = paddedRows(O) / GEMM_SHAPE.mr;
+  rt.run('winogradFilters', splitRange(panels, threads, 1).map(([p0, n]) => [w, u, O, C, so, sc, transposed ? 1 : 0, p0, p0 + n]));
+}
+
+/** Pads the input, then runs the fused pipeline with each thread on its own chunks of tiles over the filters `u`. */
+export function winogradConv(rt: WasmRuntime, c: WinogradCall, u: number): void {
+  const C = c.channels;
   const { tH, tW, Hp, Wp } = paddedGrid(c.g);
   const tiles = c.batch * tH * tW;
   const ranges = splitRange(tiles, c.threads, GEMM_SHAPE.nr);
   const nt = chunkTiles(C, ranges[0][1]);
   const xp = rt.alloc(4 * c.batch * C * Hp * Wp);
-  const u = rt.alloc(4 * 16 * paddedRows(O) * C);
   const work = ranges.map(() => rt.alloc(scratchBytes(C, nt)));
   rt.run('winogradPad', splitRange(c.batch * C, c.threads, 1).map(([p0, n]) => [c.geom, c.x, xp, p0, p0 + n]));
-  const [so, sc] = c.transposed ? [1, O] : [C, 1];
-  const panels = paddedRows(O) / GEMM_SHAPE.mr;
-  rt.run('winogradFilters', splitRange(panels, c.threads, 1).map(([p0, n]) => [c.w, u, O, C, so, sc, c.transposed ? 1 : 0, p0, p0 + n]));
   rt.run('winogradConv', ranges.map(([t0, n], t) => [c.geom, xp, u, c.bias, c.y, t0, t0 + n, nt, work[t]]));
 }
 
