@@ -1,15 +1,19 @@
-import { allocArray } from '../../core/dtype.js';
+import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
 import { numel } from '../../core/shape.js';
 import type { Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { contiguousData, storageOf } from './strided.js';
 
+export { isPointwise } from '../conv-kernels.js';
+
 /**
- * The textbook convolution, the readable oracle:
+ * The textbook convolution, the oracle the fast backends are tested against:
  *   y[n, o, p] = bias[o] + Σ_c Σ_k x[n, g·Cg + c, p·stride - pad + k·dilation] · w[o, c, k]
- * (p and k run over the spatial dims, g is the group of output channel o). `forEachProduct` visits every
- * term of that sum once as flat indices (yi, xi, wi); the forward and both gradients are the same sum
- * accumulated into y, into x (dL/dx += dL/dy · w) or into w (dL/dw += x · dL/dy).
+ * (p and k run over the three spatial dims, g is the group of output channel o, Cg the channels per group;
+ * conv1d and conv2d are this 5-D case with singleton leading dims). `forEachProduct` visits every term of
+ * that sum once as flat indices (yi, xi, wi); the forward and both gradients are the same sum accumulated
+ * into y, into x (dL/dx += dL/dy · w) or into w (dL/dw += x · dL/dy). Sums run in float64 and are rounded
+ * once at the end, so the oracle is at least as exact as any backend it checks.
  */
 export function forEachProduct(xShape: readonly number[], wShape: readonly number[], g: ConvGeometry, visit: (yi: number, xi: number, wi: number) => void): void {
   const [batch, channels] = xShape;
@@ -41,38 +45,46 @@ export function forEachProduct(xShape: readonly number[], wShape: readonly numbe
   }
 }
 
+/** The float64 sums rounded once to `dtype`. */
+function rounded(sums: Float64Array, dtype: DType): Storage {
+  if (dtype === 'float64') return storageOf(sums, dtype);
+  const out: TypedArray = allocArray(dtype, sums.length);
+  out.set(sums);
+  return storageOf(out, dtype);
+}
+
 function conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
   const xs = contiguousData(x);
   const ws = contiguousData(w);
   const [batch] = x.shape;
   const [outChannels] = w.shape;
   const plane = numel(g.outSize);
-  const y = allocArray(x.dtype, batch * outChannels * plane);
+  const y = new Float64Array(batch * outChannels * plane);
   if (bias) {
     const b = contiguousData(bias);
     for (let i = 0; i < y.length; i++) y[i] = b[Math.floor(i / plane) % outChannels];
   }
   forEachProduct(x.shape, w.shape, g, (yi, xi, wi) => (y[yi] += xs[xi] * ws[wi]));
-  return storageOf(y, x.dtype);
+  return rounded(y, x.dtype);
 }
 
 function convBackwardInput(gy: View, w: View, g: ConvGeometry): Storage {
   const gys = contiguousData(gy);
   const ws = contiguousData(w);
   const xShape = [gy.shape[0], w.shape[1] * g.groups, ...g.inSize];
-  const gx = allocArray(gy.dtype, numel(xShape));
+  const gx = new Float64Array(numel(xShape));
   forEachProduct(xShape, w.shape, g, (yi, xi, wi) => (gx[xi] += gys[yi] * ws[wi]));
-  return storageOf(gx, gy.dtype);
+  return rounded(gx, gy.dtype);
 }
 
 function convBackwardWeight(x: View, gy: View, g: ConvGeometry): Storage {
   const xs = contiguousData(x);
   const gys = contiguousData(gy);
   const wShape = [gy.shape[1], x.shape[1] / g.groups, ...g.kernelSize];
-  const gw = allocArray(x.dtype, numel(wShape));
+  const gw = new Float64Array(numel(wShape));
   forEachProduct(x.shape, wShape, g, (yi, xi, wi) => (gw[wi] += xs[xi] * gys[yi]));
-  return storageOf(gw, x.dtype);
+  return rounded(gw, x.dtype);
 }
 
-/** The direct-loop convolution kernels; the reference backend's default is the im2col path in conv.ts. */
-export const directConvKernels = { conv, convBackwardInput, convBackwardWeight };
+/** The convolution kernels: forward, and both gradients (convTranspose is the input gradient run forward). */
+export const convKernels = { conv, convBackwardInput, convBackwardWeight };
