@@ -43,11 +43,14 @@ function release(entry: Entry): void {
 
 const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Entry>(release) : null;
 
-/** Counts a storage the first time a tensor holds it, and hands it to the innermost scope. */
+/**
+ * Counts a storage the first time a tensor holds it, and hands it to the innermost scope. Every tensor made
+ * passes here, so a device without a releaser (the CPU ones: the collector frees their arrays) returns after
+ * one map lookup, before the WeakMap is consulted.
+ */
 export function track(storage: Storage): void {
-  if (entries.has(storage)) return;
   const releaser = backendOf(storage.device).releaser;
-  if (!releaser) return;
+  if (!releaser || entries.has(storage)) return;
   const entry: Entry = {
     device: storage.device,
     bytes: storage.length * BYTES[storage.dtype],
