@@ -53,18 +53,37 @@ function rounded(sums: Float64Array, dtype: DType): Storage {
   return storageOf(out, dtype);
 }
 
+/** The forward sum written out (no callback per term: every model's forward on this backend runs it). */
 function conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
   const xs = contiguousData(x);
   const ws = contiguousData(w);
-  const [batch] = x.shape;
-  const [outChannels] = w.shape;
-  const plane = numel(g.outSize);
-  const y = new Float64Array(batch * outChannels * plane);
-  if (bias) {
-    const b = contiguousData(bias);
-    for (let i = 0; i < y.length; i++) y[i] = b[Math.floor(i / plane) % outChannels];
+  const bs = bias ? contiguousData(bias) : null;
+  const [batch, channels] = x.shape;
+  const [outChannels, groupChannels] = w.shape;
+  const [D, H, W] = g.inSize;
+  const [oD, oH, oW] = g.outSize;
+  const [kD, kH, kW] = g.kernelSize;
+  const perGroup = outChannels / g.groups;
+  const at = (o: number, k: number, dim: number): number => o * g.stride[dim] - g.padBefore[dim] + k * g.dilation[dim];
+  const inside = (i: number, dim: number): boolean => i >= 0 && i < g.inSize[dim];
+  const y = new Float64Array(batch * outChannels * oD * oH * oW);
+  let yi = 0;
+  for (let n = 0; n < batch; n++) for (let o = 0; o < outChannels; o++) {
+    const firstChannel = Math.floor(o / perGroup) * groupChannels;
+    for (let od = 0; od < oD; od++) for (let oh = 0; oh < oH; oh++) for (let ow = 0; ow < oW; ow++, yi++) {
+      let sum = bs ? bs[o] : 0;
+      for (let c = 0; c < groupChannels; c++) {
+        for (let kd = 0; kd < kD; kd++) for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) {
+          const id = at(od, kd, 0);
+          const ih = at(oh, kh, 1);
+          const iw = at(ow, kw, 2);
+          if (!inside(id, 0) || !inside(ih, 1) || !inside(iw, 2)) continue; // zero padding
+          sum += xs[(((n * channels + firstChannel + c) * D + id) * H + ih) * W + iw] * ws[(((o * groupChannels + c) * kD + kd) * kH + kh) * kW + kw];
+        }
+      }
+      y[yi] = sum;
+    }
   }
-  forEachProduct(x.shape, w.shape, g, (yi, xi, wi) => (y[yi] += xs[xi] * ws[wi]));
   return rounded(y, x.dtype);
 }
 
