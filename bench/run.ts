@@ -1,6 +1,8 @@
 /**
  * The benchmark: every workload on every framework in turn, on 1 thread and on all cores, in one run.
  *   npm run bench [-- --only gemm,conv3x3 --frameworks convkit,tfjs-wasm --rounds 3 --budget 4000 --out runs/bench.json]
+ * `--frameworks convkit,convkit-base` with CONVKIT_BASE=/path/to/another/checkout puts that checkout's convkit
+ * (its own bench/cell.ts and src/) beside this one, cell by cell in the same rounds: a before/after ratio in one run.
  * Prints a Markdown table of medians with convkit's speed-up over each peer, and writes every number as JSON.
  * `--budget` is each cell's sampling time in ms per round; cells run in their own processes.
  * Peers come from bench/setup.sh (npm packages in bench/peers, ONNX exports); PyTorch is Debian's python3-torch.
@@ -44,7 +46,8 @@ const threadCounts = [...new Set([1, cores])];
 
 interface Runner {
   label: string;
-  cmd: (w: string, threads: number) => [string, string[], NodeJS.ProcessEnv?];
+  /** The command line, its environment, and the directory it runs in (this checkout by default). */
+  cmd: (w: string, threads: number) => [string, string[], NodeJS.ProcessEnv?, string?];
 }
 
 const node = (flags: string[], framework: string) => (w: string, t: number): [string, string[]] =>
@@ -58,6 +61,15 @@ const RUNNERS: Record<string, Runner> = {
     label: 'convkit native',
     cmd: (w, t) => [...node([], 'convkit')(w, t), { ...process.env, CONVKIT_BACKEND: 'native' }],
   },
+  // another checkout (CONVKIT_BASE: a git worktree of an older commit, its node_modules linked) run from its own tree
+  'convkit-base': {
+    label: 'convkit base',
+    cmd: (w, t) => {
+      const base = process.env.CONVKIT_BASE;
+      if (!base) throw new Error('bench: convkit-base needs CONVKIT_BASE=/path/to/a/checkout (e.g. git worktree add --detach ../base <commit>)');
+      return [...node([], 'convkit')(w, t), process.env, base];
+    },
+  },
   'tfjs-wasm': { label: 'tfjs-wasm', cmd: node([], 'tfjs-wasm') },
   'tfjs-cpu': { label: 'tfjs-cpu', cmd: node([], 'tfjs-cpu') },
   onnxruntime: { label: 'onnxruntime-node', cmd: node([], 'onnxruntime') },
@@ -70,7 +82,7 @@ const RUNNERS: Record<string, Runner> = {
 };
 /** `--device native` puts the native backend's rows beside the default (wasm) ones. */
 const devices = arg('device', 'wasm').split(',');
-const defaultFrameworks = Object.keys(RUNNERS).filter((f) => f !== 'convkit-native' || devices.includes('native'));
+const defaultFrameworks = Object.keys(RUNNERS).filter((f) => (f !== 'convkit-native' || devices.includes('native')) && (f !== 'convkit-base' || process.env.CONVKIT_BASE));
 const frameworks = arg('frameworks', defaultFrameworks.join(',')).split(',');
 /** The convkit row the ratios are taken against: the first convkit runner listed. */
 const ours = frameworks.find((f) => f.startsWith('convkit')) ?? 'convkit';
@@ -84,8 +96,8 @@ const CELL_TIMEOUT_MS = 300_000;
 
 function runCell(fw: string, w: Workload, threads: number): CellResult {
   if (SKIP[`${fw}/${w.id}`]) return { skip: SKIP[`${fw}/${w.id}`] };
-  const [cmd, args, env] = RUNNERS[fw].cmd(w.id, threads);
-  const r = spawnSync(cmd, args, { cwd: root, env: env ?? process.env, encoding: 'utf8', timeout: CELL_TIMEOUT_MS });
+  const [cmd, args, env, cwd] = RUNNERS[fw].cmd(w.id, threads);
+  const r = spawnSync(cmd, args, { cwd: cwd ?? root, env: env ?? process.env, encoding: 'utf8', timeout: CELL_TIMEOUT_MS });
   if (r.signal) return { skip: `stopped after ${CELL_TIMEOUT_MS / 1000} s` };
   const line = r.stdout?.trim().split('\n').pop() ?? '';
   try {

@@ -41,3 +41,8 @@ export interface MaxPoolResult {
   /** int32, for each output the flat position `(d·H + h)·W + w` of its maximum in the input plane, as PyTorch. */
   indices: Storage;
 }
+
+/** A 1×1 convolution with stride 1 and no padding: every output reads the pixel at its own position. */
+export function isPointwise(g: ConvGeometry): boolean {
+  return [0, 1, 2].every((d) => g.kernelSize[d] === 1 && g.stride[d] === 1 && g.padBefore[d] === 0 && g.outSize[d] === g.inSize[d]);
+}

@@ -14,12 +14,19 @@ function retag(result: unknown, device: string): void {
   }
 }
 
-/** The kernel table with every returned storage tagged as `device`'s (kernels return fresh storages only). */
+type AnyKernel = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown) => unknown;
+
+/**
+ * The kernel table with every returned storage tagged as `device`'s (kernels return fresh storages only).
+ * Every op pays this wrapper, so it takes fixed parameters (no rest array, no spread call per kernel call);
+ * kernels take at most six arguments (backend.ts), and an unused trailing one is undefined as if not given.
+ */
 export function onDevice<K extends object>(kernels: K, device: string): K {
   const out: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(kernels)) {
-    out[name] = (...args: unknown[]) => {
-      const result = (fn as (...a: unknown[]) => unknown)(...args);
+  for (const [name, kernel] of Object.entries(kernels)) {
+    const fn = kernel as AnyKernel;
+    out[name] = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown, g?: unknown, h?: unknown) => {
+      const result = fn(a, b, c, d, e, f, g, h);
       retag(result, device);
       return result;
     };

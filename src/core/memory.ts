@@ -44,10 +44,16 @@ function release(entry: Entry): void {
 
 const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Entry>(release) : null;
 
-/** Counts a storage the first time a tensor holds it, and hands it to the innermost scope. */
+/**
+ * Counts a storage the first time a tensor holds it, and hands it to the innermost scope. Every tensor made
+ * passes here, so a device without a releaser (reference: the collector frees its arrays) returns after one
+ * map lookup, before the WeakMap is consulted.
+ */
 export function track(storage: Storage): void {
-  if (entries.has(storage)) return;
-  const free = backendOf(storage.device).releaser?.(storage);
+  const releaser = backendOf(storage.device).releaser;
+  if (!releaser || entries.has(storage)) return;
+  // a releaser may decline a storage (the wasm device's host arrays): then the collector frees it
+  const free = releaser(storage);
   if (!free) return;
   const entry: Entry = {
     device: storage.device,

@@ -4,7 +4,7 @@ import { CpuStorage, type AllKernels, type Backend, type Kernels, type Storage, 
 import { onDevice } from '../host-device.js';
 import { channelAffine } from './channel-affine.js';
 import { activationBackward } from './activation.js';
-import { im2colConvKernels } from './conv.js';
+import { convKernels } from './conv.js';
 import { binary, unary, where } from './elementwise.js';
 import { col2im, im2col } from './im2col.js';
 import { gather, scatterAdd } from './indexing.js';
@@ -35,10 +35,14 @@ function assign(dst: View, src: View, accumulate: boolean): void {
   writeStrided(dst, dst.dtype === src.dtype ? values : convert(values, dst.dtype), accumulate);
 }
 
-/** The kernels of the reference backend: plain TypeScript, the oracle every other backend is tested against. */
+/**
+ * The kernels of the reference backend: plain TypeScript that follows each definition (direct convolution, the
+ * matmul triple loop, im2col entry by entry), the oracle every other backend is tested against. Fast paths
+ * (im2col + blocked GEMM, Winograd, SIMD) belong to the wasm and native backends, not here.
+ */
 export const referenceKernels: AllKernels = {
   copy, fill, unary, binary, where, reduce, argReduce, matmul, gather, scatterAdd, assign, erf, activationBackward, linear, scaleAdd_,
-  ...im2colConvKernels, im2col, col2im, maxPool, maxPoolBackward, channelAffine, argsort,
+  ...convKernels, im2col, col2im, maxPool, maxPoolBackward, channelAffine, argsort,
 };
 
 /** A host-memory backend named `name` over `kernels`; `sync` says whether it answers synchronous reads. */
