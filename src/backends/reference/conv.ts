@@ -4,7 +4,6 @@ import type { Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { contiguousData, storageOf } from './strided.js';
 
-export { isPointwise } from '../conv-kernels.js';
 
 /**
  * The textbook convolution, the oracle the fast backends are tested against:

@@ -8,8 +8,7 @@
  */
 import { numel } from '../../core/shape.js';
 import type { AllKernels, Storage, View } from '../backend.js';
-import type { ConvGeometry } from '../conv-kernels.js';
-import { isPointwise } from '../reference/conv.js';
+import { isPointwise, type ConvGeometry } from '../conv-kernels.js';
 import { referenceKernels } from '../reference/index.js';
 import { contiguousData, storageOf } from '../reference/strided.js';
 import { GEOMETRY_FIELDS, type GeometryField } from './conv-layout.js';
