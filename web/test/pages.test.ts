@@ -68,7 +68,8 @@ for (const [isolation, webgpu] of [[false, false], [true, true], [false, true]] 
         assert.ok(losses.at(-1)! < losses[0], `loss fell: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
         // the steps run in the training worker, on the threads the isolation allows
         const log = (await page.textContent('#train-log'))!;
-        assert.match(log, isolation ? /on wasm, 2 threads in a worker/ : /on wasm, 1 thread in a worker/, log);
+        const threads = Number(/(\d+) threads? ·/.exec(status)![1]);
+        assert.match(log, new RegExp(`on wasm, ${threads} threads? in a worker`), log);
         assert.deepEqual(errors, []);
       } finally {
         await close();
