@@ -47,7 +47,8 @@ async function pageSpeed(site: string, isolation: boolean, mainThread = false): 
     await page.click('#start');
     // the page's own figure covers the steps alone (not the repaints between them); take it over the steps after warm-up
     const speed = await page.evaluate(async ({ warm, n }) => {
-      const h = (globalThis as unknown as { playground: { history: { losses: number[]; imagesPerSecond: number } } }).playground.history;
+      const state = globalThis as unknown as { playground: { history: { losses: number[]; imagesPerSecond: number } } };
+      const h = state.playground.history;
       while (h.losses.length < warm) await new Promise((r) => setTimeout(r, 50));
       const a = { n: h.losses.length, s: h.imagesPerSecond };
       while (h.losses.length < warm + n) await new Promise((r) => setTimeout(r, 50));

@@ -80,12 +80,13 @@ async function run(): Promise<void> {
   const epochs = Number($<HTMLInputElement>('epochs').value);
   const optimizer = $<HTMLSelectElement>('optimizer').value === 'sgd' ? 'sgd' : 'adam';
   if (running instanceof WorkerTrainer) running.close();
-  const { trainer, where } = await newTrainer(backend, batch, optimizer);
-  running = trainer;
-  app.trainer = trainer;
+  // a fresh history before the first await, so whoever reads it after clicking Start sees this run's
   app.history = { losses: [], tests: [], imagesPerSecond: 0 };
   batchAccuracy = [];
   stopRequested = false;
+  const { trainer, where } = await newTrainer(backend, batch, optimizer);
+  running = trainer;
+  app.trainer = trainer;
   const log = $('train-log');
   log.textContent = `${MODELS[trainer.name].label}: training on ${where}…`;
   let computeMs = 0;
