@@ -2,7 +2,7 @@
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
 import { registerNativeBackend } from './backends/native/index.js';
-import { registerWasmBackend } from './backends/wasm/index.js';
+import { registerWasmBackend } from './backends/wasm/register.js';
 import { registerWebgpuBackend } from './backends/webgpu/register.js';
 
 registerBackend(referenceBackend);

@@ -1,7 +1,8 @@
 /**
  * Builds the playground into a static folder any host can serve: the page, its script (esbuild, minified, the
- * library taken from src/ through package.json's "browser" map, so no WebAssembly travels inside it), the four
- * .wasm builds beside the script (the page fetches the one it needs), the built-in Fashion-MNIST slice, and a
+ * library taken from src/ through package.json's "browser" map, so no WebAssembly travels inside it; split into
+ * app.js and the chunks it loads when needed), the four .wasm builds beside the script (the page fetches the one
+ * it needs), the built-in Fashion-MNIST slice, and a
  * `_headers` file carrying the cross-origin isolation headers for hosts that read it (Netlify, Cloudflare Pages).
  *
  *   npm run web:build [-- --out web/dist]
@@ -33,13 +34,20 @@ export async function buildSite(out = DEFAULT_OUT): Promise<SiteInfo> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, 'data'), { recursive: true });
   const result = await esbuild.build({
-    entryPoints: [join(here, 'src', 'main.ts')],
+    // the page, and the worker its Train tab trains in on wasm (web/src/train-worker.ts)
+    entryPoints: { app: join(here, 'src', 'main.ts'), 'train-worker': join(here, 'src', 'train-worker.ts') },
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    outfile: join(out, 'app.js'),
+    // split as a user's bundler would: the wasm backend's JavaScript loads with ck.ready(), the webgpu kernels only
+    // where that backend starts, the exporter and fit never (the page has its own loop)
+    splitting: true,
+    outdir: out,
+    entryNames: '[name]',
+    // chunks beside app.js: builds-browser.ts finds the .wasm files next to the script that holds it
+    chunkNames: '[name]-[hash]',
     metafile: true,
     logLevel: 'warning',
   });

@@ -1,6 +1,7 @@
 /**
  * Training speed of the playground's LeNet-5 step in Chromium (isolated: wasm threads; not isolated: one
- * thread) against the very same Trainer in Node, for docs/web.md. Run on demand, never in the tests:
+ * thread), in the training worker and, with `?main-thread`, on the page's own thread, against the very same
+ * Trainer in Node, for docs/web.md. Run on demand, never in the tests:
  *
  *   node --import tsx web/measure-speed.ts [--steps 200] [--model lenet5-relu]
  */
@@ -32,21 +33,22 @@ async function nodeSpeed(threads: number): Promise<number> {
   return (steps * 64) / ((performance.now() - t0) / 1000);
 }
 
-async function pageSpeed(site: string, isolation: boolean): Promise<{ speed: number; threads: number }> {
+async function pageSpeed(site: string, isolation: boolean, mainThread = false): Promise<{ speed: number; threads: number }> {
   const { server, url } = await serve({ dir: site, port: 0, isolation });
   const browser = await launch({ webgpu: false });
   try {
     const page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('crash', () => console.error('the page crashed'));
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    await page.goto(`${url}#train`);
+    await page.goto(`${url}${mainThread ? '?main-thread' : ''}#train`);
     await page.waitForSelector('#status[data-ready]', { timeout: 90_000 });
     await page.selectOption('#model', model);
     await page.fill('#epochs', String(Math.ceil(((WARM_UP + steps) * 64) / 10_000) + 1));
     await page.click('#start');
     // the page's own figure covers the steps alone (not the repaints between them); take it over the steps after warm-up
     const speed = await page.evaluate(async ({ warm, n }) => {
-      const h = (globalThis as unknown as { playground: { history: { losses: number[]; imagesPerSecond: number } } }).playground.history;
+      const state = globalThis as unknown as { playground: { history: { losses: number[]; imagesPerSecond: number } } };
+      const h = state.playground.history;
       while (h.losses.length < warm) await new Promise((r) => setTimeout(r, 50));
       const a = { n: h.losses.length, s: h.imagesPerSecond };
       while (h.losses.length < warm + n) await new Promise((r) => setTimeout(r, 50));
@@ -57,7 +59,8 @@ async function pageSpeed(site: string, isolation: boolean): Promise<{ speed: num
       return ((b.n - a.n) * 64) / (secondsB - secondsA);
     }, { warm: WARM_UP, n: steps });
     await page.click('#stop');
-    const threads = await page.evaluate(() => Number(/(\d+) threads?/.exec(document.getElementById('status')!.textContent!)![1]));
+    // the threads the steps ran on, as the Train tab's log says (the worker's count, or the page's)
+    const threads = await page.evaluate(() => Number(/wasm, (\d+) threads?/.exec(document.getElementById('train-log')!.textContent!)![1]));
     return { speed, threads };
   } finally {
     await browser.close();
@@ -69,16 +72,22 @@ const site = mkdtempSync(join(tmpdir(), 'convkit-speed-'));
 try {
   await buildSite(site);
   // interleaved, so that a change in the machine's load hits both sides alike
+  const load = [loadavg()[0]];
   const isolated = await pageSpeed(site, true);
   const node2 = await nodeSpeed(2);
   const plain = await pageSpeed(site, false);
   const node1 = await nodeSpeed(1);
+  const isolatedMain = await pageSpeed(site, true, true);
+  const plainMain = await pageSpeed(site, false, true);
+  load.push(loadavg()[0]);
   console.log(`${model}, batch 64, Adam, ${steps} steps after ${WARM_UP} of warm-up (images/s of step time):`);
-  console.log(`  Chromium, cross-origin isolated (${isolated.threads} threads): ${Math.round(isolated.speed)}`);
-  console.log(`  Chromium, not isolated (${plain.threads} thread):            ${Math.round(plain.speed)}`);
-  console.log(`  Node ${process.version}, 2 threads:                        ${Math.round(node2)}`);
-  console.log(`  Node ${process.version}, 1 thread:                         ${Math.round(node1)}`);
-  console.log(`  (load average over the last 5 minutes: ${loadavg()[1].toFixed(1)})`);
+  console.log(`  Chromium, isolated, training worker (${isolated.threads} threads):  ${Math.round(isolated.speed)}`);
+  console.log(`  Chromium, not isolated, training worker (${plain.threads} thread): ${Math.round(plain.speed)}`);
+  console.log(`  Chromium, isolated, page's thread (${isolatedMain.threads} threads): ${Math.round(isolatedMain.speed)}`);
+  console.log(`  Chromium, not isolated, page's thread (${plainMain.threads} thread): ${Math.round(plainMain.speed)}`);
+  console.log(`  Node ${process.version}, 2 threads:                         ${Math.round(node2)}`);
+  console.log(`  Node ${process.version}, 1 thread:                          ${Math.round(node1)}`);
+  console.log(`  (1-minute load average at the start and the end: ${load.map((l) => l.toFixed(1)).join(', ')})`);
 } finally {
   rmSync(site, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 /** `convkit export`: a zoo model (with trained weights, or freshly initialised) as an ONNX file. */
 import { load } from '../io/files.js';
 import { saveOnnx } from '../io/onnx/node.js';
-import { OPSETS } from '../io/onnx/export.js';
+import { OPSETS } from '../io/onnx/versions.js';
 import * as models from '../models/index.js';
 import type { Module } from '../nn/module.js';
 import { zeros } from '../ops/index.js';

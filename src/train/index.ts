@@ -1,7 +1,6 @@
 /** ck.train: the training loop, evaluation and checkpoints. */
-export { fit } from './fit.js';
+export { fit, evaluate } from './lazy.js';
 export type { FitOptions, BatchProgress, Monitor } from './fit.js';
-export { evaluate } from './evaluate.js';
 export type { EvaluateOptions, Evaluation } from './evaluate.js';
 export { ClassificationMeter } from './metrics.js';
 export type { ClassificationResult } from './metrics.js';

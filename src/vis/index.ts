@@ -14,7 +14,7 @@ export { saliency, smoothGrad, gradCam } from './attribution.js';
 export type { SmoothGradOptions, GradCamOptions } from './attribution.js';
 export { integratedGradients } from './integrated-gradients.js';
 export type { IntegratedGradientsOptions, IntegratedGradientsResult } from './integrated-gradients.js';
-export { activationMaximization } from './activation-max.js';
+export { activationMaximization } from './lazy.js';
 export type { ActivationMaximizationOptions, ActivationMaximizationResult } from './activation-max.js';
 export { overlay } from './overlay.js';
 export type { OverlayOptions } from './overlay.js';

@@ -1,10 +1,10 @@
 /** What the pages share: the data, the model being trained, and listeners told after each step. */
-import type { ImageSet, Trainer } from './trainer.js';
+import type { ImageSet, TrainerLike } from './trainer.js';
 
 export interface App {
   train: ImageSet | null;
   test: ImageSet | null;
-  trainer: Trainer | null;
+  trainer: TrainerLike | null;
   /** Called every few steps while training, and once when training ends. */
   onProgress: (() => Promise<void>)[];
   /** What the training loop recorded: per-step loss, test evaluations, images per second. */

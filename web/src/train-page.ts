@@ -3,7 +3,8 @@ import * as ck from '../../src/index.js';
 import { $, app, yieldToBrowser } from './app.js';
 import { drawChart } from './chart.js';
 import type { PlatformInfo } from './platform.js';
-import { modelNamed, MODELS, Trainer } from './trainer.js';
+import { modelNamed, MODELS, Trainer, type TrainerLike } from './trainer.js';
+import { WorkerTrainer } from './worker-trainer.js';
 
 const EVAL_EVERY = 50;
 const EVAL_IMAGES = 1000;
@@ -25,7 +26,7 @@ function drawCharts(): void {
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 let batchAccuracy: number[] = [];
 
-async function offerDownload(trainer: Trainer): Promise<void> {
+async function offerDownload(trainer: TrainerLike): Promise<void> {
   const link = $<HTMLAnchorElement>('download');
   if (link.href) URL.revokeObjectURL(link.href);
   const state = await cpuStateDict(trainer.model);
@@ -46,20 +47,48 @@ async function cpuStateDict(model: ck.nn.Module): Promise<Record<string, ck.Tens
   return out;
 }
 
+/**
+ * On wasm the steps run in the training worker, where the kernels' threads can wait as they do in Node (see
+ * train-worker.ts); on the other backends (webgpu, whose work is on the GPU anyway) they run on this thread.
+ */
+async function newTrainer(backend: string, batch: number, optimizer: 'adam' | 'sgd'): Promise<{ trainer: TrainerLike; where: string }> {
+  const name = modelNamed($<HTMLSelectElement>('model').value);
+  const threads = (n: number): string => `${n} thread${n === 1 ? '' : 's'}`;
+  // `?main-thread` keeps the steps on the page's thread, to compare (web/measure-speed.ts)
+  const here = new URLSearchParams(location.search).has('main-thread');
+  if (backend === 'wasm' && typeof Worker !== 'undefined' && !here) {
+    const trainer = await WorkerTrainer.start(name, app.train!, app.test!, batch, optimizer);
+    return { trainer, where: `wasm, ${threads(trainer.threads)} in a worker` };
+  }
+  return { trainer: new Trainer(name, app.train!, batch, optimizer), where: backend === 'wasm' ? `wasm, ${threads(ck.getNumThreads())}` : backend };
+}
+
+let running: TrainerLike | null = null;
+
+/** Brings the page's copy of the model up to date (a worker's weights), then tells the other tabs. */
+async function progress(trainer: TrainerLike): Promise<void> {
+  if (trainer instanceof WorkerTrainer) await trainer.sync();
+  for (const f of app.onProgress) await f();
+}
+
 async function run(): Promise<void> {
   if (!app.train || !app.test) throw new Error('playground: the data has not loaded yet');
   // the model, its data and everything the other tabs compute with it live on the chosen backend
-  ck.setBackend($<HTMLSelectElement>('backend').value);
+  const backend = $<HTMLSelectElement>('backend').value;
+  ck.setBackend(backend);
   const batch = Number($<HTMLInputElement>('batch').value);
   const epochs = Number($<HTMLInputElement>('epochs').value);
   const optimizer = $<HTMLSelectElement>('optimizer').value === 'sgd' ? 'sgd' : 'adam';
-  const trainer = new Trainer(modelNamed($<HTMLSelectElement>('model').value), app.train, batch, optimizer);
-  app.trainer = trainer;
+  if (running instanceof WorkerTrainer) running.close();
+  // a fresh history before the first await, so whoever reads it after clicking Start sees this run's
   app.history = { losses: [], tests: [], imagesPerSecond: 0 };
   batchAccuracy = [];
   stopRequested = false;
+  const { trainer, where } = await newTrainer(backend, batch, optimizer);
+  running = trainer;
+  app.trainer = trainer;
   const log = $('train-log');
-  log.textContent = `${MODELS[trainer.name].label}: training on ${ck.getBackend()}, ${ck.getNumThreads()} thread${ck.getNumThreads() === 1 ? '' : 's'}…`;
+  log.textContent = `${MODELS[trainer.name].label}: training on ${where}…`;
   let computeMs = 0;
   let images = 0;
   while (!stopRequested && trainer.epoch < epochs) {
@@ -72,14 +101,14 @@ async function run(): Promise<void> {
     app.history.imagesPerSecond = images / (computeMs / 1000);
     if (trainer.steps % EVAL_EVERY === 0) {
       app.history.tests.push({ step: trainer.steps, ...(await trainer.evaluate(app.test, EVAL_IMAGES)) });
-      for (const f of app.onProgress) await f();
+      await progress(trainer);
     }
     if (trainer.steps % 5 === 0) {
       const last = app.history.tests.at(-1);
       log.textContent = `${MODELS[trainer.name].label} · epoch ${trainer.epoch + 1}/${epochs} · step ${trainer.steps} · loss ${mean(app.history.losses.slice(-10)).toFixed(3)}`
         + ` · batch accuracy ${(100 * mean(batchAccuracy.slice(-10))).toFixed(1)}%`
         + (last ? ` · test accuracy ${(100 * last.accuracy).toFixed(1)}% (first ${EVAL_IMAGES})` : '')
-        + ` · ${Math.round(app.history.imagesPerSecond)} img/s on ${ck.getBackend()}, ${ck.getNumThreads()} thread${ck.getNumThreads() === 1 ? '' : 's'}`;
+        + ` · ${Math.round(app.history.imagesPerSecond)} img/s on ${where}`;
       drawCharts();
     }
     await yieldToBrowser();
@@ -88,8 +117,9 @@ async function run(): Promise<void> {
   app.history.tests.push({ step: trainer.steps, ...final });
   drawCharts();
   log.textContent += ` · ${stopRequested ? 'stopped' : 'done'}: test accuracy ${(100 * final.accuracy).toFixed(2)}% on all ${app.test.count} test images`;
-  log.dataset.done = 'true';
+  if (trainer instanceof WorkerTrainer) await trainer.sync();
   await offerDownload(trainer);
+  log.dataset.done = 'true';
   for (const f of app.onProgress) await f();
 }
 

@@ -60,7 +60,18 @@ export interface StepResult {
   count: number;
 }
 
-export class Trainer {
+/** What the tabs need of a training run, here or in the training worker (worker-trainer.ts). */
+export interface TrainerLike {
+  readonly name: ModelName;
+  /** The model the other tabs draw and predict with. */
+  readonly model: ck.nn.Module;
+  readonly epoch: number;
+  readonly steps: number;
+  step(): Promise<StepResult>;
+  evaluate(test: ImageSet, limit?: number): Promise<{ loss: number; accuracy: number }>;
+}
+
+export class Trainer implements TrainerLike {
   readonly model: ck.nn.Module;
   private readonly optimizer: ck.optim.Optimizer;
   private order: ArrayLike<number> = [];

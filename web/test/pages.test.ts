@@ -66,6 +66,10 @@ for (const [isolation, webgpu] of [[false, false], [true, true], [false, true]] 
         assert.deepEqual(wasm, [isolation ? '/convkit-relaxed-shared.wasm' : '/convkit-relaxed.wasm'], 'one WebAssembly build downloaded, the one this browser runs');
         const losses = await trainSteps(page, 'lenet5-relu', 40);
         assert.ok(losses.at(-1)! < losses[0], `loss fell: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+        // the steps run in the training worker, on the threads the isolation allows
+        const log = (await page.textContent('#train-log'))!;
+        const threads = Number(/(\d+) threads? ·/.exec(status)![1]);
+        assert.match(log, new RegExp(`on wasm, ${threads} threads? in a worker`), log);
         assert.deepEqual(errors, []);
       } finally {
         await close();

@@ -10,6 +10,7 @@ import { detach } from '../../ops/index.js';
 import { withRecorder, type TraceAttrs } from '../../ops/trace.js';
 import { EMITTERS } from './export-ops.js';
 import { ExportError, GraphBuilder } from './graph-builder.js';
+import { IR_VERSION, OPSETS } from './versions.js';
 import { DataType, encodeModel, type OnnxTensor, type ValueInfo } from './proto.js';
 
 export interface ToOnnxOptions {
@@ -24,8 +25,6 @@ export interface ToOnnxOptions {
 }
 
 const OPTION_KEYS = ['opset', 'inputNames', 'outputNames', 'dynamicBatch'];
-export const OPSETS = [13, 14, 15, 16, 17];
-export const IR_VERSION = 8;
 
 function checkOptions(opts: ToOnnxOptions, inputs: number): Required<ToOnnxOptions> {
   if (opts === null || typeof opts !== 'object') throw new TypeError(`toOnnx: expected an options object, got ${opts === null ? 'null' : typeof opts}`);

@@ -7,7 +7,9 @@ import { isFloating } from '../../core/dtype.js';
 import { Tensor } from '../../core/tensor.js';
 import { DataType, type AttrValue, type OnnxNode, type OnnxTensor } from './proto.js';
 
-export class ExportError extends Error {}
+import { ExportError } from './versions.js';
+
+export { ExportError };
 
 interface PendingInitializer {
   name: string;
