@@ -4,9 +4,17 @@
  */
 import { isNode, nodeBuiltin } from '../platform.js';
 
+/** Which primitive a packed weight array is for (native/src/conv.h WeightUse). */
+export const WeightUse = { Forward: 0, ForwardWithBias: 1, BackwardData: 2 } as const;
+export type WeightUse = (typeof WeightUse)[keyof typeof WeightUse];
+
 export interface NativeAddon {
-  convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array): void;
-  convBackwardData(gy: Float32Array, w: Float32Array, gx: Float32Array, geometry: Int32Array): void;
+  /** `packed`: w already in the primitive's layout (convPackWeights); w is then not read. */
+  convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, packed?: Float32Array | null): void;
+  convBackwardData(gy: Float32Array, w: Float32Array, gx: Float32Array, geometry: Int32Array, packed?: Float32Array | null): void;
+  /** Floats the primitive's weight layout takes; 0 when it reads convkit's OIHW layout as it is. */
+  convPackedWeightLength(geometry: Int32Array, use: WeightUse): number;
+  convPackWeights(w: Float32Array, packed: Float32Array, geometry: Int32Array, use: WeightUse): void;
   convBackwardWeights(x: Float32Array, gy: Float32Array, gw: Float32Array, geometry: Int32Array): void;
   /** C[cOffset..] = op(A)·op(B) + beta·C, row-major, leading dimensions in elements. */
   sgemm(

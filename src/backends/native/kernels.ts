@@ -10,8 +10,9 @@ import type { AllKernels, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { cpuData, contiguousData, storageOf } from '../reference/strided.js';
 import { REFERENCE_MAX_FLOPS } from '../wasm/conv.js';
-import type { NativeAddon } from './addon.js';
+import { WeightUse, type NativeAddon } from './addon.js';
 import { packGeometry } from './geometry.js';
+import { packedWeights } from './packed-weights.js';
 
 type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear'>;
 
@@ -44,6 +45,7 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
     const n = getNumThreads();
     if (n !== threads) addon.setNumThreads((threads = n));
   };
+  const packed = packedWeights(addon);
   const flopsOf = (batch: number, C: number, O: number, g: ConvGeometry): number =>
     2 * batch * O * numel(g.outSize) * (C / g.groups) * numel(g.kernelSize);
 
@@ -54,7 +56,10 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
       if (!float32(x, w, bias) || flopsOf(N, C, O, g) < REFERENCE_MAX_FLOPS || numel(x.shape) === 0) return base.conv(x, w, bias, g);
       syncThreads();
       const y = new Float32Array(N * O * numel(g.outSize));
-      addon.convForward(f32(x), f32(w), bias ? f32(bias) : null, y, packGeometry(N, C, O, g));
+      const geometry = packGeometry(N, C, O, g);
+      const wp = f32(w);
+      const wPacked = packed.get(w, wp, geometry, bias ? WeightUse.ForwardWithBias : WeightUse.Forward);
+      addon.convForward(f32(x), wp, bias ? f32(bias) : null, y, geometry, wPacked);
       return storageOf(y, 'float32');
     },
     convBackwardInput(gy, w, g) {
@@ -63,7 +68,9 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
       if (!float32(gy, w) || flopsOf(N, C, O, g) < REFERENCE_MAX_FLOPS || numel(gy.shape) === 0) return base.convBackwardInput(gy, w, g);
       syncThreads();
       const gx = new Float32Array(N * C * numel(g.inSize));
-      addon.convBackwardData(f32(gy), f32(w), gx, packGeometry(N, C, O, g));
+      const geometry = packGeometry(N, C, O, g);
+      const wp = f32(w);
+      addon.convBackwardData(f32(gy), wp, gx, geometry, packed.get(w, wp, geometry, WeightUse.BackwardData));
       return storageOf(gx, 'float32');
     },
     convBackwardWeight(x, gy, g) {
