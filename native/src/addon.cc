@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conv.h"
+#include "elementwise.h"
 
 namespace {
 
@@ -186,6 +187,35 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   });
 }
 
+// channelAffine(x, scale, shift, residual, y, rows, channels, inner, relu): see elementwise.h.
+napi_value ChannelAffine(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[9];
+    args(env, info, a);
+    int64_t rows = number(env, a[5]), channels = number(env, a[6]), inner = number(env, a[7]);
+    if (rows < 0 || channels < 1 || inner < 0 || rows % channels) throw ArgError("channelAffine: rows must be a multiple of channels");
+    size_t n = rows * inner;
+    const float* shift = isNull(env, a[2]) ? nullptr : floats(env, a[2], channels, "shift");
+    const float* residual = isNull(env, a[3]) ? nullptr : floats(env, a[3], n, "residual");
+    convkit::channelAffine(floats(env, a[0], n, "x"), floats(env, a[1], channels, "scale"), shift, residual,
+                           mutableFloats(env, a[4], n, "y"), rows, channels, inner, boolean(env, a[8]));
+    return nullptr;
+  });
+}
+
+// scaleAdd(x, alpha, y, beta): x ← alpha·x + beta·y over x's length (alpha and beta already float32 values).
+napi_value ScaleAdd(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    args(env, info, a);
+    size_t n = 0;
+    napi_get_typedarray_info(env, a[0], nullptr, &n, nullptr, nullptr, nullptr);
+    float* x = mutableFloats(env, a[0], n, "x");
+    convkit::scaleAdd(x, number(env, a[1]), floats(env, a[2], n, "y"), number(env, a[3]), n);
+    return nullptr;
+  });
+}
+
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[1];
@@ -212,6 +242,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"convBackwardWeights", nullptr, ConvBackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convPackedWeightLength", nullptr, ConvPackedWeightLength, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convPackWeights", nullptr, ConvPackWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"channelAffine", nullptr, ChannelAffine, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scaleAdd", nullptr, ScaleAdd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -22,6 +22,13 @@ export interface NativeAddon {
     a: Float32Array, aOffset: number, lda: number, b: Float32Array, bOffset: number, ldb: number,
     c: Float32Array, cOffset: number, ldc: number, beta: number,
   ): void;
+  /** y = relu?(x·scale[c] + shift[c] + residual) over rows = N·C rows of `inner` elements, c = row mod channels. */
+  channelAffine(
+    x: Float32Array, scale: Float32Array, shift: Float32Array | null, residual: Float32Array | null, y: Float32Array,
+    rows: number, channels: number, inner: number, relu: boolean,
+  ): void;
+  /** x ← alpha·x + beta·y over x's length, in place; y is x or does not overlap it. */
+  scaleAdd(x: Float32Array, alpha: number, y: Float32Array, beta: number): void;
   setNumThreads(n: number): void;
   version(): string;
 }

@@ -1,5 +1,6 @@
 /**
- * The kernels oneDNN runs for the native backend: convolutions (forward and both gradients), matmul and linear.
+ * The kernels oneDNN runs for the native backend: convolutions (forward and both gradients), matmul and linear,
+ * and the addon's in-place elementwise passes (elementwise.ts).
  * Operands are read in place from their typed arrays (a strided view is gathered first, except matrices that are
  * plain transposes, which sgemm reads as they are). Anything else, and anything that is not float32, runs the
  * wasm backend's kernel on the same arrays.
@@ -11,10 +12,11 @@ import type { ConvGeometry } from '../conv-kernels.js';
 import { cpuData, contiguousData, storageOf } from '../reference/strided.js';
 import { REFERENCE_MAX_FLOPS } from '../wasm/conv.js';
 import { WeightUse, type NativeAddon } from './addon.js';
+import { nativeElementwise } from './elementwise.js';
 import { packGeometry } from './geometry.js';
 import { packedWeights } from './packed-weights.js';
 
-type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear'>;
+type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear' | 'channelAffine' | 'scaleAdd_'>;
 
 const float32 = (...vs: (View | null)[]): boolean => vs.every((v) => v === null || v.dtype === 'float32');
 const f32 = (v: View): Float32Array => contiguousData(v) as Float32Array;
@@ -50,6 +52,7 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
     2 * batch * O * numel(g.outSize) * (C / g.groups) * numel(g.kernelSize);
 
   return {
+    ...nativeElementwise(addon, base, syncThreads),
     conv(x, w, bias, g) {
       const [N, C] = x.shape;
       const O = w.shape[0];
