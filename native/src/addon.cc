@@ -227,6 +227,13 @@ napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   });
 }
 
+// The thread count oneDNN's next primitive runs on (OpenMP's), for tests that ck.setNumThreads reaches it.
+napi_value NumThreads(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_int32(env, omp_get_max_threads(), &out);
+  return out;
+}
+
 napi_value Version(napi_env env, napi_callback_info) {
   const dnnl_version_t* v = dnnl_version();
   std::string s = std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
@@ -246,6 +253,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"scaleAdd", nullptr, ScaleAdd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"numThreads", nullptr, NumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

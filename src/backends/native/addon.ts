@@ -30,6 +30,8 @@ export interface NativeAddon {
   /** x ← alpha·x + beta·y over x's length, in place; y is x or does not overlap it. */
   scaleAdd(x: Float32Array, alpha: number, y: Float32Array, beta: number): void;
   setNumThreads(n: number): void;
+  /** The OpenMP thread count oneDNN's next primitive runs on. */
+  numThreads(): number;
   version(): string;
 }
 
