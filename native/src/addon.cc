@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conv.h"
+#include "elementwise.h"
 
 namespace {
 
@@ -78,32 +79,49 @@ napi_value guarded(napi_env env, F body) {
   }
 }
 
+// Reads the call's arguments into argv; the last `optional` of them may be left out (they read as undefined).
 template <size_t N>
-void args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+void args(napi_env env, napi_callback_info info, napi_value (&argv)[N], size_t optional = 0) {
   size_t argc = N;
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc < N) throw ArgError("expected " + std::to_string(N) + " arguments, got " + std::to_string(argc));
+  if (argc + optional < N) throw ArgError("expected " + std::to_string(N - optional) + " arguments, got " + std::to_string(argc));
+}
+
+// A packed weight array (convPackWeights) of exactly the primitive's length, or null where there is none.
+const float* packedArg(napi_env env, napi_value v, const convkit::ConvShape& s, convkit::WeightUse use) {
+  if (isNull(env, v)) return nullptr;
+  size_t n = convkit::convPackedWeightLength(s, use);
+  if (n == 0) throw ArgError("packed: this convolution reads the weights as they are; pass null");
+  return floats(env, v, n, "packed");
+}
+
+convkit::WeightUse weightUse(napi_env env, napi_value v) {
+  double d = number(env, v);
+  if (d != 0 && d != 1 && d != 2) throw ArgError("weight use: expected 0 (forward), 1 (forward with bias) or 2 (backward data), got " + std::to_string(d));
+  return static_cast<convkit::WeightUse>(static_cast<int>(d));
 }
 
 napi_value ConvForward(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    napi_value a[5];
-    args(env, info, a);
+    napi_value a[6];
+    args(env, info, a, 1);
     auto s = shapeArg(env, a[4]);
     Sizes n = sizesOf(s);
     const float* bias = isNull(env, a[2]) ? nullptr : floats(env, a[2], s.O, "bias");
-    convkit::convForward(s, floats(env, a[0], n.x, "x"), floats(env, a[1], n.w, "w"), bias, mutableFloats(env, a[3], n.y, "y"));
+    const float* packed = packedArg(env, a[5], s, bias ? convkit::WeightUse::ForwardWithBias : convkit::WeightUse::Forward);
+    convkit::convForward(s, floats(env, a[0], n.x, "x"), floats(env, a[1], n.w, "w"), bias, mutableFloats(env, a[3], n.y, "y"), packed);
     return nullptr;
   });
 }
 
 napi_value ConvBackwardData(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    napi_value a[4];
-    args(env, info, a);
+    napi_value a[5];
+    args(env, info, a, 1);
     auto s = shapeArg(env, a[3]);
     Sizes n = sizesOf(s);
-    convkit::convBackwardData(s, floats(env, a[0], n.y, "gy"), floats(env, a[1], n.w, "w"), mutableFloats(env, a[2], n.x, "gx"));
+    const float* packed = packedArg(env, a[4], s, convkit::WeightUse::BackwardData);
+    convkit::convBackwardData(s, floats(env, a[0], n.y, "gy"), floats(env, a[1], n.w, "w"), mutableFloats(env, a[2], n.x, "gx"), packed);
     return nullptr;
   });
 }
@@ -115,6 +133,32 @@ napi_value ConvBackwardWeights(napi_env env, napi_callback_info info) {
     auto s = shapeArg(env, a[3]);
     Sizes n = sizesOf(s);
     convkit::convBackwardWeights(s, floats(env, a[0], n.x, "x"), floats(env, a[1], n.y, "gy"), mutableFloats(env, a[2], n.w, "gw"));
+    return nullptr;
+  });
+}
+
+// convPackedWeightLength(geometry, use): floats the primitive's weight layout takes, 0 when it reads them as they are.
+napi_value ConvPackedWeightLength(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[2];
+    args(env, info, a);
+    size_t n = convkit::convPackedWeightLength(shapeArg(env, a[0]), weightUse(env, a[1]));
+    napi_value out;
+    napi_create_double(env, static_cast<double>(n), &out);
+    return out;
+  });
+}
+
+// convPackWeights(w, packed, geometry, use): w reordered into the primitive's layout.
+napi_value ConvPackWeights(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    args(env, info, a);
+    auto s = shapeArg(env, a[2]);
+    auto use = weightUse(env, a[3]);
+    size_t n = convkit::convPackedWeightLength(s, use);
+    if (n == 0) throw ArgError("convPackWeights: this convolution reads the weights as they are");
+    convkit::convPackWeights(s, use, floats(env, a[0], sizesOf(s).w, "w"), mutableFloats(env, a[1], n, "packed"));
     return nullptr;
   });
 }
@@ -143,6 +187,35 @@ napi_value Sgemm(napi_env env, napi_callback_info info) {
   });
 }
 
+// channelAffine(x, scale, shift, residual, y, rows, channels, inner, relu): see elementwise.h.
+napi_value ChannelAffine(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[9];
+    args(env, info, a);
+    int64_t rows = number(env, a[5]), channels = number(env, a[6]), inner = number(env, a[7]);
+    if (rows < 0 || channels < 1 || inner < 0 || rows % channels) throw ArgError("channelAffine: rows must be a multiple of channels");
+    size_t n = rows * inner;
+    const float* shift = isNull(env, a[2]) ? nullptr : floats(env, a[2], channels, "shift");
+    const float* residual = isNull(env, a[3]) ? nullptr : floats(env, a[3], n, "residual");
+    convkit::channelAffine(floats(env, a[0], n, "x"), floats(env, a[1], channels, "scale"), shift, residual,
+                           mutableFloats(env, a[4], n, "y"), rows, channels, inner, boolean(env, a[8]));
+    return nullptr;
+  });
+}
+
+// scaleAdd(x, alpha, y, beta): x ← alpha·x + beta·y over x's length (alpha and beta already float32 values).
+napi_value ScaleAdd(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    args(env, info, a);
+    size_t n = 0;
+    napi_get_typedarray_info(env, a[0], nullptr, &n, nullptr, nullptr, nullptr);
+    float* x = mutableFloats(env, a[0], n, "x");
+    convkit::scaleAdd(x, number(env, a[1]), floats(env, a[2], n, "y"), number(env, a[3]), n);
+    return nullptr;
+  });
+}
+
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[1];
@@ -152,6 +225,13 @@ napi_value SetNumThreads(napi_env env, napi_callback_info info) {
     omp_set_num_threads(n);
     return nullptr;
   });
+}
+
+// The thread count oneDNN's next primitive runs on (OpenMP's), for tests that ck.setNumThreads reaches it.
+napi_value NumThreads(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_int32(env, omp_get_max_threads(), &out);
+  return out;
 }
 
 napi_value Version(napi_env env, napi_callback_info) {
@@ -167,8 +247,13 @@ napi_value Init(napi_env env, napi_value exports) {
       {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackwardData", nullptr, ConvBackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackwardWeights", nullptr, ConvBackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convPackedWeightLength", nullptr, ConvPackedWeightLength, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convPackWeights", nullptr, ConvPackWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"channelAffine", nullptr, ChannelAffine, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"scaleAdd", nullptr, ScaleAdd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"numThreads", nullptr, NumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

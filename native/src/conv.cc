@@ -98,8 +98,10 @@ memory input(const Operand& o, const float* data) {
   return o.scratch;
 }
 
-void run(const ConvPlan& p, const float* a0, const float* a1, const float* bias, float* out) {
-  std::unordered_map<int, memory> args{{p.arg0, input(p.in0, a0)}, {p.arg1, input(p.in1, a1)}};
+// `packed1`: in1 already in the primitive's layout (a cached weight reorder), used as it is.
+void run(const ConvPlan& p, const float* a0, const float* a1, const float* bias, float* out, const float* packed1 = nullptr) {
+  memory in1 = packed1 && p.in1.reordered ? wrap(p.in1.inner, packed1) : input(p.in1, a1);
+  std::unordered_map<int, memory> args{{p.arg0, input(p.in0, a0)}, {p.arg1, in1}};
   memory user = wrap(p.out.plain, out);
   args[p.argOut] = p.out.reordered ? p.out.scratch : user;
   if (bias) args[DNNL_ARG_BIAS] = input(p.bias, bias);
@@ -121,12 +123,35 @@ const ConvPlan& planFor(const ConvShape& s, Direction d) {
   return *(plans[key] = build(s, d));
 }
 
-void convForward(const ConvShape& s, const float* x, const float* w, const float* bias, float* y) {
-  run(planFor(s, bias ? Direction::ForwardWithBias : Direction::Forward), x, w, bias, y);
+void convForward(const ConvShape& s, const float* x, const float* w, const float* bias, float* y, const float* packed) {
+  run(planFor(s, bias ? Direction::ForwardWithBias : Direction::Forward), x, w, bias, y, packed);
 }
 
-void convBackwardData(const ConvShape& s, const float* gy, const float* w, float* gx) {
-  run(planFor(s, Direction::BackwardData), gy, w, nullptr, gx);
+void convBackwardData(const ConvShape& s, const float* gy, const float* w, float* gx, const float* packed) {
+  run(planFor(s, Direction::BackwardData), gy, w, nullptr, gx, packed);
+}
+
+namespace {
+Direction directionOf(WeightUse use) {
+  switch (use) {
+    case WeightUse::Forward: return Direction::Forward;
+    case WeightUse::ForwardWithBias: return Direction::ForwardWithBias;
+    case WeightUse::BackwardData: return Direction::BackwardData;
+  }
+  throw std::invalid_argument("weight use: expected 0, 1 or 2");
+}
+}  // namespace
+
+size_t convPackedWeightLength(const ConvShape& s, WeightUse use) {
+  const Operand& w = planFor(s, directionOf(use)).in1;
+  return w.reordered ? (w.inner.get_size() + sizeof(float) - 1) / sizeof(float) : 0;
+}
+
+void convPackWeights(const ConvShape& s, WeightUse use, const float* w, float* packed) {
+  const Operand& o = planFor(s, directionOf(use)).in1;
+  if (!o.reordered) throw std::invalid_argument("packWeights: this convolution reads the weights as they are");
+  o.reorder.execute(cpuStream(), {{DNNL_ARG_FROM, wrap(o.plain, w)}, {DNNL_ARG_TO, wrap(o.inner, packed)}});
+  cpuStream().wait();
 }
 
 void convBackwardWeights(const ConvShape& s, const float* x, const float* gy, float* gw) {

@@ -4,9 +4,17 @@
  */
 import { isNode, nodeBuiltin } from '../platform.js';
 
+/** Which primitive a packed weight array is for (native/src/conv.h WeightUse). */
+export const WeightUse = { Forward: 0, ForwardWithBias: 1, BackwardData: 2 } as const;
+export type WeightUse = (typeof WeightUse)[keyof typeof WeightUse];
+
 export interface NativeAddon {
-  convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array): void;
-  convBackwardData(gy: Float32Array, w: Float32Array, gx: Float32Array, geometry: Int32Array): void;
+  /** `packed`: w already in the primitive's layout (convPackWeights); w is then not read. */
+  convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, packed?: Float32Array | null): void;
+  convBackwardData(gy: Float32Array, w: Float32Array, gx: Float32Array, geometry: Int32Array, packed?: Float32Array | null): void;
+  /** Floats the primitive's weight layout takes; 0 when it reads convkit's OIHW layout as it is. */
+  convPackedWeightLength(geometry: Int32Array, use: WeightUse): number;
+  convPackWeights(w: Float32Array, packed: Float32Array, geometry: Int32Array, use: WeightUse): void;
   convBackwardWeights(x: Float32Array, gy: Float32Array, gw: Float32Array, geometry: Int32Array): void;
   /** C[cOffset..] = op(A)·op(B) + beta·C, row-major, leading dimensions in elements. */
   sgemm(
@@ -14,7 +22,16 @@ export interface NativeAddon {
     a: Float32Array, aOffset: number, lda: number, b: Float32Array, bOffset: number, ldb: number,
     c: Float32Array, cOffset: number, ldc: number, beta: number,
   ): void;
+  /** y = relu?(x·scale[c] + shift[c] + residual) over rows = N·C rows of `inner` elements, c = row mod channels. */
+  channelAffine(
+    x: Float32Array, scale: Float32Array, shift: Float32Array | null, residual: Float32Array | null, y: Float32Array,
+    rows: number, channels: number, inner: number, relu: boolean,
+  ): void;
+  /** x ← alpha·x + beta·y over x's length, in place; y is x or does not overlap it. */
+  scaleAdd(x: Float32Array, alpha: number, y: Float32Array, beta: number): void;
   setNumThreads(n: number): void;
+  /** The OpenMP thread count oneDNN's next primitive runs on. */
+  numThreads(): number;
   version(): string;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The kernels oneDNN runs for the native backend: convolutions (forward and both gradients), matmul and linear.
+ * The kernels oneDNN runs for the native backend: convolutions (forward and both gradients), matmul and linear,
+ * and the addon's in-place elementwise passes (elementwise.ts).
  * Operands are read in place from their typed arrays (a strided view is gathered first, except matrices that are
  * plain transposes, which sgemm reads as they are). Anything else, and anything that is not float32, runs the
  * wasm backend's kernel on the same arrays.
@@ -10,10 +11,12 @@ import type { AllKernels, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { cpuData, contiguousData, storageOf } from '../reference/strided.js';
 import { REFERENCE_MAX_FLOPS } from '../wasm/conv.js';
-import type { NativeAddon } from './addon.js';
+import { WeightUse, type NativeAddon } from './addon.js';
+import { nativeElementwise } from './elementwise.js';
 import { packGeometry } from './geometry.js';
+import { packedWeights } from './packed-weights.js';
 
-type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear'>;
+type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear' | 'channelAffine' | 'scaleAdd_'>;
 
 const float32 = (...vs: (View | null)[]): boolean => vs.every((v) => v === null || v.dtype === 'float32');
 const f32 = (v: View): Float32Array => contiguousData(v) as Float32Array;
@@ -44,17 +47,22 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
     const n = getNumThreads();
     if (n !== threads) addon.setNumThreads((threads = n));
   };
+  const packed = packedWeights(addon);
   const flopsOf = (batch: number, C: number, O: number, g: ConvGeometry): number =>
     2 * batch * O * numel(g.outSize) * (C / g.groups) * numel(g.kernelSize);
 
   return {
+    ...nativeElementwise(addon, base, syncThreads),
     conv(x, w, bias, g) {
       const [N, C] = x.shape;
       const O = w.shape[0];
       if (!float32(x, w, bias) || flopsOf(N, C, O, g) < REFERENCE_MAX_FLOPS || numel(x.shape) === 0) return base.conv(x, w, bias, g);
       syncThreads();
       const y = new Float32Array(N * O * numel(g.outSize));
-      addon.convForward(f32(x), f32(w), bias ? f32(bias) : null, y, packGeometry(N, C, O, g));
+      const geometry = packGeometry(N, C, O, g);
+      const wp = f32(w);
+      const wPacked = packed.get(w, wp, geometry, bias ? WeightUse.ForwardWithBias : WeightUse.Forward);
+      addon.convForward(f32(x), wp, bias ? f32(bias) : null, y, geometry, wPacked);
       return storageOf(y, 'float32');
     },
     convBackwardInput(gy, w, g) {
@@ -63,7 +71,9 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
       if (!float32(gy, w) || flopsOf(N, C, O, g) < REFERENCE_MAX_FLOPS || numel(gy.shape) === 0) return base.convBackwardInput(gy, w, g);
       syncThreads();
       const gx = new Float32Array(N * C * numel(g.inSize));
-      addon.convBackwardData(f32(gy), f32(w), gx, packGeometry(N, C, O, g));
+      const geometry = packGeometry(N, C, O, g);
+      const wp = f32(w);
+      addon.convBackwardData(f32(gy), wp, gx, geometry, packed.get(w, wp, geometry, WeightUse.BackwardData));
       return storageOf(gx, 'float32');
     },
     convBackwardWeight(x, gy, g) {

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
+import { loadAddon } from '../../../src/backends/native/addon.js';
 import { assertWithinBound } from '../../helpers/conv-bound.js';
 import { assertClose } from '../../helpers/index.js';
 
@@ -100,6 +101,21 @@ nativeTest('native trains LeNet-5 to the reference backend trajectory within flo
   const reference = losses('reference');
   assert.ok(native[4] < native[0], `loss falls: ${native}`);
   native.forEach((l, i) => assert.ok(Math.abs(l - reference[i]) < 1e-3, `step ${i}: native ${l}, reference ${reference[i]}`));
+});
+
+nativeTest('native: oneDNN runs on the thread count ck.setNumThreads sets', () => {
+  const addon = loadAddon();
+  const before = ck.getNumThreads();
+  const [x, w] = [ck.randn([2, 16, 20, 20]), ck.randn([16, 16, 3, 3])];
+  try {
+    for (const n of [2, 1]) {
+      ck.setNumThreads(n);
+      assert.equal(F.conv2d(x, w).device, 'native');
+      assert.equal(addon.numThreads(), n);
+    }
+  } finally {
+    ck.setNumThreads(before);
+  }
 });
 
 test('ready("native") either loads oneDNN or rejects naming the install steps', async () => {
