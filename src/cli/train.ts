@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { manualSeed, Generator } from '../core/random.js';
 import { noGrad } from '../core/autograd.js';
-import { getBackend } from '../backends/registry.js';
+import { getBackend, hostDevice, readsSync } from '../backends/registry.js';
 import { DataLoader } from '../data/dataloader.js';
 import { randomSplit, Subset } from '../data/dataset.js';
 import { encodePng } from '../data/node/decode.js';
@@ -212,6 +212,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   if (io.signal?.aborted) return interrupted([f.weights, f.metrics, f.report]);
   const result = await evaluate(model, loaders.test, { topk: [1, 5] });
   if (io.signal?.aborted) return interrupted([f.weights, f.metrics, f.report]);
+  // saving and the report's pictures read the weights on the host: a GPU-trained model moves there once, here
+  const device = model.parameters()[0]?.device;
+  if (device !== undefined && !readsSync(device)) model.to(hostDevice());
   save(model, f.weights, { metadata: { model: c.model, data: c.data } });
   writeJson(f.metrics, metricsJson(c, history.epochs, result));
   const shape = [1, spec.channels, entry.side, entry.side];
