@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { manualSeed, Generator } from '../core/random.js';
 import { noGrad } from '../core/autograd.js';
-import { getBackend, hostDevice, readsSync, withBackend } from '../backends/registry.js';
+import { getBackend, hostDevice, readsSync, setBackend } from '../backends/registry.js';
 import { tensor } from '../ops/creation.js';
 import { DataLoader } from '../data/dataloader.js';
 import { randomSplit, Subset } from '../data/dataset.js';
@@ -238,19 +238,18 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   return 0;
 }
 
-/** The model itself where its device reads synchronously, else a copy on the host built by `build` (reads awaited). */
+/** The model itself where its device reads synchronously, else a copy built by `build` on the host, made the current backend. */
 async function onHost(model: Module, build: () => Module): Promise<Module> {
   const device = model.parameters()[0]?.device;
   if (device === undefined || readsSync(device)) return model;
   const state = model.stateDict();
   const values = await Promise.all(Object.values(state).map((t) => t.data()));
-  const host = hostDevice();
-  return withBackend(host, () => {
-    const copy = build();
-    copy.loadStateDict(Object.fromEntries(Object.entries(state).map(([k, t], i) => [k, tensor(values[i], { shape: t.shape, dtype: t.dtype })])));
-    copy.eval();
-    return copy;
-  });
+  // the rest of the command (saving, the report's pictures) runs on the host
+  setBackend(hostDevice());
+  const copy = build();
+  copy.loadStateDict(Object.fromEntries(Object.entries(state).map(([k, t], i) => [k, tensor(values[i], { shape: t.shape, dtype: t.dtype })])));
+  copy.eval();
+  return copy;
 }
 
 function metricsJson(c: RunConfig, epochs: readonly EpochRecord[], r: Evaluation): object {
