@@ -7,7 +7,8 @@ import type { WebGpuBackend } from '../src/backends/webgpu/index.js';
 import { findBackend } from '../src/backends/registry.js';
 import { measure } from './measure.js';
 import { GPU_WORKLOADS, type GpuCell, type GpuWorkload } from './webgpu.js';
-import { PEERS } from './frameworks/types.js';
+import { loadOrtWebgpu, ortWebgpuStep } from './frameworks/ort-webgpu.js';
+import { loadTfjsWebgpu, tfjsWebgpuStep } from './frameworks/tfjs-webgpu.js';
 
 const F = ck.nn.functional;
 
@@ -96,45 +97,20 @@ async function convkitCell(w: GpuWorkload, size: string, budget: number): Promis
   return { ...cell, ...(await measure({ run: step }, { budgetMs: budget, maxSamples: 10 })) };
 }
 
-interface Tf {
-  ready(): Promise<void>;
-  setBackend(name: string): Promise<boolean>;
-  tensor(v: number[], shape: number[]): unknown;
-  matMul(a: unknown, b: unknown): { data(): Promise<unknown> };
-  conv2d(x: unknown, w: unknown, strides: number, pad: string): { data(): Promise<unknown> };
-  grads(f: (...xs: unknown[]) => unknown): (xs: unknown[]) => { data(): Promise<unknown> }[];
-  tidy<T>(f: () => T): T;
-  transpose(x: unknown, perm: number[]): unknown;
-}
-
-/** TensorFlow.js's webgpu backend on GEMM and convolution (NHWC, its native layout); ResNet-18 needs a converted model. */
-async function tfjsCell(w: GpuWorkload, budget: number): Promise<GpuCell> {
-  let tf: Tf;
-  try {
-    const { create, globals } = (await import('webgpu')) as unknown as { create(f: string[]): unknown; globals: object };
-    Object.assign(globalThis, globals, { navigator: { gpu: create([]) } });
-    tf = (await import(new URL('node_modules/@tensorflow/tfjs-core/dist/index.js', PEERS).href)) as Tf;
-    await import(new URL('node_modules/@tensorflow/tfjs-backend-webgpu/dist/index.js', PEERS).href);
-  } catch (e) {
-    return { skip: `not installed (npm install --prefix bench/peers @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu): ${(e as Error).message.split('\n')[0]}` };
+/** A peer framework's cell: its step, measured as convkit's (every step ends with its result read back). */
+async function peerCell(framework: string, w: GpuWorkload, size: string, budget: number): Promise<GpuCell> {
+  if (!process.env.VK_ICD_FILENAMES && size === 'small') process.env.VK_ICD_FILENAMES = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (framework === 'tfjs-webgpu') {
+    const tf = await loadTfjsWebgpu();
+    if (typeof tf === 'string') return { skip: tf };
+    return measure({ run: tfjsWebgpuStep(tf, w, values) }, { budgetMs: budget, maxSamples: 10 });
   }
-  if (!(await tf.setBackend('webgpu'))) return { skip: 'tfjs-webgpu: no adapter' };
-  await tf.ready();
-  const t = (shape: number[], seed: number): unknown => tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed), shape);
-  let run: () => Promise<unknown>;
-  if (w.kind === 'gemm') {
-    const [a, b] = [t([w.dims[0], w.dims[0]], 1), t([w.dims[0], w.dims[0]], 2)];
-    run = () => tf.tidy(() => tf.matMul(a, b)).data();
-  } else if (w.kind === 'conv' || w.kind === 'conv-bwd') {
-    const [n, c, side] = w.dims;
-    const x = t([n, side, side, c], 3);
-    const k = t([3, 3, c, c], 4);
-    const f = (xx: unknown, kk: unknown) => tf.conv2d(xx, kk, 1, 'same');
-    run = w.kind === 'conv' ? () => tf.tidy(() => f(x, k)).data() : () => Promise.all(tf.tidy(() => tf.grads(f)([x, k])).map((g) => g.data()));
-  } else {
-    return { skip: 'ResNet-18 for tfjs needs a converted model (not part of this benchmark yet)' };
-  }
-  return measure({ run }, { budgetMs: budget, maxSamples: 10 });
+  const ort = await loadOrtWebgpu();
+  if (typeof ort === 'string') return { skip: ort };
+  const t = (shape: number[], seed: number): ck.Tensor => ck.tensor(values(shape.reduce((a, b) => a * b, 1), seed), { shape });
+  const step = await ortWebgpuStep(ort, w, t);
+  if (typeof step === 'string') return { skip: step };
+  return measure({ run: step }, { budgetMs: budget, maxSamples: 10 });
 }
 
 const [framework, id, size, budget] = process.argv.slice(2);
@@ -142,7 +118,7 @@ let result: GpuCell;
 try {
   const w = GPU_WORKLOADS[size as 'full' | 'small'].find((k) => k.id === id);
   if (!w) throw new Error(`unknown workload ${id}`);
-  result = framework === 'convkit' ? await convkitCell(w, size, Number(budget)) : await tfjsCell(w, Number(budget));
+  result = framework === 'convkit' ? await convkitCell(w, size, Number(budget)) : await peerCell(framework, w, size, Number(budget));
 } catch (e) {
   result = { skip: `failed: ${(e as Error).message.split('\n')[0]}` };
 }

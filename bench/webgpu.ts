@@ -1,11 +1,12 @@
 /**
- * The GPU benchmark (issue 12): convkit's webgpu backend against TensorFlow.js's webgpu backend and PyTorch CUDA
- * on the same GPU, one process per framework.
- *   npm run bench -- --device webgpu [--size full|small] [--frameworks convkit,tfjs-webgpu,pytorch-cuda] [--budget 4000] [--out runs/webgpu.json]
+ * The GPU benchmark (issue 12): convkit's webgpu backend against TensorFlow.js's webgpu backend, onnxruntime-web's
+ * WebGPU execution provider and PyTorch CUDA on the same GPU, one process per framework and workload.
+ *   npm run bench -- --device webgpu [--size full|small] [--frameworks convkit,tfjs-webgpu,ort-webgpu,pytorch-cuda] [--budget 4000] [--only gemm,conv,...] [--out runs/webgpu.json]
  * `--size small` shrinks every workload for software adapters (SwiftShader): there it reports correctness against
  * the wasm backend, submissions, dispatches and bytes moved per step rather than speed.
- * Peers: `npm install --prefix bench/peers @tensorflow/tfjs-core @tensorflow/tfjs-backend-webgpu` (Node needs
- * the `webgpu` package, which convkit already has as an optional dependency); PyTorch CUDA where torch sees a GPU.
+ * Peers: bench/setup.sh installs @tensorflow/tfjs-backend-webgpu and onnxruntime-web into bench/peers (in Node both
+ * run on the `webgpu` package's navigator.gpu, which convkit has as an optional dependency); PyTorch CUDA where torch
+ * sees a GPU. bench/gpu-run.sh runs all of it, with the webgpu tests, on a GPU machine.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -64,19 +65,23 @@ export interface GpuCell {
 const RUNNERS: Record<string, (w: string, size: string, budget: string) => [string, string[]]> = {
   convkit: (w, size, budget) => [process.execPath, ['--import', 'tsx', 'bench/webgpu-cell.ts', 'convkit', w, size, budget]],
   'tfjs-webgpu': (w, size, budget) => [process.execPath, ['--import', 'tsx', 'bench/webgpu-cell.ts', 'tfjs-webgpu', w, size, budget]],
+  'ort-webgpu': (w, size, budget) => [process.execPath, ['--import', 'tsx', 'bench/webgpu-cell.ts', 'ort-webgpu', w, size, budget]],
   'pytorch-cuda': (w, size) => ['/usr/bin/python3', ['bench/frameworks/pytorch_cuda.py', w, size]],
 };
 
 function runCell(fw: string, w: GpuWorkload, size: string, budget: string): GpuCell {
   const [cmd, args] = RUNNERS[fw](w.id, size, budget);
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  // onnxruntime-web's WebGPU run can block its process's event loop without answering (SwiftShader under Node):
+  // its cells get a shorter leash than convkit's slow software-adapter steps
+  const limit = fw === 'ort-webgpu' ? 180 : 600;
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: limit * 1000 });
   const line = r.stdout?.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as GpuCell;
   } catch {
     // SwiftShader's loader prints an XDG_RUNTIME_DIR warning on every start: the error is the last other line
     const lines = (r.stderr || r.error?.message || 'no output').trim().split('\n').filter((l) => !l.includes('XDG_RUNTIME_DIR'));
-    return { skip: r.signal ? `stopped after ${600} s` : `failed: ${lines.pop() ?? 'no output'}` };
+    return { skip: r.signal ? `stopped after ${limit} s` : `failed: ${lines.pop() ?? 'no output'}` };
   }
 }
 
@@ -91,9 +96,12 @@ export function main(): void {
   const budget = arg('budget', '4000');
   const frameworks = arg('frameworks', Object.keys(RUNNERS).join(',')).split(',');
   for (const f of frameworks) if (!RUNNERS[f]) throw new Error(`bench --device webgpu: unknown framework ${f}, expected ${Object.keys(RUNNERS).join(', ')}`);
+  const only = arg('only', '').split(',').filter(Boolean);
+  const workloads = GPU_WORKLOADS[size].filter((w) => only.length === 0 || only.includes(w.id));
+  if (workloads.length === 0) throw new Error(`bench --device webgpu: --only matches no workload, expected some of ${GPU_WORKLOADS[size].map((w) => w.id).join(', ')}`);
   const results: Record<string, Record<string, GpuCell>> = {};
   const rows: string[] = [];
-  for (const w of GPU_WORKLOADS[size]) {
+  for (const w of workloads) {
     results[w.id] = {};
     for (const f of frameworks) results[w.id][f] = runCell(f, w, size, budget);
     const own = results[w.id].convkit;

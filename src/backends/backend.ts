@@ -53,6 +53,27 @@ export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
  */
 export type ActivationGrad = 'threshold' | 'leakyRelu' | 'sigmoid' | 'tanh';
 
+/** An activation applied in a convolution's or linear layer's epilogue, after the bias (ReLU: x <= 0 ? 0 : x, NaN stays NaN). */
+export type EpilogueActivation = 'relu';
+
+/**
+ * One optimiser's update of one parameter, with this step's scalars as the op sequence uses them (host doubles,
+ * rounded to the parameter's dtype where they meet it). `state` views, in this order, are updated in place:
+ * - sgd: [momentumBuffer] when momentum ≠ 0 (`firstStep`: the buffer becomes d, as PyTorch's clone), else [];
+ * - adam: [expAvg, expAvgSq, maxExpAvgSq?] (the last with amsgrad); `decay` is AdamW's p·(1 - lr·weightDecay)
+ *   factor, applied first, or null for Adam's L2 penalty;
+ * - rmsprop: [squareAvg, momentumBuffer?, gradAvg?] (momentum > 0, centered);
+ * - adagrad: [sum], `lr` being this step's decayed rate.
+ */
+export type OptimizerUpdate =
+  | { kind: 'sgd'; lr: number; momentum: number; dampening: number; nesterov: boolean; weightDecay: number; maximize: boolean; firstStep: boolean }
+  | {
+    kind: 'adam'; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; decay: number | null; amsgrad: boolean;
+    maximize: boolean; stepSize: number; bias2Sqrt: number;
+  }
+  | { kind: 'rmsprop'; lr: number; alpha: number; eps: number; weightDecay: number; momentum: number; centered: boolean; maximize: boolean }
+  | { kind: 'adagrad'; lr: number; eps: number; weightDecay: number; maximize: boolean };
+
 /**
  * The primitives every backend implements: with these alone every op, layer, loss and optimiser runs.
  * Every kernel returns a fresh contiguous storage except `assign`, which writes into `dst` in place.
@@ -95,6 +116,10 @@ export interface RequiredKernels {
 export interface OptionalKernels {
   /** out[M,N] = x[M,K] · weight[N,K]ᵀ (+ bias[N] on every row). Default: matmul and add. */
   linear(x: View, weight: View, bias: View | null, outDtype: DType): Storage;
+  /** activation(x · weightᵀ + bias) with the activation in the GEMM's epilogue. Default: linear, then the activation op. */
+  linearActivation(x: View, weight: View, bias: View | null, outDtype: DType, activation: EpilogueActivation): Storage;
+  /** activation(conv(x, w) + bias), the bias and the activation in the epilogue. Default: conv, then the activation op. */
+  convActivation(x: View, w: View, bias: View | null, geom: ConvGeometry, activation: EpilogueActivation): Storage;
   /**
    * relu?(x·scale[c] + shift[c] + residual) over x [N, C, ...], each step rounded as the separate ops round
    * (BatchNorm's affine end, with ResNet's shortcut and ReLU fused in). Default: mul, add, add, relu.
@@ -123,18 +148,26 @@ export interface OptionalKernels {
    * default: a backend without it reports those ops as unsupported.
    */
   argsort(x: View, dim: number, descending: boolean): Storage;
+  /**
+   * One optimiser step of one parameter in place, param and state through their views, in one pass: the
+   * products and sums rounded as the separate ops round them. Default: the optimiser's op sequence (src/optim).
+   */
+  optimizerStep(update: OptimizerUpdate, param: View, grad: View, state: readonly View[]): void;
 }
 
 /** A backend's kernel table: every primitive, and the fast paths it has. */
 export type Kernels = RequiredKernels & Partial<OptionalKernels>;
 
-/** Every kernel: the reference backend's table, which the fast backends start from. */
-export type AllKernels = RequiredKernels & OptionalKernels;
+/**
+ * Every kernel: the reference backend's table, which the fast backends start from. It has no `optimizerStep` and
+ * no activation epilogues: the reference runs the textbook op sequences, the defaults every fusion is tested against.
+ */
+export type AllKernels = RequiredKernels & Omit<OptionalKernels, 'optimizerStep' | 'linearActivation' | 'convActivation'>;
 
 /** The names of the optional kernels, for tables and tests. */
 export const OPTIONAL_KERNELS: readonly (keyof OptionalKernels)[] = [
   'linear', 'channelAffine', 'activationBackward', 'scaleAdd_', 'im2col', 'col2im', 'convBackwardInput', 'convBackwardWeight', 'maxPoolBackward',
-  'argsort',
+  'argsort', 'optimizerStep', 'linearActivation', 'convActivation',
 ];
 
 export const REQUIRED_KERNELS: readonly (keyof RequiredKernels)[] = [

@@ -9,6 +9,7 @@ import { isFloating } from '../core/dtype.js';
 import { fmt, numel, shapesEqual } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, kernels, wrap } from './dispatch.js';
+import { activationBackward } from './activation-backward.js';
 import { add } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
@@ -52,6 +53,28 @@ function affine(fused: OptionalKernels['linear'], x: Tensor, weight: Tensor, bia
     weight.requiresGrad ? matmul(transpose(g, 0, 1), x) : null,
     bias?.requiresGrad ? sum(g, 0) : null,
   ]);
+}
+
+/**
+ * relu(x·Wᵀ + b) with the ReLU in the backend's epilogue, for ck.fuse on backends with `linearActivation` (not
+ * traced: exporters see the modules in turn). The gradient is ReLU's rule on the output, then AddmmBackward0's.
+ */
+export function linearRelu(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  if (!(weight instanceof Tensor) || weight.ndim !== 2 || !(x instanceof Tensor) || x.ndim !== 2 || x.shape[1] !== weight.shape[1]) {
+    throw new RangeError(`linearRelu: expected x [N, ${weight?.shape?.[1]}] and a 2-D weight, got ${describe(x)} and ${describe(weight)}`);
+  }
+  const inputs = bias ? [x, weight, bias] : [x, weight];
+  const fused = kernels('linear', ...inputs).linearActivation;
+  if (!fused || !fusable(x, weight, bias)) throw new Error(`linear: the '${x.device}' backend has no fused linear + ReLU kernel for ${x.dtype} (run linear, then relu)`);
+  const out = wrap(fused(x, weight, bias, x.dtype, 'relu'), [x.shape[0], weight.shape[0]], x.dtype);
+  return record('AddmmReluBackward', out, inputs, (g) => {
+    const gy = activationBackward('threshold', g, out);
+    return [
+      x.requiresGrad ? matmul(gy, weight) : null,
+      weight.requiresGrad ? matmul(transpose(gy, 0, 1), x) : null,
+      bias?.requiresGrad ? sum(gy, 0) : null,
+    ];
+  });
 }
 
 const LINEAR_SIG = signature('linear', 'torch.nn.functional.linear', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)]]);

@@ -28,6 +28,11 @@ export function traced<T extends Tensor>(kind: string, inputs: readonly (Tensor 
   return out;
 }
 
+/** Whether an exporter is recording: fusions that would hide an op from it stand aside. */
+export function isTracing(): boolean {
+  return recorder !== null;
+}
+
 /** Runs `fn` with `r` receiving every outermost traced op. Not reentrant. */
 export function withRecorder<T>(r: TraceRecorder, fn: () => T): T {
   if (recorder) throw new Error('trace: a trace is already running');

@@ -3,6 +3,7 @@ import type { Tensor } from '../core/tensor.js';
 import { add, fullLike, mul, sqrt } from '../ops/index.js';
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
 import { DEFAULT_ONLY, PARAMS, checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { fusedOptimizerStep } from '../ops/optimizer-step.js';
 import { adaptiveStep_, effectiveGradient } from './update.js';
 
 export interface AdagradOptions extends OptimizerOptions {
@@ -38,8 +39,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     }
     const step = (state.step as number) + 1;
     state.step = step;
-    const d = effectiveGradient(p, grad, g);
     const clr = g.lr / (1 + (step - 1) * g.lrDecay);
+    const { eps, weightDecay, maximize } = g;
+    if (fusedOptimizerStep({ kind: 'adagrad', lr: clr, eps, weightDecay, maximize }, p, grad, [state.sum as Tensor])) return;
+    const d = effectiveGradient(p, grad, g);
     const sum = add(state.sum as Tensor, mul(d, d));
     state.sum = sum;
     adaptiveStep_(p, d, clr, add(sqrt(sum), g.eps));

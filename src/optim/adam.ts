@@ -1,6 +1,7 @@
 /** Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), PyTorch 1.13's update equations. */
 import type { Tensor } from '../core/tensor.js';
 import { add, copy_, div, maximum, mul, sqrt, zerosLike } from '../ops/index.js';
+import { fusedOptimizerStep } from '../ops/optimizer-step.js';
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
 import { DEFAULT_ONLY, PARAMS, checkNonNegative, checkOption, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
 import { adaptiveStep_, addScaled, effectiveGradient } from './update.js';
@@ -42,14 +43,32 @@ function validateAdam(o: AdamOptions, op: string): void {
  * The moment updates and bias-corrected step shared by Adam and AdamW:
  * m = β1·m + (1-β1)·g;  v = β2·v + (1-β2)·g²;  p = p - lr/(1-β1ᵗ) · m / (√v/√(1-β2ᵗ) + eps).
  */
+function initAdam(p: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
+  if (state.step !== undefined) return;
+  state.step = 0;
+  state.expAvg = zerosLike(p);
+  state.expAvgSq = zerosLike(p);
+  if (g.amsgrad) state.maxExpAvgSq = zerosLike(p);
+}
+
+/** The backend's one-kernel update (decay: AdamW's factor, or null for Adam), where it has one. */
+function fusedAdam(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState, decay: number | null): boolean {
+  initAdam(p, g, state);
+  const step = (state.step as number) + 1;
+  const [beta1, beta2] = g.betas;
+  const moments = [state.expAvg, state.expAvgSq, ...(g.amsgrad ? [state.maxExpAvgSq] : [])] as Tensor[];
+  const update = {
+    kind: 'adam' as const, lr: g.lr, beta1, beta2, eps: g.eps, weightDecay: decay === null ? g.weightDecay : 0, decay, amsgrad: g.amsgrad,
+    maximize: g.maximize, stepSize: g.lr / (1 - beta1 ** step), bias2Sqrt: Math.sqrt(1 - beta2 ** step),
+  };
+  if (!fusedOptimizerStep(update, p, grad, moments)) return false;
+  state.step = step;
+  return true;
+}
+
 function adamStep(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
   const [beta1, beta2] = g.betas;
-  if (state.step === undefined) {
-    state.step = 0;
-    state.expAvg = zerosLike(p);
-    state.expAvgSq = zerosLike(p);
-    if (g.amsgrad) state.maxExpAvgSq = zerosLike(p);
-  }
+  initAdam(p, g, state);
   const step = (state.step as number) + 1;
   state.step = step;
   const expAvg = addScaled(mul(state.expAvg as Tensor, beta1), grad, 1 - beta1);
@@ -81,6 +100,7 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 
   protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
+    if (fusedAdam(p, grad, g, state, null)) return;
     adamStep(p, effectiveGradient(p, grad, g), g, state);
   }
 }
@@ -99,6 +119,7 @@ export class AdamW extends Optimizer<AdamOptions> {
   }
 
   protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<AdamOptions>, state: ParamState): void {
+    if (fusedAdam(p, grad, g, state, 1 - g.lr * g.weightDecay)) return;
     copy_(p, mul(p, 1 - g.lr * g.weightDecay));
     // the decay above replaces the L2 term in the gradient
     adamStep(p, effectiveGradient(p, grad, { maximize: g.maximize, weightDecay: 0 }), g, state);

@@ -3,6 +3,7 @@ import type { Tensor } from '../core/tensor.js';
 import { add, copy_, div, mul, sqrt, sub, zerosLike } from '../ops/index.js';
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
 import { DEFAULT_ONLY, PARAMS, checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { fusedOptimizerStep } from '../ops/optimizer-step.js';
 import { adaptiveStep_, addScaled, effectiveGradient } from './update.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
@@ -45,6 +46,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       if (g.centered) state.gradAvg = zerosLike(p);
     }
     state.step = (state.step as number) + 1;
+    const buffers = [state.squareAvg, ...(g.momentum > 0 ? [state.momentumBuffer] : []), ...(g.centered ? [state.gradAvg] : [])] as Tensor[];
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = g;
+    if (fusedOptimizerStep({ kind: 'rmsprop', lr, alpha, eps, weightDecay, momentum, centered, maximize }, p, grad, buffers)) return;
     const d = effectiveGradient(p, grad, g);
     const squareAvg = add(mul(state.squareAvg as Tensor, g.alpha), mul(mul(d, 1 - g.alpha), d));
     state.squareAvg = squareAvg;

@@ -1,6 +1,7 @@
 /** Stochastic gradient descent with momentum and Nesterov momentum (torch.optim.SGD, PyTorch 1.13 update). */
 import type { Tensor } from '../core/tensor.js';
-import { clone } from '../ops/index.js';
+import { clone, zerosLike } from '../ops/index.js';
+import { fusedOptimizerStep, hasFusedOptimizerStep } from '../ops/optimizer-step.js';
 import { scaleAdd_ } from '../ops/scale-add.js';
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../core/args.js';
 import { DEFAULT_ONLY, PARAMS, checkNonNegative, Optimizer, type OptimizerOptions, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
@@ -39,6 +40,7 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected updateParameter(p: Tensor, grad: Tensor, g: ParamGroup<SGDOptions>, state: ParamState): void {
+    if (this.fusedUpdate(p, grad, g, state)) return;
     let d = effectiveGradient(p, grad, g);
     if (g.momentum !== 0) {
       const prev = state.momentumBuffer as Tensor | undefined;
@@ -48,6 +50,20 @@ export class SGD extends Optimizer<SGDOptions> {
       d = g.nesterov ? addScaled(d, buf, g.momentum) : buf;
     }
     scaleAdd_(p, 1, d, -g.lr);
+  }
+
+  /** The backend's one-kernel update, where it has one. */
+  private fusedUpdate(p: Tensor, grad: Tensor, g: ParamGroup<SGDOptions>, state: ParamState): boolean {
+    if (!hasFusedOptimizerStep(p)) return false;
+    const firstStep = g.momentum !== 0 && state.momentumBuffer === undefined;
+    const buf = g.momentum === 0 ? [] : [(state.momentumBuffer as Tensor | undefined) ?? zerosLike(p)];
+    const { lr, momentum, dampening, nesterov, weightDecay, maximize } = g;
+    if (!fusedOptimizerStep({ kind: 'sgd', lr, momentum, dampening, nesterov, weightDecay, maximize, firstStep }, p, grad, buf)) {
+      if (firstStep) buf[0].dispose();
+      return false;
+    }
+    if (buf.length) state.momentumBuffer = buf[0];
+    return true;
   }
 }
 

@@ -5,11 +5,12 @@
  * The tap loops run over kD, kH, kW directly, so the inner loop has no integer division.
  */
 import { GEO_WGSL } from './conv-geometry.js';
-import { MAIN_1D, PRELUDE } from './wgsl.js';
+import type { EpilogueActivation } from '../backend.js';
+import { epilogue, MAIN_1D, PRELUDE } from './wgsl.js';
 
 const at = GEO_WGSL;
 
-export const DIRECT_FORWARD = (bias: boolean): string => `${PRELUDE}
+export const DIRECT_FORWARD = (bias: boolean, activation: EpilogueActivation | null): string => `${PRELUDE}
 @group(0) @binding(1) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(2) var<storage, read> X: array<f32>;
 @group(0) @binding(3) var<storage, read> Wt: array<f32>;
@@ -42,7 +43,8 @@ fn body(i: i32) {
       }
     }
   }
-  Y[i] = acc${bias ? ` + bias[${at('offb')} + oc]` : ''};
+  ${epilogue(`acc${bias ? ` + bias[${at('offb')} + oc]` : ''}`, activation)}
+  Y[i] = r;
 }
 ${MAIN_1D}`;
 

@@ -8,7 +8,7 @@
  * each element's address from the geometry, returning 0 for padding and for strides that skip a position.
  */
 import { numel } from '../../core/shape.js';
-import type { Storage, View } from '../backend.js';
+import type { EpilogueActivation, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import type { GpuContext } from './context.js';
 import { GEO_WGSL, geoMeta } from './conv-geometry.js';
@@ -19,7 +19,7 @@ import { gemmCode, runGemm } from './gemm.js';
 import { dense } from './dense.js';
 import { reduceKernels } from './reduce.js';
 import { GpuStorage } from './storage.js';
-import { groupsFor, MAIN_1D, PRELUDE, wgslType } from './wgsl.js';
+import { epilogue, groupsFor, MAIN_1D, PRELUDE, wgslType } from './wgsl.js';
 
 const at = GEO_WGSL;
 
@@ -77,26 +77,30 @@ fn ck_image(n: i32, g: i32) -> i32 { return ${at('offx')} + (n * ${at('C')} + g 
 const TABLES = (first: number, a: string, b: string): string =>
   `@group(0) @binding(${first}) var<storage, read> ${a}: array<vec4<i32>>;\n@group(0) @binding(${first + 1}) var<storage, read> ${b}: array<vec4<i32>>;`;
 
-const FORWARD = (bias: boolean): string => gemmCode({
+/** The forward GEMM; `vecW`: the weights (A, consecutive along K) are bound as vec4 and staged four at a time. */
+const FORWARD = (bias: boolean, vecW: boolean, activation: EpilogueActivation | null): string => gemmCode({
   decls: `@group(0) @binding(1) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> Wt: array<f32>;
+@group(0) @binding(3) var<storage, read> Wt: array<${vecW ? 'vec4<f32>' : 'f32'}>;
 ${TABLES(4, 'TAPS', 'POS')}
 ${bias ? '@group(0) @binding(6) var<storage, read> bias: array<f32>;' : ''}`,
   helpers: PATCH_T,
   loadA: `fn loadA(b: i32, m: i32, k: i32) -> f32 {
-  if (m >= prm[0] || k >= prm[2]) { return 0.0; }
   let g = b % ${at('groups')};
-  return Wt[${at('offy')} + (g * ${at('Og')} + m) * prm[2] + k];
+  let i = ${at('offy')} + (g * ${at('Og')} + m) * prm[2] + k;
+  return ${vecW ? 'Wt[i / 4][i % 4]' : 'Wt[i]'};
 }`,
+  loadA4: vecW ? `fn loadA4(b: i32, m: i32, k: i32) -> vec4<f32> {
+  return Wt[(${at('offy')} + ((b % ${at('groups')}) * ${at('Og')} + m) * prm[2] + k) / 4];
+}` : undefined,
   loadB: `fn loadB(b: i32, k: i32, l: i32) -> f32 {
-  if (k >= prm[2] || l >= prm[1]) { return 0.0; }
   let n = b / ${at('groups')};
   return ck_patch_t(ck_image(n, b - n * ${at('groups')}), k, l);
 }`,
   store: `fn store(b: i32, m: i32, l: i32, v: f32) {
   let oc = (b % ${at('groups')}) * ${at('Og')} + m;
-  Y[((b / ${at('groups')}) * ${at('O')} + oc) * prm[1] + l] = v${bias ? ` + bias[${at('offb')} + oc]` : ''};
+  ${epilogue(`v${bias ? ` + bias[${at('offb')} + oc]` : ''}`, activation)}
+  Y[((b / ${at('groups')}) * ${at('O')} + oc) * prm[1] + l] = r;
 }`,
 });
 
@@ -117,14 +121,12 @@ fn ck_out(num: i32, s: i32, size: i32) -> i32 {
   return select(-1, o, o < size);
 }`,
   loadA: `fn loadA(b: i32, c: i32, k: i32) -> f32 {
-  if (c >= prm[0] || k >= prm[2]) { return 0.0; }
   let g = b % ${at('groups')};
   let kvol = ck_kvol();
   let oc = k / kvol;
   return Wt[${at('offx')} + ((g * ${at('Og')} + oc) * ${at('Cg')} + c) * kvol + k - oc * kvol];
 }`,
   loadB: `fn loadB(b: i32, k: i32, i: i32) -> f32 {
-  if (k >= prm[2] || i >= prm[1]) { return 0.0; }
   let t = STAPS[k];
   let p = INPUTS[i];
   let od = ck_out(p.x - t.y, ${at('s0')}, ${at('oD')});
@@ -148,13 +150,11 @@ const WEIGHT_GRAD = gemmCode({
 ${TABLES(4, 'TAPS', 'POS')}`,
   helpers: PATCH_T + `fn ck_outPlane() -> i32 { return ${at('oD')} * ${at('oH')} * ${at('oW')}; }`,
   loadA: `fn loadA(g: i32, m: i32, k: i32) -> f32 {
-  if (m >= prm[0] || k >= prm[2]) { return 0.0; }
   let L = ck_outPlane();
   let n = k / L;
   return GY[${at('offy')} + (n * ${at('O')} + g * ${at('Og')} + m) * L + k - n * L];
 }`,
   loadB: `fn loadB(g: i32, k: i32, r: i32) -> f32 {
-  if (k >= prm[2] || r >= prm[1]) { return 0.0; }
   let L = ck_outPlane();
   let n = k / L;
   return ck_patch_t(ck_image(n, g), r, k - n * L);
@@ -210,28 +210,32 @@ export function convKernels(ctx: GpuContext) {
   function fresh(length: number): GpuStorage {
     return new GpuStorage(ctx, ctx.pool.acquire(length * 4), 'float32', length);
   }
+  /** conv(x, w) + bias, through `activation` in the epilogue when given: direct loops or implicit GEMM per planConv. */
+  function forward(x: View, w: View, bias: View | null, g: ConvGeometry, activation: EpilogueActivation | null): Storage {
+    wgslType(x.dtype, 'conv');
+    const [N, C] = x.shape;
+    const O = w.shape[0];
+    const xs = dense(ctx, x, 'conv');
+    const ws = dense(ctx, w, 'conv');
+    const L = numel(g.outSize);
+    const y = fresh(N * O * L);
+    const bs = bias ? dense(ctx, bias, 'conv') : null;
+    const buffers = [y.buffer, xs.buffer, ws.buffer];
+    const biasBuffer = bs ? [bs.buffer] : [];
+    const geo = geoMeta(g, C, O, [xs.offset, ws.offset, bs?.offset ?? 0]);
+    if (planConv(N, C, O, g, ctx.software).forward === 'direct') {
+      ctx.dispatch('conv', DIRECT_FORWARD(!!bias, activation), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers, ...biasBuffer], groupsFor(N * O * L));
+    } else {
+      const { taps, positions } = patchTables(ctx, g, C / g.groups);
+      const K = (C / g.groups) * numel(g.kernelSize);
+      runGemm(ctx, 'conv', FORWARD(!!bias, K % 4 === 0 && ws.offset % 4 === 0, activation), [O / g.groups, L, K, N * g.groups, ...geo], [...buffers, taps, positions, ...biasBuffer]);
+    }
+    [xs, ws, bs].forEach((d) => d?.done());
+    return y;
+  }
   return {
-    conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
-      wgslType(x.dtype, 'conv');
-      const [N, C] = x.shape;
-      const O = w.shape[0];
-      const xs = dense(ctx, x, 'conv');
-      const ws = dense(ctx, w, 'conv');
-      const L = numel(g.outSize);
-      const y = fresh(N * O * L);
-      const bs = bias ? dense(ctx, bias, 'conv') : null;
-      const buffers = [y.buffer, xs.buffer, ws.buffer];
-      const biasBuffer = bs ? [bs.buffer] : [];
-      const geo = geoMeta(g, C, O, [xs.offset, ws.offset, bs?.offset ?? 0]);
-      if (planConv(N, C, O, g, ctx.software).forward === 'direct') {
-        ctx.dispatch('conv', DIRECT_FORWARD(!!bias), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers, ...biasBuffer], groupsFor(N * O * L));
-      } else {
-        const { taps, positions } = patchTables(ctx, g, C / g.groups);
-        runGemm(ctx, 'conv', FORWARD(!!bias), [O / g.groups, L, (C / g.groups) * numel(g.kernelSize), N * g.groups, ...geo], [...buffers, taps, positions, ...biasBuffer]);
-      }
-      [xs, ws, bs].forEach((d) => d?.done());
-      return y;
-    },
+    conv: (x: View, w: View, bias: View | null, g: ConvGeometry): Storage => forward(x, w, bias, g, null),
+    convActivation: (x: View, w: View, bias: View | null, g: ConvGeometry, activation: EpilogueActivation): Storage => forward(x, w, bias, g, activation),
     convBackwardInput(gy: View, w: View, g: ConvGeometry): Storage {
       wgslType(gy.dtype, 'convBackwardInput');
       const [N, O] = gy.shape;

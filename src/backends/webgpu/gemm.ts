@@ -3,9 +3,12 @@
  * through loader functions, so matmul, linear and the three convolutions (implicit GEMM: the im2col
  * matrix is never stored, `loadB` computes each patch element's address) share one kernel shape.
  *
- * A workgroup of 8×8 invocations owns a 32×32 tile of C; each invocation keeps a 4×4 block of it in
- * registers. K advances 16 at a time through two tiles in workgroup memory, so every loaded element
- * is used 32 times. Loaders return 0 outside the matrix (edge tiles), `store` applies the epilogue.
+ * A workgroup of 8×8 invocations owns a 32×32 tile of C; each invocation keeps a 4×4 block of it in four vec4
+ * registers. K advances 16 at a time through two tiles in workgroup memory held as vec4 (an invocation reads its
+ * four A and four B values of a k in two loads), so every loaded element is used 32 times. Bounds checks live
+ * here, not in the loaders, and only edge tiles pay for them: a workgroup whose 32×32 tile lies inside C, at a k
+ * step inside K, stages without checks and stores without checks. Where an operand's elements are consecutive
+ * in memory along one index, its vector loader stages four of them per load (vec4 global reads).
  */
 import type { GpuContext } from './context.js';
 import { FLOAT_HELPERS } from './elementwise.js';
@@ -14,19 +17,22 @@ import { PRELUDE } from './wgsl.js';
 export const TILE = 32;
 const TK = 16;
 const THREADS = 64;
-const PER = TILE / 8;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 export interface GemmShader {
   /** Extra bindings from 1 up (binding 0 is meta, whose first four values are M, N, K, batch). */
   decls: string;
-  /** `fn loadA(b: i32, m: i32, k: i32) -> T`, returning 0 outside [M, K]. */
+  /** `fn loadA(b: i32, m: i32, k: i32) -> T`, called only inside [M, K]. */
   loadA: string;
-  /** `fn loadB(b: i32, k: i32, n: i32) -> T`, returning 0 outside [K, N]. */
+  /** `fn loadB(b: i32, k: i32, n: i32) -> T`, called only inside [K, N]. */
   loadB: string;
-  /** `fn store(b: i32, m: i32, n: i32, v: T)`, only called inside [M, N]. */
+  /** `fn store(b: i32, m: i32, n: i32, v: T)`, only called inside [M, N]: the epilogue (bias, activation). */
   store: string;
+  /** Optional `fn loadA4(b: i32, m: i32, k: i32) -> vec4<T>`: A[m, k..k+3], called for interior tiles only. */
+  loadA4?: string;
+  /** Optional `fn loadB4(b: i32, k: i32, n: i32) -> vec4<T>`: B[k, n..n+3] (along 'n') or B[k..k+3, n] (along 'k'). */
+  loadB4?: { along: 'n' | 'k'; code: string };
   helpers?: string;
   type?: 'f32' | 'i32';
   /**
@@ -37,18 +43,61 @@ export interface GemmShader {
   split?: { count: string; chunk: string };
 }
 
+/** Edge-tile staging of the 32×16 A tile and 16×32 B tile, one element per load, 0 outside the matrix. */
+function checkedStaging(T: string): string {
+  return `for (var e = i32(li); e < ${TILE * TK}; e += ${THREADS}) {
+        let kk = e % ${TK};
+        let r = e / ${TK};
+        var va = ${T}(0);
+        if (m0 + r < M && k0 + kk < K) { va = loadA(bp, m0 + r, k0 + kk); }
+        As[kk][r / 4][r % 4] = va;
+        let bk = e / ${TILE};
+        let bn = e % ${TILE};
+        var vb = ${T}(0);
+        if (k0 + bk < K && n0 + bn < N) { vb = loadB(bp, k0 + bk, n0 + bn); }
+        Bs[bk][bn / 4][bn % 4] = vb;
+      }`;
+}
+
+/** Interior staging through the vector loaders where given (two vec4 per invocation per tile). */
+function vectorStaging(s: GemmShader): string {
+  const a = s.loadA4
+    ? `for (var e = i32(li); e < ${(TILE * TK) / 4}; e += ${THREADS}) {
+        let r = e / ${TK / 4};
+        let kq = (e % ${TK / 4}) * 4;
+        let v = loadA4(bp, m0 + r, k0 + kq);
+        As[kq][r / 4][r % 4] = v.x; As[kq + 1][r / 4][r % 4] = v.y; As[kq + 2][r / 4][r % 4] = v.z; As[kq + 3][r / 4][r % 4] = v.w;
+      }`
+    : `for (var e = i32(li); e < ${TILE * TK}; e += ${THREADS}) { let kk = e % ${TK}; let r = e / ${TK}; As[kk][r / 4][r % 4] = loadA(bp, m0 + r, k0 + kk); }`;
+  let b = `for (var e = i32(li); e < ${TILE * TK}; e += ${THREADS}) { let bk = e / ${TILE}; let bn = e % ${TILE}; Bs[bk][bn / 4][bn % 4] = loadB(bp, k0 + bk, n0 + bn); }`;
+  if (s.loadB4?.along === 'n') {
+    b = `for (var e = i32(li); e < ${(TILE * TK) / 4}; e += ${THREADS}) { let bk = e / ${TILE / 4}; let nq = e % ${TILE / 4}; Bs[bk][nq] = loadB4(bp, k0 + bk, n0 + nq * 4); }`;
+  } else if (s.loadB4?.along === 'k') {
+    b = `for (var e = i32(li); e < ${(TILE * TK) / 4}; e += ${THREADS}) {
+        let bn = e / ${TK / 4};
+        let kq = (e % ${TK / 4}) * 4;
+        let v = loadB4(bp, k0 + kq, n0 + bn);
+        Bs[kq][bn / 4][bn % 4] = v.x; Bs[kq + 1][bn / 4][bn % 4] = v.y; Bs[kq + 2][bn / 4][bn % 4] = v.z; Bs[kq + 3][bn / 4][bn % 4] = v.w;
+      }`;
+  }
+  return `${a}\n      ${b}`;
+}
+
 export function gemmCode(s: GemmShader): string {
   const T = s.type ?? 'f32';
+  const rows = range(4);
+  const lanes = ['x', 'y', 'z', 'w'];
   return `${PRELUDE}
 ${FLOAT_HELPERS}
 ${s.decls}
 ${s.helpers ?? ''}
 ${s.loadA}
 ${s.loadB}
+${s.loadA4 ?? ''}
+${s.loadB4?.code ?? ''}
 ${s.store}
-fn put(b: i32, M: i32, N: i32, m: i32, n: i32, v: ${T}) { if (m < M && n < N) { store(b, m, n, v); } }
-var<workgroup> As: array<array<${T}, ${TILE}>, ${TK}>;
-var<workgroup> Bs: array<array<${T}, ${TILE}>, ${TK}>;
+var<workgroup> As: array<array<vec4<${T}>, ${TILE / 4}>, ${TK}>;
+var<workgroup> Bs: array<array<vec4<${T}>, ${TILE / 4}>, ${TK}>;
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) li: u32) {
   let M = prm[0];
@@ -62,25 +111,31 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   ${s.split ? `let bp = b / (${s.split.count}); let kBegin = (b % (${s.split.count})) * (${s.split.chunk}); let kEnd = min(K, kBegin + (${s.split.chunk}));` : 'let bp = b; let kBegin = 0; let kEnd = K;'}
   let m0 = ((id / tilesN) % tilesM) * ${TILE};
   let n0 = (id % tilesN) * ${TILE};
+  let inside = m0 + ${TILE} <= M && n0 + ${TILE} <= N;
   let tx = i32(li % 8u);
   let ty = i32(li / 8u);
-  ${range(PER * PER).map((r) => `var c${r}: ${T} = ${T}(0);`).join(' ')}
+  ${rows.map((i) => `var c${i} = vec4<${T}>(${T}(0));`).join(' ')}
   for (var k0 = kBegin; k0 < kEnd; k0 += ${TK}) {
-    for (var e = i32(li); e < ${TILE * TK}; e += ${THREADS}) {
-      let kk = e % ${TK};
-      let r = e / ${TK};
-      As[kk][r] = loadA(bp, m0 + r, k0 + kk);
-      Bs[e / ${TILE}][e % ${TILE}] = loadB(bp, k0 + e / ${TILE}, n0 + e % ${TILE});
+    if (inside && k0 + ${TK} <= K) {
+      ${vectorStaging(s)}
+    } else {
+      ${checkedStaging(T)}
     }
     workgroupBarrier();
     for (var kk = 0; kk < ${TK}; kk++) {
-      ${range(PER).map((i) => `let a${i} = As[kk][ty * ${PER} + ${i}];`).join(' ')}
-      ${range(PER).map((j) => `let b${j} = Bs[kk][tx * ${PER} + ${j}];`).join(' ')}
-      ${range(PER * PER).map((r) => `c${r} += a${Math.floor(r / PER)} * b${r % PER};`).join('\n      ')}
+      let a = As[kk][ty];
+      let bv = Bs[kk][tx];
+      ${rows.map((i) => `c${i} += a.${lanes[i]} * bv;`).join(' ')}
     }
     workgroupBarrier();
   }
-  ${range(PER * PER).map((r) => `put(b, M, N, m0 + ty * ${PER} + ${Math.floor(r / PER)}, n0 + tx * ${PER} + ${r % PER}, c${r});`).join('\n  ')}
+  let mr = m0 + ty * 4;
+  let nc = n0 + tx * 4;
+  if (inside) {
+    ${rows.map((i) => lanes.map((l, j) => `store(b, mr + ${i}, nc + ${j}, c${i}.${l});`).join(' ')).join('\n    ')}
+  } else {
+    ${rows.map((i) => lanes.map((l, j) => `if (mr + ${i} < M && nc + ${j} < N) { store(b, mr + ${i}, nc + ${j}, c${i}.${l}); }`).join(' ')).join('\n    ')}
+  }
 }`;
 }
 

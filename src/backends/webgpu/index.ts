@@ -13,6 +13,7 @@ import { dataKernels } from './data-kernels.js';
 import { elementwiseKernels } from './elementwise.js';
 import { indexingKernels } from './indexing.js';
 import { matmulKernels } from './matmul.js';
+import { optimizerKernels } from './optimizer.js';
 import { poolingKernels } from './pooling.js';
 import { reduceKernels } from './reduce.js';
 import { checkDType, GpuStorage, gpuStorage } from './storage.js';
@@ -36,6 +37,7 @@ export function webgpuKernels(ctx: GpuContext): Kernels {
     ...indexingKernels(ctx),
     ...convKernels(ctx),
     ...poolingKernels(ctx),
+    ...optimizerKernels(ctx),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { DType } from '../../core/dtype.js';
 import { contiguousStrides, type Shape } from '../../core/shape.js';
-import type { View } from '../backend.js';
+import type { EpilogueActivation, View } from '../backend.js';
 import { checkDType } from './storage.js';
 
 export const WORKGROUP = 256;
@@ -77,6 +77,14 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
 
 export function groupsFor(n: number): number {
   return Math.ceil(n / WORKGROUP);
+}
+
+/**
+ * The epilogue of a convolution or linear layer: `value` (output plus bias) through the activation, as the separate
+ * op computes it (ReLU: select(v, 0, v <= 0), so NaN stays NaN). WGSL statements ending in `let r = ...;`.
+ */
+export function epilogue(value: string, activation: EpilogueActivation | null): string {
+  return activation === 'relu' ? `let r0 = ${value}; let r = select(r0, 0.0, r0 <= 0.0);` : `let r = ${value};`;
 }
 
 /** Converts a value of WGSL type `from` to `to`, with bool outputs as 0/1. */

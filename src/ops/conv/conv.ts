@@ -3,7 +3,7 @@ import { fmt } from '../../core/shape.js';
 import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { convOutputSize, dilatedSize, paddingPairs, perDim, type IntOrTuple, type PaddingSpec } from './padding-rules.js';
-import { conv5d } from './primitives.js';
+import { conv5d, conv5dRelu } from './primitives.js';
 import { checkFloating, geometry, liftInput, liftKernel, lower } from './spatial.js';
 
 export interface ConvOptions {
@@ -33,7 +33,7 @@ export function checkBias(op: string, bias: Tensor | null | undefined, channels:
   if (bias.dtype !== input.dtype) throw new TypeError(`${op}: input (${input.dtype}) and bias (${bias.dtype}) must have the same dtype`);
 }
 
-function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
+function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, relu = false): Tensor {
   const { x5, batched, spatial } = liftInput(op, input, nd);
   checkWeight(op, weight, nd, input, '[out, in/groups, ...kernel]');
   const groups = checkGroups(op, opts.groups ?? 1);
@@ -54,9 +54,17 @@ function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Ten
   });
   const outSize = spatial.map((n, i) => convOutputSize(n, kernel[i], stride[i], dilation[i], pads[i][0], pads[i][1]));
   const geom = geometry(spatial, outSize, kernel, stride, dilation, pads.map((p) => p[0]), groups);
+  if (relu) return lower(conv5dRelu(x5, liftKernel(weight), bias ?? null, geom), nd, batched);
   const attrs = { stride, dilation, pads, groups };
   return traced('conv', [input, weight, bias ?? null], attrs, () => lower(conv5d(x5, liftKernel(weight), bias ?? null, geom), nd, batched));
 }
+
+/**
+ * relu(convNd(...)) with the ReLU in the backend's epilogue, for ck.fuse on backends with `convActivation`
+ * (not traced: exporters see the modules in turn). Not public API.
+ */
+export const convRelu = (nd: 1 | 2 | 3, input: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions): Tensor =>
+  convNd(`conv${nd}d`, nd, input, weight, bias, opts, true);
 
 /** torch.nn.functional.conv1d: input [N, C, W] or [C, W], weight [O, C/groups, k]. */
 const conv1dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv1d', 1, input, weight, bias, opts);

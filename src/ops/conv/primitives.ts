@@ -10,6 +10,7 @@ import { numel } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { kernels, wrap } from '../dispatch.js';
 import { col2imDefault, convBackwardInputDefault, convBackwardWeightDefault, im2colDefault, maxPoolBackwardDefault } from './defaults.js';
+import { activationBackward } from '../activation-backward.js';
 import { gather } from '../indexing.js';
 import { sum } from '../reduce.js';
 import { reshape } from '../views.js';
@@ -22,6 +23,25 @@ export function conv5d(x: Tensor, w: Tensor, bias: Tensor | null, geom: ConvGeom
     w.requiresGrad ? convBackwardWeight(x, g, geom) : null,
     bias?.requiresGrad ? sum(g, [0, 2, 3, 4]) : null,
   ]);
+}
+
+/**
+ * relu(conv(x, w) + bias) with the ReLU in the backend's epilogue (callers check `convActivation` exists). The
+ * gradient is ReLU's rule (threshold on the output, as F.relu's, NaN included), then the convolution's.
+ */
+export function conv5dRelu(x: Tensor, w: Tensor, bias: Tensor | null, geom: ConvGeometry): Tensor {
+  const inputs = bias ? [x, w, bias] : [x, w];
+  const fused = kernels('conv', ...inputs).convActivation;
+  if (!fused) throw new Error(`conv: the '${x.device}' backend has no fused convolution + ReLU kernel (run conv, then relu)`);
+  const out = wrap(fused(x, w, bias, geom, 'relu'), [x.shape[0], w.shape[0], ...geom.outSize], x.dtype);
+  return record('ConvolutionReluBackward', out, inputs, (g) => {
+    const gy = activationBackward('threshold', g, out);
+    return [
+      x.requiresGrad ? convBackwardInput(gy, w, geom) : null,
+      w.requiresGrad ? convBackwardWeight(x, gy, geom) : null,
+      bias?.requiresGrad ? sum(gy, [0, 2, 3, 4]) : null,
+    ];
+  });
 }
 
 /** dL/dx of a convolution, which is also the forward of a transposed convolution. */

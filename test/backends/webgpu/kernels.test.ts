@@ -94,6 +94,32 @@ describe('webgpu kernels match the reference backend', { skip: skip ?? false }, 
     await same(() => F.linear(t(values(6 * 20, 21), [6, 20]), t(values(9 * 20, 22), [9, 20]), t(values(9, 23))), { rtol: 1e-5, atol: 1e-6 });
   });
 
+  test('GEMM: interior tiles with vec4 loads, edge tiles on every side, unaligned views falling back to scalar loads', async () => {
+    // [2,68,52]·[2,52,100]: interior and edge tiles along M (64..67), N (96..99) and K (48..51), both operands vec4
+    await same(() => ck.matmul(t(values(2 * 68 * 52, 40), [2, 68, 52]), t(values(2 * 52 * 100, 41), [2, 52, 100])), { rtol: 1e-4, atol: 1e-5 });
+    // A transposed (vec4 along K impossible), B broadcast over the batch (stride 0)
+    await same(() => ck.matmul(t(values(2 * 64 * 40, 42), [2, 64, 40]).transpose(1, 2), t(values(64 * 36, 43), [64, 36])), { rtol: 1e-4, atol: 1e-5 });
+    // offsets 1 (scalar loads) and 4 (vec4) into one storage
+    const base = (): ck.Tensor => t(values(70 * 48, 44), [70, 48]);
+    await same(() => [ck.matmul(base().narrow(0, 1, 33), base().narrow(0, 4, 48)), ck.matmul(base().flatten().narrow(0, 1, 33 * 48).reshape([33, 48]), base().narrow(0, 2, 48))], { rtol: 1e-4, atol: 1e-5 });
+    await same(() => ck.matmul(t(values(40 * 36, 45, -9, 9).map(Math.round), [40, 36], 'int32'), t(values(36 * 64, 46, -9, 9).map(Math.round), [36, 64], 'int32')));
+    // linear: X and W both vec4 along K; and W transposed in memory
+    await same(() => F.linear(t(values(70 * 64, 47), [70, 64]), t(values(36 * 64, 48), [36, 64]), t(values(36, 49))), { rtol: 1e-4, atol: 1e-5 });
+    await same(() => F.linear(t(values(70 * 64, 50), [70, 64]), t(values(64 * 36, 51), [64, 36]).t(), null), { rtol: 1e-4, atol: 1e-5 });
+    // conv forward with the weights staged as vec4 (C/groups·9 = 36) and not (C/groups·9 = 45)
+    for (const c of [4, 5]) await same(() => F.conv2d(t(values(2 * c * 20 * 20, 52), [2, c, 20, 20]), t(values(40 * c * 9, 53), [40, c, 3, 3]), t(values(40, 54)), { padding: 1 } as never), { rtol: 1e-4, atol: 1e-5 });
+  });
+
+  test('vec4Aligned: vector loads only where every row starts at a multiple of 4', async () => {
+    const { vec4Aligned } = await import('../../../src/backends/webgpu/matmul.js');
+    assert.equal(vec4Aligned(0, 1, [52, 3536]), true);
+    assert.equal(vec4Aligned(4, 1, [48]), true);
+    assert.equal(vec4Aligned(1, 1, [48]), false, 'offset');
+    assert.equal(vec4Aligned(0, 1, [45]), false, 'row stride');
+    assert.equal(vec4Aligned(0, 40, [1]), false, 'transposed');
+    assert.equal(vec4Aligned(0, 1, [0, 64]), true, 'broadcast batch');
+  });
+
   test('gather, scatterAdd, indexSelect, cat, copy_ into strided views', async () => {
     const idx = (): ck.Tensor => t([0, 2, 1, 1, 0, 0], [2, 3], 'int32');
     await same(() => [ck.gather(t(values(12, 24), [3, 4]), 0, idx().narrow(1, 0, 3)), ck.gather(t(values(12, 25), [2, 6]), 1, idx())]);
