@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { manualSeed, Generator } from '../core/random.js';
 import { noGrad } from '../core/autograd.js';
-import { getBackend } from '../backends/registry.js';
+import { getBackend, hostDevice, readsSync, setBackend } from '../backends/registry.js';
+import { tensor } from '../ops/creation.js';
 import { DataLoader } from '../data/dataloader.js';
 import { randomSplit, Subset } from '../data/dataset.js';
 import { encodePng } from '../data/node/decode.js';
@@ -184,8 +185,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const augment = c.augment ? new Generator(c.seed + 2) : null;
   const loaders = makeLoaders(spec, c, entry.side, augment);
   c.classes = loaders.classes;
-  const model = buildModel(entry, spec.channels, c.classes.length, c.modelOptions);
-  const optimizer = makeOptimizer(model, { name: c.optimizer, lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay });
+  const trained = buildModel(entry, spec.channels, c.classes.length, c.modelOptions);
+  const optimizer = makeOptimizer(trained, { name: c.optimizer, lr: c.lr, momentum: c.momentum, weightDecay: c.weightDecay });
   const scheduler = makeScheduler(c.scheduler, optimizer, c.lr, c.epochs, loaders.train.length);
   mkdirSync(out, { recursive: true });
   if (!flags.resume) writeJson(f.config, c);
@@ -193,7 +194,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const say = (s: string): void => io.stdout.write(`${s}\n`);
   say(`${flags.resume ? 'resuming' : 'training'} ${c.model} on ${c.data} (${loaders.train.dataset.length} training, ${loaders.val?.dataset.length ?? 0} validation, ${loaders.rawTest.length} test images) with ${c.optimizer} lr ${c.lr}, ${c.epochs} epochs, batch ${c.batchSize}, backend ${c.backend}; output in ${out}`);
   const progress = new Progress(io.stdout);
-  const history = await fit(model, loaders.train, {
+  const history = await fit(trained, loaders.train, {
     optimizer, scheduler, epochs: c.epochs, valLoader: loaders.val, checkpointDir: f.checkpoints, resume: Boolean(flags.resume),
     generators: augment ? [augment] : [], signal: io.signal,
     onBatch: (p) => progress.batch(p),
@@ -210,8 +211,10 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     return 130;
   };
   if (io.signal?.aborted) return interrupted([f.weights, f.metrics, f.report]);
-  const result = await evaluate(model, loaders.test, { topk: [1, 5] });
+  const result = await evaluate(trained, loaders.test, { topk: [1, 5] });
   if (io.signal?.aborted) return interrupted([f.weights, f.metrics, f.report]);
+  // saving and the report's pictures read the weights synchronously: a GPU-trained model is copied to the host once
+  const model = await onHost(trained, () => buildModel(entry, spec.channels, c.classes.length, c.modelOptions));
   save(model, f.weights, { metadata: { model: c.model, data: c.data } });
   writeJson(f.metrics, metricsJson(c, history.epochs, result));
   const shape = [1, spec.channels, entry.side, entry.side];
@@ -233,6 +236,20 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   say(`test accuracy ${pct(result.accuracy)} (loss ${num(result.loss)}${top5}) on ${result.count} test images${history.stopReason === 'earlyStopping' ? ' (stopped early)' : ''}`);
   say(`wrote ${f.weights}, ${f.metrics}, ${f.report}`);
   return 0;
+}
+
+/** The model itself where its device reads synchronously, else a copy built by `build` on the host, made the current backend. */
+async function onHost(model: Module, build: () => Module): Promise<Module> {
+  const device = model.parameters()[0]?.device;
+  if (device === undefined || readsSync(device)) return model;
+  const state = model.stateDict();
+  const values = await Promise.all(Object.values(state).map((t) => t.data()));
+  // the rest of the command (saving, the report's pictures) runs on the host
+  setBackend(hostDevice());
+  const copy = build();
+  copy.loadStateDict(Object.fromEntries(Object.entries(state).map(([k, t], i) => [k, tensor(values[i], { shape: t.shape, dtype: t.dtype })])));
+  copy.eval();
+  return copy;
 }
 
 function metricsJson(c: RunConfig, epochs: readonly EpochRecord[], r: Evaluation): object {

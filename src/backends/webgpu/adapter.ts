@@ -34,7 +34,13 @@ async function gpuEntry(): Promise<GPU> {
  */
 const keepAlive: unknown[] = [];
 
-export async function requestDevice(): Promise<{ device: GPUDevice; description: string }> {
+/** Whether an adapter emulates the GPU on the CPU: the fallback adapter, or a known software rasteriser. */
+function isSoftware(adapter: GPUAdapter, description: string): boolean {
+  const flagged = (adapter.info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  return flagged === true || /swiftshader|llvmpipe|lavapipe|\bwarp\b/i.test(description);
+}
+
+export async function requestDevice(): Promise<{ device: GPUDevice; description: string; software: boolean }> {
   const gpu = await gpuEntry();
   keepAlive.push(gpu);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -49,6 +55,6 @@ export async function requestDevice(): Promise<{ device: GPUDevice; description:
   keepAlive.push(adapter);
   const info = adapter.info;
   const description = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s).join(' ') || 'unknown adapter';
-  return { device, description };
+  return { device, description, software: isSoftware(adapter, description) };
 }
 

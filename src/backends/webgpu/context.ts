@@ -37,7 +37,11 @@ export class GpuContext {
   private gpuError: string | null = null;
   private readonly counters = { submissions: 0, dispatches: 0, bytesUploaded: 0, bytesDownloaded: 0 };
 
-  constructor(readonly device: GPUDevice, readonly description: string) {
+  /**
+   * @param software the adapter emulates a GPU on the CPU (SwiftShader): kernel plans prefer plain loops there
+   * (tests switch it to run the tiled kernels on SwiftShader too)
+   */
+  constructor(readonly device: GPUDevice, readonly description: string, public software = false) {
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     this.pool = new BufferPool(device, usage);
     this.flags = device.createBuffer({ size: 16, usage });

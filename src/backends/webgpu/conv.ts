@@ -12,8 +12,8 @@ import type { EpilogueActivation, Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import type { GpuContext } from './context.js';
 import { GEO_WGSL, geoMeta } from './conv-geometry.js';
-import { DIRECT_FORWARD, DIRECT_INPUT_GRAD } from './conv-direct.js';
-import { planConv } from './conv-plan.js';
+import { DIRECT_FORWARD, DIRECT_INPUT_GRAD, DIRECT_WEIGHT_GRAD } from './conv-direct.js';
+import { planConv, type ConvPath } from './conv-plan.js';
 import { patchTables, spreadTables } from './conv-tables.js';
 import { gemmCode, runGemm } from './gemm.js';
 import { dense } from './dense.js';
@@ -193,6 +193,18 @@ fn body(i: i32) {
 }
 ${MAIN_1D}`;
 
+/**
+ * The weight gradient's partial sums as a view whose dim 1 runs over the splits: GEMM writes
+ * [groups][splits][O/groups·rows], the direct kernel [splits][O·rows].
+ */
+function splitView(partial: GpuStorage, path: ConvPath, groups: number, splits: number, weights: number): View {
+  const perGroup = weights / groups;
+  const [shape, strides] = path === 'gemm'
+    ? [[groups, splits, perGroup], [splits * perGroup, perGroup, 1]]
+    : [[groups, splits, perGroup], [perGroup, weights, 1]];
+  return { storage: partial, dtype: 'float32', shape, strides, offset: 0 };
+}
+
 export function convKernels(ctx: GpuContext) {
   const sumSplits = (v: View): Storage => reduceKernels(ctx).reduce('sum', v, [1], 'float32');
   function fresh(length: number): GpuStorage {
@@ -211,7 +223,7 @@ export function convKernels(ctx: GpuContext) {
     const buffers = [y.buffer, xs.buffer, ws.buffer];
     const biasBuffer = bs ? [bs.buffer] : [];
     const geo = geoMeta(g, C, O, [xs.offset, ws.offset, bs?.offset ?? 0]);
-    if (planConv(N, C, O, g).forward === 'direct') {
+    if (planConv(N, C, O, g, ctx.software).forward === 'direct') {
       ctx.dispatch('conv', DIRECT_FORWARD(!!bias, activation), [ctx.meta([N * O * L, 0, 0, 0, ...geo]), ...buffers, ...biasBuffer], groupsFor(N * O * L));
     } else {
       const { taps, positions } = patchTables(ctx, g, C / g.groups);
@@ -233,7 +245,7 @@ export function convKernels(ctx: GpuContext) {
       const plane = numel(g.inSize);
       const dx = fresh(N * C * plane);
       const geo = geoMeta(g, C, O, [ws.offset, gs.offset, 0]);
-      if (planConv(N, C, O, g).inputGrad === 'direct') {
+      if (planConv(N, C, O, g, ctx.software).inputGrad === 'direct') {
         ctx.dispatch('convBackwardInput', DIRECT_INPUT_GRAD, [ctx.meta([N * C * plane, 0, 0, 0, ...geo]), dx.buffer, gs.buffer, ws.buffer], groupsFor(N * C * plane));
       } else {
         const { taps, inputs } = spreadTables(ctx, g, O / g.groups);
@@ -249,17 +261,19 @@ export function convKernels(ctx: GpuContext) {
       const xs = dense(ctx, x, 'convBackwardWeight');
       const gs = dense(ctx, gy, 'convBackwardWeight');
       const rows = (C / g.groups) * numel(g.kernelSize);
-      const { splits, chunk } = planConv(N, C, O, g);
+      const plan = planConv(N, C, O, g, ctx.software);
+      const { splits, chunk } = plan;
       const partial = fresh(O * rows * splits);
-      const meta = [O / g.groups, rows, N * numel(g.outSize), g.groups * splits, ...geoMeta(g, C, O, [xs.offset, gs.offset, 0], [splits, chunk])];
-      const { taps, positions } = patchTables(ctx, g, C / g.groups);
-      runGemm(ctx, 'convBackwardWeight', WEIGHT_GRAD, meta, [partial.buffer, xs.buffer, gs.buffer, taps, positions]);
+      const geo = geoMeta(g, C, O, [xs.offset, gs.offset, 0], [splits, chunk]);
+      if (plan.weightGrad === 'direct') {
+        ctx.dispatch('convBackwardWeight', DIRECT_WEIGHT_GRAD, [ctx.meta([splits * O * rows, N, 0, 0, ...geo]), partial.buffer, xs.buffer, gs.buffer], groupsFor(splits * O * rows));
+      } else {
+        const { taps, positions } = patchTables(ctx, g, C / g.groups);
+        runGemm(ctx, 'convBackwardWeight', WEIGHT_GRAD, [O / g.groups, rows, N * numel(g.outSize), g.groups * splits, ...geo], [partial.buffer, xs.buffer, gs.buffer, taps, positions]);
+      }
       [xs, gs].forEach((d) => d.done());
       if (splits === 1) return partial;
-      // partial sums [groups][splits][O/groups·rows]: add up the splits
-      const Og = O / g.groups;
-      const view = { storage: partial, dtype: 'float32' as const, shape: [g.groups, splits, Og * rows], strides: [splits * Og * rows, Og * rows, 1], offset: 0 };
-      const dw = sumSplits(view);
+      const dw = sumSplits(splitView(partial, plan.weightGrad, g.groups, splits, O * rows));
       partial.release();
       return dw;
     },

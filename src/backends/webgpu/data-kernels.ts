@@ -69,12 +69,15 @@ ${MAIN_1D}`;
     assign,
     fill(dtype: DType, length: number, value: number): Storage {
       const t = wgslType(dtype, 'fill');
+      // the value travels in the meta buffer as bits, not in the source: one pipeline serves every value (an
+      // optimiser's bias corrections change each step, and each new source would be a new shader to compile)
       const code = `${PRELUDE}
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
-fn body(i: i32) { out[i] = ${literal(value, t)}; }
+fn body(i: i32) { out[i] = ${t === 'f32' ? 'bitcast<f32>(prm[1])' : 'prm[1]'}; }
 ${MAIN_1D}`;
+      const bits = t === 'f32' ? new Int32Array(Float32Array.of(value).buffer)[0] : Math.trunc(value) | 0;
       const out = new GpuStorage(ctx, ctx.pool.acquire(length * 4), dtype, length);
-      ctx.dispatch('fill', code, [ctx.meta([length]), out.buffer], groupsFor(length));
+      ctx.dispatch('fill', code, [ctx.meta([length, bits]), out.buffer], groupsFor(length));
       return out;
     },
     /** x ← alpha·x + beta·y, each product rounded to f32 as the separate ops would (no fused multiply-add). */

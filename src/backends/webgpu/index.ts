@@ -83,8 +83,8 @@ export function webgpuBackend(ctx: GpuContext): WebGpuBackend {
 }
 
 export async function createWebgpuBackend(): Promise<WebGpuBackend> {
-  const { device, description } = await requestDevice();
-  return webgpuBackend(new GpuContext(device, description));
+  const { device, description, software } = await requestDevice();
+  return webgpuBackend(new GpuContext(device, description, software));
 }
 
 /** Lists 'webgpu' as an optional backend: only `await ck.ready('webgpu')` starts it; nothing loads before that. */

@@ -9,9 +9,11 @@ import type { ReduceOp, Storage, View } from '../backend.js';
 import type { GpuContext } from './context.js';
 import { FLOAT_HELPERS } from './elementwise.js';
 import { bufferOf, GpuStorage } from './storage.js';
-import { layout, metaWith, PRELUDE, wgslType } from './wgsl.js';
+import { groupsFor, layout, MAIN_1D, metaWith, PRELUDE, wgslType } from './wgsl.js';
 
 const WG = 256;
+/** Rows up to this long get one invocation each: a workgroup's tree and its barriers cost more than the loop. */
+const SHORT_ROW = 64;
 
 /** Identity and combine step per op, for f32 and i32; max/min let NaN win as PyTorch does. */
 function combine(op: ReduceOp, t: 'f32' | 'i32'): { init: string; step: (a: string, b: string) => string } {
@@ -87,22 +89,47 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
 }`;
 }
 
+/** The same reduction with one invocation per row walking it in order: for many short rows (split-K partial sums, bias gradients of small batches). */
+function rowShader(inType: string, outType: string, accType: 'f32' | 'i32', init: string, step: (a: string, b: string) => string, argCmp: string | null): string {
+  const arg = argCmp !== null;
+  return `${PRELUDE}
+@group(0) @binding(1) var<storage, read_write> out: array<${outType}>;
+@group(0) @binding(2) var<storage, read> x: array<${inType}>;
+${FLOAT_HELPERS}
+${arg ? betterFn(accType, argCmp) : ''}
+fn body(row: i32) {
+  let base = ck_at(row, prm[2]);
+  var a: ${accType} = ${init};
+  var ai: i32 = ${NONE};
+  for (var j = 0; j < prm[1]; j++) {
+    let v = ${accType}(x[base + ck_at(j, prm[3])]);
+    ${arg ? 'if (ck_better(v, j, a, ai)) { a = v; ai = j; }' : `a = ${step('a', 'v')};`}
+  }
+  out[row] = ${arg ? 'ai' : `${outType}(a)`};
+}
+${MAIN_1D}`;
+}
+
+type ShaderFn = typeof shader;
+
 export function reduceKernels(ctx: GpuContext) {
-  function run(op: string, x: View, dims: readonly number[], outDtype: DType, code: string): Storage {
+  function run(op: string, x: View, dims: readonly number[], outDtype: DType, code: (make: ShaderFn) => string): Storage {
     const { rows, len, meta } = rowLayouts(x, dims);
     const out = new GpuStorage(ctx, ctx.pool.acquire(rows * 4), outDtype, rows);
-    ctx.dispatch(op, code, [ctx.meta(metaWith([rows, len], meta)), out.buffer, bufferOf(x, op)], rows);
+    const buffers = [ctx.meta(metaWith([rows, len], meta)), out.buffer, bufferOf(x, op)];
+    if (len <= SHORT_ROW) ctx.dispatch(op, code(rowShader), buffers, groupsFor(rows));
+    else ctx.dispatch(op, code(shader), buffers, rows);
     return out;
   }
   return {
     reduce(op: ReduceOp, x: View, dims: readonly number[], outDtype: DType): Storage {
       const accType = wgslType(outDtype, op);
       const { init, step } = combine(op, accType);
-      return run(op, x, dims, outDtype, shader(wgslType(x.dtype, op), accType, accType, init, step, null));
+      return run(op, x, dims, outDtype, (make) => make(wgslType(x.dtype, op), accType, accType, init, step, null));
     },
     argReduce(op: 'argmax' | 'argmin', x: View, dim: number): Storage {
       const t = wgslType(x.dtype, op);
-      return run(op, x, [dim], 'int32', shader(t, 'i32', t, t === 'f32' ? '0.0' : '0', (a) => a, op === 'argmax' ? '>' : '<'));
+      return run(op, x, [dim], 'int32', (make) => make(t, 'i32', t, t === 'f32' ? '0.0' : '0', (a) => a, op === 'argmax' ? '>' : '<'));
     },
   };
 }

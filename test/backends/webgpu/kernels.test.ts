@@ -5,6 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
+import { findBackend } from '../../../src/backends/registry.js';
+import type { WebGpuBackend } from '../../../src/backends/webgpu/index.js';
 import { assertCloseGpu, startWebgpu, values } from '../../helpers/webgpu.js';
 
 const skip = await startWebgpu('test/backends/webgpu/kernels.test.ts');
@@ -153,8 +155,12 @@ describe('webgpu kernels match the reference backend', { skip: skip ?? false }, 
     }
   });
 
-  test('conv2d through implicit GEMM (16+ channels per group) with a split-K weight gradient', async () => {
-    for (const [n, c, side, groups, stride] of [[2, 16, 20, 1, 1], [2, 32, 9, 2, 2]]) {
+  test('conv2d through implicit GEMM (16+ channels per group) with a split-K weight gradient, and the software plan', async () => {
+    // SwiftShader gets direct loops (planConv's software plan); the tiled kernels run here with the hardware plan
+    const ctx = (findBackend('webgpu') as WebGpuBackend).context;
+    const software = ctx.software;
+    for (const [n, c, side, groups, stride, hardware] of [[2, 16, 20, 1, 1, 1], [2, 32, 9, 2, 2, 1], [2, 16, 20, 1, 1, 0], [2, 32, 9, 2, 2, 0], [5, 3, 9, 1, 2, 0]]) {
+      ctx.software = !hardware;
       await same(() => {
         const x = t(values(n * c * side * side, 47), [n, c, side, side]).requiresGrad_(true);
         const w = t(values(c * (c / groups) * 9, 48), [c, c / groups, 3, 3]).requiresGrad_(true);
@@ -162,7 +168,7 @@ describe('webgpu kernels match the reference backend', { skip: skip ?? false }, 
         const y = F.conv2d(x, w, b, { padding: 1, groups, stride } as never);
         ck.sum(ck.mul(y, t(values(y.numel(), 50), y.shape))).backward();
         return [y, x.grad as ck.Tensor, w.grad as ck.Tensor, b.grad as ck.Tensor];
-      }, { rtol: 1e-4, atol: 1e-4 }).catch((e: Error) => assert.fail(`${[n, c, side, groups, stride]}: ${e.message}`));
+      }, { rtol: 1e-4, atol: 1e-4 }).catch((e: Error) => assert.fail(`${[n, c, side, groups, stride, hardware]}: ${e.message}`)).finally(() => { ctx.software = software; });
     }
   });
 
