@@ -22,45 +22,45 @@ type ShapeArgs = [shape: readonly number[]] | number[];
 
 declare module '../core/tensor.js' {
   interface Tensor {
-    add(other: TensorOrScalar): Tensor;
-    sub(other: TensorOrScalar): Tensor;
-    mul(other: TensorOrScalar): Tensor;
-    div(other: TensorOrScalar): Tensor;
-    pow(exponent: TensorOrScalar): Tensor;
-    maximum(other: TensorOrScalar): Tensor;
-    minimum(other: TensorOrScalar): Tensor;
-    remainder(other: TensorOrScalar): Tensor;
-    floorDivide(other: TensorOrScalar): Tensor;
-    eq(other: TensorOrScalar): Tensor;
-    ne(other: TensorOrScalar): Tensor;
-    gt(other: TensorOrScalar): Tensor;
-    ge(other: TensorOrScalar): Tensor;
-    lt(other: TensorOrScalar): Tensor;
-    le(other: TensorOrScalar): Tensor;
-    logicalAnd(other: TensorOrScalar): Tensor;
-    logicalOr(other: TensorOrScalar): Tensor;
-    logicalNot(): Tensor;
-    neg(): Tensor;
-    abs(): Tensor;
-    sign(): Tensor;
-    exp(): Tensor;
-    expm1(): Tensor;
-    log(): Tensor;
-    log1p(): Tensor;
-    sqrt(): Tensor;
-    rsqrt(): Tensor;
-    sin(): Tensor;
-    cos(): Tensor;
-    tanh(): Tensor;
-    sigmoid(): Tensor;
-    relu(): Tensor;
-    reciprocal(): Tensor;
-    square(): Tensor;
-    floor(): Tensor;
-    ceil(): Tensor;
-    round(): Tensor;
-    isfinite(): Tensor;
-    clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor;
+    add(...args: MethodArgs<typeof E.add>): Tensor;
+    sub(...args: MethodArgs<typeof E.sub>): Tensor;
+    mul(...args: MethodArgs<typeof E.mul>): Tensor;
+    div(...args: MethodArgs<typeof E.div>): Tensor;
+    pow(...args: MethodArgs<typeof E.pow>): Tensor;
+    maximum(...args: MethodArgs<typeof E.maximum>): Tensor;
+    minimum(...args: MethodArgs<typeof E.minimum>): Tensor;
+    remainder(...args: MethodArgs<typeof E.remainder>): Tensor;
+    floorDivide(...args: MethodArgs<typeof E.floorDivide>): Tensor;
+    eq(...args: MethodArgs<typeof E.eq>): Tensor;
+    ne(...args: MethodArgs<typeof E.ne>): Tensor;
+    gt(...args: MethodArgs<typeof E.gt>): Tensor;
+    ge(...args: MethodArgs<typeof E.ge>): Tensor;
+    lt(...args: MethodArgs<typeof E.lt>): Tensor;
+    le(...args: MethodArgs<typeof E.le>): Tensor;
+    logicalAnd(...args: MethodArgs<typeof E.logicalAnd>): Tensor;
+    logicalOr(...args: MethodArgs<typeof E.logicalOr>): Tensor;
+    logicalNot(...args: MethodArgs<typeof E.logicalNot>): Tensor;
+    neg(...args: MethodArgs<typeof E.neg>): Tensor;
+    abs(...args: MethodArgs<typeof E.abs>): Tensor;
+    sign(...args: MethodArgs<typeof E.sign>): Tensor;
+    exp(...args: MethodArgs<typeof E.exp>): Tensor;
+    expm1(...args: MethodArgs<typeof E.expm1>): Tensor;
+    log(...args: MethodArgs<typeof E.log>): Tensor;
+    log1p(...args: MethodArgs<typeof E.log1p>): Tensor;
+    sqrt(...args: MethodArgs<typeof E.sqrt>): Tensor;
+    rsqrt(...args: MethodArgs<typeof E.rsqrt>): Tensor;
+    sin(...args: MethodArgs<typeof E.sin>): Tensor;
+    cos(...args: MethodArgs<typeof E.cos>): Tensor;
+    tanh(...args: MethodArgs<typeof E.tanh>): Tensor;
+    sigmoid(...args: MethodArgs<typeof E.sigmoid>): Tensor;
+    relu(...args: MethodArgs<typeof E.relu>): Tensor;
+    reciprocal(...args: MethodArgs<typeof E.reciprocal>): Tensor;
+    square(...args: MethodArgs<typeof E.square>): Tensor;
+    floor(...args: MethodArgs<typeof E.floor>): Tensor;
+    ceil(...args: MethodArgs<typeof E.ceil>): Tensor;
+    round(...args: MethodArgs<typeof E.round>): Tensor;
+    isfinite(...args: MethodArgs<typeof E.isfinite>): Tensor;
+    clamp(...args: MethodArgs<typeof E.clamp>): Tensor;
     where(cond: Tensor, other: TensorOrScalar): Tensor;
     sum(...args: MethodArgs<typeof R.sum>): Tensor;
     mean(...args: MethodArgs<typeof R.mean>): Tensor;
@@ -82,98 +82,99 @@ declare module '../core/tensor.js' {
     logsumexp(...args: MethodArgs<typeof R.logsumexp>): Tensor;
     all(...args: MethodArgs<typeof R.all>): Tensor;
     any(...args: MethodArgs<typeof R.any>): Tensor;
-    matmul(other: Tensor): Tensor;
+    matmul(...args: MethodArgs<typeof M.matmul>): Tensor;
     reshape(...shape: ShapeArgs): Tensor;
     view(...shape: ShapeArgs): Tensor;
-    flatten(startDim?: number, endDim?: number): Tensor;
-    unflatten(dim: number, sizes: readonly number[]): Tensor;
-    permute(...dims: ShapeArgs): Tensor;
-    transpose(dim0: number, dim1: number): Tensor;
-    t(): Tensor;
+    flatten(...args: MethodArgs<typeof V.flatten>): Tensor;
+    unflatten(...args: MethodArgs<typeof V.unflatten>): Tensor;
+    permute(...shape: ShapeArgs): Tensor;
+    transpose(...args: MethodArgs<typeof V.transpose>): Tensor;
+    t(...args: MethodArgs<typeof V.t>): Tensor;
     expand(...shape: ShapeArgs): Tensor;
-    expandAs(other: Tensor): Tensor;
-    squeeze(dim?: number | readonly number[]): Tensor;
-    unsqueeze(dim: number): Tensor;
-    narrow(dim: number, start: number, length: number): Tensor;
-    slice(dim: number, start?: number, end?: number, step?: number): Tensor;
-    select(dim: number, index: number): Tensor;
+    expandAs(...args: MethodArgs<typeof V.expandAs>): Tensor;
+    squeeze(...args: MethodArgs<typeof V.squeeze>): Tensor;
+    unsqueeze(...args: MethodArgs<typeof V.unsqueeze>): Tensor;
+    narrow(...args: MethodArgs<typeof V.narrow>): Tensor;
+    slice(...args: MethodArgs<typeof V.slice>): Tensor;
+    select(...args: MethodArgs<typeof V.select>): Tensor;
     index(...specs: AdvancedIndexSpec[]): Tensor;
-    split(sizes: number | readonly number[], dim?: number): Tensor[];
-    chunk(chunks: number, dim?: number): Tensor[];
-    gather(dim: number, index: Tensor): Tensor;
-    indexSelect(dim: number, index: Tensor): Tensor;
-    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
-    contiguous(): Tensor;
-    clone(): Tensor;
-    detach(): Tensor;
-    to(target: DType | string, dtype?: DType): Tensor;
+    split(...args: MethodArgs<typeof I.split>): Tensor[];
+    chunk(...args: MethodArgs<typeof I.chunk>): Tensor[];
+    gather(...args: MethodArgs<typeof I.gather>): Tensor;
+    indexSelect(...args: MethodArgs<typeof I.indexSelect>): Tensor;
+    scatterAdd(...args: MethodArgs<typeof I.scatterAdd>): Tensor;
+    contiguous(...args: MethodArgs<typeof V.contiguous>): Tensor;
+    clone(...args: MethodArgs<typeof V.clone>): Tensor;
+    detach(...args: MethodArgs<typeof V.detach>): Tensor;
+    to(...args: MethodArgs<typeof V.to>): Tensor;
     float(): Tensor;
     double(): Tensor;
     int(): Tensor;
     bool(): Tensor;
-    copy_(src: TensorOrScalar): Tensor;
-    fill_(value: number): Tensor;
-    zero_(): Tensor;
-    add_(other: TensorOrScalar, alpha?: number): Tensor;
-    sub_(other: TensorOrScalar, alpha?: number): Tensor;
-    mul_(other: TensorOrScalar): Tensor;
-    div_(other: TensorOrScalar): Tensor;
-    clamp_(min?: number | null, max?: number | null): Tensor;
+    copy_(...args: MethodArgs<typeof P.copy_>): Tensor;
+    fill_(...args: MethodArgs<typeof P.fill_>): Tensor;
+    zero_(...args: MethodArgs<typeof P.zero_>): Tensor;
+    add_(...args: MethodArgs<typeof P.add_>): Tensor;
+    sub_(...args: MethodArgs<typeof P.sub_>): Tensor;
+    mul_(...args: MethodArgs<typeof P.mul_>): Tensor;
+    div_(...args: MethodArgs<typeof P.div_>): Tensor;
+    clamp_(...args: MethodArgs<typeof P.clamp_>): Tensor;
   }
 }
 
 type Method = (this: Tensor, ...args: never[]) => unknown;
+/** A method from its op: `x.op(...a)` is `op(x, ...a)`, so the op's signature checks the arguments. */
+const call = (fn: unknown): Method => function (this: Tensor, ...args: unknown[]): unknown {
+  return (fn as (...a: unknown[]) => unknown)(this, ...args);
+};
 type Fn = (...args: unknown[]) => Tensor;
 
-/** One array, or the sizes as separate arguments (PyTorch's varargs); anything else is refused by the op. */
-function shapeOf(op: string, args: ShapeArgs): readonly number[] {
-  if (args.length === 1 && Array.isArray(args[0])) return args[0];
-  if (args.some((a) => typeof a !== 'number')) {
-    throw new TypeError(`Tensor.${op}: expected sizes as numbers (x.${op}(2, 3)) or one array (x.${op}([2, 3])), got ${args.map((a) => (Array.isArray(a) ? 'an array' : typeof a)).join(', ')}`);
-  }
-  return args as number[];
-}
+/** A conversion method that takes nothing (x.float()): an argument would be ignored, so it is refused. */
+const convert = (name: string, dtype: DType): Method => function (this: Tensor, ...args: unknown[]): Tensor {
+  if (args.length > 0) throw new TypeError(`Tensor.${name}: takes no arguments, got ${args.length}; for a dtype or a device use x.to(...)`);
+  return V.to(this, dtype);
+};
 const methods: Record<string, Method> = {
-  add(o: TensorOrScalar) { return E.add(this, o); },
-  sub(o: TensorOrScalar) { return E.sub(this, o); },
-  mul(o: TensorOrScalar) { return E.mul(this, o); },
-  div(o: TensorOrScalar) { return E.div(this, o); },
-  pow(o: TensorOrScalar) { return E.pow(this, o); },
-  maximum(o: TensorOrScalar) { return E.maximum(this, o); },
-  minimum(o: TensorOrScalar) { return E.minimum(this, o); },
-  remainder(o: TensorOrScalar) { return E.remainder(this, o); },
-  floorDivide(o: TensorOrScalar) { return E.floorDivide(this, o); },
-  eq(o: TensorOrScalar) { return E.eq(this, o); },
-  ne(o: TensorOrScalar) { return E.ne(this, o); },
-  gt(o: TensorOrScalar) { return E.gt(this, o); },
-  ge(o: TensorOrScalar) { return E.ge(this, o); },
-  lt(o: TensorOrScalar) { return E.lt(this, o); },
-  le(o: TensorOrScalar) { return E.le(this, o); },
-  logicalAnd(o: TensorOrScalar) { return E.logicalAnd(this, o); },
-  logicalOr(o: TensorOrScalar) { return E.logicalOr(this, o); },
-  logicalNot() { return E.logicalNot(this); },
-  neg() { return E.neg(this); },
-  abs() { return E.abs(this); },
-  sign() { return E.sign(this); },
-  exp() { return E.exp(this); },
-  expm1() { return E.expm1(this); },
-  log() { return E.log(this); },
-  log1p() { return E.log1p(this); },
-  sqrt() { return E.sqrt(this); },
-  rsqrt() { return E.rsqrt(this); },
-  sin() { return E.sin(this); },
-  cos() { return E.cos(this); },
-  tanh() { return E.tanh(this); },
-  sigmoid() { return E.sigmoid(this); },
-  relu() { return E.relu(this); },
-  reciprocal() { return E.reciprocal(this); },
-  square() { return E.square(this); },
-  floor() { return E.floor(this); },
-  ceil() { return E.ceil(this); },
-  round() { return E.round(this); },
-  isfinite() { return E.isfinite(this); },
-  clamp(min?: TensorOrScalar | null, max?: TensorOrScalar | null) { return E.clamp(this, min, max); },
-  where(cond: Tensor, other: TensorOrScalar) { return E.where(cond, this, other); },
+  add: call(E.add),
+  sub: call(E.sub),
+  mul: call(E.mul),
+  div: call(E.div),
+  pow: call(E.pow),
+  maximum: call(E.maximum),
+  minimum: call(E.minimum),
+  remainder: call(E.remainder),
+  floorDivide: call(E.floorDivide),
+  eq: call(E.eq),
+  ne: call(E.ne),
+  gt: call(E.gt),
+  ge: call(E.ge),
+  lt: call(E.lt),
+  le: call(E.le),
+  logicalAnd: call(E.logicalAnd),
+  logicalOr: call(E.logicalOr),
+  logicalNot: call(E.logicalNot),
+  neg: call(E.neg),
+  abs: call(E.abs),
+  sign: call(E.sign),
+  exp: call(E.exp),
+  expm1: call(E.expm1),
+  log: call(E.log),
+  log1p: call(E.log1p),
+  sqrt: call(E.sqrt),
+  rsqrt: call(E.rsqrt),
+  sin: call(E.sin),
+  cos: call(E.cos),
+  tanh: call(E.tanh),
+  sigmoid: call(E.sigmoid),
+  relu: call(E.relu),
+  reciprocal: call(E.reciprocal),
+  square: call(E.square),
+  floor: call(E.floor),
+  ceil: call(E.ceil),
+  round: call(E.round),
+  isfinite: call(E.isfinite),
+  clamp: call(E.clamp),
+  where(cond: Tensor, ...rest: unknown[]) { return (E.where as (...a: unknown[]) => Tensor)(cond, this, ...rest); },
   sum(...a: unknown[]) { return (R.sum as Fn)(this, ...a); },
   mean(...a: unknown[]) { return (R.mean as Fn)(this, ...a); },
   prod(...a: unknown[]) { return (R.prod as Fn)(this, ...a); },
@@ -188,43 +189,43 @@ const methods: Record<string, Method> = {
   logsumexp(...a: unknown[]) { return (R.logsumexp as Fn)(this, ...a); },
   all(...a: unknown[]) { return (R.all as Fn)(this, ...a); },
   any(...a: unknown[]) { return (R.any as Fn)(this, ...a); },
-  matmul(o: Tensor) { return M.matmul(this, o); },
-  reshape(...shape: ShapeArgs) { return V.reshape(this, shapeOf('reshape', shape)); },
-  view(...shape: ShapeArgs) { return V.view(this, shapeOf('view', shape)); },
-  flatten(s?: number, e?: number) { return V.flatten(this, s, e); },
-  unflatten(dim: number, sizes: readonly number[]) { return V.unflatten(this, dim, sizes); },
-  permute(...dims: ShapeArgs) { return V.permute(this, shapeOf('permute', dims)); },
-  transpose(a: number, b: number) { return V.transpose(this, a, b); },
-  t() { return V.t(this); },
-  expand(...shape: ShapeArgs) { return V.expand(this, shapeOf('expand', shape)); },
-  expandAs(o: Tensor) { return V.expandAs(this, o); },
-  squeeze(dim?: number | readonly number[]) { return V.squeeze(this, dim); },
-  unsqueeze(dim: number) { return V.unsqueeze(this, dim); },
-  narrow(dim: number, start: number, length: number) { return V.narrow(this, dim, start, length); },
-  slice(dim: number, start?: number, end?: number, step?: number) { return V.slice(this, dim, start, end, step); },
-  select(dim: number, i: number) { return V.select(this, dim, i); },
+  matmul: call(M.matmul),
+  reshape: call(V.reshape),
+  view: call(V.view),
+  flatten: call(V.flatten),
+  unflatten: call(V.unflatten),
+  permute: call(V.permute),
+  transpose: call(V.transpose),
+  t: call(V.t),
+  expand: call(V.expand),
+  expandAs: call(V.expandAs),
+  squeeze: call(V.squeeze),
+  unsqueeze: call(V.unsqueeze),
+  narrow: call(V.narrow),
+  slice: call(V.slice),
+  select: call(V.select),
   index(...specs: AdvancedIndexSpec[]) { return advancedIndex(this, specs); },
-  split(sizes: number | readonly number[], dim?: number) { return I.split(this, sizes, dim); },
-  chunk(chunks: number, dim?: number) { return I.chunk(this, chunks, dim); },
-  gather(dim: number, index: Tensor) { return I.gather(this, dim, index); },
-  indexSelect(dim: number, index: Tensor) { return I.indexSelect(this, dim, index); },
-  scatterAdd(dim: number, index: Tensor, src: Tensor) { return I.scatterAdd(this, dim, index, src); },
-  contiguous() { return V.contiguous(this); },
-  clone() { return V.clone(this); },
-  detach() { return V.detach(this); },
-  to(target: DType | string, dtype?: DType) { return V.to(this, target, dtype); },
-  float() { return V.to(this, 'float32'); },
-  double() { return V.to(this, 'float64'); },
-  int() { return V.to(this, 'int32'); },
-  bool() { return V.to(this, 'bool'); },
-  copy_(src: TensorOrScalar) { return P.copy_(this, src); },
-  fill_(v: number) { return P.fill_(this, v); },
-  zero_() { return P.zero_(this); },
-  add_(o: TensorOrScalar, alpha?: number) { return P.add_(this, o, alpha); },
-  sub_(o: TensorOrScalar, alpha?: number) { return P.sub_(this, o, alpha); },
-  mul_(o: TensorOrScalar) { return P.mul_(this, o); },
-  div_(o: TensorOrScalar) { return P.div_(this, o); },
-  clamp_(min?: number | null, max?: number | null) { return P.clamp_(this, min, max); },
+  split: call(I.split),
+  chunk: call(I.chunk),
+  gather: call(I.gather),
+  indexSelect: call(I.indexSelect),
+  scatterAdd: call(I.scatterAdd),
+  contiguous: call(V.contiguous),
+  clone: call(V.clone),
+  detach: call(V.detach),
+  to: call(V.to),
+  float: convert('float', 'float32'),
+  double: convert('double', 'float64'),
+  int: convert('int', 'int32'),
+  bool: convert('bool', 'bool'),
+  copy_: call(P.copy_),
+  fill_: call(P.fill_),
+  zero_: call(P.zero_),
+  add_: call(P.add_),
+  sub_: call(P.sub_),
+  mul_: call(P.mul_),
+  div_: call(P.div_),
+  clamp_: call(P.clamp_),
 };
 
 for (const [name, fn] of Object.entries(methods)) {
