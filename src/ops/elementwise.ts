@@ -235,8 +235,8 @@ const BOUND = is.nullable(OPERAND);
 /** Limits values to [min, max]; the gradient passes where min <= x <= max, as torch.clamp. */
 export const clamp = define(signature('clamp', 'torch.clamp', [['input', is.tensor]], [['min', BOUND], ['max', BOUND]]), ({ input, min, max }) => clampOf(input, min, max));
 
-/** Elements of `input` where `condition` is true, else of `other`, broadcasting all three (torch.where). */
+/** Elements of `x` where `condition` is true, else of `y`, broadcasting all three (torch.where). */
 export const where = define(
-  signature('where', 'torch.where', [['condition', is.tensor], ['input', OPERAND], ['other', OPERAND]], []),
-  ({ condition, input, other }) => whereOf(condition, input, other),
+  signature('where', 'torch.where', [['condition', is.tensor], ['x', OPERAND], ['y', OPERAND]], []),
+  ({ condition, x, y }) => whereOf(condition, x, y),
 );

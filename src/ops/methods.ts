@@ -10,7 +10,7 @@ import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as P from './inplace.js';
 import * as M from './matmul.js';
-import { advancedIndex, type AdvancedIndexSpec } from './masked.js';
+import { index as indexOf, type AdvancedIndexSpec } from './masked.js';
 import * as R from './reduce.js';
 import * as V from './views.js';
 
@@ -204,7 +204,7 @@ const methods: Record<string, Method> = {
   narrow: call(V.narrow),
   slice: call(V.slice),
   select: call(V.select),
-  index(...specs: AdvancedIndexSpec[]) { return advancedIndex(this, specs); },
+  index: call(indexOf),
   split: call(I.split),
   chunk: call(I.chunk),
   gather: call(I.gather),

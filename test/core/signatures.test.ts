@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as ck from '../../src/node.js';
 import { camelCase, signatureOf, signatures, type Signature } from '../../src/core/args.js';
+import { TENSOR_CASES } from './signature-cases-tensor.js';
 
 const { nn, optim } = ck;
 const F = nn.functional;
@@ -28,8 +29,11 @@ const spell = (n: string): string => {
   return c[0].toLowerCase() + c.slice(1);
 };
 
-/** Keyword-only parameters convkit adds (its own seedable generators, the loader's async prefetch). */
-const OWN_KEYWORDS = new Set(['generator', 'prefetch', 'correction']);
+/**
+ * Keyword-only parameters convkit adds (its own seedable generators, the loader's async prefetch, tensor()'s shape
+ * for flat typed arrays), and the factory keywords dtype/device, which the fixture leaves out (tools/gen_signature_fixtures.py).
+ */
+const OWN_KEYWORDS = new Set(['generator', 'prefetch', 'correction', 'dtype', 'device', 'shape']);
 
 test('parameter lists are torch 1.13\'s, in its order', () => {
   const problems: string[] = [];
@@ -40,7 +44,7 @@ test('parameter lists are torch 1.13\'s, in its order', () => {
       problems.push(`${name}: no signature`);
       continue;
     }
-    const ours = [...sig.required, ...sig.optional].map(([n]) => n).slice(method ? 1 : 0);
+    const ours = [...sig.required, ...sig.optional, ...(sig.rest ? [sig.rest] : [])].map(([n]) => n).slice(method ? 1 : 0);
     const theirs = want.positional.map(spell);
     if (ours.join() !== theirs.join()) problems.push(`${name}: positional (${ours.join(', ')}) vs torch (${theirs.join(', ')})`);
     const allowed = new Set([...theirs, ...want.keyword.map(spell), ...OWN_KEYWORDS]);
@@ -332,6 +336,7 @@ const CASES: Record<string, Case> = {
   'torch.nn.Embedding.from_pretrained': { make: fn(nn.Embedding.fromPretrained), req: () => [ck.randn([4, 3])], opt: [false, 1, 0.5] },
   'torch.save': { make: () => 'exercised in test/io/save-load.test.ts (writes files)', req: () => [], opt: [] },
   'torch.load': { make: () => 'exercised in test/io/save-load.test.ts (reads files)', req: () => [], opt: [] },
+  ...TENSOR_CASES,
 };
 
 /** What a call produced, comparably: values of tensors, printed modules, the options an object holds. */
@@ -427,7 +432,9 @@ function refuse(key: string, c: Case): void {
     if (key === 'torch.save') req.unshift({});
     assert.throws(() => call(...req, { strides: 2 }), new RegExp(`^TypeError: ${name}: unknown option 'strides'`), `${key}: unknown option`);
     const slots = sig.required.length + sig.optional.length;
-    assert.throws(() => call(...req, ...new Array(slots - req.length + 1).fill(undefined)), new RegExp(`${name}: takes at most ${slots} positional argument`), `${key}: too many`);
+    // varargs (torch's *size, *tensors) take any number of positional values
+    if (!sig.rest) assert.throws(() => call(...req, ...new Array(slots - req.length + 1).fill(undefined)), new RegExp(`${name}: takes at most ${slots} positional argument`), `${key}: too many`);
+    if (sig.rest) assert.throws(() => call(...req, Symbol('wrong')), new RegExp(`${name}: expected ${sig.rest[0]} to be .*, got a Symbol`), `${key}: wrong varargs value`);
     const [wrong] = sig.optional.length ? sig.optional : sig.required;
     if (!wrong || wrong[1].test(Symbol('x'))) return;
     const at = sig.optional.length ? req.length : 0;
@@ -488,6 +495,96 @@ test('exported nn, functional, init, optim, scheduler, data and transform callab
     for (const [name, v] of Object.entries(mod)) {
       if (typeof v === 'function' && !exempt.has(name) && !signatureOf(v)) missing.push(`${scope}.${name}`);
     }
+  }
+  assert.deepEqual(missing, []);
+});
+
+/** Tensor methods that are their op with the tensor first (`x.var(1, false)` is `var(x, 1, false)`): the same check through the method. */
+function methodOf(sig: Signature): string | undefined {
+  const name = sig.name;
+  const first = sig.required[0]?.[0];
+  const proto = ck.Tensor.prototype as unknown as Record<string, unknown>;
+  const op = (ck as unknown as Record<string, unknown>)[name];
+  const same = typeof op === 'function' && signatureOf(op) === sig;
+  return same && (first === 'input' || first === 'tensor') && typeof proto[name] === 'function' ? name : undefined;
+}
+
+test('Tensor methods take the same positional parameters and options as their functions', () => {
+  const failures: string[] = [];
+  let checked = 0;
+  for (const [key, c] of Object.entries(CASES)) {
+    const sig = signatures.get(key);
+    const method = sig && methodOf(sig);
+    if (!sig || !method || FILE_ONLY.has(key)) continue;
+    const run = (args: unknown[]) => ((args[0] as Record<string, (...a: unknown[]) => unknown>)[method])(...args.slice(1));
+    try {
+      const viaFunction = seeded(() => { ck.manualSeed(1); const r = c.req(); ck.manualSeed(7); return c.make(...r, ...optOf(c)); });
+      const viaMethod = seeded(() => { ck.manualSeed(1); const r = c.req(); ck.manualSeed(7); return run([...r, ...optOf(c)]); });
+      const viaOptions = seeded(() => { ck.manualSeed(1); const r = c.req(); ck.manualSeed(7); return run(asOptions(sig, r, optOf(c))); });
+      assert.deepEqual(viaMethod, viaFunction);
+      assert.deepEqual(viaOptions, viaFunction);
+      ck.manualSeed(1);
+      const r = c.req();
+      assert.throws(() => run([...r, { strides: 2 }]), new RegExp(`${sig.name.replace('.', '\\.')}: unknown option 'strides'`));
+      checked++;
+    } catch (e) {
+      failures.push(`Tensor.${method} (${key}): ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+  assert.ok(checked >= 100, `only ${checked} methods checked`);
+});
+
+/**
+ * The public surface, derived from the exports: every function ck exports and every Tensor method goes through a
+ * signature (so the two tests above cover it), or is listed here with the reason it has none. A new export
+ * without a signature fails this test.
+ */
+const NOT_TORCH_CALLABLES: Record<string, string> = {
+  Tensor: 'the class; tensors are made with ck.tensor and the creation functions',
+  Generator: 'convkit\'s seedable generator (new Generator(seed)); torch.Generator takes a device',
+  RemovableHandle: 'returned by the hook registrations, not constructed by users',
+  Function: 'the base class of custom autograd functions (subclassed, not called)',
+  FunctionCtx: 'the ctx handed to autograd.Function.forward, not constructed by users',
+  noGrad: 'torch.no_grad is a context manager; ck.noGrad(fn) takes the block as a callback and refuses async ones',
+  enableGrad: 'as noGrad',
+  isGradEnabled: 'no parameters',
+  manualSeed: 'one parameter, validated (an integer seed)',
+  setBackend: 'convkit runtime: backends', getBackend: 'convkit runtime: backends', ready: 'convkit runtime: backends',
+  withBackend: 'convkit runtime: backends', registerBackend: 'convkit runtime: backends', registerLazyBackend: 'convkit runtime: backends',
+  backendNames: 'convkit runtime: backends', setNumThreads: 'convkit runtime: threads', getNumThreads: 'convkit runtime: threads',
+  scope: 'convkit runtime: device memory', keep: 'convkit runtime: device memory', memoryStats: 'convkit runtime: device memory',
+  summary: 'torchinfo-style model summary (convkit\'s own options object)', fuse: 'convkit\'s inference fusion (no torch counterpart)',
+  // building blocks the ops layer exports through `export *`; not torch callables
+  sumToShape: 'gradient helper (reduces a broadcast gradient to a shape)', valuesIndices: 'builds the (values, indices) tuple results',
+  advancedIndex: 'the implementation behind x.index(...)', reversedDims: 'the implementation behind x.T', matrixTranspose: 'the implementation behind x.mT',
+};
+/** Methods that are not an op with the tensor first, and why. */
+const METHOD_REASONS: Record<string, string> = {
+  where: 'x.where(condition, y) is where(condition, x, y): the tensor is the second argument of the function',
+  float: 'x.to(\'float32\'); refuses arguments', double: 'x.to(\'float64\'); refuses arguments', int: 'x.to(\'int32\'); refuses arguments',
+  bool: 'x.to(\'bool\'); refuses arguments', long: 'x.to(\'int32\') (convkit\'s index dtype)',
+  tolist: 'no parameters', registerHook: 'one hook function, validated', requiresGrad_: 'one boolean, as torch', retainGrad: 'no parameters',
+  attachGradFn: 'engine internals', dim: 'no parameters', size: 'x.size() or x.size(dim)', numel: 'no parameters', isContiguous: 'no parameters',
+  dense: 'storage internals', dataSync: 'no parameters', readNow: 'storage internals', data: 'no parameters (async read)', dispose: 'no parameters',
+  toArray: 'no parameters', item: 'no parameters', array: 'no parameters (async read)', backward: 'torch.Tensor.backward(gradient, retain_graph, create_graph)',
+  toString: 'JavaScript text conversion', constructor: 'the class',
+};
+
+test('every exported function and Tensor method has a signature (with a case above) or a stated reason', () => {
+  const missing: string[] = [];
+  for (const [name, v] of Object.entries(ck)) {
+    if (typeof v !== 'function' || name in NOT_TORCH_CALLABLES) continue;
+    const sig = signatureOf(v);
+    if (!sig) missing.push(`ck.${name}: no signature`);
+    else if (!(( sig.torch ?? sig.name) in CASES)) missing.push(`ck.${name}: no case`);
+  }
+  for (const name of Object.getOwnPropertyNames(ck.Tensor.prototype)) {
+    const d = Object.getOwnPropertyDescriptor(ck.Tensor.prototype, name)!;
+    if (typeof d.value !== 'function' || name in METHOD_REASONS) continue;
+    const op = (ck as unknown as Record<string, unknown>)[name];
+    const sig = typeof op === 'function' ? signatureOf(op) : undefined;
+    if (!sig || methodOf(sig) !== name) missing.push(`Tensor.${name}: no op with a signature of the same name`);
   }
   assert.deepEqual(missing, []);
 });
