@@ -20,7 +20,7 @@ const TF = T.functional;
 const S = optim.lrScheduler;
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/signatures.json', import.meta.url), 'utf8')) as {
-  signatures: Record<string, { positional: string[]; keyword: string[] }>;
+  signatures: Record<string, { positional: string[]; keyword: string[]; varargs?: string }>;
 };
 
 /** torch's names as convkit spells them: camelCase, first letter lower (T_max is tMax). */
@@ -44,9 +44,12 @@ test('parameter lists are torch 1.13\'s, in its order', () => {
       problems.push(`${name}: no signature`);
       continue;
     }
-    const ours = [...sig.required, ...sig.optional, ...(sig.rest ? [sig.rest] : [])].map(([n]) => n).slice(method ? 1 : 0);
+    // convkit's rest parameter is Python's *varargs, or the documented `*size` / a list parameter (torch.flip's dims)
+    const rest = sig.rest?.[0];
+    const ours = [...sig.required, ...sig.optional, ...(sig.rest && !want.varargs ? [sig.rest] : [])].map(([n]) => n).slice(method ? 1 : 0);
     const theirs = want.positional.map(spell);
     if (ours.join() !== theirs.join()) problems.push(`${name}: positional (${ours.join(', ')}) vs torch (${theirs.join(', ')})`);
+    if (want.varargs && rest !== spell(want.varargs)) problems.push(`${name}: varargs ${rest ?? '(none)'} vs torch *${want.varargs}`);
     const allowed = new Set([...theirs, ...want.keyword.map(spell), ...OWN_KEYWORDS]);
     for (const [k] of sig.keyword) if (!allowed.has(k)) problems.push(`${name}: keyword ${k} is not torch's`);
   }
@@ -286,6 +289,10 @@ const CASES: Record<string, Case> = {
   loadFashionMNIST: { make: (...a) => loaded(fn(ck.data.loadFashionMNIST)(...a)), req: () => [], opt: [SLICE, false, new T.ToTensor(), (t: number) => t + 10] },
   loadMNIST: { make: (...a) => loaded(fn(ck.data.loadMNIST)(...a)), req: () => [], opt: [SLICE, false, new T.ToTensor(), (t: number) => t + 10] },
   loadCIFAR10: { make: (...a) => loaded(fn(ck.data.loadCIFAR10)(...a)), req: () => [files], opt: [false, new T.ToTensor(), (t: number) => t + 10] },
+  'torch.utils.data.TensorDataset': { make: (...a) => (ctor(ck.data.TensorDataset)(...a) as ck.data.TensorDataset).tensors, req: () => [ck.arange(3), ck.ones([3, 2])], opt: [] },
+  'torchvision.datasets.MNIST': { make: (...a) => loaded(ctor(ck.data.MNIST)(...a)), req: () => [SLICE], opt: [false, new T.ToTensor(), (t: number) => t + 10] },
+  'torchvision.datasets.FashionMNIST': { make: (...a) => loaded(ctor(ck.data.FashionMNIST)(...a)), req: () => [SLICE], opt: [false, new T.ToTensor(), (t: number) => t + 10] },
+  'torchvision.datasets.CIFAR10': { make: (...a) => loaded(ctor(ck.data.CIFAR10)(...a)), req: () => [files], opt: [false, new T.ToTensor(), (t: number) => t + 10] },
   ImageFolder: { make: (...a) => summary(ctor(ck.data.ImageFolder)(...a)), req: () => [join(files, 'images')], opt: [new T.ToTensor(), (t: number) => t + 1] },
   // issue 13 item 4: ordering, masks, indexing, rearranging ops and the layers around them
   'torch.sort': { make: fn(ck.sort), req: () => [ck.randn([3, 4])], opt: [0, true, true] },
@@ -423,8 +430,12 @@ test('an unknown option, a wrong type and too many arguments are refused, naming
   assert.deepEqual(failures, []);
 });
 
+/** torch's Identity(*args, **kwargs) ignores whatever it is given; convkit's does the same, so nothing is refused. */
+const ACCEPTS_ANYTHING = new Set(['torch.nn.Identity']);
+
 function refuse(key: string, c: Case): void {
   {
+    if (ACCEPTS_ANYTHING.has(key)) return;
     const sig = signatures.get(key)!;
     const req = FILE_ONLY.has(key) ? ['model.safetensors'] : (ck.manualSeed(1), c.req());
     const call = (...a: unknown[]) => (FILE_ONLY.has(key) ? (key === 'torch.save' ? ck.save : ck.load) as (...args: unknown[]) => unknown : c.make)(...a);
@@ -587,4 +598,28 @@ test('every exported function and Tensor method has a signature (with a case abo
     if (!sig || methodOf(sig) !== name) missing.push(`Tensor.${name}: no op with a signature of the same name`);
   }
   assert.deepEqual(missing, []);
+});
+
+test('nn.Identity accepts and ignores any arguments, as torch.nn.Identity(*args, **kwargs)', () => {
+  const id = new nn.Identity(54, 'x', { unused: 'abc' });
+  const x = ck.randn([2, 3]);
+  assert.equal(id.call(x), x);
+  assert.equal(id.toString(), 'Identity()');
+});
+
+test('data set classes take torchvision\'s (root, train, transform, targetTransform, download); download: true is refused', () => {
+  const ds = new ck.data.FashionMNIST(SLICE, false, new T.ToTensor());
+  const parsed = ck.data.loadFashionMNIST(SLICE, false, new T.ToTensor());
+  assert.equal(ds.length, parsed.length);
+  assert.equal(ds.root, parsed.root);
+  assert.deepEqual(summary(ds.getItem(3)), summary(parsed.getItem(3)));
+  assert.throws(() => new ck.data.FashionMNIST(SLICE, true, null, null, true), /FashionMNIST: convkit never downloads data \(download: true was given\)\. Install them with `apt-get install dataset-fashion-mnist`/);
+  assert.throws(() => new ck.data.MNIST('data', true, null, null, true), /MNIST: convkit never downloads data.*MNIST database's site/);
+  assert.throws(() => new ck.data.CIFAR10(files, true, null, null, true), /CIFAR10: convkit never downloads data.*cifar-10-binary\.tar\.gz/);
+  assert.throws(() => new ck.data.MNIST(join(files, 'nothing-here')), /MNIST: no training data found\. Looked in: .*nothing-here \(no such directory\)/);
+});
+
+test('TensorDataset(*tensors) checks each tensor', () => {
+  assert.throws(() => new ck.data.TensorDataset(ck.ones([2]), 3 as never), /TensorDataset: expected tensors to be a Tensor, got 3 \(a number\)/);
+  assert.throws(() => new ck.data.TensorDataset(), /TensorDataset: expected at least one tensor/);
 });
