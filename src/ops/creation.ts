@@ -149,7 +149,7 @@ function filled(op: string, shape: readonly number[], value: number, opts: Tenso
 
 type Sizes = (number | readonly number[])[];
 /** `zeros(2, 3)`, `zeros([2, 3])`, each with trailing options, as torch's `*size`. */
-type SizedFactory<O> = ((...sizes: Sizes) => Tensor) & ((...args: [...sizes: Sizes, opts: O]) => Tensor);
+type SizedFactory<O> = ((...sizes: Sizes) => Tensor) & ((...args: [...sizes: Sizes, opts: O & { size?: Sizes }]) => Tensor);
 
 /** A factory over torch's `*size` (zeros, ones, empty, rand, randn). */
 function sized<O extends TensorOptions>(name: string, keyword: typeof FACTORY | typeof RANDOM, make: (shape: readonly number[], opts: O) => Tensor): SizedFactory<O> {

@@ -623,3 +623,30 @@ test('TensorDataset(*tensors) checks each tensor', () => {
   assert.throws(() => new ck.data.TensorDataset(ck.ones([2]), 3 as never), /TensorDataset: expected tensors to be a Tensor, got 3 \(a number\)/);
   assert.throws(() => new ck.data.TensorDataset(), /TensorDataset: expected at least one tensor/);
 });
+
+test('tensor functions: *size varargs, keyword-only options, and the values PyTorch gives', () => {
+  const same = (a: ck.Tensor, b: ck.Tensor) => assert.deepEqual(summary(a), summary(b));
+  same(ck.zeros(2, 3), ck.zeros([2, 3]));
+  same(ck.zeros(2, 3), ck.zeros({ size: [2, 3] }));
+  assert.equal(ck.ones(2, 3, { dtype: 'int32' }).dtype, 'int32');
+  assert.throws(() => ck.zeros(), /zeros: missing required argument size/);
+  assert.throws(() => ck.zeros(2, [3]), /zeros: expected sizes as integers \(2, 3\) or one array/);
+  assert.throws(() => ck.zeros([2], { size: [3] }), /zeros: got size twice, as positional arguments and in the options/);
+  const x = ck.tensor([[1, 2], [3, 4]]);
+  same(x.view(4), x.view([4]));
+  same(x.permute(1, 0), ck.permute(x, [1, 0]));
+  same(x.expand(2, 2, 2), ck.expand(x, [2, 2, 2]));
+  // torch.add(x, 1, alpha=2) = x + 2; torch.div(-7, 2, rounding_mode='trunc') = -3, 'floor' = -4
+  assert.deepEqual(Array.from(ck.add(x, 1, { alpha: 2 }).dataSync()), [3, 4, 5, 6]);
+  assert.deepEqual(Array.from(ck.sub(x, x, { alpha: 0.5 }).dataSync()), [0.5, 1, 1.5, 2]);
+  assert.deepEqual(Array.from(ck.tensor([-7, 7]).div(2, { roundingMode: 'trunc' }).dataSync()), [-3, 3]);
+  assert.deepEqual(Array.from(ck.tensor([-7, 7]).div(2, { roundingMode: 'floor' }).dataSync()), [-4, 3]);
+  assert.deepEqual(Array.from(ck.zeros(3).add_(ck.ones(3), { alpha: 3 }).dataSync()), [3, 3, 3]);
+  assert.equal(ck.resultType(2, 2.5), 'float32');
+  assert.equal(ck.resultType(ck.tensor([1], { dtype: 'int32' }), 2), 'int32');
+  // the silent misreads of a fixed-arity method are errors now
+  assert.throws(() => x.clamp(0, 1, 2 as never), /clamp: takes at most 3 positional arguments \(input, min, max\)/);
+  assert.throws(() => (x as unknown as { float(a: unknown): unknown }).float(1), /Tensor\.float: takes no arguments/);
+  assert.throws(() => x.transpose(0, { dim: 1 } as never), /transpose: unknown option 'dim' \(did you mean 'dim0'\?\)/);
+  assert.throws(() => ck.cat([x, x], { axis: 1 } as never), /cat: unknown option 'axis'; its options are dim/);
+});
