@@ -22,12 +22,14 @@ interface CellResult {
 }
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-// `--device webgpu`: the GPU benchmark (bench/webgpu.ts) instead of the CPU one
+// `--device webgpu`: the GPU benchmark (bench/webgpu.ts) instead of the CPU one; `--device native` adds rows below
 if (process.argv.includes('--device')) {
   const device = process.argv[process.argv.indexOf('--device') + 1];
-  if (device !== 'webgpu') throw new Error(`bench: --device must be webgpu (the CPU benchmark is the default), got ${device}`);
-  (await import('./webgpu.js')).main();
-  process.exit(0);
+  if (!['webgpu', 'native', 'wasm', 'wasm,native', 'native,wasm'].includes(device)) throw new Error(`bench: --device must be webgpu, native or wasm, got ${device}`);
+  if (device === 'webgpu') {
+    (await import('./webgpu.js')).main();
+    process.exit(0);
+  }
 }
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,8 +41,6 @@ const roundCount = Number(arg('rounds', '3'));
 const only = arg('only', WORKLOADS.map((w) => w.id).join(',')).split(',');
 const threadCounts = [...new Set([1, cores])];
 
-/** Node on Node 20 needs a flag for relaxed SIMD (newer Node has it on and may reject the flag). */
-const relaxedFlag = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']).status === 0 ? ['--experimental-wasm-relaxed-simd'] : [];
 
 interface Runner {
   label: string;
@@ -51,13 +51,13 @@ const node = (flags: string[], framework: string) => (w: string, t: number): [st
   [process.execPath, [...flags, '--import', 'tsx', 'bench/cell.ts', framework, w, String(t), budget]];
 
 const RUNNERS: Record<string, Runner> = {
-  convkit: { label: 'convkit', cmd: node(relaxedFlag, 'convkit') },
-  // the oneDNN backend (npm run build:native); relaxed SIMD only matters for the few kernels it leaves to wasm
+  // plain `node`, as users run it: convkit turns relaxed SIMD on by itself where the engine has it
+  convkit: { label: 'convkit', cmd: node([], 'convkit') },
+  // the oneDNN backend (npm run build:native)
   'convkit-native': {
     label: 'convkit native',
-    cmd: (w, t) => [...node(relaxedFlag, 'convkit')(w, t), { ...process.env, CONVKIT_BACKEND: 'native' }],
+    cmd: (w, t) => [...node([], 'convkit')(w, t), { ...process.env, CONVKIT_BACKEND: 'native' }],
   },
-  'convkit-simd': { label: 'convkit (plain SIMD)', cmd: node([], 'convkit') },
   'tfjs-wasm': { label: 'tfjs-wasm', cmd: node([], 'tfjs-wasm') },
   'tfjs-cpu': { label: 'tfjs-cpu', cmd: node([], 'tfjs-cpu') },
   onnxruntime: { label: 'onnxruntime-node', cmd: node([], 'onnxruntime') },
@@ -163,7 +163,12 @@ async function main(): Promise<void> {
   console.log(`\nJSON: ${out}`);
 }
 
-/** The relaxed-SIMD peak needs the flag at start-up, so it is measured in a child Node. */
+/**
+ * The relaxed-SIMD peak (the physical limit column, not a convkit row) needs the flag at start-up, so it is
+ * measured in a child Node; Node 20 needs the flag, newer Node has it on and may reject it.
+ */
+const relaxedFlag = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']).status === 0 ? ['--experimental-wasm-relaxed-simd'] : [];
+
 async function peakInChild(threads: number): Promise<number | null> {
   const script = `import { wasmPeak } from './bench/peak/wasm.ts'; console.log(await wasmPeak(true, ${threads}));`;
   const r = spawnSync(process.execPath, [...relaxedFlag, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });

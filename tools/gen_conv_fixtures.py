@@ -6,7 +6,8 @@ Each case lists the op (convkit's name), its tensor inputs, extra positional arg
 in convkit's spelling, the output, a random output gradient `gradOutput` and the gradient of
 sum(output * gradOutput) for every floating input. Inputs are random numbers with 3 decimals, so the
 same values are exact for both sides' parsing; the reference is computed in float64 and stored as the
-shortest float32 repr, which lets the tests check float32 and float64 runs from one file.
+shortest float32 repr, which lets the tests check float32 and float64 runs from one file. tools/gen_conformance_conv.py records the same
+case families (conv, transposed conv, pooling, adaptive pooling, pad, fold, LRN) for the conformance suite.
 """
 import json
 import os

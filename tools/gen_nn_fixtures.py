@@ -1,9 +1,8 @@
-"""Writes test/fixtures/nn_layers.json, nn_conv_layers.json, nn_losses.json and nn_repr.json with PyTorch:
-every layer's forward and gradients (train and eval mode), the activation functions, every loss with its
-options, and module reprs / state-dict keys. Run: /usr/bin/python3 tools/gen_nn_fixtures.py"""
+"""Writes test/fixtures/nn_layers.json, nn_conv_layers.json and nn_repr.json with PyTorch: every layer's
+forward and gradients (train and eval mode), the activation functions, and module reprs / state-dict keys
+(the losses' golden values are conformance cases: tools/gen_conformance_nn.py). Run: /usr/bin/python3 tools/gen_nn_fixtures.py"""
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 from fixtures import save, spec, state_spec
 
@@ -138,66 +137,6 @@ def conv_layers():
     ]
 
 
-def loss_case(name, fn, inputs, target, grad_none=True):
-    x = inputs.clone().requires_grad_(True)
-    out = fn(x, target)
-    g = torch.randn(*out.shape) if out.dim() > 0 else torch.tensor(1.0)
-    out.backward(g)
-    return {'name': name, 'input': spec(inputs), 'target': spec(target), 'output': spec(out), 'gradOutput': spec(g), 'inputGrad': spec(x.grad)}
-
-
-def losses():
-    n, c = 6, 4
-    logits = torch.randn(n, c) * 3
-    classes = torch.randint(0, c, (n,))
-    ignored = classes.clone()
-    ignored[1] = -100
-    ignored[4] = -100
-    weight = torch.rand(c) + 0.5
-    probs = torch.softmax(torch.randn(n, c), 1)
-    logits4d = torch.randn(2, c, 3, 2)
-    classes4d = torch.randint(0, c, (2, 3, 2))
-    huge = torch.tensor([[1000.0, -1000.0, 0.0, 500.0], [-1e4, 1e4, 3.0, 0.0]])
-    cases = []
-    for red in ['none', 'mean', 'sum']:
-        cases += [
-            loss_case(f'crossEntropy {red}', lambda x, t: F.cross_entropy(x, t, reduction=red), logits, classes),
-            loss_case(f'crossEntropy weight {red}', lambda x, t: F.cross_entropy(x, t, weight=weight, reduction=red), logits, classes),
-            loss_case(f'crossEntropy ignoreIndex {red}', lambda x, t: F.cross_entropy(x, t, reduction=red), logits, ignored),
-            loss_case(f'crossEntropy ignoreIndex=2 weight {red}', lambda x, t: F.cross_entropy(x, t, weight=weight, ignore_index=2, reduction=red), logits, classes),
-            loss_case(f'crossEntropy labelSmoothing {red}', lambda x, t: F.cross_entropy(x, t, label_smoothing=0.1, reduction=red), logits, ignored),
-            loss_case(f'crossEntropy labelSmoothing weight {red}', lambda x, t: F.cross_entropy(x, t, weight=weight, label_smoothing=0.2, reduction=red), logits, ignored),
-            loss_case(f'crossEntropy probabilities {red}', lambda x, t: F.cross_entropy(x, t, reduction=red), logits, probs),
-            loss_case(f'crossEntropy probabilities smoothing weight {red}', lambda x, t: F.cross_entropy(x, t, weight=weight, label_smoothing=0.3, reduction=red), logits, probs),
-            loss_case(f'crossEntropy 4d {red}', lambda x, t: F.cross_entropy(x, t, weight=weight, reduction=red), logits4d, classes4d),
-            loss_case(f'crossEntropy large logits {red}', lambda x, t: F.cross_entropy(x, t, reduction=red), huge, torch.tensor([1, 0])),
-            loss_case(f'nllLoss {red}', lambda x, t: F.nll_loss(x, t, weight=weight, reduction=red), torch.log_softmax(logits, 1), ignored),
-            loss_case(f'mseLoss {red}', lambda x, t: F.mse_loss(x, t, reduction=red), logits, probs),
-            loss_case(f'l1Loss {red}', lambda x, t: F.l1_loss(x, t, reduction=red), logits, probs),
-            loss_case(f'smoothL1Loss {red}', lambda x, t: F.smooth_l1_loss(x, t, reduction=red), logits, probs),
-            loss_case(f'smoothL1Loss beta=0.5 {red}', lambda x, t: F.smooth_l1_loss(x, t, beta=0.5, reduction=red), logits, probs),
-            loss_case(f'huberLoss {red}', lambda x, t: F.huber_loss(x, t, reduction=red), logits, probs),
-            loss_case(f'huberLoss delta=2 {red}', lambda x, t: F.huber_loss(x, t, delta=2.0, reduction=red), logits, probs),
-            loss_case(f'binaryCrossEntropy {red}', lambda x, t: F.binary_cross_entropy(x, t, reduction=red), torch.sigmoid(logits), probs),
-            loss_case(f'binaryCrossEntropy weight {red}', lambda x, t: F.binary_cross_entropy(x, t, weight=weight, reduction=red), torch.sigmoid(logits), probs),
-            loss_case(f'binaryCrossEntropyWithLogits {red}', lambda x, t: F.binary_cross_entropy_with_logits(x, t, reduction=red), logits, probs),
-            loss_case(f'binaryCrossEntropyWithLogits posWeight weight {red}', lambda x, t: F.binary_cross_entropy_with_logits(x, t, weight=weight, pos_weight=weight * 2, reduction=red), logits * 10, probs),
-            loss_case(f'klDiv {red}', lambda x, t: F.kl_div(x, t, reduction=red), torch.log_softmax(logits, 1), probs),
-            loss_case(f'klDiv logTarget {red}', lambda x, t: F.kl_div(x, t, reduction=red, log_target=True), torch.log_softmax(logits, 1), torch.log(probs)),
-        ]
-    zero_target = probs.clone()
-    zero_target[0, :2] = 0
-    cases += [
-        loss_case('crossEntropy unbatched mean', lambda x, t: F.cross_entropy(x, t), logits[0], classes[0]),
-        loss_case('crossEntropy unbatched none', lambda x, t: F.cross_entropy(x, t, reduction='none'), logits[0], classes[0]),
-        loss_case('crossEntropy all ignored mean', lambda x, t: F.cross_entropy(x, t), logits[:2], torch.tensor([-100, -100])),
-        loss_case('klDiv batchmean', lambda x, t: F.kl_div(x, t, reduction='batchmean'), torch.log_softmax(logits, 1), zero_target),
-        loss_case('binaryCrossEntropy saturated', lambda x, t: F.binary_cross_entropy(x, t), torch.tensor([0.0, 1.0, 1e-30, 0.5]), torch.tensor([1.0, 0.0, 1.0, 0.5])),
-    ]
-    save('nn_losses', cases)
-    save('nn_losses_weight', {'weight': spec(weight)})
-
-
 def reprs():
     class LeNet5(nn.Module):
         def __init__(self):
@@ -240,5 +179,4 @@ def reprs():
 
 
 layers()
-losses()
 reprs()

@@ -145,6 +145,8 @@ export interface Backend {
   /** The backend's name, which is also the `device` of the tensors it holds. */
   readonly name: string;
   readonly device: string;
+  /** The dtypes its storage holds when not all of them (WGSL has no float64); the others are refused with "<dtype> is not supported on <device>". */
+  readonly dtypes?: readonly DType[];
   readonly kernels: Kernels;
   /** A storage on this device holding a copy of `data` (upload). */
   fromHost(data: TypedArray, dtype: DType): Storage;

@@ -52,7 +52,7 @@ export function parseFlags(command: string, argv: readonly string[], specs: Flag
     const valid = Object.keys(specs).map((k) => `--${k}`).join(', ');
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const flag = /'([^']+)'/.exec(e.message)?.[1] ?? e.message;
-      throw new UsageError(`unknown option ${flag} for 'convkit ${command}'; valid options: ${valid}`);
+      throw new UsageError(`convkit ${command}: unknown option ${flag}; valid options: ${valid}`);
     }
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`convkit ${command}: ${e.message.replace(/^Option '([^']+)'.*argument missing/, "option '$1' needs a value")}`);
     throw new UsageError(`convkit ${command}: ${e.message}`);

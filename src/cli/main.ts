@@ -47,7 +47,9 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
   } catch (err) {
     const e = err as Error;
     if (e instanceof UsageError) {
-      io.stderr.write(`convkit: ${e.message}\n(see convkit ${name} --help)\n`);
+      // most usage errors already start with "convkit <command>:"; the rest get it, once
+      const said = e.message.startsWith('convkit ') ? e.message : `convkit ${name}: ${e.message}`;
+      io.stderr.write(`${said}\n(see convkit ${name} --help)\n`);
       return 2;
     }
     io.stderr.write(`convkit ${name}: ${e.message}\n`);

@@ -5,6 +5,7 @@ import { configureEngine, noGrad, runBackward } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
+import { bumpVersion } from '../core/version.js';
 import { ones, randn } from './creation.js';
 import { add, mul } from './elementwise.js';
 import { sum } from './reduce.js';
@@ -86,10 +87,13 @@ function gradcheckOf(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tenso
     for (let i = 0; i < numeric.length; i++) {
       const orig = data[i];
       data[i] = orig + eps;
+      bumpVersion(x.storage);
       const plus = noGrad(() => project(fn(...xs)).item());
       data[i] = orig - eps;
+      bumpVersion(x.storage);
       const minus = noGrad(() => project(fn(...xs)).item());
       data[i] = orig;
+      bumpVersion(x.storage);
       numeric[i] = (plus - minus) / (2 * eps);
     }
     const a = analytic[k] ? analytic[k]!.dataSync() : new Float64Array(numeric.length);

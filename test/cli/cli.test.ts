@@ -112,11 +112,13 @@ test('errors name what was wrong and what is valid', async () => {
   assert.match(model.err, /unknown model 'lenet7'; available: lenet5, simpleCnn, .*resnet18/);
   const option = await run('train', '--epoch', '3');
   assert.equal(option.status, 2);
-  assert.match(option.err, /unknown option --epoch for 'convkit train'; valid options: --model, .*--epochs/);
+  assert.match(option.err, /^convkit train: unknown option --epoch; valid options: --model, .*--epochs/);
   const choice = await run('train', '--optimizer', 'lbfgs');
   assert.match(choice.err, /--optimizer must be one of sgd, adam, adamw, rmsprop, got 'lbfgs'/);
   const value = await run('train', '--epochs', 'many');
   assert.match(value.err, /--epochs must be a positive integer, got 'many'/);
+  // the program's name once, then the command: not "convkit: convkit train: ..."
+  assert.match(value.err, /^convkit train: --epochs/);
   const missing = await run('train', '--data', 'fashion-mnist', '--data-dir', join(dir, 'nowhere'), '--out', join(dir, 'x'));
   assert.equal(missing.status, 1);
   assert.match(missing.err, /FashionMNIST: no training data found\. Looked in: .*nowhere \(no such directory\).*apt-get install dataset-fashion-mnist/);

@@ -1,8 +1,6 @@
 /** The conformance suite on the reference device (suite.ts); the current backend stays the default, so an op that creates a tensor on the current device instead of its inputs' fails here. */
 import * as ck from '../../src/index.js';
-import { registerStrictBackend } from '../../src/backends/strict.js';
 import { conformance } from './suite.js';
 
 await ck.ready();
-registerStrictBackend();
 conformance('reference');

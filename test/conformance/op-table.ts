@@ -1,6 +1,6 @@
 /**
- * How each fixture case's op is called in convkit. Keys are the `op` names written by tools/gen_core_fixtures.py;
- * `args` are that case's arguments. Adding an op to the fixtures means adding one line here.
+ * How each fixture case's op is called in convkit. Keys are the core `op` names written by tools/gen_conformance_core.py;
+ * `args` are that case's attributes. Adding an op to the fixtures means adding one line here.
  */
 import * as ck from '../../src/index.js';
 

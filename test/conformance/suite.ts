@@ -1,112 +1,82 @@
 /**
- * The conformance suite: `conformance(device)` runs every golden case from PyTorch on one device, forward and
- * gradient, reading results only with `await t.data()` so it runs unchanged on a device without synchronous
- * reads. Fixture families: core ops (tools/gen_core_fixtures.py), convolution, pooling, padding, fold, LRN,
- * adaptive pooling and transposed convolution (tools/gen_conv_fixtures.py), and the losses
- * (tools/gen_nn_fixtures.py). A new backend is done when `conformance('<its name>')` passes.
+ * The conformance suite: `conformance(device)` runs every golden case from PyTorch (test/fixtures/conformance/,
+ * written by tools/gen_conformance.py) on one device: core ops, convolution/pooling/padding/fold/LRN, nn layers,
+ * losses, optimiser steps and short training trajectories, forward and gradient. Results are read only with
+ * `await t.data()`, so it runs unchanged on a device without synchronous reads. A device that declares it
+ * lacks a dtype (`Backend.dtypes`) must refuse that dtype's cases with a clear "not supported on <device>" error.
+ * A new backend is done when `conformance('<its name>')` passes.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ck from '../../src/index.js';
-import { assertCloseAsync, fromSpec, loadFixture, type TensorSpec } from '../helpers/index.js';
-import { fixtureCases, TOLERANCE, type FixtureCase } from '../conv/support.js';
-import { lossFor, type LossCase } from './loss-table.js';
-import { OPS } from './op-table.js';
+import { backendOf } from '../../src/backends/registry.js';
+import { FAMILIES, loadCases, usesFloat64, type ConformanceCase, type Family } from './format.js';
+import { runCoreCase, runFunctionalCase } from './run-ops.js';
+import { runLayerCase, runOptimizerCase, runTrainingCase } from './run-modules.js';
 
-/** One case of tools/gen_core_fixtures.py's core_ops.json, as every runner of it reads it. */
-export interface CoreCase {
-  name: string;
-  op: string;
-  args: Record<string, unknown>;
-  inputs: TensorSpec[];
-  layouts?: (string | null)[];
-  output: TensorSpec;
-  gradOutput?: TensorSpec;
-  grads?: (TensorSpec | null)[];
-  /** Set where PyTorch's gradient is checked by finite differences instead of golden values. */
-  finiteDifferences?: boolean;
+export interface ConformanceOptions {
+  /** Cases known to fail on this device, by name, with the reason. Each must fail: one that passes fails the suite. */
+  expectedFailures?: Record<string, string>;
 }
 
-export const CONV_FIXTURES = ['conv', 'conv-pool', 'conv-pad', 'conv-fold', 'conv-lrn', 'conv-adaptive-pool', 'conv-transpose'];
+type Runner = (c: ConformanceCase, device: string) => Promise<void>;
+const RUNNERS: [prefix: string, run: Runner][] = [
+  ['F.', runFunctionalCase], ['nn.', runLayerCase], ['optim.', runOptimizerCase], ['train.', runTrainingCase],
+];
 
-/** A leaf on `device`; for layout 't' the op sees a transposed (non-contiguous) view of it. */
-function makeInput(s: TensorSpec, layout: string | null | undefined, requiresGrad: boolean, device: string): { leaf: ck.Tensor; input: ck.Tensor } {
-  const t = fromSpec(s, { device });
-  if (layout !== 't') {
-    const leaf = requiresGrad ? t.requiresGrad_(true) : t;
-    return { leaf, input: leaf };
-  }
-  const leaf = t.transpose(-2, -1).contiguous().detach().requiresGrad_(requiresGrad);
-  return { leaf, input: leaf.transpose(-2, -1) };
+export function runCase(c: ConformanceCase, device: string): Promise<void> {
+  const run = RUNNERS.find(([prefix]) => c.op.startsWith(prefix))?.[1] ?? runCoreCase;
+  return run(c, device);
 }
 
-async function coreCase(c: CoreCase, device: string): Promise<void> {
-  const fn = OPS[c.op];
-  assert.ok(fn, `no entry for op '${c.op}' in test/conformance/op-table.ts`);
-  const made = c.inputs.map((s, i) => makeInput(s, c.layouts?.[i], !!c.grads?.[i], device));
-  // creation ops (no inputs) make their tensor on the current device; every other op follows its inputs
-  const out = made.length === 0 ? ck.withBackend(device, () => fn([], c.args)) : fn(made.map((m) => m.input), c.args);
-  assert.equal(out.device, device, `${c.name}: runs on its inputs' device`);
-  assert.equal(out.dtype, c.output.dtype, `${c.name}: dtype`);
-  await assertCloseAsync(out, c.output, { rtol: 1e-5, atol: 1e-6 }, `${c.name} forward`);
-  if (!c.gradOutput || !c.grads) return;
-  out.backward(fromSpec(c.gradOutput, { device }));
-  for (const [i, g] of c.grads.entries()) {
-    if (!g) continue;
-    const leafGrad = made[i].leaf.grad;
-    assert.ok(leafGrad, `${c.name}: input ${i} got no gradient`);
-    await assertCloseAsync(c.layouts?.[i] === 't' ? leafGrad.transpose(-2, -1) : leafGrad, g, { rtol: 1e-4, atol: 1e-5 }, `${c.name} grad of input ${i}`);
-  }
-}
-
-/** A functional op as PyTorch called it: tensors, positional args, the options object; output, indices, gradients. */
-async function functionalCase(c: FixtureCase, dtype: 'float32' | 'float64', device: string): Promise<void> {
-  const tol = TOLERANCE[dtype];
-  const inputs = c.inputs.map((s) => (s ? fromSpec(s, { dtype, requiresGrad: true, device }) : null));
-  const op = ck.nn.functional[c.op] as (...args: unknown[]) => ck.Tensor | [ck.Tensor, ck.Tensor];
-  const result = op(...inputs, ...c.args, c.opts);
-  const [out, indices] = Array.isArray(result) ? result : [result, null];
-  await assertCloseAsync(out, c.output, tol, `${c.name}: output`);
-  if (c.indices) {
-    assert.ok(indices, `${c.name}: expected indices`);
-    assert.deepEqual(Array.from(await indices.data()), c.indices.data, `${c.name}: indices`);
-  }
-  out.backward(fromSpec(c.gradOutput, { dtype, device }));
-  for (const [i, t] of inputs.entries()) {
-    const expected = c.grads[i];
-    if (!t || !expected) continue;
-    assert.ok(t.grad, `${c.name}: input ${i} got no gradient`);
-    await assertCloseAsync(t.grad, expected, tol, `${c.name}: gradient of input ${i}`);
-  }
-}
-
-async function lossCase(c: LossCase, weight: ck.Tensor, device: string): Promise<void> {
-  const x = fromSpec(c.input, { requiresGrad: true, device });
-  const out = lossFor(c.name, weight)(x, fromSpec(c.target, { device }));
-  await assertCloseAsync(out, c.output, { rtol: 1e-5, atol: 1e-6 }, `${c.name}: loss`);
-  out.backward(fromSpec(c.gradOutput, { device }));
-  await assertCloseAsync(x.grad!, c.inputGrad, { rtol: 1e-5, atol: 1e-6 }, `${c.name}: input gradient`);
-}
-
-/** Every fixture case on `device`, which is also made the current backend while the suite runs. */
-export function conformance(device: string): void {
-  describe(`conformance on ${device}`, () => {
-    const { cases } = loadFixture<{ cases: CoreCase[] }>('core_ops');
-    test(`core ops: ${cases.length} cases, forward and gradient`, async () => {
-      for (const c of cases) await coreCase(c, device);
-    });
-    for (const file of CONV_FIXTURES) {
-      const conv = fixtureCases(file);
-      for (const dtype of ['float32', 'float64'] as const) {
-        test(`${file}: ${conv.length} cases, ${dtype}`, async () => {
-          for (const c of conv) await functionalCase(c, dtype, device);
-        });
-      }
+/** null when the case behaves as it must on `device`, else what went wrong. */
+async function verdict(c: ConformanceCase, device: string, lacksFloat64: boolean): Promise<string | null> {
+  if (lacksFloat64 && usesFloat64(c)) {
+    try {
+      await runCase(c, device);
+      return `${c.name}: computed a float64 case, expected "float64 is not supported on ${device}"`;
+    } catch (e) {
+      const message = (e as Error).message;
+      return message.includes(`float64 is not supported on ${device}`) ? null : `${c.name}: expected "float64 is not supported on ${device}", got: ${message}`;
     }
-    const losses = loadFixture<LossCase[]>('nn_losses');
-    test(`losses: ${losses.length} cases, value and input gradient`, async () => {
-      const weight = fromSpec(loadFixture<{ weight: TensorSpec }>('nn_losses_weight').weight, { device });
-      for (const c of losses) await lossCase(c, weight, device);
+  }
+  try {
+    await runCase(c, device);
+    return null;
+  } catch (e) {
+    const message = (e as Error).message;
+    return message.startsWith(c.name) ? message : `${c.name}: ${message}`;
+  }
+}
+
+/** What is wrong with running `cases` on `device`: unexpected failures, and expected failures that pass. */
+export async function problems(cases: ConformanceCase[], device: string, expected: Record<string, string> = {}): Promise<string[]> {
+  const lacksFloat64 = !(backendOf(device).dtypes?.includes('float64') ?? true);
+  const found: string[] = [];
+  for (const c of cases) {
+    const failure = await verdict(c, device, lacksFloat64);
+    const reason = expected[c.name];
+    if (reason === undefined && failure) found.push(failure);
+    if (reason !== undefined && !failure) found.push(`${c.name}: passes on ${device} now; remove it from the expected failures ("${reason}")`);
+  }
+  return found;
+}
+
+async function runFamily(family: Family, cases: ConformanceCase[], device: string, expected: Record<string, string>): Promise<void> {
+  const found = await problems(cases, device, expected);
+  assert.equal(found.length, 0, `${family} on ${device}: ${found.length} of ${cases.length} cases failed:\n${found.join('\n')}`);
+}
+
+/** Every fixture case on `device`; the current backend is left as it is, so an op must follow its inputs' device. */
+export function conformance(device: string, opts: ConformanceOptions = {}): void {
+  const expected = opts.expectedFailures ?? {};
+  describe(`conformance on ${device}`, () => {
+    const all = FAMILIES.map((family) => [family, loadCases(family)] as const);
+    const names = new Set(all.flatMap(([, cases]) => cases.map((c) => c.name)));
+    test('every expected failure names a fixture case', () => {
+      assert.deepEqual(Object.keys(expected).filter((n) => !names.has(n)), []);
     });
+    for (const [family, cases] of all) {
+      test(`${family}: ${cases.length} cases`, () => runFamily(family, cases, device, expected));
+    }
   });
 }

@@ -5,7 +5,7 @@
 import * as ck from '../../src/index.js';
 
 const reported = new Set<string>();
-/** Devices without synchronous reads have their own suites (test/backends/webgpu runs these fixtures asynchronously). */
+/** Devices without synchronous reads have their own suites (test/conformance/on-webgpu.test.ts, test/backends/webgpu/). */
 const OWN_SUITE = new Set(['webgpu']);
 
 export async function readyBackends(): Promise<string[]> {

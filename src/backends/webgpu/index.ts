@@ -55,6 +55,7 @@ export function webgpuBackend(ctx: GpuContext): WebGpuBackend {
   return {
     name: 'webgpu',
     device: 'webgpu',
+    dtypes: ['float32', 'int32', 'bool'],
     adapter: ctx.description,
     context: ctx,
     kernels: webgpuKernels(ctx),
