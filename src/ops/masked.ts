@@ -136,8 +136,8 @@ export function advancedIndex(x: Tensor, specs: readonly AdvancedIndexSpec[]): T
   return gatherAdvanced(y, dims, indices);
 }
 
-const INDEX_SPEC = check<AdvancedIndexSpec>("a number, null, '...', an array [start, end, step] or an index Tensor", (v) =>
-  v === null || v === '...' || Number.isInteger(v) || v instanceof Tensor || (Array.isArray(v) && v.length <= 3 && v.every((e) => e === undefined || Number.isInteger(e))));
+const INDEX_SPEC = check<AdvancedIndexSpec>("a number, null, '...', an array [start, end, step] (nulls allowed) or an index Tensor", (v) =>
+  v === null || v === '...' || Number.isInteger(v) || v instanceof Tensor || (Array.isArray(v) && v.length <= 3 && v.every((e) => e == null || Number.isInteger(e))));
 const INDEX = signature('index', null, [['input', is.tensor]], [], [], ['indices', INDEX_SPEC]);
 
 /** `ck.index(x, ...specs)`: the function form of `x.index(...)`, with index tensors and masks. */
