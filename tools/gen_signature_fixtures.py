@@ -1,7 +1,7 @@
 """Dumps PyTorch 1.13's (and torchvision's) parameter lists for convkit's public callables.
 
 Run with Debian's torch: /usr/bin/python3 tools/gen_signature_fixtures.py
-Writes test/fixtures/signatures.json: { qualified name: { "positional": [...], "keyword": [...] } }, names in
+Writes test/fixtures/signatures.json: { qualified name: { "positional": [...], "keyword": [...], "varargs"? } }, names in
 snake_case as PyTorch spells them; test/core/signatures.test.ts compares convkit's parameter lists to it.
 """
 import inspect
@@ -28,12 +28,14 @@ def resolve(name):
 def from_signature(obj):
     target = obj.__init__ if inspect.isclass(obj) else obj
     sig = inspect.signature(target)
-    positional, keyword = [], []
+    positional, keyword, varargs = [], [], None
     for p in sig.parameters.values():
+        if p.kind == p.VAR_POSITIONAL:
+            varargs = p.name
         if p.name in SKIP or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
         (keyword if p.kind == p.KEYWORD_ONLY else positional).append(p.name)
-    return positional, keyword
+    return positional, keyword, varargs
 
 
 def from_doc(obj, short):
@@ -52,7 +54,7 @@ def from_doc(obj, short):
         if name in SKIP:
             continue
         (keyword if kw else positional).append(name)
-    return positional, keyword
+    return positional, keyword, None
 
 
 def main(names):
@@ -64,10 +66,12 @@ def main(names):
         if hidden is not None and 'max_pool' in name:
             obj = hidden
         try:
-            positional, keyword = from_signature(obj)
+            positional, keyword, varargs = from_signature(obj)
         except (ValueError, TypeError):
-            positional, keyword = from_doc(obj, name.split('.')[-1])
+            positional, keyword, varargs = from_doc(obj, name.split('.')[-1])
         out[name] = {'positional': positional, 'keyword': keyword}
+        if varargs:  # Python's *tensors / *args: convkit's rest parameter
+            out[name]['varargs'] = varargs
     return out
 
 

@@ -33,15 +33,17 @@ export interface Signature<Req extends ParamList = ParamList, Opt extends ParamL
   readonly required: Req;
   readonly optional: Opt;
   readonly keyword: Kw;
+  /** PyTorch's `*sizes`/`*tensors`: the positional values after the listed ones, each checked, as one array. */
+  readonly rest?: Param;
 }
 
 /** Every signature defined, by name: the table the conformance tests walk. */
 export const signatures = new Map<string, Signature>();
 
 export function signature<const Req extends ParamList, const Opt extends ParamList, const Kw extends ParamList = readonly []>(
-  name: string, torch: string | null, required: Req, optional: Opt, keyword?: Kw,
+  name: string, torch: string | null, required: Req, optional: Opt, keyword?: Kw, rest?: Param,
 ): Signature<Req, Opt, Kw> {
-  const sig = { name, torch, required, optional, keyword: (keyword ?? []) as unknown as Kw };
+  const sig = { name, torch, required, optional, keyword: (keyword ?? []) as unknown as Kw, ...(rest ? { rest } : {}) };
   signatures.set(torch ?? name, sig);
   return sig;
 }
@@ -133,7 +135,13 @@ export function parseArgs<S extends Signature>(sig: S, args: ArrayLike<unknown>,
     opts = last;
     n--;
   }
-  if (n > positional.length) {
+  if (n > positional.length && sig.rest) {
+    const [restName, restCheck] = sig.rest;
+    const extra = Array.prototype.slice.call(args, positional.length, n) as unknown[];
+    extra.forEach((v) => checkValue(sig, [restName, restCheck], v));
+    out[restName] = extra;
+    n = positional.length;
+  } else if (n > positional.length) {
     const list = names(positional).join(', ') || 'none';
     throw new TypeError(`${sig.name}: takes at most ${positional.length} positional argument${positional.length === 1 ? '' : 's'} (${list}) and an options object, got ${args.length} arguments`);
   }
@@ -165,6 +173,8 @@ function layoutOf(sig: Signature): Layout {
   const byName = new Map<string, [Param, number]>();
   positional.forEach((p, i) => byName.set(p[0], [p, i]));
   for (const p of sig.keyword) byName.set(p[0], [p, -1]);
+  // the varargs by name take their values as one array (torch.zeros(size=(2, 3)))
+  if (sig.rest) byName.set(sig.rest[0], [[sig.rest[0], is.arrayOf(sig.rest[1])], -1]);
   layout = { positional, byName };
   // keyed by all three lists, since sameSignature shares them between classes
   layouts.set(sig.required, layout);
@@ -182,13 +192,14 @@ function readOptions(sig: Signature, opts: Record<string, unknown>, out: Record<
     if (!entry) {
       const named = [...sig.required, ...sig.optional, ...sig.keyword];
       const guess = closest(key, names(named));
-      const known = names([...sig.optional, ...sig.keyword]).join(', ') || 'none';
+      const known = names([...sig.optional, ...sig.keyword, ...(sig.rest ? [sig.rest] : [])]).join(', ') || 'none';
       throw new TypeError(`${sig.name}: unknown option '${key}'${guess ? ` (did you mean '${guess}'?)` : ''}; its options are ${known}`);
     }
     if (v === undefined) continue;
     const [param, pos] = entry;
-    if (pos >= 0 && pos < given && out[key] !== undefined) {
-      throw new TypeError(`${sig.name}: got ${key} twice, as positional argument ${pos + 1} and in the options`);
+    if (((pos >= 0 && pos < given) || pos === -1) && out[key] !== undefined) {
+      const where = pos === -1 ? 'as positional arguments' : `as positional argument ${pos + 1}`;
+      throw new TypeError(`${sig.name}: got ${key} twice, ${where} and in the options`);
     }
     checkValue(sig, param, v);
     out[key] = v;
@@ -285,4 +296,17 @@ export function sameSignature<S extends Signature>(cls: object, sig: S, name: st
 export function camelCase(name: string): string {
   const c = name.replace(/_([a-zA-Z0-9])/g, (_, ch: string) => ch.toUpperCase());
   return c[0].toLowerCase() + c.slice(1);
+}
+
+/**
+ * PyTorch's `*size` varargs as one list: `zeros(2, 3)`, `zeros([2, 3])` and `zeros({ size: [2, 3] })` alike
+ * (`rest` is what parseArgs collected, each an integer or an array of integers).
+ */
+export function sizesOf(name: string, what: string, rest: readonly (number | readonly number[])[] | undefined): number[] {
+  const list = rest ?? [];
+  if (list.length === 1 && Array.isArray(list[0])) return [...(list[0] as readonly number[])];
+  if (list.some((v) => Array.isArray(v))) {
+    throw new TypeError(`${name}: expected ${what} as integers (2, 3) or one array ([2, 3]), got ${describeValue(list)}`);
+  }
+  return list as number[];
 }

@@ -22,12 +22,17 @@ export abstract class Dataset<T = unknown> {
 }
 
 /** Samples are the index-th rows of tensors that share their first dimension, as torch's TensorDataset. */
+/** torch's TensorDataset(*tensors): samples are the tensors' rows, indexed together. */
+const TENSOR_DATASET = signature('TensorDataset', 'torch.utils.data.TensorDataset', [], [], [], ['tensors', is.tensor]);
+
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
 
   constructor(...tensors: Tensor[]) {
     super();
-    if (tensors.length === 0) throw new RangeError('TensorDataset: expected at least one tensor');
+    const given = (parseArgs(TENSOR_DATASET, tensors) as { tensors?: Tensor[] }).tensors ?? [];
+    if (given.length === 0) throw new RangeError('TensorDataset: expected at least one tensor');
+    tensors = given;
     tensors.forEach((t, i) => {
       if (!(t instanceof Tensor) || t.ndim === 0) throw new TypeError(`TensorDataset: argument ${i} must be a tensor with at least one dim`);
       if (t.shape[0] !== tensors[0].shape[0]) {
@@ -108,3 +113,5 @@ export function randomSplit<T>(...args: unknown[]): Subset<T>[] {
 
 withSignature(Subset, SUBSET);
 withSignature(randomSplit, RANDOM_SPLIT);
+
+withSignature(TensorDataset, TENSOR_DATASET);

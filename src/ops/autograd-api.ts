@@ -1,3 +1,4 @@
+import { define, is, signature } from '../core/args.js';
 import { CpuStorage } from '../backends/backend.js';
 import { readsSync } from '../backends/registry.js';
 import { configureEngine, noGrad, runBackward } from '../core/autograd.js';
@@ -22,8 +23,18 @@ export interface GradOptions {
   allowUnused?: boolean;
 }
 
+const TENSOR_OR_LIST = is.or(is.tensor, is.arrayOf(is.tensor));
+const GRAD = signature('grad', 'torch.autograd.grad', [['outputs', TENSOR_OR_LIST], ['inputs', TENSOR_OR_LIST]], [
+  ['gradOutputs', is.nullable(TENSOR_OR_LIST)], ['retainGraph', is.nullable(is.bool)], ['createGraph', is.bool],
+  // PyTorch's only_inputs is deprecated (always true) and is_grads_batched is not supported here: refused rather than ignored
+  ['onlyInputs', is.oneOf(true)], ['allowUnused', is.bool], ['isGradsBatched', is.oneOf(false)],
+]);
+
 /** Gradients of `outputs` with respect to `inputs`, without touching any `.grad` (torch.autograd.grad). */
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions = {}): (Tensor | null)[] {
+export const grad = define(GRAD, ({ outputs, inputs, gradOutputs, retainGraph, ...rest }) =>
+  gradOf(outputs, inputs, { ...rest, retainGraph: retainGraph ?? undefined, gradOutputs: gradOutputs instanceof Tensor ? [gradOutputs] : gradOutputs ?? undefined }));
+
+function gradOf(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], opts: GradOptions): (Tensor | null)[] {
   const outs = outputs instanceof Tensor ? [outputs] : outputs;
   const ins = inputs instanceof Tensor ? [inputs] : inputs;
   const seeds = outs.map((o, i) => {
@@ -53,7 +64,12 @@ export interface GradcheckOptions {
  * fixed random vector r, so one backward pass gives Jᵀr, checked against (L(x+e) - L(x-e)) / 2e for
  * L = sum(fn(x)·r). Inputs should be float64. Throws with the worst mismatch; returns true when all agree.
  */
-export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+export const gradcheck = define(
+  signature('gradcheck', 'torch.autograd.gradcheck', [['func', is.function], ['inputs', TENSOR_OR_LIST]], [], [['eps', is.number], ['atol', is.number], ['rtol', is.number]]),
+  ({ func, inputs, ...opts }) => gradcheckOf(func as (...inputs: Tensor[]) => Tensor, inputs instanceof Tensor ? [inputs] : inputs, opts),
+);
+
+function gradcheckOf(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions): boolean {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = opts;
   const xs = inputs.map((x) => {
     if (!isFloating(x.dtype)) throw new TypeError(`gradcheck: inputs must be floating point, got ${x.dtype}`);

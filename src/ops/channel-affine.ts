@@ -2,6 +2,7 @@
  * The per-channel scale and shift that ends BatchNorm, with what ResNet's blocks do right after it (add the
  * shortcut, ReLU) fused in: one pass over the activations instead of up to four.
  */
+import { define, is, signature } from '../core/args.js';
 import { record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt, shapesEqual } from '../core/shape.js';
@@ -31,7 +32,7 @@ function check(x: Tensor, t: Tensor | null, name: string, shape: readonly number
  * relu?(x·scale[c] + shift[c] + residual) for x [N, C, ...], scale and shift [C] (shift may be null). The output
  * equals mul, add, add and relu run one after another, bit for bit; the gradient is written with those ops.
  */
-export function channelAffine(x: Tensor, scale: Tensor, shift: Tensor | null, { residual = null, relu = false }: ChannelAffineOptions = {}): Tensor {
+function channelAffineOf(x: Tensor, scale: Tensor, shift: Tensor | null, { residual = null, relu = false }: ChannelAffineOptions): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`channelAffine: expected a Tensor, got ${describe(x)}`);
   if (x.ndim < 2 || !isFloating(x.dtype)) throw new RangeError(`channelAffine: expected a floating input [N, C, ...], got ${fmt(x.shape)} ${x.dtype}`);
   const channels = x.shape[1];
@@ -65,3 +66,9 @@ function composed(x: Tensor, scale: Tensor, shift: Tensor | null, residual: Tens
   if (residual) y = add(y, residual);
   return relu ? reluOp(y) : y;
 }
+
+/** convkit's fused BatchNorm epilogue (not a torch callable): `channelAffine(x, scale, shift, { residual, relu })`. */
+export const channelAffine = define(
+  signature('channelAffine', null, [['input', is.tensor], ['scale', is.tensor], ['shift', is.nullable(is.tensor)]], [], [['residual', is.nullable(is.tensor)], ['relu', is.bool]]),
+  ({ input, scale, shift, ...opts }) => channelAffineOf(input, scale, shift, opts),
+);

@@ -3,6 +3,7 @@ import { allocArray, checkDType, dtypeOfArray, isFloating, type DType, type Type
 import { defaultGenerator, permutation, type Generator } from '../core/random.js';
 import { checkShape, fmt, numel, type Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { check, define, is, parseArgs, signature, sizesOf, withSignature } from '../core/args.js';
 import { describe, fromHost, full as fullOf } from './dispatch.js';
 
 export interface TensorOptions {
@@ -15,6 +16,10 @@ export interface TensorOptions {
 export interface RandomOptions extends TensorOptions {
   generator?: Generator;
 }
+
+/** The factory keywords every creation function takes (torch's dtype, device, requires_grad). */
+const FACTORY = [['dtype', is.string], ['device', is.string], ['requiresGrad', is.bool]] as const;
+const RANDOM = [...FACTORY, ['generator', is.generator]] as const;
 
 export type NestedNumbers = number | boolean | readonly NestedNumbers[];
 
@@ -99,7 +104,7 @@ function copyIntegers(data: TypedArray, src: TypedArray | IntegerArray, dtype: D
  * does not infer int32 from integer values as PyTorch infers int64); booleans become bool; float typed arrays
  * keep their type and integer ones (Uint8Array, Int16Array, BigInt64Array, ...) become int32.
  */
-export function tensor(values: NestedNumbers | TypedArray | IntegerArray, opts: TensorOptions & { shape?: readonly number[] } = {}): Tensor {
+function tensorOf(values: NestedNumbers | TypedArray | IntegerArray, opts: TensorOptions & { shape?: readonly number[] }): Tensor {
   if (ArrayBuffer.isView(values)) {
     const src = values as TypedArray | IntegerArray;
     const shape = opts.shape ? checkShape(opts.shape, 'tensor') : [src.length];
@@ -122,6 +127,15 @@ export function tensor(values: NestedNumbers | TypedArray | IntegerArray, opts: 
   return fromArray(data, finalShape, dtype, opts);
 }
 
+const DATA = check<NestedNumbers | TypedArray | IntegerArray>('a number, a boolean, nested arrays of them or a typed array', (v) =>
+  typeof v === 'number' || typeof v === 'boolean' || Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)));
+
+/** torch.tensor(data, *, dtype, device, requires_grad), with convkit's `shape` for flat typed arrays. */
+export const tensor = define(
+  signature('tensor', 'torch.tensor', [['data', DATA]], [], [...FACTORY, ['shape', is.ints]]),
+  ({ data, ...opts }): Tensor => tensorOf(data, opts as TensorOptions & { shape?: readonly number[] }),
+);
+
 function shapeAndDtype(shape: readonly number[], opts: TensorOptions, op: string, fallback: DType = 'float32'): [number[], DType] {
   return [checkShape(shape, op), opts.dtype ? checkDType(opts.dtype, op) : fallback];
 }
@@ -133,11 +147,30 @@ function filled(op: string, shape: readonly number[], value: number, opts: Tenso
   return finish(fullOf(s, value, dtype, deviceOf(opts)), opts);
 }
 
-export const full = (shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor => filled('full', shape, value, opts);
-export const zeros = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled('zeros', shape, 0, opts);
-export const ones = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled('ones', shape, 1, opts);
+type Sizes = (number | readonly number[])[];
+/** `zeros(2, 3)`, `zeros([2, 3])`, each with trailing options, as torch's `*size`. */
+type SizedFactory<O> = ((...sizes: Sizes) => Tensor) & ((...args: [...sizes: Sizes, opts: O & { size?: Sizes }]) => Tensor);
+
+/** A factory over torch's `*size` (zeros, ones, empty, rand, randn). */
+function sized<O extends TensorOptions>(name: string, keyword: typeof FACTORY | typeof RANDOM, make: (shape: readonly number[], opts: O) => Tensor): SizedFactory<O> {
+  const sig = signature(name, `torch.${name}`, [], [], keyword, ['size', is.intOrTuple]);
+  const fn = (...args: unknown[]): Tensor => {
+    const { size, ...opts } = parseArgs(sig, args) as { size?: Sizes } & O;
+    if (size === undefined) throw new TypeError(`${name}: missing required argument size (e.g. ${name}(2, 3) or ${name}([2, 3]))`);
+    return make(sizesOf(name, 'sizes', size), opts as O);
+  };
+  Object.defineProperty(fn, 'name', { value: name });
+  return withSignature(fn, sig) as SizedFactory<O>;
+}
+
+export const full = define(
+  signature('full', 'torch.full', [['size', is.ints], ['fillValue', check<number | boolean>('a number or a boolean', (v) => typeof v === 'number' || typeof v === 'boolean')]], [], FACTORY),
+  ({ size, fillValue, ...opts }) => filled('full', size, fillValue as number, opts as TensorOptions),
+);
+export const zeros = sized<TensorOptions>('zeros', FACTORY, (shape, opts) => filled('zeros', shape, 0, opts));
+export const ones = sized<TensorOptions>('ones', FACTORY, (shape, opts) => filled('ones', shape, 1, opts));
 /** Uninitialised in PyTorch; zero-filled here (typed arrays always are). */
-export const empty = (shape: readonly number[], opts: TensorOptions = {}): Tensor => filled('empty', shape, 0, opts);
+export const empty = sized<TensorOptions>('empty', FACTORY, (shape, opts) => filled('empty', shape, 0, opts));
 
 function randomTensor(shape: readonly number[], opts: RandomOptions, op: string, sample: (g: Generator) => number): Tensor {
   const [s, dtype] = shapeAndDtype(shape, opts, op);
@@ -149,64 +182,80 @@ function randomTensor(shape: readonly number[], opts: RandomOptions, op: string,
 }
 
 /** Uniform on [0, 1). */
-export const rand = (shape: readonly number[], opts: RandomOptions = {}): Tensor => randomTensor(shape, opts, 'rand', (g) => g.random());
+export const rand = sized<RandomOptions>('rand', RANDOM, (shape, opts) => randomTensor(shape, opts, 'rand', (g) => g.random()));
 /** Standard normal. */
-export const randn = (shape: readonly number[], opts: RandomOptions = {}): Tensor => randomTensor(shape, opts, 'randn', (g) => g.normal());
+export const randn = sized<RandomOptions>('randn', RANDOM, (shape, opts) => randomTensor(shape, opts, 'randn', (g) => g.normal()));
 
 /** Integers uniform in [low, high), int32 by default. */
-export function randint(low: number, high: number, shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
-  const [s, dtype] = shapeAndDtype(shape, opts, 'randint', 'int32');
+export const randint = define(signature('randint', 'torch.randint', [['low', is.int], ['high', is.int], ['size', is.ints]], [], RANDOM), ({ low, high, size, ...opts }): Tensor => {
+  if (high <= low) throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
+  const [s, dtype] = shapeAndDtype(size, opts as RandomOptions, 'randint', 'int32');
   const g = opts.generator ?? defaultGenerator;
   const data = allocArray(dtype, numel(s));
   for (let i = 0; i < data.length; i++) data[i] = g.int(low, high);
-  return fromArray(data, s, dtype, opts);
-}
+  return fromArray(data, s, dtype, opts as RandomOptions);
+});
 
 /** A random permutation of 0..n-1 (int32), as torch.randperm. */
-export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`randperm: expected a non-negative integer, got ${n}`);
-  return fromArray(permutation(n, opts.generator ?? defaultGenerator), [n], 'int32', { device: opts.device });
-}
+export const randperm = define(signature('randperm', 'torch.randperm', [['n', is.int]], [], RANDOM), ({ n, ...opts }): Tensor => {
+  if (n < 0) throw new RangeError(`randperm: expected a non-negative integer, got ${n}`);
+  const t = fromArray(permutation(n, opts.generator ?? defaultGenerator), [n], 'int32', { device: opts.device });
+  return opts.dtype ? t.to(checkDType(opts.dtype, 'randperm')) : t;
+});
 
 /** `arange(end)` or `arange(start, end, step)`; int32 when every argument is an integer, as PyTorch infers int64. */
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
-  if (end === undefined) [start, end] = [0, start];
-  if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step)) {
-    throw new RangeError(`arange: invalid range start=${start} end=${end} step=${step}`);
-  }
-  if ((end - start) / step < 0) throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
-  const allInt = [start, end, step].every(Number.isInteger);
-  const dtype = opts.dtype ? checkDType(opts.dtype, 'arange') : allInt ? 'int32' : 'float32';
-  const n = Math.ceil((end - start) / step);
-  const data = allocArray(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return fromArray(data, [n], dtype, opts);
-}
+export const arange = define(
+  signature('arange', 'torch.arange', [['start', is.number]], [['end', is.number], ['step', is.number]], FACTORY),
+  ({ start, end, step = 1, ...opts }): Tensor => {
+    if (end === undefined) [start, end] = [0, start];
+    if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step)) {
+      throw new RangeError(`arange: invalid range start=${start} end=${end} step=${step}`);
+    }
+    if ((end - start) / step < 0) throw new RangeError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
+    const allInt = [start, end, step].every(Number.isInteger);
+    const dtype = opts.dtype ? checkDType(opts.dtype, 'arange') : allInt ? 'int32' : 'float32';
+    const n = Math.ceil((end - start) / step);
+    const data = allocArray(dtype, n);
+    for (let i = 0; i < n; i++) data[i] = start + i * step;
+    return fromArray(data, [n], dtype, opts as TensorOptions);
+  },
+);
 
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: number of steps must be a non-negative integer, got ${steps}`);
-  const dtype = opts.dtype ? checkDType(opts.dtype, 'linspace') : 'float32';
-  const data = allocArray(dtype, steps);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // both halves computed from their own end, as torch does, so the last value is exactly `end`
-  const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-  return fromArray(data, [steps], dtype, opts);
-}
+export const linspace = define(
+  signature('linspace', 'torch.linspace', [['start', is.number], ['end', is.number], ['steps', is.int]], [], FACTORY),
+  ({ start, end, steps, ...opts }): Tensor => {
+    if (steps < 0) throw new RangeError(`linspace: number of steps must be a non-negative integer, got ${steps}`);
+    const dtype = opts.dtype ? checkDType(opts.dtype, 'linspace') : 'float32';
+    const data = allocArray(dtype, steps);
+    const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+    // both halves computed from their own end, as torch does, so the last value is exactly `end`
+    const half = Math.floor(steps / 2);
+    for (let i = 0; i < steps; i++) data[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+    return fromArray(data, [steps], dtype, opts as TensorOptions);
+  },
+);
 
-export function eye(n: number, m = n, opts: TensorOptions = {}): Tensor {
-  const [s, dtype] = shapeAndDtype([n, m], opts, 'eye');
-  const data = allocArray(dtype, n * m);
-  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromArray(data, s, dtype, opts);
-}
+export const eye = define(signature('eye', 'torch.eye', [['n', is.int]], [['m', is.nullable(is.int)]], FACTORY), ({ n, m, ...opts }): Tensor => {
+  const cols = m ?? n;
+  const [s, dtype] = shapeAndDtype([n, cols], opts as TensorOptions, 'eye');
+  const data = allocArray(dtype, n * cols);
+  for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1;
+  return fromArray(data, s, dtype, opts as TensorOptions);
+});
 
 const like = (t: Tensor, opts: TensorOptions): TensorOptions => ({ dtype: t.dtype, device: t.device, ...opts });
-export const zerosLike = (t: Tensor, opts: TensorOptions = {}): Tensor => zeros(t.shape, like(t, opts));
-export const onesLike = (t: Tensor, opts: TensorOptions = {}): Tensor => ones(t.shape, like(t, opts));
-export const emptyLike = (t: Tensor, opts: TensorOptions = {}): Tensor => empty(t.shape, like(t, opts));
-export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}): Tensor => full(t.shape, value, like(t, opts));
-export const randLike = (t: Tensor, opts: RandomOptions = {}): Tensor => rand(t.shape, like(t, opts));
-export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(t.shape, like(t, opts));
-export const randintLike = (t: Tensor, low: number, high: number, opts: RandomOptions = {}): Tensor => randint(low, high, t.shape, like(t, opts));
+const likeSig = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], [], FACTORY);
+const randomLikeSig = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], [], RANDOM);
+export const zerosLike = define(likeSig('zerosLike', 'torch.zeros_like'), ({ input, ...o }) => filled('zerosLike', input.shape, 0, like(input, o as TensorOptions)));
+export const onesLike = define(likeSig('onesLike', 'torch.ones_like'), ({ input, ...o }) => filled('onesLike', input.shape, 1, like(input, o as TensorOptions)));
+export const emptyLike = define(likeSig('emptyLike', 'torch.empty_like'), ({ input, ...o }) => filled('emptyLike', input.shape, 0, like(input, o as TensorOptions)));
+export const fullLike = define(
+  signature('fullLike', 'torch.full_like', [['input', is.tensor], ['fillValue', is.number]], [], FACTORY),
+  ({ input, fillValue, ...o }) => filled('fullLike', input.shape, fillValue, like(input, o as TensorOptions)),
+);
+export const randLike = define(randomLikeSig('randLike', 'torch.rand_like'), ({ input, ...o }) => rand(input.shape, like(input, o as TensorOptions)));
+export const randnLike = define(randomLikeSig('randnLike', 'torch.randn_like'), ({ input, ...o }) => randn(input.shape, like(input, o as TensorOptions)));
+export const randintLike = define(
+  signature('randintLike', 'torch.randint_like', [['input', is.tensor], ['low', is.int], ['high', is.int]], [], RANDOM),
+  ({ input, low, high, ...o }) => randint(low, high, input.shape, like(input, o as TensorOptions)),
+);

@@ -3,7 +3,7 @@
  * operands are contracted pairwise, left to right, each pair by one batched matmul when the sizes agree
  * (a broadcast product and a sum otherwise). Gradients come from those ops.
  */
-import { describeValue } from '../core/args.js';
+import { describeValue, is, parseArgs, signature, withSignature } from '../core/args.js';
 import { fmt } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { eye } from './creation.js';
@@ -97,13 +97,16 @@ function broadcastProduct(a: Labelled, b: Labelled, labels: string[], inner: str
   return { t: out, labels };
 }
 
+const EINSUM = signature('einsum', 'torch.einsum', [['equation', is.string]], [], [], ['operands', is.or(is.tensor, is.arrayOf(is.tensor))]);
+
 /**
  * torch.einsum('ij,jk->ik', a, b) (operands as arguments or one array). Without '->' the output is every label
  * used once, in alphabetical order, after the ellipsis dims, as in PyTorch.
  */
 export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[])[]): Tensor {
-  if (typeof equation !== 'string') throw new TypeError(`einsum: expected an equation string first, got ${describeValue(equation)}`);
-  const ts = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
+  const v = parseArgs(EINSUM, [equation, ...operands]) as { operands?: (Tensor | readonly Tensor[])[] };
+  const given = v.operands ?? [];
+  const ts = (given.length === 1 && Array.isArray(given[0]) ? given[0] : given) as Tensor[];
   ts.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new TypeError(`einsum: operand ${i} must be a Tensor, got ${describeValue(t)}`);
   });
@@ -136,3 +139,4 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   if (missing.length > 0) fail(`the output of '${equation}' names dims that no operand has (${fmt(missing.map(Number))})`);
   return permute(res.t, output.map((l) => res.labels.indexOf(l)));
 }
+withSignature(einsum, EINSUM);

@@ -4,6 +4,7 @@ import { floatingResult, isFloating, promoteTypes, type DType } from '../core/dt
 import { broadcastShapes, broadcastStrides, type Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { activationBackward } from './activation-backward.js';
+import { check, define, is, signature, type ArgsOf } from '../core/args.js';
 import { describe, kernels, operands, scalarLike, wrap, type TensorOrScalar } from './dispatch.js';
 import { sumToShape } from './reduce.js';
 import { traced } from './trace.js';
@@ -11,7 +12,7 @@ import { traced } from './trace.js';
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
 /** PyTorch's result type: 0-d tensors and scalars only raise the category (bool < int < float), never the width. */
-export function resultType(a: Tensor, b: Tensor): DType {
+function resultTypeOf(a: Tensor, b: Tensor): DType {
   if ((a.ndim === 0) === (b.ndim === 0)) return promoteTypes(a.dtype, b.dtype);
   const [dimmed, zeroD] = a.ndim === 0 ? [b, a] : [a, b];
   return CATEGORY[zeroD.dtype] > CATEGORY[dimmed.dtype] ? zeroD.dtype : dimmed.dtype;
@@ -31,7 +32,7 @@ type BinaryGrad = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | nu
 function binaryOp(op: BinaryOp, name: string, x: TensorOrScalar, y: TensorOrScalar, dtypeRule: (t: DType) => DType, grad?: BinaryGrad): Tensor {
   const [a, b] = operands(name, x, y);
   return traced(name, [a, b], {}, () => {
-    const out = computeBinary(op, name, a, b, dtypeRule(resultType(a, b)));
+    const out = computeBinary(op, name, a, b, dtypeRule(resultTypeOf(a, b)));
     if (!grad || !isFloating(out.dtype)) return out;
     return record(`${name[0].toUpperCase()}${name.slice(1)}Backward0`, out, [a, b], (g) => {
       const [ga, gb] = grad(g, a, b, out);
@@ -43,40 +44,40 @@ function binaryOp(op: BinaryOp, name: string, x: TensorOrScalar, y: TensorOrScal
 const same = (t: DType): DType => t;
 const boolOut = (): DType => 'bool';
 
-export const add = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('add', 'add', a, b, same, (g) => [g, g]);
-export const sub = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('sub', 'sub', a, b, same, (g) => [g, neg(g)]);
-export const mul = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('mul', 'mul', a, b, same, (g, x, y) => [mul(g, y), mul(g, x)]);
-export const div = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
-  binaryOp('div', 'div', a, b, floatingResult, (g, _x, y, out) => [div(g, y), neg(div(mul(g, out), y))]);
+const addOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('add', 'add', a, b, same, (g) => [g, g]);
+const subOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('sub', 'sub', a, b, same, (g) => [g, negOf(g)]);
+const mulOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('mul', 'mul', a, b, same, (g, x, y) => [mulOf(g, y), mulOf(g, x)]);
+const divOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+  binaryOp('div', 'div', a, b, floatingResult, (g, _x, y, out) => [divOf(g, y), negOf(divOf(mulOf(g, out), y))]);
 
-export const pow = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+const powOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
   binaryOp('pow', 'pow', a, b, same, (g, x, y, out) => [
-    x.requiresGrad ? mul(mul(g, y), pow(x, sub(y, 1))) : null,
+    x.requiresGrad ? mulOf(mulOf(g, y), powOf(x, subOf(y, 1))) : null,
     // d/dy x^y = x^y log x, defined as 0 where x == 0 and y >= 0 (torch's convention)
-    y.requiresGrad ? where(logicalAnd(eq(x, 0), ge(y, 0)), 0, mul(g, mul(out, log(x)))) : null,
+    y.requiresGrad ? whereOf(logicalAndOf(eqOf(x, 0), geOf(y, 0)), 0, mulOf(g, mulOf(out, logOf(x)))) : null,
   ]);
 
 /** Ties split the gradient evenly, as torch.maximum does. */
 function tieSplit(pick: (x: Tensor, y: Tensor) => Tensor): BinaryGrad {
   return (g, x, y) => {
-    const share = add(to01(pick(x, y)), mul(to01(eq(x, y)), 0.5));
-    return [mul(g, share), mul(g, sub(1, share))];
+    const share = addOf(to01(pick(x, y)), mulOf(to01(eqOf(x, y)), 0.5));
+    return [mulOf(g, share), mulOf(g, subOf(1, share))];
   };
 }
-export const maximum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('maximum', 'maximum', a, b, same, tieSplit(gt));
-export const minimum = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('minimum', 'minimum', a, b, same, tieSplit(lt));
-export const floorDivide = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('floordiv', 'floorDivide', a, b, same);
+const maximumOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('maximum', 'maximum', a, b, same, tieSplit(gt));
+const minimumOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('minimum', 'minimum', a, b, same, tieSplit(lt));
+const floorDivideOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('floordiv', 'floorDivide', a, b, same);
 /** Python's modulo: the result has the sign of the divisor. */
-export const remainder = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('remainder', 'remainder', a, b, same);
+const remainderOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('remainder', 'remainder', a, b, same);
 
-export const eq = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('eq', 'eq', a, b, boolOut);
-export const ne = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('ne', 'ne', a, b, boolOut);
-export const gt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('gt', 'gt', a, b, boolOut);
-export const ge = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('ge', 'ge', a, b, boolOut);
-export const lt = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('lt', 'lt', a, b, boolOut);
-export const le = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('le', 'le', a, b, boolOut);
-export const logicalAnd = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('and', 'logicalAnd', a, b, boolOut);
-export const logicalOr = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('or', 'logicalOr', a, b, boolOut);
+const eqOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('eq', 'eq', a, b, boolOut);
+const neOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('ne', 'ne', a, b, boolOut);
+const gtOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('gt', 'gt', a, b, boolOut);
+const geOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('ge', 'ge', a, b, boolOut);
+const ltOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('lt', 'lt', a, b, boolOut);
+const leOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('le', 'le', a, b, boolOut);
+const logicalAndOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('and', 'logicalAnd', a, b, boolOut);
+const logicalOrOf = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binaryOp('or', 'logicalOr', a, b, boolOut);
 
 /** A mask as 0/1 numbers in a floating dtype, for gradient formulas. */
 function to01(mask: Tensor, dtype: DType = 'float32'): Tensor {
@@ -95,34 +96,34 @@ function unaryOp(op: UnaryOp, name: string, x: Tensor, dtypeRule: (t: DType) => 
   });
 }
 
-const zeroGrad: UnaryGrad = (g) => mul(g, 0);
+const zeroGrad: UnaryGrad = (g) => mulOf(g, 0);
 const numeric = (t: DType): DType => (t === 'bool' ? 'int32' : t);
 
-export const neg = (x: Tensor): Tensor => unaryOp('neg', 'neg', x, numeric, (g) => neg(g));
-export const abs = (x: Tensor): Tensor => unaryOp('abs', 'abs', x, numeric, (g, a) => mul(g, sign(a)));
-export const sign = (x: Tensor): Tensor => unaryOp('sign', 'sign', x, numeric, zeroGrad);
-export const exp = (x: Tensor): Tensor => unaryOp('exp', 'exp', x, floatingResult, (g, _a, out) => mul(g, out));
-export const expm1 = (x: Tensor): Tensor => unaryOp('expm1', 'expm1', x, floatingResult, (g, _a, out) => mul(g, add(out, 1)));
-export const log = (x: Tensor): Tensor => unaryOp('log', 'log', x, floatingResult, (g, a) => div(g, a));
-export const log1p = (x: Tensor): Tensor => unaryOp('log1p', 'log1p', x, floatingResult, (g, a) => div(g, add(a, 1)));
-export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', 'sqrt', x, floatingResult, (g, _a, out) => div(g, mul(out, 2)));
-export const rsqrt = (x: Tensor): Tensor => unaryOp('rsqrt', 'rsqrt', x, floatingResult, (g, _a, out) => mul(g, mul(pow(out, 3), -0.5)));
-export const sin = (x: Tensor): Tensor => unaryOp('sin', 'sin', x, floatingResult, (g, a) => mul(g, cos(a)));
-export const cos = (x: Tensor): Tensor => unaryOp('cos', 'cos', x, floatingResult, (g, a) => neg(mul(g, sin(a))));
-export const tanh = (x: Tensor): Tensor => unaryOp('tanh', 'tanh', x, floatingResult, (g, _a, out) => activationBackward('tanh', g, out));
-export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', 'sigmoid', x, floatingResult, (g, _a, out) => activationBackward('sigmoid', g, out));
-export const relu = (x: Tensor): Tensor => unaryOp('relu', 'relu', x, numeric, (g, _a, out) => activationBackward('threshold', g, out));
-export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', 'reciprocal', x, floatingResult, (g, _a, out) => neg(mul(g, mul(out, out))));
-export const square = (x: Tensor): Tensor => unaryOp('square', 'square', x, numeric, (g, a) => mul(g, mul(a, 2)));
-export const floor = (x: Tensor): Tensor => unaryOp('floor', 'floor', x, same, zeroGrad);
-export const ceil = (x: Tensor): Tensor => unaryOp('ceil', 'ceil', x, same, zeroGrad);
+const negOf = (x: Tensor): Tensor => unaryOp('neg', 'neg', x, numeric, (g) => negOf(g));
+const absOf = (x: Tensor): Tensor => unaryOp('abs', 'abs', x, numeric, (g, a) => mulOf(g, signOf(a)));
+const signOf = (x: Tensor): Tensor => unaryOp('sign', 'sign', x, numeric, zeroGrad);
+const expOf = (x: Tensor): Tensor => unaryOp('exp', 'exp', x, floatingResult, (g, _a, out) => mulOf(g, out));
+const expm1Of = (x: Tensor): Tensor => unaryOp('expm1', 'expm1', x, floatingResult, (g, _a, out) => mulOf(g, addOf(out, 1)));
+const logOf = (x: Tensor): Tensor => unaryOp('log', 'log', x, floatingResult, (g, a) => divOf(g, a));
+const log1pOf = (x: Tensor): Tensor => unaryOp('log1p', 'log1p', x, floatingResult, (g, a) => divOf(g, addOf(a, 1)));
+const sqrtOf = (x: Tensor): Tensor => unaryOp('sqrt', 'sqrt', x, floatingResult, (g, _a, out) => divOf(g, mulOf(out, 2)));
+const rsqrtOf = (x: Tensor): Tensor => unaryOp('rsqrt', 'rsqrt', x, floatingResult, (g, _a, out) => mulOf(g, mulOf(powOf(out, 3), -0.5)));
+const sinOf = (x: Tensor): Tensor => unaryOp('sin', 'sin', x, floatingResult, (g, a) => mulOf(g, cosOf(a)));
+const cosOf = (x: Tensor): Tensor => unaryOp('cos', 'cos', x, floatingResult, (g, a) => negOf(mulOf(g, sinOf(a))));
+const tanhOf = (x: Tensor): Tensor => unaryOp('tanh', 'tanh', x, floatingResult, (g, _a, out) => activationBackward('tanh', g, out));
+const sigmoidOf = (x: Tensor): Tensor => unaryOp('sigmoid', 'sigmoid', x, floatingResult, (g, _a, out) => activationBackward('sigmoid', g, out));
+const reluOf = (x: Tensor): Tensor => unaryOp('relu', 'relu', x, numeric, (g, _a, out) => activationBackward('threshold', g, out));
+const reciprocalOf = (x: Tensor): Tensor => unaryOp('reciprocal', 'reciprocal', x, floatingResult, (g, _a, out) => negOf(mulOf(g, mulOf(out, out))));
+const squareOf = (x: Tensor): Tensor => unaryOp('square', 'square', x, numeric, (g, a) => mulOf(g, mulOf(a, 2)));
+const floorOf = (x: Tensor): Tensor => unaryOp('floor', 'floor', x, same, zeroGrad);
+const ceilOf = (x: Tensor): Tensor => unaryOp('ceil', 'ceil', x, same, zeroGrad);
 /** Rounds half to even, as torch.round. */
-export const round = (x: Tensor): Tensor => unaryOp('round', 'round', x, same, zeroGrad);
-export const logicalNot = (x: Tensor): Tensor => unaryOp('not', 'logicalNot', x, boolOut);
-export const isfinite = (x: Tensor): Tensor => unaryOp('isfinite', 'isfinite', x, boolOut);
+const roundOf = (x: Tensor): Tensor => unaryOp('round', 'round', x, same, zeroGrad);
+const logicalNotOf = (x: Tensor): Tensor => unaryOp('not', 'logicalNot', x, boolOut);
+const isfiniteOf = (x: Tensor): Tensor => unaryOp('isfinite', 'isfinite', x, boolOut);
 
 /** Limits values to [min, max]; the gradient passes where min <= x <= max, as torch.clamp. */
-export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
+function clampOf(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor {
   if (min == null && max == null) throw new RangeError('clamp: at least one of min or max must be given');
   const lo = min == null ? null : min instanceof Tensor ? min : scalarLike(min, x);
   const hi = max == null ? null : max instanceof Tensor ? max : scalarLike(max, x);
@@ -131,27 +132,111 @@ export function clamp(x: Tensor, min?: TensorOrScalar | null, max?: TensorOrScal
 
 function clampBetween(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
   let out = x;
-  if (lo) out = computeBinary('maximum', 'clamp', out, lo, resultType(out, lo));
-  if (hi) out = computeBinary('minimum', 'clamp', out, hi, resultType(out, hi));
+  if (lo) out = computeBinary('maximum', 'clamp', out, lo, resultTypeOf(out, lo));
+  if (hi) out = computeBinary('minimum', 'clamp', out, hi, resultTypeOf(out, hi));
   if (!isFloating(out.dtype)) return out;
   return record('ClampBackward1', out, [x], (g) => {
-    let pass = lo ? ge(x, lo) : null;
-    if (hi) pass = pass ? logicalAnd(pass, le(x, hi)) : le(x, hi);
-    return [sumToShape(mul(g, to01(pass as Tensor, g.dtype)), x.shape)];
+    let pass = lo ? geOf(x, lo) : null;
+    if (hi) pass = pass ? logicalAndOf(pass, leOf(x, hi)) : leOf(x, hi);
+    return [sumToShape(mulOf(g, to01(pass as Tensor, g.dtype)), x.shape)];
   });
 }
 
 /** Elements of `a` where `cond` is true, else of `b`, broadcasting all three. */
-export function where(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
+function whereOf(cond: Tensor, x: TensorOrScalar, y: TensorOrScalar): Tensor {
   if (!(cond instanceof Tensor) || cond.dtype !== 'bool') throw new TypeError(`where: expected a bool condition tensor, got ${describe(cond)}`);
   const [a, b] = operands('where', x instanceof Tensor || y instanceof Tensor ? x : scalarLike(x as number, cond), y);
   const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'where'), b.shape, 'where');
-  const dtype = resultType(a, b);
+  const dtype = resultTypeOf(a, b);
   const k = kernels('where', cond, a, b);
   const out = wrap(k.where(broadcastView(cond, shape), broadcastView(a, shape), broadcastView(b, shape), dtype), shape, dtype);
   if (!isFloating(dtype)) return out;
   return record('WhereBackward0', out, [a, b], (g) => [
-    a.requiresGrad ? sumToShape(where(cond, g, 0), a.shape) : null,
-    b.requiresGrad ? sumToShape(where(cond, 0, g), b.shape) : null,
+    a.requiresGrad ? sumToShape(whereOf(cond, g, 0), a.shape) : null,
+    b.requiresGrad ? sumToShape(whereOf(cond, 0, g), b.shape) : null,
   ]);
 }
+
+// The public forms, with torch's parameter lists (torch.add(input, other, *, alpha)); the formulas above call
+// the plain functions, so gradients pay no argument parsing.
+const OPERAND = check<TensorOrScalar>('a Tensor or a number', (v) => v instanceof Tensor || typeof v === 'number' || typeof v === 'boolean');
+const binarySig = (name: string, torch: string, other = 'other') => signature(name, torch, [['input', OPERAND], [other, OPERAND]], []);
+const unarySig = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], []);
+type Binary = (input: TensorOrScalar, other: TensorOrScalar) => Tensor;
+const binary = (fn: Binary, name: string, torch: string): ((...a: ArgsOf<ReturnType<typeof binarySig>>) => Tensor) =>
+  define(binarySig(name, torch), (v) => fn(v.input, v.other as TensorOrScalar));
+const unary = (fn: (x: Tensor) => Tensor, name: string, torch: string): ((...a: ArgsOf<ReturnType<typeof unarySig>>) => Tensor) =>
+  define(unarySig(name, torch), ({ input }) => fn(input));
+
+/** `alpha` scales `other` first, as torch.add(input, other, alpha=2). */
+const scaled = (other: TensorOrScalar, alpha: number | undefined): TensorOrScalar =>
+  alpha === undefined || alpha === 1 ? other : typeof other === 'number' ? other * alpha : mulOf(other, alpha);
+const ALPHA = [['alpha', is.number]] as const;
+export const add = define(signature('add', 'torch.add', [['input', OPERAND], ['other', OPERAND]], [], ALPHA), ({ input, other, alpha }) => addOf(input, scaled(other, alpha)));
+export const sub = define(signature('sub', 'torch.sub', [['input', OPERAND], ['other', OPERAND]], [], ALPHA), ({ input, other, alpha }) => subOf(input, scaled(other, alpha)));
+export const mul = binary(mulOf, 'mul', 'torch.mul');
+/** roundingMode 'trunc' rounds the quotient toward zero, 'floor' down (torch.div's rounding_mode). */
+export const div = define(
+  signature('div', 'torch.div', [['input', OPERAND], ['other', OPERAND]], [], [['roundingMode', is.nullable(is.oneOf('trunc', 'floor'))]]),
+  ({ input, other, roundingMode = null }) => {
+    if (roundingMode === 'floor') return floorDivideOf(input, other);
+    const q = divOf(input, other);
+    return roundingMode === 'trunc' ? whereOf(ltOf(q, 0), ceilOf(q), floorOf(q)) : q;
+  },
+);
+export const pow = define(signature('pow', 'torch.pow', [['input', OPERAND], ['exponent', OPERAND]], []), ({ input, exponent }) => powOf(input, exponent));
+export const maximum = binary(maximumOf, 'maximum', 'torch.maximum');
+export const minimum = binary(minimumOf, 'minimum', 'torch.minimum');
+export const floorDivide = binary(floorDivideOf, 'floorDivide', 'torch.floor_divide');
+/** Python's modulo: the result has the sign of the divisor. */
+export const remainder = binary(remainderOf, 'remainder', 'torch.remainder');
+export const eq = binary(eqOf, 'eq', 'torch.eq');
+export const ne = binary(neOf, 'ne', 'torch.ne');
+export const gt = binary(gtOf, 'gt', 'torch.gt');
+export const ge = binary(geOf, 'ge', 'torch.ge');
+export const lt = binary(ltOf, 'lt', 'torch.lt');
+export const le = binary(leOf, 'le', 'torch.le');
+export const logicalAnd = binary(logicalAndOf, 'logicalAnd', 'torch.logical_and');
+export const logicalOr = binary(logicalOrOf, 'logicalOr', 'torch.logical_or');
+
+export const neg = unary(negOf, 'neg', 'torch.neg');
+export const abs = unary(absOf, 'abs', 'torch.abs');
+export const sign = unary(signOf, 'sign', 'torch.sign');
+export const exp = unary(expOf, 'exp', 'torch.exp');
+export const expm1 = unary(expm1Of, 'expm1', 'torch.expm1');
+export const log = unary(logOf, 'log', 'torch.log');
+export const log1p = unary(log1pOf, 'log1p', 'torch.log1p');
+export const sqrt = unary(sqrtOf, 'sqrt', 'torch.sqrt');
+export const rsqrt = unary(rsqrtOf, 'rsqrt', 'torch.rsqrt');
+export const sin = unary(sinOf, 'sin', 'torch.sin');
+export const cos = unary(cosOf, 'cos', 'torch.cos');
+export const tanh = unary(tanhOf, 'tanh', 'torch.tanh');
+export const sigmoid = unary(sigmoidOf, 'sigmoid', 'torch.sigmoid');
+export const relu = unary(reluOf, 'relu', 'torch.relu');
+export const reciprocal = unary(reciprocalOf, 'reciprocal', 'torch.reciprocal');
+export const square = unary(squareOf, 'square', 'torch.square');
+export const floor = unary(floorOf, 'floor', 'torch.floor');
+export const ceil = unary(ceilOf, 'ceil', 'torch.ceil');
+/** Rounds half to even, as torch.round. */
+export const round = unary(roundOf, 'round', 'torch.round');
+export const logicalNot = unary(logicalNotOf, 'logicalNot', 'torch.logical_not');
+export const isfinite = unary(isfiniteOf, 'isfinite', 'torch.isfinite');
+
+/** PyTorch's result type: 0-d tensors and scalars only raise the category (bool < int < float), never the width. */
+export const resultType = define(signature('resultType', 'torch.result_type', [['tensor1', OPERAND], ['tensor2', OPERAND]], []), ({ tensor1, tensor2 }): DType => {
+  if (tensor1 instanceof Tensor || tensor2 instanceof Tensor) return resultTypeOf(...operands('resultType', tensor1, tensor2));
+  // two Python scalars: a float wins, then an int; booleans alone stay bool
+  const both = [tensor1, tensor2];
+  if (both.some((v) => typeof v === 'number' && !Number.isInteger(v))) return 'float32';
+  return both.some((v) => typeof v === 'number') ? 'int32' : 'bool';
+});
+
+const BOUND = is.nullable(OPERAND);
+/** Limits values to [min, max]; the gradient passes where min <= x <= max, as torch.clamp. */
+export const clamp = define(signature('clamp', 'torch.clamp', [['input', is.tensor]], [['min', BOUND], ['max', BOUND]]), ({ input, min, max }) => clampOf(input, min, max));
+
+/** Elements of `x` where `condition` is true, else of `y`, broadcasting all three (torch.where). */
+export const where = define(
+  signature('where', 'torch.where', [['condition', is.tensor], ['x', OPERAND], ['y', OPERAND]], []),
+  ({ condition, x, y }) => whereOf(condition, x, y),
+);

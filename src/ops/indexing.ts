@@ -1,3 +1,4 @@
+import { define, is, signature } from '../core/args.js';
 import { traced } from './trace.js';
 import { record } from '../core/autograd.js';
 import { isFloating } from '../core/dtype.js';
@@ -15,16 +16,16 @@ function checkIndexTensor(index: Tensor, x: Tensor, dim: number, op: string): vo
 }
 
 /** out[i][j] = x[index[i][j]][j] along dim 0 (and likewise for other dims), as torch.gather. */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+function gatherOf(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim(dim, x.ndim, 'gather');
   checkIndexTensor(index, x, d, 'gather');
   const out = wrap(kernels('gather', x, index).gather(x, d, index), index.shape, x.dtype);
   if (!isFloating(x.dtype)) return out;
-  return record('GatherBackward0', out, [x], (g) => [scatterAdd(full(x.shape, 0, g.dtype, g.device), d, index, g)]);
+  return record('GatherBackward0', out, [x], (g) => [scatterAddOf(full(x.shape, 0, g.dtype, g.device), d, index, g)]);
 }
 
 /** A copy of `x` with `src` added at `index` along dim, as torch.scatter_add (out of place). */
-export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+function scatterAddOf(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = normDim(dim, x.ndim, 'scatterAdd');
   checkIndexTensor(index, x, d, 'scatterAdd');
   if (!(src instanceof Tensor) || src.ndim !== index.ndim || src.shape.some((s, i) => s < index.shape[i])) {
@@ -36,7 +37,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const base = wrap(k.copy(x, x.dtype), x.shape, x.dtype);
   k.assign(added, base, true);
   if (!isFloating(x.dtype)) return added;
-  return record('ScatterAddBackward0', added, [x, src], (g) => [g, src.requiresGrad ? padTo(gather(g, d, index), src.shape) : null]);
+  return record('ScatterAddBackward0', added, [x, src], (g) => [g, src.requiresGrad ? padTo(gatherOf(g, d, index), src.shape) : null]);
 }
 
 function narrowTo(t: Tensor, shape: Shape): Tensor {
@@ -51,7 +52,7 @@ function padTo(t: Tensor, shape: Shape): Tensor {
 }
 
 /** The entries of `x` at the positions `index` (1-D int32) along dim, as torch.index_select (e.g. picking a batch). */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+function indexSelectOf(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim(dim, x.ndim, 'indexSelect');
   if (!(index instanceof Tensor) || index.dtype !== 'int32' || index.ndim > 1) {
     throw new TypeError(`indexSelect: expected a 1-D int32 index tensor, got ${describe(index)}`);
@@ -61,7 +62,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const view = x.shape.map((_, i) => (i === d ? n : 1));
   // a gather whose index repeats the positions across every other dim; its gradient is gather's scatter
   try {
-    return gather(x, d, expand(reshape(index, view), shape));
+    return gatherOf(x, d, expand(reshape(index, view), shape));
   } catch (e) {
     // the kernel's bounds check speaks for gather; the user called indexSelect
     if (e instanceof RangeError && e.message.startsWith('gather:')) throw new RangeError(`indexSelect:${e.message.slice('gather:'.length)}`);
@@ -70,7 +71,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 /** Joins tensors along an existing dim. */
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+function catOf(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('cat: expected a non-empty list of tensors');
   tensors.forEach((t) => {
     if (!(t instanceof Tensor)) throw new TypeError(`cat: expected tensors, got ${describe(t)}`);
@@ -106,7 +107,7 @@ function catParts(parts: readonly Tensor[], d: number): Tensor {
 }
 
 /** Joins same-shaped tensors along a new dim. */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+function stackOf(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('stack: expected a non-empty list of tensors');
   const first = tensors[0];
   tensors.forEach((t, i) => {
@@ -115,11 +116,11 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     }
   });
   const d = normDim(dim, first.ndim + 1, 'stack');
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
+  return catOf(tensors.map((t) => unsqueeze(t, d)), d);
 }
 
 /** Splits into pieces of `size` (the last may be smaller) or of the listed sizes, as torch.split. */
-export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Tensor[] {
+function splitOf(x: Tensor, sizes: number | readonly number[], dim = 0): Tensor[] {
   const d = normDim(dim, x.ndim, 'split');
   const n = x.shape[d];
   let list: number[];
@@ -140,8 +141,36 @@ export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Te
 }
 
 /** Splits into `chunks` pieces of equal size (the last smaller), as torch.chunk. */
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+function chunkOf(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk: number of chunks must be a positive integer, got ${chunks}`);
   const d = normDim(dim, x.ndim, 'chunk');
-  return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+  return splitOf(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }
+
+// The public forms, with torch's parameter lists; the code above calls the plain functions.
+const TENSORS = is.arrayOf(is.tensor);
+export const gather = define(
+  signature('gather', 'torch.gather', [['input', is.tensor], ['dim', is.int], ['index', is.tensor]], [], [['sparseGrad', is.oneOf(false)]]),
+  ({ input, dim, index }) => gatherOf(input, dim, index),
+);
+/** A copy of `input` with `src` added at `index` along dim, as torch.scatter_add (out of place). */
+export const scatterAdd = define(
+  signature('scatterAdd', 'torch.scatter_add', [['input', is.tensor], ['dim', is.int], ['index', is.tensor], ['src', is.tensor]], []),
+  ({ input, dim, index, src }) => scatterAddOf(input, dim, index, src),
+);
+/** The entries of `input` at the positions `index` (1-D int32) along dim, as torch.index_select. */
+export const indexSelect = define(
+  signature('indexSelect', 'torch.index_select', [['input', is.tensor], ['dim', is.int], ['index', is.tensor]], []),
+  ({ input, dim, index }) => indexSelectOf(input, dim, index),
+);
+/** Joins tensors along an existing dim. */
+export const cat = define(signature('cat', 'torch.cat', [['tensors', TENSORS]], [['dim', is.int]]), ({ tensors, dim }) => catOf(tensors, dim));
+/** Joins same-shaped tensors along a new dim. */
+export const stack = define(signature('stack', 'torch.stack', [['tensors', TENSORS]], [['dim', is.int]]), ({ tensors, dim }) => stackOf(tensors, dim));
+/** Splits into pieces of `splitSizeOrSections` (the last may be smaller) or of the listed sizes, as torch.split. */
+export const split = define(
+  signature('split', 'torch.split', [['tensor', is.tensor], ['splitSizeOrSections', is.intOrTuple]], [['dim', is.int]]),
+  ({ tensor, splitSizeOrSections, dim }) => splitOf(tensor, splitSizeOrSections, dim),
+);
+/** Splits into `chunks` pieces of equal size (the last smaller), as torch.chunk. */
+export const chunk = define(signature('chunk', 'torch.chunk', [['input', is.tensor], ['chunks', is.int]], [['dim', is.int]]), ({ input, chunks, dim }) => chunkOf(input, chunks, dim));

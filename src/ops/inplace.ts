@@ -1,11 +1,12 @@
 import { broadcastShapes, broadcastStrides, fmt, shapesEqual } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
+import { check, define, is, signature } from '../core/args.js';
+import { Tensor } from '../core/tensor.js';
 import { kernels, scalarLike, type TensorOrScalar } from './dispatch.js';
 import { add, clamp, div, mul, sub } from './elementwise.js';
 import { checkInplace } from './inplace-check.js';
 
 /** Copies `src` (broadcast to x's shape, converted to x's dtype) into x. */
-export function copy_(x: Tensor, src: TensorOrScalar): Tensor {
+function copyOf(x: Tensor, src: TensorOrScalar): Tensor {
   checkInplace(x, 'copy_');
   const s = typeof src === 'number' || typeof src === 'boolean' ? scalarLike(src, x) : src;
   const shape = broadcastShapes(x.shape, s.shape, 'copy_');
@@ -14,13 +15,23 @@ export function copy_(x: Tensor, src: TensorOrScalar): Tensor {
   return x;
 }
 
-export const fill_ = (x: Tensor, value: number): Tensor => copy_(x, value);
-export const zero_ = (x: Tensor): Tensor => copy_(x, 0);
-export const add_ = (x: Tensor, other: TensorOrScalar, alpha = 1): Tensor => copy_(x, add(x, alpha === 1 ? other : mul(asTensor(other, x), alpha)));
-export const sub_ = (x: Tensor, other: TensorOrScalar, alpha = 1): Tensor => copy_(x, sub(x, alpha === 1 ? other : mul(asTensor(other, x), alpha)));
-export const mul_ = (x: Tensor, other: TensorOrScalar): Tensor => copy_(x, mul(x, other));
-export const div_ = (x: Tensor, other: TensorOrScalar): Tensor => copy_(x, div(x, other));
-export const clamp_ = (x: Tensor, min?: number | null, max?: number | null): Tensor => copy_(x, clamp(x, min, max));
+
+// In-place methods (x.add_(y, { alpha: 2 })): torch's parameter lists with the tensor first.
+const OPERAND = check<TensorOrScalar>('a Tensor or a number', (v) => v instanceof Tensor || typeof v === 'number' || typeof v === 'boolean');
+const SELF = [['input', is.tensor]] as const;
+const ALPHA = [['alpha', is.number]] as const;
+const BOUND = is.nullable(is.number);
+/** Copies `src` (broadcast to input's shape, converted to its dtype) into input. */
+export const copy_ = define(signature('copy_', null, [...SELF, ['src', OPERAND]], [['nonBlocking', is.bool]]), ({ input, src }) => copyOf(input, src));
+export const fill_ = define(signature('fill_', null, [...SELF, ['value', OPERAND]], []), ({ input, value }) => copyOf(input, value));
+export const zero_ = define(signature('zero_', null, SELF, []), ({ input }) => copyOf(input, 0));
+export const add_ = define(signature('add_', null, [...SELF, ['other', OPERAND]], [], ALPHA), ({ input, other, alpha = 1 }) =>
+  copyOf(input, add(input, alpha === 1 ? other : mul(asTensor(other, input), alpha))));
+export const sub_ = define(signature('sub_', null, [...SELF, ['other', OPERAND]], [], ALPHA), ({ input, other, alpha = 1 }) =>
+  copyOf(input, sub(input, alpha === 1 ? other : mul(asTensor(other, input), alpha))));
+export const mul_ = define(signature('mul_', null, [...SELF, ['other', OPERAND]], []), ({ input, other }) => copyOf(input, mul(input, other)));
+export const div_ = define(signature('div_', null, [...SELF, ['other', OPERAND]], []), ({ input, other }) => copyOf(input, div(input, other)));
+export const clamp_ = define(signature('clamp_', 'torch.clamp_', SELF, [['min', BOUND], ['max', BOUND]]), ({ input, min, max }) => copyOf(input, clamp(input, min, max)));
 
 function asTensor(v: TensorOrScalar, like: Tensor): Tensor {
   return typeof v === 'number' || typeof v === 'boolean' ? scalarLike(v, like) : v;

@@ -4,7 +4,7 @@
  * scatterAdd, so their gradients are those ops' gradients.
  */
 import { readsSync } from '../backends/registry.js';
-import { define, is, signature } from '../core/args.js';
+import { check, define, is, parseArgs, signature, withSignature } from '../core/args.js';
 import { broadcastShapes, fmt, normDim, numel } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { arange } from './creation.js';
@@ -136,11 +136,16 @@ export function advancedIndex(x: Tensor, specs: readonly AdvancedIndexSpec[]): T
   return gatherAdvanced(y, dims, indices);
 }
 
+const INDEX_SPEC = check<AdvancedIndexSpec>("a number, null, '...', an array [start, end, step] (nulls allowed) or an index Tensor", (v) =>
+  v === null || v === '...' || Number.isInteger(v) || v instanceof Tensor || (Array.isArray(v) && v.length <= 3 && v.every((e) => e == null || Number.isInteger(e))));
+const INDEX = signature('index', null, [['input', is.tensor]], [], [], ['indices', INDEX_SPEC]);
+
 /** `ck.index(x, ...specs)`: the function form of `x.index(...)`, with index tensors and masks. */
 export function index(x: Tensor, ...specs: AdvancedIndexSpec[]): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor input, got ${describe(x)}`);
-  return advancedIndex(x, specs);
+  const v = parseArgs(INDEX, [x, ...specs]) as { input: Tensor; indices?: AdvancedIndexSpec[] };
+  return advancedIndex(v.input, v.indices ?? []);
 }
+withSignature(index, INDEX);
 
 /** The basic specs with each tensor replaced by null (keep the dim), and the dim of y each tensor indexes. */
 function splitSpecs(x: Tensor, specs: readonly AdvancedIndexSpec[]): { basic: IndexSpec[]; tensorAt: [number, Tensor][] } {

@@ -2,6 +2,7 @@ import { record } from '../core/autograd.js';
 import { broadcastShapes, fmt, numel } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { describe, kernels, wrap } from './dispatch.js';
+import { define, is, signature } from '../core/args.js';
 import { traced } from './trace.js';
 import { expand, reshape, squeeze, transpose, unsqueeze } from './views.js';
 
@@ -17,7 +18,7 @@ function bmm(a: Tensor, b: Tensor): Tensor {
 }
 
 /** torch.matmul: dot, matrix-vector, matrix-matrix and batched products with broadcast batch dims. */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+function matmulOf(a: Tensor, b: Tensor): Tensor {
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new TypeError(`matmul: expected two tensors, got ${describe(a)} and ${describe(b)}`);
   if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both arguments need at least 1 dimension, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   if (a.dtype !== b.dtype) throw new TypeError(`matmul: expected both inputs to have the same dtype, got ${a.dtype} and ${b.dtype}`);
@@ -40,3 +41,6 @@ function matmulChecked(a: Tensor, b: Tensor): Tensor {
   if (b.ndim === 1) out = squeeze(out, -1);
   return out;
 }
+
+/** torch.matmul: dot, matrix-vector, matrix-matrix and batched products with broadcast batch dims. */
+export const matmul = define(signature('matmul', 'torch.matmul', [['input', is.tensor], ['other', is.tensor]], []), ({ input, other }) => matmulOf(input, other));

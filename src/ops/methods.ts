@@ -4,28 +4,17 @@
  * in the table (methods-table.ts says how its type becomes the Tensor interface's).
  */
 import type { BackwardOptions } from '../core/autograd.js';
+import type { DType } from '../core/dtype.js';
 import { Tensor } from '../core/tensor.js';
 import type { TensorOrScalar } from './dispatch.js';
 import * as E from './elementwise.js';
 import * as I from './indexing.js';
 import * as P from './inplace.js';
 import * as M from './matmul.js';
-import { advancedIndex, type AdvancedIndexSpec } from './masked.js';
+import { index as indexOf } from './masked.js';
 import * as R from './reduce.js';
 import * as V from './views.js';
 import { attachMethods, method, methodsOf, pick, type MethodsOf } from './methods-table.js';
-
-/** Shapes as PyTorch takes them: `x.view(-1, 800)` or `x.view([-1, 800])`. */
-type ShapeArgs = [shape: readonly number[]] | number[];
-
-/** One array, or the sizes as separate arguments (PyTorch's varargs); anything else is refused by the op. */
-function shapeOf(op: string, args: ShapeArgs): readonly number[] {
-  if (args.length === 1 && Array.isArray(args[0])) return args[0];
-  if (args.some((a) => typeof a !== 'number')) {
-    throw new TypeError(`Tensor.${op}: expected sizes as numbers (x.${op}(2, 3)) or one array (x.${op}([2, 3])), got ${args.map((a) => (Array.isArray(a) ? 'an array' : typeof a)).join(', ')}`);
-  }
-  return args as number[];
-}
 
 /** max and min: the whole tensor, elementwise against another, or along a dim with indices (torch's overloads). */
 interface ExtremumMethod {
@@ -53,8 +42,8 @@ const MATMUL = [
   'matmul',
 ] as const;
 const VIEWS = [
-  'flatten', 'unflatten', 'transpose', 't', 'expandAs', 'squeeze', 'unsqueeze', 'narrow', 'slice', 'select',
-  'contiguous', 'clone', 'detach', 'to',
+  'reshape', 'view', 'permute', 'expand', 'flatten', 'unflatten', 'transpose', 't', 'expandAs', 'squeeze',
+  'unsqueeze', 'narrow', 'slice', 'select', 'contiguous', 'clone', 'detach', 'to',
 ] as const;
 const INDEXING = [
   'split', 'chunk', 'gather', 'indexSelect', 'scatterAdd',
@@ -67,22 +56,26 @@ const IN_PLACE = [
 const renamed = { var: R.variance };
 type Renamed = { var: typeof R.variance };
 
-/** The methods that are not that: other argument orders, PyTorch's varargs shapes, overloads. */
+/** A conversion that takes nothing (x.float()): an argument would be ignored, so it is refused. */
+function conversion(name: string, dtype: DType): (this: Tensor) => Tensor {
+  return function (this: Tensor, ...args: unknown[]): Tensor {
+    if (args.length > 0) throw new TypeError(`Tensor.${name}: takes no arguments, got ${args.length}; for a dtype or a device use x.to(...)`);
+    return V.to(this, dtype);
+  };
+}
+
+/** The methods that are not that: other argument orders, overloads, argument-free conversions. */
 const otherMethods = {
   /** `x.where(cond, other)`: x where cond holds, other elsewhere (torch.where(cond, x, other)). */
-  where(this: Tensor, cond: Tensor, other: TensorOrScalar): Tensor { return E.where(cond, this, other); },
+  where(this: Tensor, cond: Tensor, other: TensorOrScalar, ...rest: never[]): Tensor { return (E.where as (...a: unknown[]) => Tensor)(cond, this, other, ...rest); },
   max: method(R.max) as ExtremumMethod,
   min: method(R.min) as ExtremumMethod,
-  reshape(this: Tensor, ...shape: ShapeArgs): Tensor { return V.reshape(this, shapeOf('reshape', shape)); },
-  view(this: Tensor, ...shape: ShapeArgs): Tensor { return V.view(this, shapeOf('view', shape)); },
-  permute(this: Tensor, ...dims: ShapeArgs): Tensor { return V.permute(this, shapeOf('permute', dims)); },
-  expand(this: Tensor, ...shape: ShapeArgs): Tensor { return V.expand(this, shapeOf('expand', shape)); },
   /** Basic and advanced indexing in one call: integers, slices, null, index tensors, boolean masks. */
-  index(this: Tensor, ...specs: AdvancedIndexSpec[]): Tensor { return advancedIndex(this, specs); },
-  float(this: Tensor): Tensor { return V.to(this, 'float32'); },
-  double(this: Tensor): Tensor { return V.to(this, 'float64'); },
-  int(this: Tensor): Tensor { return V.to(this, 'int32'); },
-  bool(this: Tensor): Tensor { return V.to(this, 'bool'); },
+  index: method(indexOf),
+  float: conversion('float', 'float32'),
+  double: conversion('double', 'float64'),
+  int: conversion('int', 'int32'),
+  bool: conversion('bool', 'bool'),
 };
 
 attachMethods(methodsOf(pick(E, ELEMENTWISE)));

@@ -2,34 +2,22 @@
  * Rearranging and accumulating ops written from views, cat, gather and matmul (their gradients come with
  * them): repeat, flip, roll, cumsum, mm, bmm and the .T / .mT transposes.
  */
-import { define, describeValue, is, signature } from '../core/args.js';
+import { define, is, parseArgs, signature, sizesOf, withSignature } from '../core/args.js';
 import { isFloating } from '../core/dtype.js';
 import { fmt, normDim, normDims } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { arange } from './creation.js';
-import { describe, full } from './dispatch.js';
+import { full } from './dispatch.js';
 import { add } from './elementwise.js';
 import { cat, indexSelect } from './indexing.js';
 import { matmul } from './matmul.js';
 import { narrow, permute, reshape, t as transpose2d, to, transpose, expand } from './views.js';
 
-/** PyTorch's `*sizes` or `sizes`: x.repeat(2, 3) and x.repeat([2, 3]) alike. */
-function sizesArg(op: string, what: string, args: readonly unknown[]): number[] {
-  const list = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-  list.forEach((v, i) => {
-    if (!Number.isInteger(v)) throw new TypeError(`${op}: ${what} must be integers, got ${describeValue(v)} at position ${i}`);
-  });
-  return list as number[];
-}
-
-function checkInput(x: unknown, op: string): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor input, got ${describe(x)}`);
-}
-
 /** Tensor.repeat: tiles the tensor `repeats[i]` times along dim i (leading new dims when there are more repeats). */
+const REPEAT = signature('repeat', null, [['input', is.tensor]], [], [], ['repeats', is.intOrTuple]);
 export function repeat(x: Tensor, ...repeats: (number | readonly number[])[]): Tensor {
-  checkInput(x, 'repeat');
-  const reps = sizesArg('repeat', 'repeats', repeats);
+  const v = parseArgs(REPEAT, [x, ...repeats]) as { input: Tensor; repeats?: (number | readonly number[])[] };
+  const reps = sizesOf('repeat', 'repeats', v.repeats);
   if (reps.length < x.ndim) throw new RangeError(`repeat: number of repeat dims (${reps.length}) can not be smaller than the number of tensor dims (${x.ndim}, shape ${fmt(x.shape)})`);
   if (reps.some((r) => r < 0)) throw new RangeError(`repeat: repeats must be non-negative, got ${fmt(reps)}`);
   const shape = [...new Array<number>(reps.length - x.ndim).fill(1), ...x.shape];
@@ -40,9 +28,11 @@ export function repeat(x: Tensor, ...repeats: (number | readonly number[])[]): T
 }
 
 /** torch.flip: reverses the order of elements along the given dims (a copy, as in PyTorch). */
+const FLIP = signature('flip', 'torch.flip', [['input', is.tensor]], [], [], ['dims', is.intOrTuple]);
 export function flip(x: Tensor, ...dims: (number | readonly number[])[]): Tensor {
-  checkInput(x, 'flip');
-  const list = normDims(sizesArg('flip', 'dims', dims), x.ndim, 'flip');
+  const v = parseArgs(FLIP, [x, ...dims]) as { input: Tensor; dims?: (number | readonly number[])[] };
+  if (v.dims === undefined) throw new TypeError('flip: missing required argument dims');
+  const list = normDims(sizesOf('flip', 'dims', v.dims), x.ndim, 'flip');
   return list.reduce((acc, d) => {
     const n = acc.shape[d];
     return n < 2 ? acc : indexSelect(acc, d, arange(n - 1, -1, -1, { dtype: 'int32' }));
@@ -115,3 +105,6 @@ export function matrixTranspose(x: Tensor): Tensor {
   if (x.ndim < 2) throw new RangeError(`mT: expected a tensor with at least 2 dimensions, got ${fmt(x.shape)}`);
   return transpose(x, -2, -1);
 }
+
+withSignature(repeat, REPEAT);
+withSignature(flip, FLIP);

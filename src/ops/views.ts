@@ -5,6 +5,7 @@ import { contiguousStrides, fmt, inferShape, normDim, numel, shapesEqual, type S
 import { Tensor } from '../core/tensor.js';
 import { full, kernels, wrap } from './dispatch.js';
 import { sumToShape } from './reduce.js';
+import { define, is, parseArgs, signature, sizesOf, withSignature } from '../core/args.js';
 import { traced } from './trace.js';
 
 /** A tensor sharing `x`'s storage with another geometry. */
@@ -26,13 +27,13 @@ function recordView(name: string, out: Tensor, x: Tensor, view: (t: Tensor) => T
   return record(name, out, [x], (g) => [viewScatter(g, x.shape, view)]);
 }
 
-export function contiguous(x: Tensor): Tensor {
+function contiguousOf(x: Tensor): Tensor {
   if (x.isContiguous()) return x;
-  return clone(x);
+  return cloneOf(x);
 }
 
 /** A copy with its own storage; gradients flow through unchanged. */
-export function clone(x: Tensor): Tensor {
+function cloneOf(x: Tensor): Tensor {
   return traced('identity', [x], {}, () => {
     const out = wrap(kernels('clone', x).copy(x, x.dtype), x.shape, x.dtype);
     return record('CloneBackward0', out, [x], (g) => [g]);
@@ -40,23 +41,23 @@ export function clone(x: Tensor): Tensor {
 }
 
 /** The same data cut off from the graph. */
-export function detach(x: Tensor): Tensor {
+function detachOf(x: Tensor): Tensor {
   return asView(x, x.shape, x.strides, x.offset);
 }
 
 /**
- * `to(dtype)` converts; `to(device)` moves to another backend's memory (`'wasm'`, `'webgpu'`), and
- * `to(device, dtype)` does both, as torch's Tensor.to. Both are differentiable: the gradient of a move is the
+ * `toOf(dtype)` converts; `toOf(device)` moves to another backend's memory (`'wasm'`, `'webgpu'`), and
+ * `toOf(device, dtype)` does both, as torch's Tensor.to. Both are differentiable: the gradient of a move is the
  * incoming gradient moved back.
  */
-export function to(x: Tensor, target: DType | string, dtype?: DType): Tensor {
+function toOf(x: Tensor, target: DType | string, dtype?: DType): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`to: expected a Tensor, got ${typeof x}`);
   if (typeof target !== 'string') throw new TypeError(`to: expected a dtype or a device name, got ${typeof target}`);
   if (!(DTYPES as readonly string[]).includes(target)) {
     const moved = move(x, target);
-    return dtype === undefined ? moved : to(moved, dtype);
+    return dtype === undefined ? moved : toOf(moved, dtype);
   }
-  if (dtype !== undefined) throw new TypeError(`to: expected a device before the dtype, got to('${target}', '${dtype}')`);
+  if (dtype !== undefined) throw new TypeError(`to: expected a device before the dtype, got toOf('${target}', '${dtype}')`);
   return convert(x, target as DType);
 }
 
@@ -107,7 +108,7 @@ function viewStrides(x: Tensor, shape: readonly number[]): number[] | null {
 }
 
 /** Same data, new shape, without copying; fails like torch.view when the strides cannot express it. */
-export function view(x: Tensor, shape: readonly number[]): Tensor {
+function viewOf(x: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape(shape, x.numel(), 'view', x.shape);
   return traced('reshape', [x], { shape: s }, () => viewAs(x, s));
 }
@@ -118,31 +119,31 @@ function viewAs(x: Tensor, s: Shape): Tensor {
     throw new Error(`view: shape ${fmt(s)} is not compatible with the input's size ${fmt(x.shape)} and strides ${fmt(x.strides)}; use reshape (it copies when needed)`);
   }
   const out = asView(x, s, strides, x.offset);
-  return record('ViewBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+  return record('ViewBackward0', out, [x], (g) => [reshapeOf(g, x.shape)]);
 }
 
 /** A view when possible, else a contiguous copy. */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+function reshapeOf(x: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape(shape, x.numel(), 'reshape', x.shape);
   if (shapesEqual(s, x.shape)) return x;
-  return traced('reshape', [x], { shape: s }, () => (numel(s) === 0 || viewStrides(x, s) ? view(x, s) : view(clone(x), s)));
+  return traced('reshape', [x], { shape: s }, () => (numel(s) === 0 || viewStrides(x, s) ? viewOf(x, s) : viewOf(cloneOf(x), s)));
 }
 
-export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (x.ndim === 0) return reshape(x, [1]);
+function flattenOf(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (x.ndim === 0) return reshapeOf(x, [1]);
   const s = normDim(startDim, x.ndim, 'flatten');
   const e = normDim(endDim, x.ndim, 'flatten');
   if (s > e) throw new RangeError(`flatten: startDim ${startDim} cannot come after endDim ${endDim}`);
-  return traced('flatten', [x], { start: s, end: e }, () => reshape(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]));
+  return traced('flatten', [x], { start: s, end: e }, () => reshapeOf(x, [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]));
 }
 
-export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+function unflattenOf(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
   const d = normDim(dim, x.ndim, 'unflatten');
   const inner = inferShape(sizes, x.shape[d], 'unflatten', [x.shape[d]]);
-  return reshape(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+  return reshapeOf(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
 }
 
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
+function permuteOf(x: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== x.ndim) throw new RangeError(`permute: number of dims ${dims.length} does not match the rank ${x.ndim} of ${fmt(x.shape)}`);
   const d = dims.map((v) => normDim(v, x.ndim, 'permute'));
   if (new Set(d).size !== d.length) throw new RangeError(`permute: repeated dim in ${fmt(dims)}`);
@@ -153,26 +154,26 @@ function permuteAs(x: Tensor, d: readonly number[]): Tensor {
   const out = asView(x, d.map((i) => x.shape[i]), d.map((i) => x.strides[i]), x.offset);
   const inverse = new Array<number>(d.length);
   d.forEach((v, i) => (inverse[v] = i));
-  return record('PermuteBackward0', out, [x], (g) => [permute(g, inverse)]);
+  return record('PermuteBackward0', out, [x], (g) => [permuteOf(g, inverse)]);
 }
 
-export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+function transposeOf(x: Tensor, dim0: number, dim1: number): Tensor {
   if (x.ndim === 0) return x;
   const order = x.shape.map((_, i) => i);
   const a = normDim(dim0, x.ndim, 'transpose');
   const b = normDim(dim1, x.ndim, 'transpose');
   [order[a], order[b]] = [order[b], order[a]];
-  return permute(x, order);
+  return permuteOf(x, order);
 }
 
 /** The transpose of a matrix (2-D or fewer dims), as torch.t. */
-export function t(x: Tensor): Tensor {
+function tOf(x: Tensor): Tensor {
   if (x.ndim > 2) throw new RangeError(`t: expects a tensor with <= 2 dimensions, got ${fmt(x.shape)}; use transpose`);
-  return x.ndim < 2 ? x : transpose(x, 0, 1);
+  return x.ndim < 2 ? x : transposeOf(x, 0, 1);
 }
 
 /** Broadcasts size-1 dims (or new leading dims) to `shape` without copying; -1 keeps a size. */
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
+function expandOf(x: Tensor, shape: readonly number[]): Tensor {
   if (shape.length < x.ndim) throw new RangeError(`expand: the number of sizes ${shape.length} must be >= the rank ${x.ndim} of ${fmt(x.shape)}`);
   const lead = shape.length - x.ndim;
   const strides = new Array<number>(shape.length).fill(0);
@@ -193,43 +194,43 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   });
 }
 
-export function expandAs(x: Tensor, other: Tensor): Tensor {
-  return expand(x, other.shape);
+function expandAsOf(x: Tensor, other: Tensor): Tensor {
+  return expandOf(x, other.shape);
 }
 
-export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+function squeezeOf(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims = dim === undefined ? x.shape.map((_, i) => i) : (typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, x.ndim, 'squeeze'));
   const keep = x.shape.map((s, i) => !(s === 1 && dims.includes(i)));
   if (keep.every(Boolean)) return x;
   return traced('squeeze', [x], { dims: keep.flatMap((k, i) => (k ? [] : [i])) }, () => {
     const out = asView(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset);
-    return record('SqueezeBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+    return record('SqueezeBackward0', out, [x], (g) => [reshapeOf(g, x.shape)]);
   });
 }
 
-export function unsqueeze(x: Tensor, dim: number): Tensor {
+function unsqueezeOf(x: Tensor, dim: number): Tensor {
   const d = normDim(dim, x.ndim + 1, 'unsqueeze');
   const shape = [...x.shape.slice(0, d), 1, ...x.shape.slice(d)];
   const stride = d < x.ndim ? x.strides[d] * x.shape[d] : 1;
   return traced('unsqueeze', [x], { dim: d }, () => {
     const out = asView(x, shape, [...x.strides.slice(0, d), stride, ...x.strides.slice(d)], x.offset);
-    return record('UnsqueezeBackward0', out, [x], (g) => [reshape(g, x.shape)]);
+    return record('UnsqueezeBackward0', out, [x], (g) => [reshapeOf(g, x.shape)]);
   });
 }
 
 /** Elements start..start+length-1 along dim (a view). */
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+function narrowOf(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normDim(dim, x.ndim, 'narrow');
   const size = x.shape[d];
   const s = start < 0 ? start + size : start;
   if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > size) {
     throw new RangeError(`narrow: start ${start} and length ${length} exceed dim ${d} of size ${size} (shape ${fmt(x.shape)})`);
   }
-  return slice(x, d, s, s + length, 1);
+  return sliceOf(x, d, s, s + length, 1);
 }
 
 /** Python's x[..., start:end:step, ...] along one dim (a view); bounds are clamped as Python slices are. */
-export function slice(x: Tensor, dim: number, start = 0, end = Infinity, step = 1): Tensor {
+function sliceOf(x: Tensor, dim: number, start = 0, end = Infinity, step = 1): Tensor {
   const d = normDim(dim, x.ndim, 'slice');
   if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step}`);
   const size = x.shape[d];
@@ -240,12 +241,12 @@ export function slice(x: Tensor, dim: number, start = 0, end = Infinity, step = 
   shape[d] = Math.ceil((e - s) / step);
   const strides = x.strides.slice();
   strides[d] = x.strides[d] * step;
-  const fn = (t: Tensor): Tensor => slice(t, d, s, e, step);
+  const fn = (t: Tensor): Tensor => sliceOf(t, d, s, e, step);
   return traced('slice', [x], { dim: d, start: s, end: e, step }, () => recordView('SliceBackward0', asView(x, shape, strides, x.offset + s * x.strides[d]), x, fn));
 }
 
 /** x[..., index, ...]: removes dim (a view). */
-export function select(x: Tensor, dim: number, index: number): Tensor {
+function selectOf(x: Tensor, dim: number, index: number): Tensor {
   const d = normDim(dim, x.ndim, 'select');
   const size = x.shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
@@ -254,7 +255,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const i = index < 0 ? index + size : index;
   return traced('select', [x], { dim: d, index: i }, () => {
     const out = asView(x, x.shape.filter((_, k) => k !== d), x.strides.filter((_, k) => k !== d), x.offset + i * x.strides[d]);
-    return recordView('SelectBackward0', out, x, (t) => select(t, d, i));
+    return recordView('SelectBackward0', out, x, (t) => selectOf(t, d, i));
   });
 }
 
@@ -273,10 +274,66 @@ export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
   let out = x;
   let dim = 0;
   for (const spec of full) {
-    if (typeof spec === 'number') out = select(out, dim, spec);
-    else if (Array.isArray(spec)) out = slice(out, dim++, spec[0] ?? 0, spec[1] ?? Infinity, spec[2] ?? 1);
+    if (typeof spec === 'number') out = selectOf(out, dim, spec);
+    else if (Array.isArray(spec)) out = sliceOf(out, dim++, spec[0] ?? 0, spec[1] ?? Infinity, spec[2] ?? 1);
     else if (spec === null) dim++;
     else throw new TypeError(`index: unsupported index ${JSON.stringify(spec)}`);
   }
   return out;
 }
+
+// The public forms, with torch's parameter lists; the view code above calls the plain functions.
+const INPUT = [['input', is.tensor]] as const;
+/** Views that take torch's `*shape` (x.view(-1, 800) or x.view([-1, 800])). */
+type ShapeFn = (input: Tensor, ...shape: (number | readonly number[])[]) => Tensor;
+function shaped(name: string, torch: string | null, what: string, fn: (x: Tensor, shape: readonly number[]) => Tensor): ShapeFn {
+  const sig = signature(name, torch, INPUT, [], [], [what, is.intOrTuple]);
+  const f = (...args: unknown[]): Tensor => {
+    const v = parseArgs(sig, args) as { input: Tensor } & Record<string, (number | readonly number[])[] | undefined>;
+    if (v[what] === undefined) throw new TypeError(`${name}: missing required argument ${what} (e.g. ${name}(x, 2, 3) or ${name}(x, [2, 3]))`);
+    return fn(v.input, sizesOf(name, what, v[what]));
+  };
+  Object.defineProperty(f, 'name', { value: name });
+  return withSignature(f, sig) as ShapeFn;
+}
+
+export const contiguous = define(signature('contiguous', null, INPUT, []), ({ input }) => contiguousOf(input));
+/** A copy with its own storage; gradients flow through unchanged. */
+export const clone = define(signature('clone', 'torch.clone', INPUT, []), ({ input }) => cloneOf(input));
+/** The same data cut off from the graph. */
+export const detach = define(signature('detach', 'torch.detach', INPUT, []), ({ input }) => detachOf(input));
+/**
+ * `to(x, dtype)` converts; `to(x, device)` moves to another backend's memory (`'wasm'`, `'webgpu'`), and
+ * `to(x, device, dtype)` does both, as torch's Tensor.to.
+ */
+export const to = define(
+  signature('to', null, [...INPUT, ['target', is.string]], [['dtype', is.nullable(is.string)]]),
+  ({ input, target, dtype }) => toOf(input, target, (dtype ?? undefined) as DType | undefined),
+);
+/** Same data, new shape, without copying; fails like torch.view when the strides cannot express it. */
+export const view = shaped('view', null, 'shape', viewOf);
+/** A view when possible, else a contiguous copy. */
+export const reshape = shaped('reshape', 'torch.reshape', 'shape', reshapeOf);
+export const permute = shaped('permute', 'torch.permute', 'dims', permuteOf);
+/** Broadcasts size-1 dims (or new leading dims) to `size` without copying; -1 keeps a size. */
+export const expand = shaped('expand', null, 'size', expandOf);
+export const flatten = define(signature('flatten', 'torch.flatten', INPUT, [['startDim', is.int], ['endDim', is.int]]), ({ input, startDim, endDim }) => flattenOf(input, startDim, endDim));
+export const unflatten = define(signature('unflatten', 'torch.unflatten', [...INPUT, ['dim', is.int], ['sizes', is.ints]], []), ({ input, dim, sizes }) => unflattenOf(input, dim, sizes));
+export const transpose = define(signature('transpose', 'torch.transpose', [...INPUT, ['dim0', is.int], ['dim1', is.int]], []), ({ input, dim0, dim1 }) => transposeOf(input, dim0, dim1));
+/** The transpose of a matrix (2-D or fewer dims), as torch.t. */
+export const t = define(signature('t', 'torch.t', INPUT, []), ({ input }) => tOf(input));
+export const expandAs = define(signature('expandAs', null, [...INPUT, ['other', is.tensor]], []), ({ input, other }) => expandAsOf(input, other));
+export const squeeze = define(signature('squeeze', 'torch.squeeze', INPUT, [['dim', is.nullable(is.dims)]]), ({ input, dim }) => squeezeOf(input, dim ?? undefined));
+export const unsqueeze = define(signature('unsqueeze', 'torch.unsqueeze', [...INPUT, ['dim', is.int]], []), ({ input, dim }) => unsqueezeOf(input, dim));
+/** Elements start..start+length-1 along dim (a view). */
+export const narrow = define(
+  signature('narrow', 'torch.narrow', [...INPUT, ['dim', is.int], ['start', is.int], ['length', is.int]], []),
+  ({ input, dim, start, length }) => narrowOf(input, dim, start, length),
+);
+/** Python's x[..., start:end:step, ...] along one dim (a view); bounds are clamped as Python slices are (null: to the end). */
+export const slice = define(
+  signature('slice', null, [...INPUT, ['dim', is.int]], [['start', is.nullable(is.int)], ['end', is.nullable(is.number)], ['step', is.int]]),
+  ({ input, dim, start, end, step }) => sliceOf(input, dim, start ?? 0, end ?? Infinity, step),
+);
+/** x[..., index, ...]: removes dim (a view). */
+export const select = define(signature('select', 'torch.select', [...INPUT, ['dim', is.int], ['index', is.int]], []), ({ input, dim, index: i }) => selectOf(input, dim, i));

@@ -4,7 +4,7 @@ import * as ck from '../../src/index.js';
 
 test('creation errors name the op the user called (zeros, ones, empty), not full', () => {
   assert.throws(() => ck.zeros([-1, 2]), /^RangeError: zeros: invalid shape \[-1,2\]/);
-  assert.throws(() => ck.ones([1.5]), /^RangeError: ones: invalid shape/);
+  assert.throws(() => ck.ones([1.5]), /^TypeError: ones: expected size to be an integer or an array of integers, got an array \[1.5\]/);
   assert.throws(() => ck.empty([2, -3]), /^RangeError: empty: invalid shape/);
   assert.throws(() => ck.full([-1], 2), /^RangeError: full: invalid shape/);
 });

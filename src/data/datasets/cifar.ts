@@ -1,6 +1,6 @@
 import { Image } from '../image.js';
 import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
-import { LabelledImages, TRANSFORMS, type VisionDatasetOptions } from './vision.js';
+import { LabelledImages, readRoot, rootSignature, TRANSFORMS, type VisionDatasetOptions } from './vision.js';
 
 const SIDE = 32;
 const PIXELS = SIDE * SIDE;
@@ -30,6 +30,9 @@ export function parseCifarBatch(bytes: Uint8Array, name = 'CIFAR-10 batch'): Cif
 
 /** CIFAR-10 (32×32 RGB, ten classes) from parsed binary batches, in the order given. */
 // torchvision's CIFAR10(root, train, ...) reads files; this one takes parsed batches (convkit/node's loadCIFAR10 reads them)
+const CIFAR10_ROOT = rootSignature('CIFAR10', 'torchvision.datasets.CIFAR10');
+/** Where to get the files, for the error of `download: true`. */
+export const CIFAR10_HELP = 'Download the "CIFAR-10 binary version" (cifar-10-binary.tar.gz) from the CIFAR-10 site, extract it, and pass root: the cifar-10-batches-bin directory or its parent.';
 const CIFAR10_SIG = signature('CIFAR10', null, [['batches', is.arrayOf(check<CifarBatch>('CIFAR-10 batch (parseCifarBatch)', (v) => typeof v === 'object' && v !== null && 'labels' in v))]], [...TRANSFORMS]);
 
 export class CIFAR10<X = Image> extends LabelledImages<X> {
@@ -38,8 +41,12 @@ export class CIFAR10<X = Image> extends LabelledImages<X> {
 
   constructor(batches: readonly CifarBatch[], opts?: VisionDatasetOptions<X>);
   constructor(...args: ArgsOf<typeof CIFAR10_SIG>);
+  constructor(...args: ArgsOf<typeof CIFAR10_ROOT>);
   constructor(...args: unknown[]) {
-    const { batches, ...opts } = parseArgs(CIFAR10_SIG, args) as { batches: readonly CifarBatch[] } & VisionDatasetOptions<X>;
+    const fromRoot = typeof args[0] === 'string' ? readRoot<X>(CIFAR10_ROOT, args, CIFAR10_HELP) : null;
+    const { batches, ...opts } = fromRoot
+      ? { batches: fromRoot.data as readonly CifarBatch[], ...fromRoot.opts }
+      : (parseArgs(CIFAR10_SIG, args) as { batches: readonly CifarBatch[] } & VisionDatasetOptions<X>);
     const total = batches.reduce((n, b) => n + b.labels.length, 0);
     const labels = new Int32Array(total);
     const images = new Uint8Array(total * 3 * PIXELS);
@@ -53,6 +60,7 @@ export class CIFAR10<X = Image> extends LabelledImages<X> {
     if (total === 0) throw new Error(`CIFAR10: the data set is empty (${batches.length} batches, no records)`);
     super(labels, opts);
     this.images = images;
+    this.root = fromRoot?.dir;
     this.checkTargets('CIFAR10');
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Image } from '../image.js';
-import { CIFAR10, parseCifarBatch } from '../datasets/cifar.js';
-import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
+import { CIFAR10, CIFAR10_HELP, parseCifarBatch, type CifarBatch } from '../datasets/cifar.js';
+import { registerRootReader, TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
 import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { findFile, isDirectory, readMaybeGzip } from './files.js';
 
@@ -13,25 +13,31 @@ export interface CifarLoadOptions<X> extends VisionDatasetOptions<X> {
 
 const LOAD_CIFAR10 = signature('loadCIFAR10', null, [['root', check<string>('a directory path (a string)', (v) => typeof v === 'string')]], [['train', is.bool], ...TRANSFORMS]);
 
-const HELP = 'Download the "CIFAR-10 binary version" (cifar-10-binary.tar.gz) from the CIFAR-10 site, extract it, and pass root: the cifar-10-batches-bin directory or its parent.';
 
 /** CIFAR-10 from its binary batches: the five training batches in order, or test_batch. */
 export function loadCIFAR10<X = Image>(opts: CifarLoadOptions<X>): CIFAR10<X>;
 export function loadCIFAR10<X = Image>(...args: ArgsOf<typeof LOAD_CIFAR10>): CIFAR10<X>;
 export function loadCIFAR10<X = Image>(...args: unknown[]): CIFAR10<X> {
   const opts = parseArgs(LOAD_CIFAR10, args) as CifarLoadOptions<X>;
-  const train = opts.train ?? true;
-  if (typeof opts?.root !== 'string') throw new TypeError(`CIFAR10: root must be a directory path (a string), got ${opts?.root === null ? 'null' : typeof opts?.root} (no default location exists). ${HELP}`);
-  const dir = [join(opts.root, 'cifar-10-batches-bin'), opts.root].find((d) => isDirectory(d) && findFile(d, ['test_batch.bin']));
+  const { data, dir } = readBatches(opts.root, opts.train ?? true);
+  const dataset = new CIFAR10<X>(data, { transform: opts.transform, targetTransform: opts.targetTransform });
+  dataset.root = dir;
+  return dataset;
+}
+
+/** The parsed batches of a split: the five training batches in order, or test_batch. */
+function readBatches(root: string, train: boolean): { data: CifarBatch[]; dir: string } {
+  const dir = [join(root, 'cifar-10-batches-bin'), root].find((d) => isDirectory(d) && findFile(d, ['test_batch.bin']));
   const names = train ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
   const paths = names.map((n) => (dir ? findFile(dir, [n]) : null));
   const absent = names.filter((_, i) => paths[i] === null);
   if (!dir || absent.length) {
-    throw new Error(`CIFAR10: no ${train ? 'training' : 'test'} batches found. Looked in: ${opts.root} and ${join(opts.root, 'cifar-10-batches-bin')} (missing ${dir ? absent.join(', ') : 'test_batch.bin'}). ${HELP}`);
+    throw new Error(`CIFAR10: no ${train ? 'training' : 'test'} batches found. Looked in: ${root} and ${join(root, 'cifar-10-batches-bin')} (missing ${dir ? absent.join(', ') : 'test_batch.bin'}). ${CIFAR10_HELP}`);
   }
-  const dataset = new CIFAR10<X>(paths.map((p) => parseCifarBatch(readMaybeGzip(p as string), p as string)), { transform: opts.transform, targetTransform: opts.targetTransform });
-  dataset.root = dir;
-  return dataset;
+  return { data: paths.map((p) => parseCifarBatch(readMaybeGzip(p as string), p as string)), dir };
 }
+
+// torchvision's form, new CIFAR10(root, train, ...), reads through this
+registerRootReader('CIFAR10', readBatches);
 
 withSignature(loadCIFAR10, LOAD_CIFAR10);

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Image } from '../image.js';
-import { idxDeclaredSize, parseIdx } from '../datasets/idx.js';
+import { idxDeclaredSize, parseIdx, type IdxArray } from '../datasets/idx.js';
 import { FashionMNIST, MNIST } from '../datasets/mnist.js';
-import { TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
+import { registerRootReader, TRANSFORMS, type VisionDatasetOptions } from '../datasets/vision.js';
 import { check, is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { findFile, isDirectory, readMaybeGzip } from './files.js';
 
@@ -38,12 +38,9 @@ function missing(dir: string, folder: string, files: [string, string]): string |
   return absent.length ? `${dir} (no ${absent.map((f) => `${f}[.gz]`).join(' or ')})` : null;
 }
 
-function load<X>(cls: IdxDatasetClass, folder: string, defaults: string[], help: string, opts: IdxLoadOptions<X>): MNIST<X> {
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`${cls.name}: expected an options object, got ${opts === null ? 'null' : typeof opts}`);
-  if (opts.root !== undefined && typeof opts.root !== 'string') throw new TypeError(`${cls.name}: root must be a directory path (a string), got ${opts.root === null ? 'null' : typeof opts.root}`);
-  const train = opts.train ?? true;
+/** The parsed images and labels of a split, and the folder they came from (the first root that has them). */
+function findIdx(name: string, folder: string, roots: readonly string[], help: string, train: boolean): { data: { images: IdxArray; labels: IdxArray }; dir: string } {
   const files = splitFiles(train);
-  const roots = opts.root !== undefined ? [opts.root] : defaults;
   const problems: string[] = [];
   for (const root of roots) {
     const why = missing(root, folder, files);
@@ -57,12 +54,25 @@ function load<X>(cls: IdxDatasetClass, folder: string, defaults: string[], help:
       continue;
     }
     const [imagesPath, labelsPath] = files.map((f) => findFile(dir, [f]) as string);
-    const dataset = new cls<X>(parseIdx(readMaybeGzip(imagesPath, idxDeclaredSize), imagesPath), parseIdx(readMaybeGzip(labelsPath, idxDeclaredSize), labelsPath), { transform: opts.transform, targetTransform: opts.targetTransform });
-    dataset.root = dir;
-    return dataset;
+    return { data: { images: parseIdx(readMaybeGzip(imagesPath, idxDeclaredSize), imagesPath), labels: parseIdx(readMaybeGzip(labelsPath, idxDeclaredSize), labelsPath) }, dir };
   }
-  throw new Error(`${cls.name}: no ${train ? 'training' : 'test'} data found. Looked in: ${problems.join('; ')}. ${help}`);
+  throw new Error(`${name}: no ${train ? 'training' : 'test'} data found. Looked in: ${problems.join('; ')}. ${help}`);
 }
+
+function load<X>(cls: IdxDatasetClass, folder: string, defaults: string[], help: string, opts: IdxLoadOptions<X>): MNIST<X> {
+  if (opts === null || typeof opts !== 'object') throw new TypeError(`${cls.name}: expected an options object, got ${opts === null ? 'null' : typeof opts}`);
+  if (opts.root !== undefined && typeof opts.root !== 'string') throw new TypeError(`${cls.name}: root must be a directory path (a string), got ${opts.root === null ? 'null' : typeof opts.root}`);
+  const { data, dir } = findIdx(cls.name, folder, opts.root !== undefined ? [opts.root] : defaults, help, opts.train ?? true);
+  const dataset = new cls<X>(data.images, data.labels, { transform: opts.transform, targetTransform: opts.targetTransform });
+  dataset.root = dir;
+  return dataset;
+}
+
+const FASHION_HELP = 'Install the full data set with `apt-get install dataset-fashion-mnist`, or pass a root directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.';
+const MNIST_HELP = 'Pass root: a directory holding the four MNIST IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...), e.g. as torchvision downloads them into <root>/MNIST/raw.';
+// torchvision's form, new MNIST(root, train, ...), reads through these
+registerRootReader('MNIST', (root, train) => findIdx('MNIST', 'MNIST', [root], MNIST_HELP, train));
+registerRootReader('FashionMNIST', (root, train) => findIdx('FashionMNIST', 'FashionMNIST', [root], FASHION_HELP, train));
 
 /**
  * Fashion-MNIST from IDX files. Without `root` it uses Debian's full data set when installed, else the
@@ -73,8 +83,7 @@ export function loadFashionMNIST<X = Image>(...args: ArgsOf<typeof LOAD_FASHION_
 export function loadFashionMNIST<X = Image>(...args: unknown[]): FashionMNIST<X> {
   const { root, ...rest } = parseArgs(LOAD_FASHION_MNIST, args);
   const opts = { ...rest, root: root ?? undefined } as IdxLoadOptions<X>;
-  const help = 'Install the full data set with `apt-get install dataset-fashion-mnist`, or pass a root directory holding train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.';
-  return load(FashionMNIST, 'FashionMNIST', [DEBIAN_FASHION_MNIST, BUILTIN_FASHION_MNIST], help, opts) as FashionMNIST<X>;
+  return load(FashionMNIST, 'FashionMNIST', [DEBIAN_FASHION_MNIST, BUILTIN_FASHION_MNIST], FASHION_HELP, opts) as FashionMNIST<X>;
 }
 
 /** MNIST from IDX files in `root` (no copy ships with convkit or Debian). */
@@ -83,8 +92,7 @@ export function loadMNIST<X = Image>(...args: ArgsOf<typeof LOAD_MNIST>): MNIST<
 export function loadMNIST<X = Image>(...args: unknown[]): MNIST<X> {
   const { root, ...rest } = parseArgs(LOAD_MNIST, args);
   const opts = { ...rest, root: root ?? undefined } as IdxLoadOptions<X>;
-  const help = 'Pass root: a directory holding the four MNIST IDX files (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz], t10k-...), e.g. as torchvision downloads them into <root>/MNIST/raw.';
-  return load(MNIST, 'MNIST', opts.root !== undefined ? [] : [join(process.cwd(), 'data', 'mnist')], help, opts);
+  return load(MNIST, 'MNIST', [join(process.cwd(), 'data', 'mnist')], MNIST_HELP, opts);
 }
 
 withSignature(loadFashionMNIST, LOAD_FASHION_MNIST);

@@ -20,11 +20,14 @@ export function resetLinearLike(weight: Tensor, bias: Tensor | null): void {
   }
 }
 
-/** Passes its input through unchanged (a placeholder layer, as in PyTorch, e.g. to drop a classifier). */
+/**
+ * Passes its input through unchanged (a placeholder layer, as in PyTorch, e.g. to drop a classifier). Like
+ * torch's Identity(*args, **kwargs) it accepts any arguments and ignores them, so code that swaps a layer for
+ * Identity keeps its constructor call (`new nn.Identity(54, { unused: 'x' })`).
+ */
 export class Identity extends Module {
-  constructor(...args: ArgsOf<typeof IDENTITY>) {
+  constructor(..._args: unknown[]) {
     super();
-    parseArgs(IDENTITY, args);
   }
 
   forward(x: Tensor): Tensor {
@@ -36,7 +39,7 @@ export interface LinearOptions {
   bias?: boolean;
 }
 
-const IDENTITY = signature('Identity', 'torch.nn.Identity', [], []);
+const IDENTITY = signature('Identity', 'torch.nn.Identity', [], [], [], ['args', is.any]);
 const LINEAR = signature('Linear', 'torch.nn.Linear', [['inFeatures', is.int], ['outFeatures', is.int]], [['bias', is.bool]]);
 
 /** y = x·Wᵀ + b, with weight [outFeatures, inFeatures] and bias [outFeatures]. */
