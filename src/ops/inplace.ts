@@ -22,16 +22,16 @@ const SELF = [['input', is.tensor]] as const;
 const ALPHA = [['alpha', is.number]] as const;
 const BOUND = is.nullable(is.number);
 /** Copies `src` (broadcast to input's shape, converted to its dtype) into input. */
-export const copy_ = define(signature('copy_', null, [...SELF, ['src', OPERAND]], [['nonBlocking', is.bool]]), ({ input, src }) => copyOf(input, src));
-export const fill_ = define(signature('fill_', null, [...SELF, ['value', OPERAND]], []), ({ input, value }) => copyOf(input, value));
-export const zero_ = define(signature('zero_', null, SELF, []), ({ input }) => copyOf(input, 0));
-export const add_ = define(signature('add_', null, [...SELF, ['other', OPERAND]], [], ALPHA), ({ input, other, alpha = 1 }) =>
+export const copy_ = define(signature('copy_', null, [...SELF, ['src', OPERAND]], [['nonBlocking', is.bool]]), ({ input, src }): Tensor => copyOf(input, src));
+export const fill_ = define(signature('fill_', null, [...SELF, ['value', OPERAND]], []), ({ input, value }): Tensor => copyOf(input, value));
+export const zero_ = define(signature('zero_', null, SELF, []), ({ input }): Tensor => copyOf(input, 0));
+export const add_ = define(signature('add_', null, [...SELF, ['other', OPERAND]], [], ALPHA), ({ input, other, alpha = 1 }): Tensor =>
   copyOf(input, add(input, alpha === 1 ? other : mul(asTensor(other, input), alpha))));
-export const sub_ = define(signature('sub_', null, [...SELF, ['other', OPERAND]], [], ALPHA), ({ input, other, alpha = 1 }) =>
+export const sub_ = define(signature('sub_', null, [...SELF, ['other', OPERAND]], [], ALPHA), ({ input, other, alpha = 1 }): Tensor =>
   copyOf(input, sub(input, alpha === 1 ? other : mul(asTensor(other, input), alpha))));
-export const mul_ = define(signature('mul_', null, [...SELF, ['other', OPERAND]], []), ({ input, other }) => copyOf(input, mul(input, other)));
-export const div_ = define(signature('div_', null, [...SELF, ['other', OPERAND]], []), ({ input, other }) => copyOf(input, div(input, other)));
-export const clamp_ = define(signature('clamp_', 'torch.clamp_', SELF, [['min', BOUND], ['max', BOUND]]), ({ input, min, max }) => copyOf(input, clamp(input, min, max)));
+export const mul_ = define(signature('mul_', null, [...SELF, ['other', OPERAND]], []), ({ input, other }): Tensor => copyOf(input, mul(input, other)));
+export const div_ = define(signature('div_', null, [...SELF, ['other', OPERAND]], []), ({ input, other }): Tensor => copyOf(input, div(input, other)));
+export const clamp_ = define(signature('clamp_', 'torch.clamp_', SELF, [['min', BOUND], ['max', BOUND]]), ({ input, min, max }): Tensor => copyOf(input, clamp(input, min, max)));
 
 function asTensor(v: TensorOrScalar, like: Tensor): Tensor {
   return typeof v === 'number' || typeof v === 'boolean' ? scalarLike(v, like) : v;
