@@ -43,6 +43,11 @@ const roundCount = Number(arg('rounds', '3'));
 const only = arg('only', WORKLOADS.map((w) => w.id).join(',')).split(',');
 const threadCounts = [...new Set([1, cores])];
 
+/**
+ * The relaxed-SIMD peak (the physical-limit column, not a convkit row) needs V8's flag at start-up, so it is
+ * measured in a child Node; Node 20 needs the flag, newer Node has relaxed SIMD on and may reject it.
+ */
+const relaxedFlag = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']).status === 0 ? ['--experimental-wasm-relaxed-simd'] : [];
 
 interface Runner {
   label: string;
@@ -175,11 +180,6 @@ async function main(): Promise<void> {
   console.log(`\nJSON: ${out}`);
 }
 
-/**
- * The relaxed-SIMD peak (the physical limit column, not a convkit row) needs the flag at start-up, so it is
- * measured in a child Node; Node 20 needs the flag, newer Node has it on and may reject it.
- */
-const relaxedFlag = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', '0']).status === 0 ? ['--experimental-wasm-relaxed-simd'] : [];
 
 async function peakInChild(threads: number): Promise<number | null> {
   const script = `import { wasmPeak } from './bench/peak/wasm.ts'; console.log(await wasmPeak(true, ${threads}));`;
