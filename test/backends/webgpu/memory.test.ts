@@ -35,11 +35,15 @@ function sample(): Sample {
   return { live: ck.memoryStats().webgpu?.bytes ?? 0, pool: stats.liveBytes + stats.pooledBytes, created: stats.created };
 }
 
-function assertFlat(at100: Sample, atEnd: Sample, what: string): void {
+/**
+ * Live bytes must be flat. The pool (live plus free buffers) is as large as the most buffers ever alive at once:
+ * under fit's scopes that is the same every step, so it must not grow; in a hand-written loop intermediates come
+ * back when the collector finds them, so its high-water mark follows the collector's timing (`poolSlack`), while
+ * a leak of even one small buffer per step would grow it by several times over 900 steps.
+ */
+function assertFlat(at100: Sample, atEnd: Sample, what: string, poolSlack: number): void {
   assert.ok(Math.abs(atEnd.live - at100.live) <= 0.01 * at100.live, `${what}: live bytes ${at100.live} at step 100, ${atEnd.live} at step ${STEPS}`);
-  assert.ok(atEnd.pool <= at100.pool * 1.01, `${what}: the pool held ${at100.pool} bytes at step 100, ${atEnd.pool} at step ${STEPS}`);
-  // buffers may still be created after step 100 (a tensor that escapes a scope returns to the pool only when
-  // the collector finds it), but the pool's bytes must not grow: it reuses what it has
+  assert.ok(atEnd.pool <= at100.pool * poolSlack, `${what}: the pool held ${at100.pool} bytes at step 100, ${atEnd.pool} at step ${STEPS}`);
   process.stdout.write(`# ${what}: live ${at100.live} → ${atEnd.live} bytes, pool ${at100.pool} → ${atEnd.pool} bytes, ${atEnd.created - at100.created} buffers created after step 100\n`);
 }
 
@@ -70,7 +74,7 @@ test(`${STEPS} training steps of a small CNN on webgpu through fit: live bytes a
     },
   });
   assert.equal(seen.length, 2);
-  assertFlat(seen[0], seen[1], 'fit');
+  assertFlat(seen[0], seen[1], 'fit', 1.01);
 });
 
 test(`${STEPS} training steps of a small CNN on webgpu in a hand-written loop without dispose: flat once the collector has run`, { skip: skip ?? false }, async () => {
@@ -103,5 +107,5 @@ test(`${STEPS} training steps of a small CNN on webgpu in a hand-written loop wi
   const atEnd = await settle();
   assert.ok(Number.isFinite(last) && last < 0.5, `two images are learnt: loss ${last}`);
   assert.ok(at100);
-  assertFlat(at100, atEnd, 'hand-written loop');
+  assertFlat(at100, atEnd, 'hand-written loop', 1.5);
 });
