@@ -7,7 +7,8 @@ export * from './reduce.js';
 export * from './views.js';
 export * from './indexing.js';
 export * from './matmul.js';
-export * from './linear.js';
+// linear.ts's linearRelu is ck.fuse's, not a public op
+export { linear } from './linear.js';
 export * from './inplace.js';
 export * from './special.js';
 export * from './channel-affine.js';
