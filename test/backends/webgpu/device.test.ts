@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
 import type { WebGpuBackend } from '../../../src/backends/webgpu/index.js';
-import { sizeClass } from '../../../src/backends/webgpu/buffer-pool.js';
+import { BufferPool, sizeClass } from '../../../src/backends/webgpu/buffer-pool.js';
 import { findBackend } from '../../../src/backends/registry.js';
 import { startWebgpu } from '../../helpers/webgpu.js';
 
@@ -22,6 +22,34 @@ test('buffer size classes: four per power of two, never smaller than asked, at m
     const c = sizeClass(b);
     assert.ok(c >= b && (b <= 256 || c <= 1.25 * b + 4), `${b} -> ${c}`);
   }
+});
+
+test('buffer pool: reuses after a submission, destroys what stayed free for 64 submissions', () => {
+  // a stand-in device: the pool only creates buffers and destroys them
+  const made: { size: number; destroyed: boolean; destroy(): void }[] = [];
+  const device = { createBuffer: ({ size }: { size: number }) => {
+    const b = { size, destroyed: false, destroy() { this.destroyed = true; } };
+    made.push(b);
+    return b;
+  } } as unknown as GPUDevice;
+  const pool = new BufferPool(device, 0);
+  // a moment when ten buffers are alive (tensors the collector found late), then a steady one-buffer loop
+  const burst = Array.from({ length: 10 }, () => pool.acquire(1000));
+  const held = pool.acquire(1000);
+  pool.release(held);
+  const second = pool.acquire(1000);
+  assert.notEqual(second, held, 'a released buffer is not handed out before the next submission');
+  for (const b of [...burst, second]) pool.release(b);
+  pool.submitted();
+  assert.equal(pool.snapshot().created, 12);
+  for (let step = 0; step < 200; step++) {
+    pool.release(pool.acquire(1000));
+    pool.submitted();
+  }
+  const stats = pool.snapshot();
+  assert.equal(stats.created, 12, 'the steady loop reuses');
+  assert.equal(made.filter((b) => b.destroyed).length, 11, 'all but the one in use are destroyed once idle');
+  assert.equal(stats.pooledBytes, 1024, 'one free buffer of the 1,024-byte class is left');
 });
 
 const skip = await startWebgpu('test/backends/webgpu/device.test.ts');
