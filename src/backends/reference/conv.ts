@@ -4,6 +4,19 @@ import type { Storage, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { contiguousData, storageOf } from './strided.js';
 
+/** The sizes and index maps the convolution sum runs over, shared by `forEachProduct` and the forward. */
+function sumBounds(xShape: readonly number[], wShape: readonly number[], g: ConvGeometry) {
+  const [batch, channels] = xShape;
+  const [outChannels, groupChannels] = wShape;
+  return {
+    batch, channels, outChannels, groupChannels,
+    perGroup: outChannels / g.groups,
+    /** The input position that output position o and kernel tap k read along spatial dim `dim`. */
+    at: (o: number, k: number, dim: number): number => o * g.stride[dim] - g.padBefore[dim] + k * g.dilation[dim],
+    /** Outside the input is zero padding. */
+    inside: (i: number, dim: number): boolean => i >= 0 && i < g.inSize[dim],
+  };
+}
 
 /**
  * The textbook convolution, the oracle the fast backends are tested against:
@@ -15,14 +28,10 @@ import { contiguousData, storageOf } from './strided.js';
  * once at the end, so the oracle is at least as exact as any backend it checks.
  */
 export function forEachProduct(xShape: readonly number[], wShape: readonly number[], g: ConvGeometry, visit: (yi: number, xi: number, wi: number) => void): void {
-  const [batch, channels] = xShape;
-  const [outChannels, groupChannels] = wShape;
+  const { batch, channels, outChannels, groupChannels, perGroup, at, inside } = sumBounds(xShape, wShape, g);
   const [D, H, W] = g.inSize;
   const [oD, oH, oW] = g.outSize;
   const [kD, kH, kW] = g.kernelSize;
-  const perGroup = outChannels / g.groups;
-  const at = (o: number, k: number, dim: number): number => o * g.stride[dim] - g.padBefore[dim] + k * g.dilation[dim];
-  const inside = (i: number, dim: number): boolean => i >= 0 && i < g.inSize[dim];
   for (let n = 0; n < batch; n++) {
     for (let o = 0; o < outChannels; o++) {
       const firstChannel = Math.floor(o / perGroup) * groupChannels;
@@ -57,14 +66,10 @@ function conv(x: View, w: View, bias: View | null, g: ConvGeometry): Storage {
   const xs = contiguousData(x);
   const ws = contiguousData(w);
   const bs = bias ? contiguousData(bias) : null;
-  const [batch, channels] = x.shape;
-  const [outChannels, groupChannels] = w.shape;
+  const { batch, channels, outChannels, groupChannels, perGroup, at, inside } = sumBounds(x.shape, w.shape, g);
   const [D, H, W] = g.inSize;
   const [oD, oH, oW] = g.outSize;
   const [kD, kH, kW] = g.kernelSize;
-  const perGroup = outChannels / g.groups;
-  const at = (o: number, k: number, dim: number): number => o * g.stride[dim] - g.padBefore[dim] + k * g.dilation[dim];
-  const inside = (i: number, dim: number): boolean => i >= 0 && i < g.inSize[dim];
   const y = new Float64Array(batch * outChannels * oD * oH * oW);
   let yi = 0;
   for (let n = 0; n < batch; n++) for (let o = 0; o < outChannels; o++) {

@@ -51,13 +51,18 @@ function betterFn(t: 'f32' | 'i32', cmp: string): string {
 }`;
 }
 
-function shader(inType: string, outType: string, accType: 'f32' | 'i32', init: string, step: (a: string, b: string) => string, argCmp: string | null): string {
-  const arg = argCmp !== null;
+/** What both reductions' shaders start with: the bindings and the helpers (the comparison for arg reductions). */
+function header(inType: string, outType: string, accType: 'f32' | 'i32', argCmp: string | null): string {
   return `${PRELUDE}
 @group(0) @binding(1) var<storage, read_write> out: array<${outType}>;
 @group(0) @binding(2) var<storage, read> x: array<${inType}>;
 ${FLOAT_HELPERS}
-${arg ? betterFn(accType, argCmp) : ''}
+${argCmp !== null ? betterFn(accType, argCmp) : ''}`;
+}
+
+function shader(inType: string, outType: string, accType: 'f32' | 'i32', init: string, step: (a: string, b: string) => string, argCmp: string | null): string {
+  const arg = argCmp !== null;
+  return `${header(inType, outType, accType, argCmp)}
 var<workgroup> acc: array<${accType}, ${WG}>;
 var<workgroup> at_: array<i32, ${WG}>;
 @compute @workgroup_size(${WG})
@@ -92,11 +97,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
 /** The same reduction with one invocation per row walking it in order: for many short rows (split-K partial sums, bias gradients of small batches). */
 function rowShader(inType: string, outType: string, accType: 'f32' | 'i32', init: string, step: (a: string, b: string) => string, argCmp: string | null): string {
   const arg = argCmp !== null;
-  return `${PRELUDE}
-@group(0) @binding(1) var<storage, read_write> out: array<${outType}>;
-@group(0) @binding(2) var<storage, read> x: array<${inType}>;
-${FLOAT_HELPERS}
-${arg ? betterFn(accType, argCmp) : ''}
+  return `${header(inType, outType, accType, argCmp)}
 fn body(row: i32) {
   let base = ck_at(row, prm[2]);
   var a: ${accType} = ${init};
