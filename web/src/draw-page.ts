@@ -14,13 +14,15 @@ function drawnPixels(canvas: HTMLCanvasElement): Float32Array {
   return Float32Array.from({ length: 784 }, (_, i) => rgba[4 * i]);
 }
 
-async function predict(canvas: HTMLCanvasElement): Promise<void> {
+/** Shows the model's top 5 for `pixels`: a test image as it is stored, or the drawing shrunk to 28×28. */
+async function predict(pixels: Uint8Array | Float32Array, of: string): Promise<void> {
   const list = $('draw-top5');
+  list.dataset.of = of;
   if (!app.trainer) {
     list.innerHTML = '<li>train a model on the first tab first</li>';
     return;
   }
-  const top = await topK(app.trainer.model, drawnPixels(canvas));
+  const top = await topK(app.trainer.model, pixels);
   list.innerHTML = top.map((t) => `<li data-class="${t.index}" data-p="${t.p}">${t.name}: ${(100 * t.p).toFixed(1)}%</li>`).join('');
 }
 
@@ -57,11 +59,13 @@ export function setupDrawPage(): void {
   };
   canvas.onpointerup = () => {
     last = null;
-    void predict(canvas);
+    void predict(drawnPixels(canvas), 'drawing');
   };
   $('draw-clear').onclick = () => {
     clear(canvas);
-    $('draw-top5').innerHTML = '';
+    const list = $('draw-top5');
+    list.innerHTML = '';
+    delete list.dataset.of;
   };
   $('draw-sample').onclick = () => {
     const test = app.test;
@@ -69,6 +73,7 @@ export function setupDrawPage(): void {
     const index = Math.max(0, Math.min(test.count - 1, Math.floor(Number($<HTMLInputElement>('draw-index').value) || 0)));
     drawPlane(ctx, { values: test.pixels.subarray(index * 784, (index + 1) * 784), height: 28, width: 28 }, 0, 0, canvas.width, canvas.height, [0, 255]);
     canvas.dataset.label = String(test.labels[index]);
-    void predict(canvas);
+    // the stored pixels, not the enlarged picture shrunk back: a test image is classified exactly as in training
+    void predict(test.pixels.subarray(index * 784, (index + 1) * 784), `test-${index}`);
   };
 }

@@ -26,7 +26,7 @@ function classesIn(state: Record<string, ck.Tensor>): number {
   return last[1].shape[0];
 }
 
-/** The image cover-cropped to side×side on the preview canvas, as RGB values 0..1 in planes. */
+/** The image cover-cropped to side×side (through the preview canvas unless it is that size), as RGB values 0..1 in planes. */
 async function imagePixels(file: File, side: number): Promise<Float32Array> {
   const bitmap = await createImageBitmap(file);
   const preview = $<HTMLCanvasElement>('byo-preview');
@@ -36,7 +36,9 @@ async function imagePixels(file: File, side: number): Promise<Float32Array> {
   ctx.drawImage(bitmap, (preview.width - w) / 2, (preview.height - h) / 2, w, h);
   const small = new OffscreenCanvas(side, side);
   const sctx = small.getContext('2d')!;
-  sctx.drawImage(preview, 0, 0, side, side);
+  // an image already side×side is read as it is: resampling it through the preview would blur its pixels
+  if (bitmap.width === side && bitmap.height === side) sctx.drawImage(bitmap, 0, 0);
+  else sctx.drawImage(preview, 0, 0, side, side);
   const rgba = sctx.getImageData(0, 0, side, side).data;
   const out = new Float32Array(3 * side * side);
   for (let i = 0; i < side * side; i++) for (let c = 0; c < 3; c++) out[c * side * side + i] = rgba[4 * i + c] / 255;
