@@ -1,3 +1,4 @@
+import '../entry-closure.js'; // one shared chunk for the main entry's modules (see entry-closure.ts)
 import { noGrad } from '../core/autograd.js';
 import { keep, scope } from '../core/memory.js';
 import { Tensor } from '../core/tensor.js';
