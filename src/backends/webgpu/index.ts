@@ -3,7 +3,7 @@
  * entry: nothing is loaded until `await ck.ready('webgpu')`, which rejects with the reason when there is no
  * WebGPU; then `ck.setBackend('webgpu')` makes it the device of new tensors.
  */
-import '../../entry-closure.js'; // one shared chunk for the main entry's modules (see entry-closure.ts)
+import '../../index.js'; // the main entry: bundlers then keep its modules in one shared chunk (src/index.ts says why)
 import type { DType, TypedArray } from '../../core/dtype.js';
 import type { Backend, Kernels, Storage } from '../backend.js';
 import { registerLazyBackend } from '../registry.js';
