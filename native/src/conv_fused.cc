@@ -13,6 +13,8 @@
 #include <string>
 #include <unordered_map>
 
+#include <omp.h>
+
 #include "conv.h"
 
 namespace convkit {
@@ -120,8 +122,10 @@ std::unique_ptr<FusedPlan> build(const ConvShape& s, int flags) {
   return p;
 }
 
+// The thread count is part of the key: oneDNN splits the work among the threads it sees when the primitive is
+// created, so a primitive made for one thread would keep running on one after ck.setNumThreads(2).
 std::string keyOf(const ConvShape& s, int flags) {
-  std::string k = std::to_string(flags);
+  std::string k = std::to_string(flags) + "," + std::to_string(omp_get_max_threads());
   for (int64_t v : {s.N, s.C, s.O, s.G}) k += "," + std::to_string(v);
   for (const int64_t* a : {s.in, s.out, s.k, s.s, s.d, s.p})
     for (int i = 0; i < 3; i++) k += "," + std::to_string(a[i]);
