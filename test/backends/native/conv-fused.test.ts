@@ -120,7 +120,7 @@ for (const name of ['resnet18', 'resnet50']) {
     let calls = 0;
     k.convChannelAffine = (...a) => (calls++, kernel(...a));
     try {
-      const logits = ck.noGrad(() => model.forward(hashInput(c.inputShape)));
+      const logits = ck.noGrad(() => model.forward(hashInput(c.inputShape)) as ck.Tensor);
       assertLogits(logits, c.logits, `${name} fused on native`);
     } finally {
       k.convChannelAffine = kernel;
