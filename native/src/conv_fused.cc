@@ -47,12 +47,17 @@ Layout layoutOf(const memory::desc& d, const memory::dims& dims) {
   return Layout::Plain;
 }
 
+// An array JavaScript passes holds N·C·H·W floats: a layout with padded channel blocks would read past its end.
 memory::desc layoutDesc(const memory::dims& dims, Layout l) {
   if (dims.size() != 4) {
     if (l != Layout::Plain) throw std::invalid_argument("layout: a 3-D convolution's activations are plain");
     return f32Desc(dims, tag::ncdhw);
   }
-  return f32Desc(dims, tagOf(l));
+  memory::desc d = f32Desc(dims, tagOf(l));
+  if (d.get_size() != f32Desc(dims, tag::nchw).get_size()) {
+    throw std::invalid_argument("layout: " + std::to_string(dims[1]) + " channels do not fill the layout's channel blocks");
+  }
+  return d;
 }
 
 memory wrap(const memory::desc& md, const float* data) { return memory(md, cpuEngine(), const_cast<float*>(data)); }
@@ -209,12 +214,13 @@ void toPlain(const int64_t dims[4], Layout layout, const float* src, float* dst)
   // one reorder per activation shape and layout, as the plans are per geometry
   static std::map<std::pair<memory::dims, Layout>, dnnl::reorder> reorders;
   auto key = std::make_pair(d, layout);
+  memory::desc from = layoutDesc(d, layout);
   auto it = reorders.find(key);
   if (it == reorders.end()) {
     if (reorders.size() >= 512) reorders.clear();
-    it = reorders.emplace(key, reorderBetween(f32Desc(d, tagOf(layout)), f32Desc(d, tag::nchw))).first;
+    it = reorders.emplace(key, reorderBetween(from, f32Desc(d, tag::nchw))).first;
   }
-  it->second.execute(cpuStream(), {{DNNL_ARG_FROM, wrap(f32Desc(d, tagOf(layout)), src)}, {DNNL_ARG_TO, wrap(f32Desc(d, tag::nchw), dst)}});
+  it->second.execute(cpuStream(), {{DNNL_ARG_FROM, wrap(from, src)}, {DNNL_ARG_TO, wrap(f32Desc(d, tag::nchw), dst)}});
   cpuStream().wait();
 }
 
