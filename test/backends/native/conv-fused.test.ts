@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
 import type { Kernels } from '../../../src/backends/backend.js';
 import { findBackend } from '../../../src/backends/registry.js';
+import { Layout, loadAddon } from '../../../src/backends/native/addon.js';
 import { BlockedStorage } from '../../../src/backends/native/blocked-storage.js';
 import { convChannelAffine, type ConvOptions } from '../../../src/ops/conv/conv.js';
 import { assertClose, loadFixture, type TensorSpec } from '../../helpers/index.js';
@@ -129,3 +130,14 @@ for (const name of ['resnet18', 'resnet50']) {
     assert.equal(calls, convs, `${name}: one fused kernel per convolution`);
   });
 }
+
+test('addon convFused and toPlain refuse a layout whose channel blocks the activation does not fill, and bad arguments', { skip: available ?? false }, () => {
+  const addon = loadAddon();
+  // 12 channels: nChw16c would pad them to 16 and read past the array's end
+  const geometry = Int32Array.from([1, 12, 16, 1, 1, 5, 5, 1, 5, 5, 1, 3, 3, 1, 1, 1, 1, 1, 1, 0, 1, 1]);
+  const [x, w, y] = [new Float32Array(12 * 25), new Float32Array(16 * 12 * 9), new Float32Array(16 * 25)];
+  assert.throws(() => addon.convFused(x, Layout.Blocked16, w, null, null, null, null, null, Layout.Plain, y, geometry, false, true), /12 channels do not fill/);
+  assert.throws(() => addon.toPlain(x, new Float32Array(12 * 25), 1, 12, 5, 5, Layout.Blocked16), /12 channels do not fill/);
+  assert.throws(() => addon.toPlain(x, new Float32Array(12 * 25), 1, 12, 5, 5, 7 as Layout), /expected a layout 0 to 3, got 7/);
+  assert.throws(() => addon.convFused(x, Layout.Plain, w, null, null, null, null, null, Layout.Plain, new Float32Array(3), geometry, false, true), /y: expected at least 400 elements, got 3/);
+});
