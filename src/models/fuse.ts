@@ -14,7 +14,7 @@ import type { Tensor } from '../core/tensor.js';
 import { BatchNorm2d, Conv1d, Conv2d, Conv3d, Linear, Module, ReLU, Sequential } from '../nn/index.js';
 import { kernels } from '../ops/dispatch.js';
 import { convChannelAffine, convRelu } from '../ops/conv/conv.js';
-import { batchNormInferenceAffine } from '../nn/batchnorm.js';
+import { batchNormInferenceAffine } from '../nn/batchnorm-affine.js';
 import { linearRelu } from '../ops/linear.js';
 import { isTracing } from '../ops/trace.js';
 import { BasicBlock, Bottleneck, ResNet } from './resnet.js';

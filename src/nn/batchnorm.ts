@@ -9,6 +9,7 @@ import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { activationBackward } from '../ops/activation-backward.js';
 import { add, channelAffine, copy_, div, mean, mul, neg, reshape, rsqrt, square, sub, sum } from '../ops/index.js';
+import { batchNormInferenceAffine } from './batchnorm-affine.js';
 import { checkTensor } from './check.js';
 
 export interface BatchNormOptions {
@@ -73,18 +74,6 @@ export function batchNormThen(
   const attrs = { training, momentum, eps, relu };
   return traced('batchNorm', [x, runningMean, runningVar, weight, bias, residual], attrs, () =>
     batchNormChecked(x, runningMean, runningVar, weight, bias, { training, momentum, eps }, { residual, relu }));
-}
-
-/**
- * BatchNorm in inference as one per-channel affine x·scale + shift, as PyTorch's CPU kernel computes it:
- * scale = w / sqrt(var + eps), shift = b − mean·scale (ck.fuse hands these to a convolution's epilogue).
- */
-export function batchNormInferenceAffine(
-  runningMean: Tensor, runningVar: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number,
-): { scale: Tensor; shift: Tensor } {
-  const inv = rsqrt(add(runningVar, eps));
-  const scale = weight ? mul(inv, weight) : inv;
-  return { scale, shift: sub(bias ?? 0, mul(runningMean, scale)) };
 }
 
 function batchNormChecked(
