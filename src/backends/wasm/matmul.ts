@@ -5,7 +5,7 @@ import { storageOf } from '../reference/strided.js';
 import { GEMM_SHAPE, gemmScratchBytes } from './gemm-shape.js';
 import { place } from './operands.js';
 import { output } from './resident-storage.js';
-import type { WasmRuntime } from './runtime.js';
+import type { KernelName, WasmRuntime } from './runtime.js';
 
 /** Below this many flops a job is not worth waking other threads for (a wake costs ~10 µs). */
 export const PARALLEL_MIN_FLOPS = 1 << 22;
@@ -33,9 +33,32 @@ export interface GemmCall {
   accumulate: boolean;
 }
 
-/** Threads worth using for `flops` of work: one below PARALLEL_MIN_FLOPS, else all that are ready. */
-export function threadsFor(rt: WasmRuntime, flops: number): number {
-  return flops < PARALLEL_MIN_FLOPS ? 1 : rt.threads();
+/**
+ * Elementwise passes (activations, their gradients, pooling, the channel affine) of at least this many elements
+ * split across threads: below it a pass takes about as long as a hand-off to a worker.
+ */
+export const PARALLEL_MIN_ELEMENTS = 1 << 18;
+
+/**
+ * All threads that have started when the work is `worth` splitting, else one. Their sleeping workers are woken
+ * now: kernels ask this before copying their operands in, so the wake-up overlaps the copy.
+ */
+export function threadsWhen(rt: WasmRuntime, worth: boolean): number {
+  if (!worth) return 1;
+  const threads = rt.threads();
+  if (threads > 1) rt.wake();
+  return threads;
+}
+
+/** Threads worth using for `flops` of work: one below PARALLEL_MIN_FLOPS, else all that have started. */
+export const threadsFor = (rt: WasmRuntime, flops: number): number => threadsWhen(rt, flops >= PARALLEL_MIN_FLOPS);
+
+/** Threads worth using for an elementwise pass over `elements`. */
+export const threadsForElements = (rt: WasmRuntime, elements: number): number => threadsWhen(rt, elements >= PARALLEL_MIN_ELEMENTS);
+
+/** Runs a kernel (out, in..., n) over [0, n) split in `threads` ranges of whole 4-float vectors; `ptrs` are byte addresses of float32 arrays. */
+export function runFlat(rt: WasmRuntime, name: KernelName, threads: number, ptrs: readonly number[], n: number, ...rest: number[]): void {
+  rt.run(name, splitRange(n, threads, 4).map(([i0, len]) => [...ptrs.map((p) => p + 4 * i0), len, ...rest]));
 }
 
 /** Packing scratch for `threads` GEMMs at once, allocated once per kernel call and reused by every product in it. */
@@ -75,11 +98,12 @@ export function wasmMatmul(rt: WasmRuntime): AllKernels['matmul'] {
     const [batch, m, k] = a.shape;
     const n = b.shape[2];
     rt.begin();
+    const threads = threadsFor(rt, 2 * batch * m * n * k);
     const pa = place(rt, a);
     const pb = place(rt, b);
     const c = rt.alloc(4 * batch * m * n);
     if (k === 0) rt.view(c, batch * m * n).fill(0);
-    const scratch = gemmScratch(rt, threadsFor(rt, 2 * batch * m * n * k));
+    const scratch = gemmScratch(rt, threads);
     gemm(rt, { batch, m, n, k, a: pa.ptr, aStrides: pa.strides, b: pb.ptr, bStrides: pb.strides, c, cStrides: [m * n, n], accumulate: false }, scratch);
     return output(rt, c, batch * m * n);
   };

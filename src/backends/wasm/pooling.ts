@@ -5,7 +5,7 @@ import type { MaxPoolResult, PoolWindows } from '../conv-kernels.js';
 import { storageOf } from '../reference/strided.js';
 import { WASM_MIN_ELEMENTS } from './elementwise.js';
 import { clippedTaps, fastPooling } from './fast/pooling.js';
-import { splitRange, threadsFor } from './matmul.js';
+import { PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, splitRange, threadsWhen } from './matmul.js';
 import { placeDense } from './operands.js';
 import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
@@ -44,16 +44,17 @@ export function wasmPooling(rt: WasmRuntime): Pick<AllKernels, 'maxPool'> {
     const tw = clippedTaps(w, 2, W);
     const run = regularRun(w, tw);
     rt.begin();
+    const planes = batch * channels;
+    const n = planes * oH * oW;
+    // a comparison per tap is about as much work as a multiply-add; reading a large input is work worth splitting too
+    const flops = 2 * n * Math.max(...w.size[1]) * Math.max(...w.size[2]);
+    const threads = threadsWhen(rt, flops >= PARALLEL_MIN_FLOPS || numel(x.shape) >= PARALLEL_MIN_ELEMENTS);
     const rec = rt.putI32([H, W, oH, oW, w.step[1], w.step[2], run.size, run.stride, run.lo, run.hi,
       ...w.start[1], ...th.first, ...th.end, ...w.start[2], ...tw.first, ...tw.end]);
     const px = placeDense(rt, x);
-    const planes = batch * channels;
-    const n = planes * oH * oW;
     // the outputs come after the input: the kernel's stride-2 loads may read one value past the input's end
     const values = rt.alloc(4 * n);
     const indices = rt.alloc(4 * n);
-    // a comparison per tap is about as much work as a multiply-add
-    const threads = threadsFor(rt, 2 * n * Math.max(...w.size[1]) * Math.max(...w.size[2]));
     rt.run('maxPool2d', splitRange(planes, threads, 1).map(([p0, count]) => [rec, px, values, indices, p0, p0 + count]));
     return { values: output(rt, values, n), indices: storageOf(rt.takeInt32(indices, n), 'int32') };
   }
