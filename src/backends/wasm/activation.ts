@@ -7,7 +7,6 @@ import type { ActivationGrad, AllKernels } from '../backend.js';
 import { activationBackward as referenceActivationBackward } from '../reference/activation.js';
 import { storageOf } from '../reference/strided.js';
 import { WASM_MIN_ELEMENTS } from './elementwise.js';
-import { runFlat, threadsForElements } from './matmul.js';
 import { placeDense } from './operands.js';
 import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
@@ -19,11 +18,10 @@ export function wasmActivationBackward(rt: WasmRuntime): AllKernels['activationB
       return referenceActivationBackward(op, grad, saved, param, outDtype);
     }
     rt.begin();
-    const threads = threadsForElements(rt, n);
     const g = placeDense(rt, grad);
     const s = placeDense(rt, saved);
     const out = rt.alloc(4 * n);
-    runFlat(rt, `activation_${op}`, threads, [out, g, s], n, param);
+    rt.call(`activation_${op}`, out, g, s, n, param);
     return output(rt, out, n);
   };
 }

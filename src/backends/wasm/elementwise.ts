@@ -12,7 +12,6 @@ import { WASM_BINARY_OPS, WASM_COMPARE_OPS, WASM_UNARY_OPS, type WasmBinaryOp, t
 import { fastElementwise } from './fast/elementwise.js';
 import { fastReduce } from './fast/reduce.js';
 import { coalesce, forEachRow } from './fast/rows.js';
-import { runFlat, threadsForElements } from './matmul.js';
 import { place, placeDense } from './operands.js';
 import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
@@ -48,10 +47,9 @@ export function wasmElementwise(rt: WasmRuntime): Pick<AllKernels, 'binary' | 'u
     const n = numel(x.shape);
     if (!isWasmUnary(op) || x.dtype !== 'float32' || outDtype !== 'float32' || n < WASM_MIN_ELEMENTS) return fastElementwise.unary(op, x, outDtype);
     rt.begin();
-    const threads = threadsForElements(rt, n);
     const px = placeDense(rt, x);
     const out = rt.alloc(4 * n);
-    runFlat(rt, `unary_${op}`, threads, [out, px], n);
+    rt.call(`unary_${op}`, out, px, n);
     return output(rt, out, n);
   }
 

@@ -5,7 +5,7 @@ import { storageOf } from '../reference/strided.js';
 import { GEMM_SHAPE, gemmScratchBytes } from './gemm-shape.js';
 import { place } from './operands.js';
 import { output } from './resident-storage.js';
-import type { KernelName, WasmRuntime } from './runtime.js';
+import type { WasmRuntime } from './runtime.js';
 
 /** Below this many flops a job is not worth waking other threads for (a wake costs ~10 µs). */
 export const PARALLEL_MIN_FLOPS = 1 << 22;
@@ -34,12 +34,6 @@ export interface GemmCall {
 }
 
 /**
- * Elementwise passes (activations, their gradients, pooling, the channel affine) of at least this many elements
- * split across threads: below it a pass takes about as long as a hand-off to a worker.
- */
-export const PARALLEL_MIN_ELEMENTS = 1 << 18;
-
-/**
  * All threads that have started when the work is `worth` splitting, else one. Their sleeping workers are woken
  * now: kernels ask this before copying their operands in, so the wake-up overlaps the copy.
  */
@@ -52,14 +46,6 @@ export function threadsWhen(rt: WasmRuntime, worth: boolean): number {
 
 /** Threads worth using for `flops` of work: one below PARALLEL_MIN_FLOPS, else all that have started. */
 export const threadsFor = (rt: WasmRuntime, flops: number): number => threadsWhen(rt, flops >= PARALLEL_MIN_FLOPS);
-
-/** Threads worth using for an elementwise pass over `elements`. */
-export const threadsForElements = (rt: WasmRuntime, elements: number): number => threadsWhen(rt, elements >= PARALLEL_MIN_ELEMENTS);
-
-/** Runs a kernel (out, in..., n) over [0, n) split in `threads` ranges of whole 4-float vectors; `ptrs` are byte addresses of float32 arrays. */
-export function runFlat(rt: WasmRuntime, name: KernelName, threads: number, ptrs: readonly number[], n: number, ...rest: number[]): void {
-  rt.run(name, splitRange(n, threads, 4).map(([i0, len]) => [...ptrs.map((p) => p + 4 * i0), len, ...rest]));
-}
 
 /** Packing scratch for `threads` GEMMs at once, allocated once per kernel call and reused by every product in it. */
 export function gemmScratch(rt: WasmRuntime, threads: number): number[] {

@@ -5,7 +5,7 @@ import type { MaxPoolResult, PoolWindows } from '../conv-kernels.js';
 import { storageOf } from '../reference/strided.js';
 import { WASM_MIN_ELEMENTS } from './elementwise.js';
 import { clippedTaps, fastPooling } from './fast/pooling.js';
-import { PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_FLOPS, splitRange, threadsWhen } from './matmul.js';
+import { splitRange, threadsFor } from './matmul.js';
 import { placeDense } from './operands.js';
 import { output } from './resident-storage.js';
 import type { WasmRuntime } from './runtime.js';
@@ -46,9 +46,8 @@ export function wasmPooling(rt: WasmRuntime): Pick<AllKernels, 'maxPool'> {
     rt.begin();
     const planes = batch * channels;
     const n = planes * oH * oW;
-    // a comparison per tap is about as much work as a multiply-add; reading a large input is work worth splitting too
-    const flops = 2 * n * Math.max(...w.size[1]) * Math.max(...w.size[2]);
-    const threads = threadsWhen(rt, flops >= PARALLEL_MIN_FLOPS || numel(x.shape) >= PARALLEL_MIN_ELEMENTS);
+    // a comparison per tap is about as much work as a multiply-add
+    const threads = threadsFor(rt, 2 * n * Math.max(...w.size[1]) * Math.max(...w.size[2]));
     const rec = rt.putI32([H, W, oH, oW, w.step[1], w.step[2], run.size, run.stride, run.lo, run.hi,
       ...w.start[1], ...th.first, ...th.end, ...w.start[2], ...tw.first, ...tw.end]);
     const px = placeDense(rt, x);

@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
 import * as F from '../../../src/ops/conv/index.js';
-import { PARALLEL_MIN_ELEMENTS } from '../../../src/backends/wasm/matmul.js';
 import { assertClose } from '../../helpers/index.js';
 
 /** Moves a tensor made outside to the device a run is on (an op runs on its inputs' device). */
@@ -57,25 +56,6 @@ test('unary ops on large, small and non-contiguous inputs', () => {
   const inputs: [string, ck.Tensor][] = [['large', values([7, 9, 11, 13])], ['small', values([3, 4])], ['strided', values([40, 300]).t()]];
   const ops = { relu: ck.relu, neg: ck.neg, abs: ck.abs, sqrt: ck.sqrt, square: ck.square, exp: ck.exp, sigmoid: ck.sigmoid, tanh: ck.tanh };
   for (const [name, x] of inputs) for (const [op, f] of Object.entries(ops)) assertSame((on) => f(on(x)), `${op} ${name}`);
-});
-
-test('unary ops and max pooling past PARALLEL_MIN_ELEMENTS, split across two threads, match the reference bit for bit', async () => {
-  ck.manualSeed(26);
-  const x = values([3, 7, 113, 117]); // 277,641 elements: above the split, not a multiple of 4 (each part has a tail)
-  assert.ok(x.numel() >= PARALLEL_MIN_ELEMENTS && x.numel() % 4 !== 0);
-  const lenet = values([64, 6, 28, 28]); // LeNet-5's first pooling: few flops, but enough elements to split
-  const before = ck.getNumThreads();
-  try {
-    for (const threads of [1, 2]) {
-      ck.setNumThreads(threads);
-      await ck.ready(); // the workers take part
-      for (const [op, f] of Object.entries({ relu: ck.relu, neg: ck.neg, sqrt: ck.sqrt, square: ck.square })) assertSame((on) => f(on(x)), `${op}, ${threads} thread(s)`);
-      assertSame((on) => F.maxPool2d(on(lenet), 2, { returnIndices: true })[0], `2×2 max pool values, ${threads} thread(s)`);
-      assertSame((on) => F.maxPool2d(on(lenet), 2, { returnIndices: true })[1], `2×2 max pool indices, ${threads} thread(s)`);
-    }
-  } finally {
-    ck.setNumThreads(before);
-  }
 });
 
 test('sums over every kind of dim set agree with the reference to float32 rounding', () => {
