@@ -125,11 +125,11 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
     const p = problem(x.shape[0], x.shape[1], w.shape[0], g);
     if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.conv(x, w, bias, g);
     rt.begin();
+    const threads = threadsFor(rt, p.flops);
     const geom = writeGeometry(rt, g, p);
     const px = placeDense(rt, x);
     const pb = bias ? placeDense(rt, bias) : 0;
     const y = rt.alloc(4 * p.batch * p.O * p.L);
-    const threads = threadsFor(rt, p.flops);
     if (isWinograd(g, p.batch, p.C, p.O) && !isWholeInput(g)) {
       const u = winogradWeight(w, p.O, p.C, false, threads);
       winogradConv(rt, { geom, batch: p.batch, channels: p.C, outChannels: p.O, g, x: px, bias: pb, y, threads }, u);
@@ -158,10 +158,10 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
     const gT = transposedGeometry(g);
     const winograd = gT !== null && isWinograd(gT, p.batch, p.O, p.C);
     rt.begin();
+    const threads = threadsFor(rt, p.flops);
     const geom = winograd ? writeGeometry(rt, gT, problem(p.batch, p.O, p.C, gT)) : writeGeometry(rt, g, p);
     const pdy = placeDense(rt, gy);
     const dx = rt.alloc(4 * p.batch * p.C * p.planeIn);
-    const threads = threadsFor(rt, p.flops);
     if (winograd) {
       const u = winogradWeight(w, p.C, p.O, true, threads);
       winogradConv(rt, { geom, batch: p.batch, channels: p.O, outChannels: p.C, g: gT, x: pdy, bias: 0, y: dx, threads }, u);
@@ -183,12 +183,12 @@ export function wasmConvKernels(rt: WasmRuntime, cache: WeightCache): ConvKernel
     const p = problem(x.shape[0], x.shape[1], gy.shape[1], g);
     if (p.flops < REFERENCE_MAX_FLOPS) return referenceKernels.convBackwardWeight(x, gy, g);
     rt.begin();
+    const threads = threadsFor(rt, p.flops);
     const geom = writeGeometry(rt, g, p);
     const px = placeDense(rt, x);
     const pdy = placeDense(rt, gy);
     rt.alloc(16); // the direct kernel's masked last vector may read up to 3 floats past dY
     const size = p.O * p.rows;
-    const threads = threadsFor(rt, p.flops);
     const call: WeightGradientCall = { geom, x: px, dy: pdy, batch: p.batch, channels: p.C, outChannels: p.O, g, threads };
     if (isWholeInput(g)) return storageOf(wholeInputWeightGradient(rt, call), 'float32');
     if (isWinogradWeight(g, p.batch, p.C, p.O)) return storageOf(winogradWeightGradient(rt, call), 'float32');

@@ -28,12 +28,13 @@ export function wasmLinear(rt: WasmRuntime, cache: WeightCache): AllKernels['lin
     const [m, k] = x.shape;
     const n = weight.shape[0];
     rt.begin();
+    const threads = threadsFor(rt, 2 * m * n * k);
     const pa = place(rt, x);
     const pb = weightT(weight);
     const c = rt.alloc(4 * m * n);
     fillRows(rt.view(c, m * n), bias ? (contiguousData(bias) as Float32Array) : null, n);
     if (k > 0) {
-      const scratch = gemmScratch(rt, threadsFor(rt, 2 * m * n * k));
+      const scratch = gemmScratch(rt, threads);
       gemm(rt, { batch: 1, m, n, k, a: pa.ptr, aStrides: [0, ...pa.strides], b: pb.ptr, bStrides: [0, ...pb.strides], c, cStrides: [m * n, n], accumulate: true }, scratch);
     }
     return output(rt, c, m * n);

@@ -33,10 +33,19 @@ export interface GemmCall {
   accumulate: boolean;
 }
 
-/** Threads worth using for `flops` of work: one below PARALLEL_MIN_FLOPS, else all that are ready. */
-export function threadsFor(rt: WasmRuntime, flops: number): number {
-  return flops < PARALLEL_MIN_FLOPS ? 1 : rt.threads();
+/**
+ * All threads that have started when the work is `worth` splitting, else one. Their sleeping workers are woken
+ * now: kernels ask this before copying their operands in, so the wake-up overlaps the copy.
+ */
+export function threadsWhen(rt: WasmRuntime, worth: boolean): number {
+  if (!worth) return 1;
+  const threads = rt.threads();
+  if (threads > 1) rt.wake();
+  return threads;
 }
+
+/** Threads worth using for `flops` of work: one below PARALLEL_MIN_FLOPS, else all that have started. */
+export const threadsFor = (rt: WasmRuntime, flops: number): number => threadsWhen(rt, flops >= PARALLEL_MIN_FLOPS);
 
 /** Packing scratch for `threads` GEMMs at once, allocated once per kernel call and reused by every product in it. */
 export function gemmScratch(rt: WasmRuntime, threads: number): number[] {
@@ -75,11 +84,12 @@ export function wasmMatmul(rt: WasmRuntime): AllKernels['matmul'] {
     const [batch, m, k] = a.shape;
     const n = b.shape[2];
     rt.begin();
+    const threads = threadsFor(rt, 2 * batch * m * n * k);
     const pa = place(rt, a);
     const pb = place(rt, b);
     const c = rt.alloc(4 * batch * m * n);
     if (k === 0) rt.view(c, batch * m * n).fill(0);
-    const scratch = gemmScratch(rt, threadsFor(rt, 2 * batch * m * n * k));
+    const scratch = gemmScratch(rt, threads);
     gemm(rt, { batch, m, n, k, a: pa.ptr, aStrides: pa.strides, b: pb.ptr, bStrides: pb.strides, c, cStrides: [m * n, n], accumulate: false }, scratch);
     return output(rt, c, batch * m * n);
   };

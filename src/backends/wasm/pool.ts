@@ -8,7 +8,7 @@
  * round) depends on the thread count only, never on the moment the workers became ready.
  */
 import { canBlock, nodeBuiltin } from '../platform.js';
-import { ARGS, ARGS_PER_THREAD, CONTROL_INTS, COUNT, DONE, FAILED, FN, GEN, MAX_WORKERS, READY, SPINS } from './control.js';
+import { ARGS, ARGS_PER_THREAD, CONTROL_INTS, COUNT, DONE, FAILED, FN, GEN, MAX_WORKERS, READY, SLEEPERS, SPINS } from './control.js';
 import { BROWSER_ENTRY, nodeEntry, WORKER_SOURCE, type WorkerInit } from './worker-source.js';
 
 type Kernel = (...args: number[]) => void;
@@ -35,6 +35,7 @@ function startWorker(init: WorkerInit): boolean {
 export class ThreadPool {
   private readonly control = new SharedArrayBuffer(CONTROL_INTS * 4);
   private readonly c = new Int32Array(this.control);
+  private readonly args = new Float64Array(this.control, 4 * ARGS);
   private started = 0;
   private readonly blocking = canBlock();
 
@@ -87,14 +88,22 @@ export class ThreadPool {
     const c = this.c;
     for (let t = 1; t < args.length; t++) {
       if (args[t].length > ARGS_PER_THREAD) throw new Error(`wasm backend: a job takes at most ${ARGS_PER_THREAD} arguments per thread`);
-      c.set(args[t], ARGS + t * ARGS_PER_THREAD);
+      this.args.set(args[t], t * ARGS_PER_THREAD);
     }
     Atomics.store(c, FN, fn);
     Atomics.store(c, COUNT, args.length);
     Atomics.store(c, DONE, 0);
     Atomics.store(c, FAILED, 0);
     Atomics.add(c, GEN, 1);
-    Atomics.notify(c, GEN);
+    if (Atomics.load(c, SLEEPERS) > 0) Atomics.notify(c, GEN);
+  }
+
+  /**
+   * Wakes sleeping workers ahead of a job: a kernel that will split calls this before copying its operands in,
+   * so the wake-up overlaps that copy instead of delaying the workers' shares. Only notifies when one sleeps.
+   */
+  wake(): void {
+    if (Atomics.load(this.c, SLEEPERS) > 0) Atomics.notify(this.c, GEN);
   }
 
   private join(name: string, workers: number): void {

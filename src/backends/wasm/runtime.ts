@@ -112,6 +112,11 @@ export class WasmRuntime {
     return this.pool ? this.pool.threads(getNumThreads()) : 1;
   }
 
+  /** Wakes sleeping workers ahead of a kernel that will split, so their wake-up overlaps its operand copies. */
+  wake(): void {
+    this.pool?.wake();
+  }
+
   /** Starts the worker threads now and waits until they are ready; returns the threads a kernel can use. */
   async warmUp(): Promise<number> {
     return this.pool ? this.pool.warmUp(getNumThreads()) : 1;
