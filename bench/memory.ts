@@ -131,7 +131,7 @@ const points = (key: Sampled): [number, number][] => samples.map((p) => [p.step,
 const per1000 = (key: Sampled): number => 1000 * slope(points(key));
 console.log(JSON.stringify({
   workload, steps, warmup, every, scoped, threads: ck.getNumThreads(), gcExposed: Boolean(gc),
-  mbPer1000Steps: { rss: +per1000('rss').toFixed(3), rssMedianOfPairs: +(1000 * medianSlope(points('rss'))).toFixed(3), heap: +per1000('heap').toFixed(3), heapCommitted: +per1000('heapTotal').toFixed(3), arrayBuffers: +per1000('buffers').toFixed(3), wasmMemory: +per1000('wasm').toFixed(3) },
+  mbPer1000Steps: { rss: +per1000('rss').toFixed(3), rssMedianOfPairs: +(1000 * medianSlope(points('rss'))).toFixed(3), rssLessHeapCommitted: +(1000 * slope(samples.map((p) => [p.step, p.rss - p.heapTotal]))).toFixed(3), heap: +per1000('heap').toFixed(3), heapCommitted: +per1000('heapTotal').toFixed(3), arrayBuffers: +per1000('buffers').toFixed(3), wasmMemory: +per1000('wasm').toFixed(3) },
   rss: { first: +samples[0].rss.toFixed(1), last: +samples[samples.length - 1].rss.toFixed(1) },
   wasmMemoryMB: { first: +samples[0].wasm.toFixed(1), last: +samples[samples.length - 1].wasm.toFixed(1) },
   env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_'))),
