@@ -80,10 +80,12 @@ function rssByMapping(): Record<string, number> {
 }
 
 function detailLine(): string {
-  const code = getHeapSpaceStatistics().find((s) => s.space_name === 'code_space')?.space_used_size ?? 0;
+  const spaces = getHeapSpaceStatistics();
+  const code = spaces.find((s) => s.space_name === 'code_space')?.space_used_size ?? 0;
+  const young = spaces.find((s) => s.space_name === 'new_space')?.space_size ?? 0;
   const m = process.memoryUsage();
   const map = rssByMapping();
-  return `  rss by mapping: [heap] ${map.heap} MB, anonymous ${map.anonymous} MB, files ${map.file} MB; external ${(m.external / MB).toFixed(1)} MB, V8 code space ${(code / MB).toFixed(2)} MB\n`;
+  return `  rss by mapping: [heap] ${map.heap} MB, anonymous ${map.anonymous} MB, files ${map.file} MB; external ${(m.external / MB).toFixed(1)} MB, V8 code space ${(code / MB).toFixed(2)} MB, V8 young generation ${(young / MB).toFixed(1)} MB committed\n`;
 }
 
 /** Least-squares slope of y over x. */
