@@ -1,9 +1,10 @@
 /**
  * Resident memory over long runs: LeNet-5 training steps (batch 64, Adam, Fashion-MNIST's built-in slice, as
  * `convkit train` runs them) and ResNet-18 inferences (batch 1, 224x224). After a warm-up, RSS, the JS heap and
- * ArrayBuffer memory are sampled every `--every` steps and the slope fitted by least squares (and, for RSS, the
- * median of the slopes between every two samples, which V8's young-generation steps do not move), in MB per 1,000
- * steps, with the WebAssembly memory's size beside them. Never part of the test suite (it runs for minutes).
+ * ArrayBuffer memory are sampled every `--every` steps and the slope fitted by least squares, in MB per 1,000
+ * steps, with the WebAssembly memory's size beside them. RSS gets two more slopes that V8's young generation does
+ * not move (it is released and committed again in steps of up to 32 MB): the median of the slopes between every
+ * two samples, and the least-squares slope of RSS less the JS heap's committed size. Never part of the test suite (it runs for minutes).
  * Each step runs in a ck.scope as fit's and evaluate's do (results resident in WebAssembly memory, freed at the
  * scope's end); `--no-scope` runs a hand-written loop without one (results are typed arrays the collector frees).
  *   node --expose-gc --import tsx bench/memory.ts [--workload lenet|resnet18] [--steps 10000] [--warmup 1000] [--every 500] [--no-scope] [--detail]
@@ -13,7 +14,7 @@
 import * as ck from '../src/node.js';
 import { findBackend } from '../src/backends/registry.js';
 import type { WasmBackend } from '../src/backends/wasm/index.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 const arg = (name: string, fallback: string): string => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
@@ -23,8 +24,9 @@ const warmup = Number(arg('--warmup', workload === 'lenet' ? '1000' : '200'));
 const every = Number(arg('--every', workload === 'lenet' ? '500' : '100'));
 /** `--no-scope`: a hand-written loop without ck.scope (results stay typed arrays, freed by the collector). */
 const scoped = !process.argv.includes('--no-scope');
-/** `--detail`: each sample also splits RSS by mapping (Linux /proc/self/smaps) and gives V8's code space. */
+/** `--detail`: each sample also splits RSS by mapping (Linux's /proc/self/smaps), with V8's code space and young generation. */
 const detail = process.argv.includes('--detail');
+if (detail && !existsSync('/proc/self/smaps')) throw new Error('bench/memory.ts: --detail reads /proc/self/smaps, which this system does not have (Linux only)');
 await ck.ready();
 const MB = 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -99,9 +101,9 @@ function slope(points: [number, number][]): number {
 }
 
 /**
- * Theil-Sen slope: the median of the slopes between every two samples. V8 commits and releases its young
- * generation in steps of up to ~30 MB (the memory reducer shrinks it when the process looks idle, allocation
- * grows it back): a few samples in such a dip pull a least-squares line far off, the median of pairs not.
+ * Theil-Sen slope: the median of the slopes between every two samples. V8 releases its young generation (up to
+ * 32 MB committed) in a full collection that follows a slow stretch and commits it again over the next hundreds
+ * of steps: a few samples in such a dip pull a least-squares line far off, the median of pairs not.
  */
 function medianSlope(points: [number, number][]): number {
   const slopes: number[] = [];
