@@ -1,4 +1,13 @@
-/** convkit's public surface: `import * as ck from 'convkit'`. */
+/**
+ * convkit's public surface: `import * as ck from 'convkit'`.
+ *
+ * Each part of the library that loads lazily with import() (the training loop, feature visualisation, the ONNX
+ * exporter, the wasm and webgpu backends' JavaScript) imports this entry for its effect. Every module the entry
+ * loads then has the same set of importers, so a bundler that splits code by importer sets (esbuild) puts them
+ * all in one shared chunk rather than one chunk per combination of lazy parts that use them: a page loads 2 files
+ * for this entry instead of 11, and 7 KB less gzip (the chunks' import and export lists). Rollup and Vite merge
+ * them anyway. A lazy part loads after the entry, so at run time that import finds it loaded already.
+ */
 import { referenceBackend } from './backends/reference/index.js';
 import { registerBackend } from './backends/registry.js';
 import { registerNativeBackend } from './backends/native/index.js';

@@ -1,3 +1,4 @@
+import '../index.js'; // the main entry: bundlers then keep its modules in one shared chunk (src/index.ts says why)
 import { noGrad } from '../core/autograd.js';
 import { keep, scope } from '../core/memory.js';
 import { Tensor } from '../core/tensor.js';

@@ -2,6 +2,7 @@
  * The training loop, PyTorch style: for each batch forward, loss, backward, step; after each epoch
  * validate, step the scheduler, check early stopping, save a checkpoint. Returns the history.
  */
+import '../index.js'; // the main entry: bundlers then keep its modules in one shared chunk (src/index.ts says why)
 import { defaultGenerator, type Generator } from '../core/random.js';
 import type { Module } from '../nn/module.js';
 import { DataLoader } from '../data/dataloader.js';

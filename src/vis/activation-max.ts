@@ -3,6 +3,7 @@
  * a 1/f-scaled Fourier spectrum, colour-decorrelated and squashed by a sigmoid; each step sees it padded and
  * randomly shifted, scaled and rotated (transformation robustness), and Adam climbs the unit's activation.
  */
+import '../index.js'; // the main entry: bundlers then keep its modules in one shared chunk (src/index.ts says why)
 import { Generator } from '../core/random.js';
 import { Tensor } from '../core/tensor.js';
 import type { Module } from '../nn/module.js';

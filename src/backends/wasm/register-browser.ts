@@ -8,5 +8,5 @@
 import { registerLazyBackend } from '../registry.js';
 
 export function registerWasmBackend(): void {
-  registerLazyBackend('wasm', async () => (await import('./index.js')).createWasmBackend(), { preferred: true });
+  registerLazyBackend('wasm', async () => (await import('./wasm-chunk.js')).createWasmBackend(), { preferred: true });
 }

@@ -3,6 +3,7 @@
  * entry: nothing is loaded until `await ck.ready('webgpu')`, which rejects with the reason when there is no
  * WebGPU; then `ck.setBackend('webgpu')` makes it the device of new tensors.
  */
+import '../../index.js'; // the main entry: bundlers then keep its modules in one shared chunk (src/index.ts says why)
 import type { DType, TypedArray } from '../../core/dtype.js';
 import type { Backend, Kernels, Storage } from '../backend.js';
 import { registerLazyBackend } from '../registry.js';

@@ -1,5 +1,5 @@
 /**
- * Registers `webgpu` by name only: its kernels (about 44 KB of WGSL and JavaScript, minified) are imported by
+ * Registers `webgpu` by name only: its kernels (about 53 KB of WGSL and JavaScript, minified) are imported by
  * `ck.ready('webgpu')`, so bundlers that split code put them in a chunk of their own that a page without WebGPU
  * never downloads, and `import * as ck from 'convkit'` stays small.
  */

@@ -3,6 +3,7 @@
  * and writes the ops as an ONNX graph with the parameters and buffers as initializers named by their
  * state-dict keys.
  */
+import '../../index.js'; // the main entry: bundlers then keep its modules in one shared chunk (src/index.ts says why)
 import { enableGrad } from '../../core/autograd.js';
 import { Tensor } from '../../core/tensor.js';
 import { Module } from '../../nn/module.js';
