@@ -85,6 +85,9 @@ const CASES: Record<keyof RequiredKernels | keyof OptionalKernels, (v: Record<st
   // no reference kernel (the default is the op then the activation op): test/backends/webgpu/epilogue.test.ts
   linearActivation: () => [],
   convActivation: () => [],
+  // no reference kernel (the default is the op sequence): test/backends/native/training-kernels.test.ts
+  batchNormStatistics: () => [],
+  batchNormBackwardSums: () => [],
   im2col: (v) => [[v.x, geom]],
   col2im: (v) => [[v.cols, 16, geom]],
   convBackwardInput: (v) => [[v.gy, v.w, geom], [v.gy, v.wg, grouped]],

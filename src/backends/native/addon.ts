@@ -8,6 +8,9 @@ import { isNode, nodeBuiltin } from '../platform.js';
 export const WeightUse = { Forward: 0, ForwardWithBias: 1, BackwardData: 2 } as const;
 export type WeightUse = (typeof WeightUse)[keyof typeof WeightUse];
 
+/** The element types the training kernels take (float32, or float64 where the kernel says so). */
+export type FloatArray = Float32Array | Float64Array;
+
 export interface NativeAddon {
   /** `packed`: w already in the primitive's layout (convPackWeights); w is then not read. */
   convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, packed?: Float32Array | null): void;
@@ -29,6 +32,17 @@ export interface NativeAddon {
   ): void;
   /** x ← alpha·x + beta·y over x's length, in place; y is x or does not overlap it. */
   scaleAdd(x: Float32Array, alpha: number, y: Float32Array, beta: number): void;
+  /** One optimiser step in place (native/src/optimizer.h): kind 0 sgd, 1 adam, 2 rmsprop, 3 adagrad; flags and 9 scalars. */
+  optimizerStep(kind: number, flags: number, scalars: Float64Array, param: FloatArray, grad: FloatArray, state: FloatArray[]): void;
+  /** gx (zero on entry) += gy at indices, per plane; throws on an index outside its plane. */
+  maxPoolBackward(gy: Float32Array, indices: Int32Array, gx: Float32Array, planes: number, planeIn: number, planeOut: number): void;
+  relu(x: Float32Array, y: Float32Array): void;
+  /** out = saved <= threshold ? 0 : g. */
+  thresholdBackward(g: Float32Array, saved: Float32Array, threshold: number, out: Float32Array): void;
+  /** Per channel of x [batch, channels, inner]: the mean and biased variance, into mean and var. */
+  batchNormStatistics(x: FloatArray, batch: number, channels: number, inner: number, mean: FloatArray, variance: FloatArray): void;
+  /** Per channel: Σ gy and Σ gy·(x − mean[c]). */
+  batchNormBackwardSums(gy: FloatArray, x: FloatArray, mean: FloatArray, batch: number, channels: number, inner: number, sumGy: FloatArray, sumGyCentred: FloatArray): void;
   setNumThreads(n: number): void;
   /** The OpenMP thread count oneDNN's next primitive runs on. */
   numThreads(): number;

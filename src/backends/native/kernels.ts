@@ -15,8 +15,9 @@ import { WeightUse, type NativeAddon } from './addon.js';
 import { nativeElementwise } from './elementwise.js';
 import { packGeometry } from './geometry.js';
 import { packedWeights } from './packed-weights.js';
+import { nativeTrainingKernels, type TrainingKernels } from './training.js';
 
-type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear' | 'channelAffine' | 'scaleAdd_'>;
+type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear' | 'channelAffine' | 'scaleAdd_'> & TrainingKernels;
 
 const float32 = (...vs: (View | null)[]): boolean => vs.every((v) => v === null || v.dtype === 'float32');
 const f32 = (v: View): Float32Array => contiguousData(v) as Float32Array;
@@ -53,6 +54,7 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
 
   return {
     ...nativeElementwise(addon, base, syncThreads),
+    ...nativeTrainingKernels(addon, base, syncThreads),
     conv(x, w, bias, g) {
       const [N, C] = x.shape;
       const O = w.shape[0];
