@@ -1,5 +1,5 @@
 // N-API entry points of the training kernels: the optimisers' one-pass updates, max pooling's gradient,
-// ReLU and its gradient, BatchNorm's per-channel sums. Operands are JavaScript typed arrays read and written in
+// ReLU and its gradient, BatchNorm's per-channel sums and the plain per-channel sum. Operands are JavaScript typed arrays read and written in
 // place; every length is checked against the sizes the kernel will touch.
 #include <string>
 #include <vector>
@@ -150,6 +150,17 @@ napi_value BatchNormBackwardSums(napi_env env, napi_callback_info info) {
   });
 }
 
+// channelSum(x, batch, channels, inner, out): float32.
+napi_value ChannelSum(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[5];
+    args(env, info, a);
+    int64_t batch = count(env, a[1], "batch"), channels = count(env, a[2], "channels"), inner = count(env, a[3], "inner");
+    channelSum<float>(floats(env, a[0], batch * channels * inner, "x"), batch, channels, inner, mutableFloats(env, a[4], channels, "out"));
+    return nullptr;
+  });
+}
+
 }  // namespace
 
 void defineTrainingKernels(napi_env env, napi_value exports) {
@@ -159,6 +170,7 @@ void defineTrainingKernels(napi_env env, napi_value exports) {
   defineFunction(env, exports, "thresholdBackward", ThresholdBackward);
   defineFunction(env, exports, "batchNormStatistics", BatchNormStatistics);
   defineFunction(env, exports, "batchNormBackwardSums", BatchNormBackwardSums);
+  defineFunction(env, exports, "channelSum", ChannelSum);
 }
 
 }  // namespace convkit

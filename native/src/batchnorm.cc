@@ -66,6 +66,15 @@ void batchNormBackwardSums(const T* gy, const T* x, const T* mean, int64_t batch
   }
 }
 
+template <typename T>
+void channelSum(const T* x, int64_t batch, int64_t channels, int64_t inner, T* out) {
+#pragma omp parallel for schedule(static) if (batch * channels * inner >= PARALLEL_MIN)
+  for (int64_t c = 0; c < channels; c++) {
+    out[c] = T(sumOverChannel(x, batch, channels, inner, c, [](const T* r, int64_t j) { return double(r[j]); }));
+  }
+}
+
+template void channelSum<float>(const float*, int64_t, int64_t, int64_t, float*);
 template void batchNormStatistics<float>(const float*, int64_t, int64_t, int64_t, float*, float*);
 template void batchNormStatistics<double>(const double*, int64_t, int64_t, int64_t, double*, double*);
 template void batchNormBackwardSums<float>(const float*, const float*, const float*, int64_t, int64_t, int64_t, float*, float*);

@@ -10,4 +10,8 @@ void batchNormStatistics(const T* x, int64_t batch, int64_t channels, int64_t in
 template <typename T>
 void batchNormBackwardSums(const T* gy, const T* x, const T* mean, int64_t batch, int64_t channels, int64_t inner, T* sumGy, T* sumGyCentred);
 
+// Per channel: Σ x over batch and inner (a sum over every dim but a middle block: bias gradients, BatchNorm's Σ dy).
+template <typename T>
+void channelSum(const T* x, int64_t batch, int64_t channels, int64_t inner, T* out);
+
 }  // namespace convkit

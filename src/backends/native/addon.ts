@@ -43,6 +43,8 @@ export interface NativeAddon {
   batchNormStatistics(x: FloatArray, batch: number, channels: number, inner: number, mean: FloatArray, variance: FloatArray): void;
   /** Per channel: Σ gy and Σ gy·(x − mean[c]). */
   batchNormBackwardSums(gy: FloatArray, x: FloatArray, mean: FloatArray, batch: number, channels: number, inner: number, sumGy: FloatArray, sumGyCentred: FloatArray): void;
+  /** Per channel of x [batch, channels, inner]: Σ over batch and inner, into out (float32, accumulated in double). */
+  channelSum(x: Float32Array, batch: number, channels: number, inner: number, out: Float32Array): void;
   setNumThreads(n: number): void;
   /** The OpenMP thread count oneDNN's next primitive runs on. */
   numThreads(): number;

@@ -6,7 +6,8 @@
  * - BatchNorm's training reductions give the op sequence's statistics and gradients (the default, with the kernels
  *   taken out), update the running statistics as PyTorch does (unbiased variance, momentum, momentum null), and a
  *   double backward through BatchNorm on native equals the reference's;
- * - ReLU, its gradient and max pooling's gradient keep PyTorch's NaN and infinity rules and refuse bad indices.
+ * - ReLU, its gradient and max pooling's gradient keep PyTorch's NaN and infinity rules and refuse bad indices;
+ * - sums over all dims but one block (bias gradients) take one native pass and agree with the reference.
  * The kernels also meet the reference kernels on strided views in test/backends/kernels.test.ts.
  */
 import { describe, test } from 'node:test';
@@ -16,6 +17,7 @@ import { findBackend } from '../../../src/backends/registry.js';
 import type { OptionalKernels } from '../../../src/backends/backend.js';
 import { batchNormBackwardSums, batchNormStatistics } from '../../../src/ops/batchnorm-sums.js';
 import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../../helpers/index.js';
+import { keptBlock } from '../../../src/backends/native/reduce.js';
 
 const available = await ck.ready('native').then(() => null, (e: Error) => e.message);
 if (available !== null && process.env.CI) throw new Error(`native backend required in CI: ${available}`);
@@ -227,5 +229,24 @@ describe('native ReLU, threshold_backward and max pooling gradient', { skip }, (
       return t.grad!;
     });
     assert.equal(bits(grads[0]), bits(grads[1]));
+  });
+});
+
+describe('native per-channel sums (bias gradients)', { skip }, () => {
+  test('keptBlock finds [batch, channels, inner] where the kept dims are one block, and nothing otherwise', () => {
+    assert.deepEqual(keptBlock([64, 6, 1, 28, 28], [0, 2, 3, 4]), [64, 6, 784]);
+    assert.deepEqual(keptBlock([64, 120], [0]), [64, 120, 1]);
+    assert.deepEqual(keptBlock([4, 5, 6], [0, 1, 2]), [120, 1, 1]);
+    assert.deepEqual(keptBlock([4, 5, 6, 7], [0, 3]), [4, 30, 7]);
+    assert.equal(keptBlock([4, 5, 6], [1]), null);
+  });
+
+  test('sums over those dims agree with the reference backend (float64 accumulation), other reductions fall back', () => {
+    const x = ck.randn([8, 6, 10, 12], { generator: new ck.Generator(31) }).mul(4).add(1);
+    for (const dims of [[0, 2, 3], [0], [0, 1, 2, 3], [2, 3], [1, 3]]) {
+      assertClose(x.to('native').sum(dims), x.sum(dims), { rtol: 1e-5, atol: 1e-4 }, `sum over [${dims}]`);
+    }
+    assertClose(x.to('native').transpose(1, 2).sum([0, 2]), x.transpose(1, 2).sum([0, 2]), { rtol: 1e-5, atol: 1e-4 }, 'strided input');
+    assertClose(x.to('native').amax([0, 2, 3]), x.amax([0, 2, 3]), { rtol: 0, atol: 0 }, 'max over the same dims');
   });
 });
