@@ -26,7 +26,7 @@ const { nn, optim } = ck;
 
 /** Runs body with the native backend's `names` kernels taken out: the ops' defaults run instead. */
 function without<T>(names: (keyof OptionalKernels)[], body: () => T): T {
-  const kernels = findBackend('native').kernels as Record<string, unknown>;
+  const kernels = findBackend('native').kernels as unknown as Record<string, unknown>;
   const saved = names.map((n) => kernels[n]);
   names.forEach((n) => delete kernels[n]);
   try {
@@ -39,7 +39,8 @@ function without<T>(names: (keyof OptionalKernels)[], body: () => T): T {
 const host = (t: ck.Tensor): number[] => Array.from(t.to('reference').dataSync());
 const bits = (t: ck.Tensor): string => {
   const v = t.to('reference').dataSync();
-  return Array.from(t.dtype === 'float64' ? new BigUint64Array(Float64Array.from(v).buffer) : new Uint32Array(Float32Array.from(v).buffer)).join(',');
+  // the raw bits (NaN payloads and -0 included), as one string for one assertion
+  return (t.dtype === 'float64' ? new BigUint64Array(Float64Array.from(v).buffer) : new Uint32Array(Float32Array.from(v).buffer)).join(',');
 };
 
 interface Trajectory {
@@ -81,7 +82,7 @@ function run(name: string, steps: number, device = 'native', dtype: ck.DType = '
   const [x, y] = [fromSpec(fx.x).to(device).to(dtype), fromSpec(fx.y).to(device)];
   const model = makeModel(device, dtype);
   const opt = CASES[name](model);
-  const kernels = findBackend(device).kernels as Record<string, unknown>;
+  const kernels = findBackend(device).kernels as unknown as Record<string, unknown>;
   const kernel = kernels.optimizerStep as ((...a: unknown[]) => void) | undefined;
   const out = { losses: [] as number[], params: [] as ck.Tensor[], fused: 0 };
   if (kernel) kernels.optimizerStep = (...a: unknown[]) => (out.fused++, kernel(...a));
@@ -175,9 +176,9 @@ describe('native BatchNorm training reductions', { skip }, () => {
     bn.forward(input.mul(0.5)); // a second batch: momentum null averages the two
     const w = ck.randn([6, 4, 5, 7], { generator: new ck.Generator(14) }).to(device);
     const loss = out.mul(w).sum();
-    const [gx] = ck.autograd.grad([loss], [input], { createGraph, retainGraph: true });
+    const gx = ck.autograd.grad([loss], [input], { createGraph, retainGraph: true })[0]!;
     const result: Record<string, ck.Tensor> = { out, gx, runningMean: bn.runningMean!, runningVar: bn.runningVar! };
-    if (createGraph) result.ggx = ck.autograd.grad([gx.square().sum()], [input], { retainGraph: true })[0];
+    if (createGraph) result.ggx = ck.autograd.grad([gx.square().sum()], [input], { retainGraph: true })[0]!;
     loss.backward();
     result.gw = bn.weight!.grad!;
     result.gb = bn.bias!.grad!;
