@@ -1,4 +1,4 @@
-// N-API entry points of the training kernels: the optimisers' one-pass updates, max pooling's gradient,
+// N-API entry points of the training kernels: the optimisers' one-pass updates, max pooling and its gradient,
 // ReLU and its gradient, BatchNorm's per-channel sums and the plain per-channel sum. Operands are JavaScript typed arrays read and written in
 // place; every length is checked against the sizes the kernel will touch.
 #include <string>
@@ -70,6 +70,28 @@ napi_value OptimizerStep(napi_env env, napi_callback_info info) {
     size_t n = lengthOf(env, a[3]);
     if (typeOf(env, a[3], "param") == napi_float32_array) stepOf<float>(env, u, a, n);
     else stepOf<double>(env, u, a, n);
+    return nullptr;
+  });
+}
+
+// maxPool(x, y, indices, shape: Int32Array [planes, in×3, out×3, step×3], start0, start1, start2, size0, size1, size2).
+napi_value MaxPool(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[10];
+    args(env, info, a);
+    const int32_t* g = typedArray<int32_t>(env, a[3], napi_int32_array, 10, "pool shape");
+    PoolShape s{g[0], {g[1], g[2], g[3]}, {g[4], g[5], g[6]}, {g[7], g[8], g[9]}, {}, {}};
+    if (s.planes < 0) throw ArgError("maxPool: expected a non-negative plane count");
+    for (int d = 0; d < 3; d++) {
+      if (s.in[d] < 1 || s.out[d] < 0 || s.step[d] < 1) throw ArgError("maxPool: expected positive input sizes and steps");
+      s.start[d] = typedArray<int32_t>(env, a[4 + d], napi_int32_array, s.out[d], "window starts");
+      s.size[d] = typedArray<int32_t>(env, a[7 + d], napi_int32_array, s.out[d], "window sizes");
+      for (int64_t o = 0; o < s.out[d]; o++) {
+        if (s.size[d][o] < 0) throw ArgError("maxPool: expected non-negative window sizes");
+      }
+    }
+    size_t in = s.planes * s.in[0] * s.in[1] * s.in[2], out = s.planes * s.out[0] * s.out[1] * s.out[2];
+    maxPool(s, floats(env, a[0], in, "x"), mutableFloats(env, a[1], out, "y"), typedArray<int32_t>(env, a[2], napi_int32_array, out, "indices"));
     return nullptr;
   });
 }
@@ -165,6 +187,7 @@ napi_value ChannelSum(napi_env env, napi_callback_info info) {
 
 void defineTrainingKernels(napi_env env, napi_value exports) {
   defineFunction(env, exports, "optimizerStep", OptimizerStep);
+  defineFunction(env, exports, "maxPool", MaxPool);
   defineFunction(env, exports, "maxPoolBackward", MaxPoolBackward);
   defineFunction(env, exports, "relu", Relu);
   defineFunction(env, exports, "thresholdBackward", ThresholdBackward);

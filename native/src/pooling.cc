@@ -1,7 +1,6 @@
 // Max pooling's gradient on NCDHW planes, in place on JavaScript's arrays: a plain scatter per plane, planes
 // shared among OpenMP's threads. The wasm kernel copies every operand into WebAssembly memory and back, which
-// costs more than the scatter itself at LeNet-5's sizes. (The forward stays wasm's: its SIMD loop over a row of
-// outputs beat a scalar loop here by 2-3x, and a vector one needs per-stride code this file does not have yet.)
+// costs more than the scatter itself at LeNet-5's sizes. The forward is in maxpool.cc.
 #include "pooling.h"
 
 namespace convkit {

@@ -34,6 +34,8 @@ export interface NativeAddon {
   scaleAdd(x: Float32Array, alpha: number, y: Float32Array, beta: number): void;
   /** One optimiser step in place (native/src/optimizer.h): kind 0 sgd, 1 adam, 2 rmsprop, 3 adagrad; flags and 9 scalars. */
   optimizerStep(kind: number, flags: number, scalars: Float64Array, param: FloatArray, grad: FloatArray, state: FloatArray[]): void;
+  /** shape: [planes, in×3, out×3, step×3]; then the windows' starts and sizes per dim (src/backends/conv-kernels.ts PoolWindows). */
+  maxPool(x: Float32Array, y: Float32Array, indices: Int32Array, shape: Int32Array, ...windows: Int32Array[]): void;
   /** gx (zero on entry) += gy at indices, per plane; throws on an index outside its plane. */
   maxPoolBackward(gy: Float32Array, indices: Int32Array, gx: Float32Array, planes: number, planeIn: number, planeOut: number): void;
   relu(x: Float32Array, y: Float32Array): void;

@@ -1,5 +1,5 @@
 /**
- * The native kernels a training step adds to the inference ones: ReLU and its gradient, max pooling's gradient, bias gradients' sums,
+ * The native kernels a training step adds to the inference ones: ReLU and its gradient, max pooling and its gradient, bias gradients' sums,
  * BatchNorm's reductions, and the optimisers' one-pass updates.
  */
 import type { AllKernels, OptionalKernels } from '../backend.js';
@@ -10,7 +10,7 @@ import { nativeOptimizerStep } from './optimizer.js';
 import { nativePooling } from './pooling.js';
 import { nativeReduce } from './reduce.js';
 
-export type TrainingKernels = Pick<AllKernels, 'unary' | 'activationBackward' | 'maxPoolBackward' | 'reduce'>
+export type TrainingKernels = Pick<AllKernels, 'unary' | 'activationBackward' | 'maxPool' | 'maxPoolBackward' | 'reduce'>
   & Pick<OptionalKernels, 'optimizerStep' | 'batchNormStatistics' | 'batchNormBackwardSums'>;
 
 export function nativeTrainingKernels(addon: NativeAddon, base: AllKernels, syncThreads: () => void): TrainingKernels {

@@ -215,6 +215,27 @@ describe('native ReLU, threshold_backward and max pooling gradient', { skip }, (
     assert.deepEqual(Array.from(findBackend('native').readSync!(out)).map(String), ['0', '0', '3', '4', '0', '6']);
   });
 
+  test('max pooling (stride 1 and 2, padding, ceil mode, dilation, adaptive, 3-D; ties and NaN) gives the reference values and indices', () => {
+    const data = ck.randn([2, 3, 11, 13], { generator: new ck.Generator(8) }).dataSync() as Float32Array;
+    data[20] = NaN; // NaN wins its windows
+    data[40] = data[41] = data[42] = 5; // ties keep the first maximum
+    const x = ck.tensor(Array.from(data)).reshape([2, 3, 11, 13]);
+    const F = nn.functional;
+    const cases: [string, (t: ck.Tensor) => ck.Tensor[]][] = [
+      ['2×2 stride 2', (t) => F.maxPool2d(t, 2, { returnIndices: true }) as ck.Tensor[]],
+      ['3×3 stride 1 padding 1', (t) => F.maxPool2d(t, 3, { stride: 1, padding: 1, returnIndices: true }) as ck.Tensor[]],
+      ['3×3 stride 2 padding 1 ceil', (t) => F.maxPool2d(t, 3, { stride: 2, padding: 1, ceilMode: true, returnIndices: true }) as ck.Tensor[]],
+      ['2×2 dilation 2 stride 3', (t) => F.maxPool2d(t, 2, { stride: 3, dilation: 2, returnIndices: true }) as ck.Tensor[]],
+      ['adaptive 4×5', (t) => F.adaptiveMaxPool2d(t, [4, 5], { returnIndices: true }) as ck.Tensor[]],
+      ['3-D 2×2×2', (t) => F.maxPool3d(t.reshape([2, 3, 1, 11, 13]).expand([2, 3, 2, 11, 13]).contiguous(), [2, 2, 2], { stride: [1, 2, 2], returnIndices: true }) as ck.Tensor[]],
+    ];
+    for (const [what, pool] of cases) {
+      const [got, want] = [pool(x.to('native')), pool(x)];
+      assert.equal(bits(got[0]), bits(want[0]), `${what}: values`);
+      assert.deepEqual(host(got[1]), host(want[1]), `${what}: indices`);
+    }
+  });
+
   test('maxPoolBackward refuses an index outside its input plane', () => {
     const kernels = findBackend('native').kernels;
     const gy = ck.ones([1, 1, 1, 1, 2], { device: 'native' });
