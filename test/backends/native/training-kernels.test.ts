@@ -169,7 +169,7 @@ describe('native BatchNorm training reductions', { skip }, () => {
   function bnStep(device: string, momentum: number | null, createGraph = false): Record<string, ck.Tensor> {
     ck.manualSeed(5);
     const bn = new nn.BatchNorm2d(4, { momentum }).to(device);
-    noGradInit(bn);
+    setAffine(bn);
     const input = x('float32').to(device).requiresGrad_();
     const residual = ck.randn([6, 4, 5, 7], { generator: new ck.Generator(13) }).to(device);
     const out = bn.forwardThen(input, { residual, relu: true });
@@ -185,7 +185,7 @@ describe('native BatchNorm training reductions', { skip }, () => {
     return result;
   }
   /** Weight and bias away from 1 and 0, so that their gradients and the affine path are exercised. */
-  function noGradInit(bn: ck.nn.BatchNorm2d): void {
+  function setAffine(bn: ck.nn.BatchNorm2d): void {
     ck.noGrad(() => {
       bn.weight!.copy_(ck.tensor([0.5, -1.5, 2, 1.25]).to(bn.weight!.device));
       bn.bias!.copy_(ck.tensor([0.1, 0.2, -0.3, 0.4]).to(bn.bias!.device));
