@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conv.h"
+#include "conv_fused.h"
 #include "elementwise.h"
 #include "napi-args.h"
 #include "training.h"
@@ -160,6 +161,94 @@ napi_value ScaleAdd(napi_env env, napi_callback_info info) {
   });
 }
 
+convkit::Layout layoutArg(napi_env env, napi_value v, const convkit::ConvShape& s, const char* what) {
+  double d = number(env, v);
+  if (d != 0 && d != 1 && d != 2 && d != 3) throw ArgError(std::string(what) + ": expected a layout 0 to 3, got " + std::to_string(d));
+  if (d != 0 && s.rank() != 2) throw ArgError(std::string(what) + ": a 3-D convolution's activations are plain (layout 0)");
+  return static_cast<convkit::Layout>(static_cast<int>(d));
+}
+
+// convFused(x, xLayout, w, packed, bias, scale, shift, residual, residualLayout, y, geometry, relu, blockedOut):
+// y's layout (conv_fused.h).
+napi_value ConvFused(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[13];
+    args(env, info, a);
+    auto s = shapeArg(env, a[10]);
+    Sizes n = sizesOf(s);
+    convkit::FusedOperands ops;
+    auto optional = [&](napi_value v, size_t length, const char* what) { return isNull(env, v) ? nullptr : floats(env, v, length, what); };
+    ops.bias = optional(a[4], s.O, "bias");
+    ops.scale = optional(a[5], s.O, "scale");
+    ops.shift = optional(a[6], s.O, "shift");
+    ops.residual = optional(a[7], n.y, "residual");
+    ops.residualLayout = layoutArg(env, a[8], s, "residualLayout");
+    ops.relu = boolean(env, a[11]);
+    const float* packed = nullptr;
+    if (!isNull(env, a[3])) {
+      size_t length = convkit::convFusedPackedWeightLength(s, ops.flags());
+      if (length == 0) throw ArgError("packed: this convolution reads the weights as they are; pass null");
+      packed = floats(env, a[3], length, "packed");
+    }
+    auto layout = convkit::convFusedForward(s, floats(env, a[0], n.x, "x"), layoutArg(env, a[1], s, "xLayout"), floats(env, a[2], n.w, "w"),
+                                            packed, ops, mutableFloats(env, a[9], n.y, "y"), boolean(env, a[12]));
+    napi_value out;
+    napi_create_int32(env, static_cast<int>(layout), &out);
+    return out;
+  });
+}
+
+int fusedFlags(napi_env env, napi_value v) {
+  double d = number(env, v);
+  if (d < 0 || d > 31 || d != static_cast<int>(d)) throw ArgError("flags: expected an integer 0 to 31, got " + std::to_string(d));
+  return static_cast<int>(d);
+}
+
+// convFusedPackedWeightLength(geometry, flags): floats of the fused primitive's weight layout, 0 when it reads OIHW.
+napi_value ConvFusedPackedWeightLength(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[2];
+    args(env, info, a);
+    size_t n = convkit::convFusedPackedWeightLength(shapeArg(env, a[0]), fusedFlags(env, a[1]));
+    napi_value out;
+    napi_create_double(env, static_cast<double>(n), &out);
+    return out;
+  });
+}
+
+// convFusedPackWeights(w, packed, geometry, flags)
+napi_value ConvFusedPackWeights(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[4];
+    args(env, info, a);
+    auto s = shapeArg(env, a[2]);
+    int flags = fusedFlags(env, a[3]);
+    size_t n = convkit::convFusedPackedWeightLength(s, flags);
+    if (n == 0) throw ArgError("convFusedPackWeights: this convolution reads the weights as they are");
+    convkit::convFusedPackWeights(s, flags, floats(env, a[0], sizesOf(s).w, "w"), mutableFloats(env, a[1], n, "packed"));
+    return nullptr;
+  });
+}
+
+// toPlain(src, dst, n, c, h, w, layout): an activation in a blocked layout copied into plain NCHW.
+napi_value ToPlain(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    napi_value a[7];
+    args(env, info, a);
+    int64_t dims[4];
+    for (int i = 0; i < 4; i++) {
+      double d = number(env, a[2 + i]);
+      if (d < 1 || d != static_cast<int64_t>(d)) throw ArgError("toPlain: expected positive integer dims, got " + std::to_string(d));
+      dims[i] = static_cast<int64_t>(d);
+    }
+    double layout = number(env, a[6]);
+    if (layout != 0 && layout != 1 && layout != 2 && layout != 3) throw ArgError("toPlain: expected a layout 0 to 3, got " + std::to_string(layout));
+    size_t n = dims[0] * dims[1] * dims[2] * dims[3];
+    convkit::toPlain(dims, static_cast<convkit::Layout>(static_cast<int>(layout)), floats(env, a[0], n, "src"), mutableFloats(env, a[1], n, "dst"));
+    return nullptr;
+  });
+}
+
 napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
     napi_value a[1];
@@ -198,6 +287,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"numThreads", nullptr, NumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convFused", nullptr, ConvFused, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convFusedPackedWeightLength", nullptr, ConvFusedPackedWeightLength, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"convFusedPackWeights", nullptr, ConvFusedPackWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"toPlain", nullptr, ToPlain, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

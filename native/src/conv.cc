@@ -1,6 +1,8 @@
 // Convolutions through oneDNN's JIT kernels. Operands arrive in convkit's plain layouts; each primitive picks its
 // own layouts (`any`: NHWC-like or blocked on AVX-512), and the plan (plan.h) reorders in and out around it, as
 // PyTorch's mkldnn path does for NCHW tensors.
+#include <omp.h>
+
 #include <stdexcept>
 
 #include "plan.h"
@@ -79,8 +81,10 @@ std::unique_ptr<ConvPlan> build(const ConvShape& s, Direction d) {
   return plan;
 }
 
+// The thread count is part of the key: oneDNN splits the work among the threads it sees when the primitive is
+// created, so a primitive made for one thread would keep running on one after ck.setNumThreads(2).
 std::string keyOf(const ConvShape& s, Direction d) {
-  std::string k = std::to_string(static_cast<int>(d));
+  std::string k = std::to_string(static_cast<int>(d)) + "," + std::to_string(omp_get_max_threads());
   for (int64_t v : {s.N, s.C, s.O, s.G}) k += "," + std::to_string(v);
   for (const int64_t* a : {s.in, s.out, s.k, s.s, s.d, s.p})
     for (int i = 0; i < 3; i++) k += "," + std::to_string(a[i]);

@@ -128,6 +128,14 @@ export interface OptionalKernels {
   /** activation(conv(x, w) + bias), the bias and the activation in the epilogue. Default: conv, then the activation op. */
   convActivation(x: View, w: View, bias: View | null, geom: ConvGeometry, activation: EpilogueActivation): Storage;
   /**
+   * relu?((conv(x, w) + bias)·scale[o] + shift[o] + residual): a convolution with BatchNorm's inference affine,
+   * ResNet's shortcut and the ReLU in its epilogue, each step rounded as the separate ops round (for ck.fuse; not
+   * differentiated: with autograd recording the ops run in turn). Default: conv, then channelAffine.
+   */
+  convChannelAffine(
+    x: View, w: View, bias: View | null, geom: ConvGeometry, scale: View, shift: View | null, residual: View | null, relu: boolean,
+  ): Storage;
+  /**
    * relu?(x·scale[c] + shift[c] + residual) over x [N, C, ...], each step rounded as the separate ops round
    * (BatchNorm's affine end, with ResNet's shortcut and ReLU fused in). Default: mul, add, add, relu.
    */
@@ -179,7 +187,7 @@ export type Kernels = RequiredKernels & Partial<OptionalKernels>;
  * Every kernel: the reference backend's table, which the fast backends start from. It has no `optimizerStep`, no
  * activation epilogues and no BatchNorm reductions: the reference runs the textbook op sequences, the defaults every fusion is tested against.
  */
-export type AllKernels = RequiredKernels & Omit<OptionalKernels, 'optimizerStep' | 'linearActivation' | 'convActivation' | BatchNormKernels>;
+export type AllKernels = RequiredKernels & Omit<OptionalKernels, 'optimizerStep' | 'linearActivation' | 'convActivation' | 'convChannelAffine' | BatchNormKernels>;
 
 /** BatchNorm's training reductions: the reference computes them with ops, the textbook definition. */
 type BatchNormKernels = 'batchNormStatistics' | 'batchNormBackwardSums';
@@ -187,7 +195,7 @@ type BatchNormKernels = 'batchNormStatistics' | 'batchNormBackwardSums';
 /** The names of the optional kernels, for tables and tests. */
 export const OPTIONAL_KERNELS: readonly (keyof OptionalKernels)[] = [
   'linear', 'channelAffine', 'activationBackward', 'scaleAdd_', 'im2col', 'col2im', 'convBackwardInput', 'convBackwardWeight', 'maxPoolBackward',
-  'argsort', 'optimizerStep', 'linearActivation', 'convActivation',
+  'argsort', 'optimizerStep', 'linearActivation', 'convActivation', 'convChannelAffine',
   'batchNormStatistics', 'batchNormBackwardSums',
 ];
 

@@ -76,6 +76,18 @@ export function batchNormThen(
     batchNormChecked(x, runningMean, runningVar, weight, bias, { training, momentum, eps }, { residual, relu }));
 }
 
+/**
+ * BatchNorm in inference as one per-channel affine x·scale + shift, as PyTorch's CPU kernel computes it:
+ * scale = w / sqrt(var + eps), shift = b − mean·scale (ck.fuse hands these to a convolution's epilogue).
+ */
+export function batchNormInferenceAffine(
+  runningMean: Tensor, runningVar: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number,
+): { scale: Tensor; shift: Tensor } {
+  const inv = rsqrt(add(runningVar, eps));
+  const scale = weight ? mul(inv, weight) : inv;
+  return { scale, shift: sub(bias ?? 0, mul(runningMean, scale)) };
+}
+
 function batchNormChecked(
   x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
   { training, momentum, eps }: Required<BatchNormOptions>, { residual, relu }: Required<BatchNormEpilogue>,
@@ -84,11 +96,8 @@ function batchNormChecked(
   const affine = (scale: Tensor): Tensor => (weight ? mul(scale, weight) : scale);
   if (!training) {
     if (!runningMean || !runningVar) throw new Error('batchNorm: runningMean and runningVar are required when training is false');
-    // as PyTorch's CPU kernel: per-channel alpha = w / sqrt(var + eps), beta = b − mean·alpha, then one
-    // pass of x·alpha + beta over x
-    const alpha = affine(rsqrt(add(runningVar, eps)));
-    const beta = sub(bias ?? 0, mul(runningMean, alpha));
-    return channelAffine(x, alpha, beta, { residual, relu });
+    const { scale, shift } = batchNormInferenceAffine(runningMean, runningVar, weight, bias, eps);
+    return channelAffine(x, scale, shift, { residual, relu });
   }
   const count = x.numel() / channels;
   if (count <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`);

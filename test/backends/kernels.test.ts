@@ -88,6 +88,8 @@ const CASES: Record<keyof RequiredKernels | keyof OptionalKernels, (v: Record<st
   // no reference kernel (the default is the op sequence): test/backends/native/training-kernels.test.ts
   batchNormStatistics: () => [],
   batchNormBackwardSums: () => [],
+  // no reference kernel (the default is conv then channelAffine): test/backends/native/conv-fused.test.ts
+  convChannelAffine: () => [],
   im2col: (v) => [[v.x, geom]],
   col2im: (v) => [[v.cols, 16, geom]],
   convBackwardInput: (v) => [[v.gy, v.w, geom], [v.gy, v.wg, grouped]],

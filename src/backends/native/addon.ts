@@ -11,6 +11,10 @@ export type WeightUse = (typeof WeightUse)[keyof typeof WeightUse];
 /** The element types the training kernels take (float32, or float64 where the kernel says so). */
 export type FloatArray = Float32Array | Float64Array;
 
+/** How an activation array is laid out (native/src/conv_fused.h Layout): plain NCHW or one of oneDNN's unpadded layouts. */
+export const Layout = { Plain: 0, Blocked16: 1, Blocked8: 2, ChannelsLast: 3 } as const;
+export type Layout = (typeof Layout)[keyof typeof Layout];
+
 export interface NativeAddon {
   /** `packed`: w already in the primitive's layout (convPackWeights); w is then not read. */
   convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, packed?: Float32Array | null): void;
@@ -18,6 +22,20 @@ export interface NativeAddon {
   /** Floats the primitive's weight layout takes; 0 when it reads convkit's OIHW layout as it is. */
   convPackedWeightLength(geometry: Int32Array, use: WeightUse): number;
   convPackWeights(w: Float32Array, packed: Float32Array, geometry: Int32Array, use: WeightUse): void;
+  /**
+   * y = relu?((conv(x, w) + bias)·scale + shift + residual) for inference, x and residual in the layouts given; y is
+   * written in the primitive's own layout when `blockedOut` and it is unpadded, else plain. Returns y's layout.
+   */
+  convFused(
+    x: Float32Array, xLayout: Layout, w: Float32Array, packed: Float32Array | null, bias: Float32Array | null,
+    scale: Float32Array | null, shift: Float32Array | null, residual: Float32Array | null, residualLayout: Layout,
+    y: Float32Array, geometry: Int32Array, relu: boolean, blockedOut: boolean,
+  ): Layout;
+  /** convPackedWeightLength for the fused primitive whose operands `flags` names (fusedFlags). */
+  convFusedPackedWeightLength(geometry: Int32Array, flags: number): number;
+  convFusedPackWeights(w: Float32Array, packed: Float32Array, geometry: Int32Array, flags: number): void;
+  /** An [n, c, h, w] activation in `layout` copied into plain NCHW. */
+  toPlain(src: Float32Array, dst: Float32Array, n: number, c: number, h: number, w: number, layout: Layout): void;
   convBackwardWeights(x: Float32Array, gy: Float32Array, gw: Float32Array, geometry: Int32Array): void;
   /** C[cOffset..] = op(A)·op(B) + beta·C, row-major, leading dimensions in elements. */
   sgemm(

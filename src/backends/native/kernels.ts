@@ -1,5 +1,6 @@
 /**
- * The kernels oneDNN runs for the native backend: convolutions (forward and both gradients), matmul and linear,
+ * The kernels oneDNN runs for the native backend: convolutions (forward, fused with ck.fuse's epilogues, in
+ * conv-forward.ts; both gradients here), matmul and linear,
  * and the addon's in-place elementwise passes (elementwise.ts).
  * Operands are read in place from their typed arrays (a strided view is gathered first, except matrices that are
  * plain transposes, which sgemm reads as they are). Anything else, and anything that is not float32, runs the
@@ -7,17 +8,19 @@
  */
 import { numel } from '../../core/shape.js';
 import { getNumThreads } from '../threads.js';
-import type { AllKernels, Storage, View } from '../backend.js';
+import type { AllKernels, OptionalKernels, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { cpuData, contiguousData, storageOf } from '../reference/strided.js';
 import { REFERENCE_MAX_FLOPS } from '../wasm/conv.js';
 import { WeightUse, type NativeAddon } from './addon.js';
+import { nativeConvForward } from './conv-forward.js';
 import { nativeElementwise } from './elementwise.js';
 import { packGeometry } from './geometry.js';
 import { packedWeights } from './packed-weights.js';
 import { nativeTrainingKernels, type TrainingKernels } from './training.js';
 
-type NativeKernels = Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear' | 'channelAffine' | 'scaleAdd_'> & TrainingKernels;
+type NativeKernels = Pick<OptionalKernels, 'convChannelAffine'> & Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear' | 'channelAffine' | 'scaleAdd_'>
+  & TrainingKernels;
 
 const float32 = (...vs: (View | null)[]): boolean => vs.every((v) => v === null || v.dtype === 'float32');
 const f32 = (v: View): Float32Array => contiguousData(v) as Float32Array;
@@ -55,18 +58,7 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
   return {
     ...nativeElementwise(addon, base, syncThreads),
     ...nativeTrainingKernels(addon, base, syncThreads),
-    conv(x, w, bias, g) {
-      const [N, C] = x.shape;
-      const O = w.shape[0];
-      if (!float32(x, w, bias) || flopsOf(N, C, O, g) < REFERENCE_MAX_FLOPS || numel(x.shape) === 0) return base.conv(x, w, bias, g);
-      syncThreads();
-      const y = new Float32Array(N * O * numel(g.outSize));
-      const geometry = packGeometry(N, C, O, g);
-      const wp = f32(w);
-      const wPacked = packed.get(w, wp, geometry, bias ? WeightUse.ForwardWithBias : WeightUse.Forward);
-      addon.convForward(f32(x), wp, bias ? f32(bias) : null, y, geometry, wPacked);
-      return storageOf(y, 'float32');
-    },
+    ...nativeConvForward(addon, base, packed, syncThreads),
     convBackwardInput(gy, w, g) {
       const [N, O] = gy.shape;
       const C = w.shape[1] * g.groups;

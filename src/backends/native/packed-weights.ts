@@ -18,27 +18,45 @@ interface Entry {
 export interface PackedWeights {
   /** w in the layout of the primitive that `geometry` and `use` name, up to date with w's storage, or null. */
   get(w: View, plain: Float32Array, geometry: Int32Array, use: WeightUse): Float32Array | null;
+  /** The same for the fused inference primitive (conv-forward.ts) whose operands `flags` names. */
+  getFused(w: View, plain: Float32Array, geometry: Int32Array, flags: number): Float32Array | null;
+}
+
+interface Primitive {
+  key: string;
+  length(): number;
+  pack(packed: Float32Array): void;
 }
 
 export function packedWeights(addon: NativeAddon): PackedWeights {
   const byStorage = new WeakMap<Storage, Map<string, Entry>>();
+  const cached = (w: View, primitive: Primitive): Float32Array | null => {
+    let entries = byStorage.get(w.storage);
+    if (!entries) byStorage.set(w.storage, (entries = new Map()));
+    // the view's place in its storage, the primitive (batch included: oneDNN may pick another kernel)
+    const key = `${primitive.key}|${w.offset}|${w.strides.join(',')}`;
+    const version = storageVersion(w.storage);
+    let entry = entries.get(key);
+    if (entry && entry.version === version) return entry.packed;
+    if (!entry) {
+      const length = primitive.length();
+      entry = { version, packed: length ? new Float32Array(length) : null };
+      entries.set(key, entry);
+    }
+    entry.version = version;
+    if (entry.packed) primitive.pack(entry.packed);
+    return entry.packed;
+  };
   return {
-    get(w, plain, geometry, use) {
-      let entries = byStorage.get(w.storage);
-      if (!entries) byStorage.set(w.storage, (entries = new Map()));
-      // the view's place in its storage, the convolution (batch included: oneDNN may pick another kernel) and the use
-      const key = `${use}|${geometry.join(',')}|${w.offset}|${w.strides.join(',')}`;
-      const version = storageVersion(w.storage);
-      let entry = entries.get(key);
-      if (entry && entry.version === version) return entry.packed;
-      if (!entry) {
-        const length = addon.convPackedWeightLength(geometry, use);
-        entry = { version, packed: length ? new Float32Array(length) : null };
-        entries.set(key, entry);
-      }
-      entry.version = version;
-      if (entry.packed) addon.convPackWeights(plain, entry.packed, geometry, use);
-      return entry.packed;
-    },
+    get: (w, plain, geometry, use) => cached(w, {
+      key: `${use}|${geometry.join(',')}`,
+      length: () => addon.convPackedWeightLength(geometry, use),
+      pack: (packed) => addon.convPackWeights(plain, packed, geometry, use),
+    }),
+    getFused: (w, plain, geometry, flags) => cached(w, {
+      key: `fused ${flags}|${geometry.join(',')}`,
+      length: () => addon.convFusedPackedWeightLength(geometry, flags),
+      pack: (packed) => addon.convFusedPackWeights(plain, packed, geometry, flags),
+    }),
   };
 }

@@ -13,7 +13,7 @@ type PoolingKernels = Pick<AllKernels, 'maxPool' | 'maxPoolBackward'>;
 export function nativePooling(addon: NativeAddon, base: AllKernels, syncThreads: () => void): PoolingKernels {
   return {
     maxPool(x, w) {
-      if (x.dtype !== 'float32') return base.maxPool(x, w);
+      if (x.dtype !== 'float32' || numel(x.shape) === 0) return base.maxPool(x, w);
       syncThreads();
       const [N, C, ...inSize] = x.shape;
       const out = N * C * numel(w.outSize);

@@ -1,9 +1,10 @@
 import { traced } from '../trace.js';
-import { fmt } from '../../core/shape.js';
+import { fmt, shapesEqual } from '../../core/shape.js';
+import { reshape } from '../views.js';
 import { define, is, signature } from '../../core/args.js';
 import type { Tensor } from '../../core/tensor.js';
 import { convOutputSize, dilatedSize, paddingPairs, perDim, type IntOrTuple, type PaddingSpec } from './padding-rules.js';
-import { conv5d, conv5dRelu } from './primitives.js';
+import { conv5d, conv5dChannelAffine, conv5dRelu, type ConvEpilogue } from './primitives.js';
 import { checkFloating, geometry, liftInput, liftKernel, lower } from './spatial.js';
 
 export interface ConvOptions {
@@ -33,7 +34,10 @@ export function checkBias(op: string, bias: Tensor | null | undefined, channels:
   if (bias.dtype !== input.dtype) throw new TypeError(`${op}: input (${input.dtype}) and bias (${bias.dtype}) must have the same dtype`);
 }
 
-function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, relu = false): Tensor {
+/** What runs after the convolution in the same kernel: a ReLU, or BatchNorm's affine with the shortcut and ReLU. */
+type Fused = 'relu' | ConvEpilogue | null;
+
+function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions, fused: Fused = null): Tensor {
   const { x5, batched, spatial } = liftInput(op, input, nd);
   checkWeight(op, weight, nd, input, '[out, in/groups, ...kernel]');
   const groups = checkGroups(op, opts.groups ?? 1);
@@ -54,7 +58,12 @@ function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Ten
   });
   const outSize = spatial.map((n, i) => convOutputSize(n, kernel[i], stride[i], dilation[i], pads[i][0], pads[i][1]));
   const geom = geometry(spatial, outSize, kernel, stride, dilation, pads.map((p) => p[0]), groups);
-  if (relu) return lower(conv5dRelu(x5, liftKernel(weight), bias ?? null, geom), nd, batched);
+  if (fused === 'relu') return lower(conv5dRelu(x5, liftKernel(weight), bias ?? null, geom), nd, batched);
+  if (fused) {
+    const shape5 = [x5.shape[0], outChannels, ...geom.outSize];
+    const outShape = batched ? [x5.shape[0], outChannels, ...outSize] : [outChannels, ...outSize];
+    return lower(conv5dChannelAffine(x5, liftKernel(weight), bias ?? null, geom, liftEpilogue(op, fused, outShape, shape5, input.dtype)), nd, batched);
+  }
   const attrs = { stride, dilation, pads, groups };
   return traced('conv', [input, weight, bias ?? null], attrs, () => lower(conv5d(x5, liftKernel(weight), bias ?? null, geom), nd, batched));
 }
@@ -64,7 +73,24 @@ function convNd(op: string, nd: number, input: Tensor, weight: Tensor, bias: Ten
  * (not traced: exporters see the modules in turn). Not public API.
  */
 export const convRelu = (nd: 1 | 2 | 3, input: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions): Tensor =>
-  convNd(`conv${nd}d`, nd, input, weight, bias, opts, true);
+  convNd(`conv${nd}d`, nd, input, weight, bias, opts, 'relu');
+
+/**
+ * relu?(convNd(...)·scale[o] + shift[o] + residual): BatchNorm's inference affine, the shortcut and the ReLU fused
+ * into the convolution where the backend has `convChannelAffine`, for ck.fuse (not traced). Not public API.
+ */
+export const convChannelAffine = (nd: 1 | 2 | 3, input: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions, epilogue: ConvEpilogue): Tensor =>
+  convNd(`conv${nd}d`, nd, input, weight, bias, opts, epilogue);
+
+/** The epilogue's operands checked against the output (`outShape` as the caller sees it) and the residual lifted to 5-D. */
+function liftEpilogue(op: string, e: ConvEpilogue, outShape: readonly number[], shape5: readonly number[], dtype: string): ConvEpilogue {
+  for (const [name, t, shape] of [['scale', e.scale, [shape5[1]]], ['shift', e.shift, [shape5[1]]], ['residual', e.residual, outShape]] as const) {
+    if (t === null) continue;
+    if (!shapesEqual(t.shape, shape)) throw new RangeError(`${op}: expected a ${name} of shape ${fmt(shape)}, got ${fmt(t.shape)}`);
+    if (t.dtype !== dtype) throw new TypeError(`${op}: input (${dtype}) and ${name} (${t.dtype}) must have the same dtype`);
+  }
+  return e.residual ? { ...e, residual: reshape(e.residual, shape5) } : e;
+}
 
 /** torch.nn.functional.conv1d: input [N, C, W] or [C, W], weight [O, C/groups, k]. */
 const conv1dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv1d', 1, input, weight, bias, opts);

@@ -5,12 +5,13 @@
  * All three are bilinear readings of the same sum Σ x·w, which is why they close under differentiation.
  */
 import type { ConvGeometry, PoolWindows, Triple } from '../../backends/conv-kernels.js';
-import { noGrad, record } from '../../core/autograd.js';
+import { isGradEnabled, noGrad, record } from '../../core/autograd.js';
 import { numel } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { kernels, wrap } from '../dispatch.js';
 import { col2imDefault, convBackwardInputDefault, convBackwardWeightDefault, im2colDefault, maxPoolBackwardDefault } from './defaults.js';
 import { activationBackward } from '../activation-backward.js';
+import { channelAffine } from '../channel-affine.js';
 import { gather } from '../indexing.js';
 import { sum } from '../reduce.js';
 import { reshape } from '../views.js';
@@ -42,6 +43,29 @@ export function conv5dRelu(x: Tensor, w: Tensor, bias: Tensor | null, geom: Conv
       bias?.requiresGrad ? sum(gy, [0, 2, 3, 4]) : null,
     ];
   });
+}
+
+/** BatchNorm's inference affine (scale, shift per output channel), ResNet's shortcut and a ReLU after a convolution. */
+export interface ConvEpilogue {
+  scale: Tensor;
+  shift: Tensor | null;
+  /** of the output's shape (5-D here) */
+  residual: Tensor | null;
+  relu: boolean;
+}
+
+/**
+ * relu?((conv(x, w) + bias)·scale + shift + residual) in one kernel where the backend has `convChannelAffine` and
+ * nothing is recorded for autograd (the fused kernel is an inference path: it keeps no conv output to differentiate
+ * scale by); otherwise conv, then channelAffine, which give the same values and record their gradients.
+ */
+export function conv5dChannelAffine(x: Tensor, w: Tensor, bias: Tensor | null, geom: ConvGeometry, e: ConvEpilogue): Tensor {
+  const inputs = [x, w, bias, e.scale, e.shift, e.residual].filter((t): t is Tensor => t !== null);
+  const fused = kernels('conv', ...inputs).convChannelAffine;
+  if (!fused || (isGradEnabled() && inputs.some((t) => t.requiresGrad))) {
+    return channelAffine(conv5d(x, w, bias, geom), e.scale, e.shift, { residual: e.residual, relu: e.relu });
+  }
+  return wrap(fused(x, w, bias, geom, e.scale, e.shift, e.residual, e.relu), [x.shape[0], w.shape[0], ...geom.outSize], x.dtype);
 }
 
 /** dL/dx of a convolution, which is also the forward of a transposed convolution. */
