@@ -9,49 +9,12 @@
 #include "conv.h"
 #include "conv_fused.h"
 #include "elementwise.h"
+#include "napi-args.h"
+#include "training.h"
 
 namespace {
 
-struct ArgError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-template <typename T>
-T* typedArray(napi_env env, napi_value v, napi_typedarray_type want, size_t minLength, const char* what) {
-  bool is = false;
-  napi_is_typedarray(env, v, &is);
-  if (!is) throw ArgError(std::string(what) + ": expected a typed array");
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-  napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr);
-  if (type != want) throw ArgError(std::string(what) + ": wrong typed array type");
-  if (length < minLength) {
-    throw ArgError(std::string(what) + ": expected at least " + std::to_string(minLength) + " elements, got " + std::to_string(length));
-  }
-  return static_cast<T*>(data);
-}
-
-const float* floats(napi_env env, napi_value v, size_t n, const char* what) { return typedArray<float>(env, v, napi_float32_array, n, what); }
-float* mutableFloats(napi_env env, napi_value v, size_t n, const char* what) { return typedArray<float>(env, v, napi_float32_array, n, what); }
-
-bool isNull(napi_env env, napi_value v) {
-  napi_valuetype t;
-  napi_typeof(env, v, &t);
-  return t == napi_null || t == napi_undefined;
-}
-
-double number(napi_env env, napi_value v) {
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok) throw ArgError("expected a number");
-  return d;
-}
-
-bool boolean(napi_env env, napi_value v) {
-  bool b;
-  if (napi_get_value_bool(env, v, &b) != napi_ok) throw ArgError("expected a boolean");
-  return b;
-}
+using namespace convkit::napi;
 
 struct Sizes {
   size_t x, w, y;
@@ -67,25 +30,6 @@ convkit::ConvShape shapeArg(napi_env env, napi_value v) {
   convkit::ConvShape s = convkit::readShape(g);
   if (s.G < 1 || s.C % s.G || s.O % s.G) throw ArgError("geometry: channels not divisible by groups");
   return s;
-}
-
-// Runs body, turning C++ exceptions (argument errors, dnnl::error) into JavaScript errors.
-template <typename F>
-napi_value guarded(napi_env env, F body) {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, (std::string("convkit native: ") + e.what()).c_str());
-    return nullptr;
-  }
-}
-
-// Reads the call's arguments into argv; the last `optional` of them may be left out (they read as undefined).
-template <size_t N>
-void args(napi_env env, napi_callback_info info, napi_value (&argv)[N], size_t optional = 0) {
-  size_t argc = N;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc + optional < N) throw ArgError("expected " + std::to_string(N - optional) + " arguments, got " + std::to_string(argc));
 }
 
 // A packed weight array (convPackWeights) of exactly the primitive's length, or null where there is none.
@@ -350,6 +294,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  convkit::defineTrainingKernels(env, exports);
   return exports;
 }
 

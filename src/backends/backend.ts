@@ -168,21 +168,35 @@ export interface OptionalKernels {
    * products and sums rounded as the separate ops round them. Default: the optimiser's op sequence (src/optim).
    */
   optimizerStep(update: OptimizerUpdate, param: View, grad: View, state: readonly View[]): void;
+  /**
+   * BatchNorm's batch statistics: per channel of x [N, C, ...], the mean and the biased variance over every other
+   * dim, two [C] storages of x's dtype. Default: mean, sub, mul, mean (src/nn/batchnorm.ts).
+   */
+  batchNormStatistics(x: View): [Storage, Storage];
+  /**
+   * BatchNorm's backward sums: per channel, Σ gy and Σ gy·(x − mean[c]) over every dim but 1, two [C] storages.
+   * Default: sum, sub, mul, sum (src/nn/batchnorm.ts).
+   */
+  batchNormBackwardSums(gy: View, x: View, mean: View): [Storage, Storage];
 }
 
 /** A backend's kernel table: every primitive, and the fast paths it has. */
 export type Kernels = RequiredKernels & Partial<OptionalKernels>;
 
 /**
- * Every kernel: the reference backend's table, which the fast backends start from. It has no `optimizerStep` and
- * no activation epilogues: the reference runs the textbook op sequences, the defaults every fusion is tested against.
+ * Every kernel: the reference backend's table, which the fast backends start from. It has no `optimizerStep`, no
+ * activation epilogues and no BatchNorm reductions: the reference runs the textbook op sequences, the defaults every fusion is tested against.
  */
-export type AllKernels = RequiredKernels & Omit<OptionalKernels, 'optimizerStep' | 'linearActivation' | 'convActivation' | 'convChannelAffine'>;
+export type AllKernels = RequiredKernels & Omit<OptionalKernels, 'optimizerStep' | 'linearActivation' | 'convActivation' | 'convChannelAffine' | BatchNormKernels>;
+
+/** BatchNorm's training reductions: the reference computes them with ops, the textbook definition. */
+type BatchNormKernels = 'batchNormStatistics' | 'batchNormBackwardSums';
 
 /** The names of the optional kernels, for tables and tests. */
 export const OPTIONAL_KERNELS: readonly (keyof OptionalKernels)[] = [
   'linear', 'channelAffine', 'activationBackward', 'scaleAdd_', 'im2col', 'col2im', 'convBackwardInput', 'convBackwardWeight', 'maxPoolBackward',
   'argsort', 'optimizerStep', 'linearActivation', 'convActivation', 'convChannelAffine',
+  'batchNormStatistics', 'batchNormBackwardSums',
 ];
 
 export const REQUIRED_KERNELS: readonly (keyof RequiredKernels)[] = [

@@ -85,6 +85,9 @@ const CASES: Record<keyof RequiredKernels | keyof OptionalKernels, (v: Record<st
   // no reference kernel (the default is the op then the activation op): test/backends/webgpu/epilogue.test.ts
   linearActivation: () => [],
   convActivation: () => [],
+  // no reference kernel (the default is the op sequence): test/backends/native/training-kernels.test.ts
+  batchNormStatistics: () => [],
+  batchNormBackwardSums: () => [],
   // no reference kernel (the default is conv then channelAffine): test/backends/native/conv-fused.test.ts
   convChannelAffine: () => [],
   im2col: (v) => [[v.x, geom]],

@@ -8,6 +8,9 @@ import { isNode, nodeBuiltin } from '../platform.js';
 export const WeightUse = { Forward: 0, ForwardWithBias: 1, BackwardData: 2 } as const;
 export type WeightUse = (typeof WeightUse)[keyof typeof WeightUse];
 
+/** The element types the training kernels take (float32, or float64 where the kernel says so). */
+export type FloatArray = Float32Array | Float64Array;
+
 /** How an activation array is laid out (native/src/conv_fused.h Layout): plain NCHW or one of oneDNN's unpadded layouts. */
 export const Layout = { Plain: 0, Blocked16: 1, Blocked8: 2, ChannelsLast: 3 } as const;
 export type Layout = (typeof Layout)[keyof typeof Layout];
@@ -47,6 +50,21 @@ export interface NativeAddon {
   ): void;
   /** x ← alpha·x + beta·y over x's length, in place; y is x or does not overlap it. */
   scaleAdd(x: Float32Array, alpha: number, y: Float32Array, beta: number): void;
+  /** One optimiser step in place (native/src/optimizer.h): kind 0 sgd, 1 adam, 2 rmsprop, 3 adagrad; flags and 9 scalars. */
+  optimizerStep(kind: number, flags: number, scalars: Float64Array, param: FloatArray, grad: FloatArray, state: FloatArray[]): void;
+  /** shape: [planes, in×3, out×3, step×3]; then the windows' starts and sizes per dim (src/backends/conv-kernels.ts PoolWindows). */
+  maxPool(x: Float32Array, y: Float32Array, indices: Int32Array, shape: Int32Array, ...windows: Int32Array[]): void;
+  /** gx (zero on entry) += gy at indices, per plane; throws on an index outside its plane. */
+  maxPoolBackward(gy: Float32Array, indices: Int32Array, gx: Float32Array, planes: number, planeIn: number, planeOut: number): void;
+  relu(x: Float32Array, y: Float32Array): void;
+  /** out = saved <= threshold ? 0 : g. */
+  thresholdBackward(g: Float32Array, saved: Float32Array, threshold: number, out: Float32Array): void;
+  /** Per channel of x [batch, channels, inner]: the mean and biased variance, into mean and var. */
+  batchNormStatistics(x: FloatArray, batch: number, channels: number, inner: number, mean: FloatArray, variance: FloatArray): void;
+  /** Per channel: Σ gy and Σ gy·(x − mean[c]). */
+  batchNormBackwardSums(gy: FloatArray, x: FloatArray, mean: FloatArray, batch: number, channels: number, inner: number, sumGy: FloatArray, sumGyCentred: FloatArray): void;
+  /** Per channel of x [batch, channels, inner]: Σ over batch and inner, into out (float32, accumulated in double). */
+  channelSum(x: Float32Array, batch: number, channels: number, inner: number, out: Float32Array): void;
   setNumThreads(n: number): void;
   /** The OpenMP thread count oneDNN's next primitive runs on. */
   numThreads(): number;

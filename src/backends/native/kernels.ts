@@ -17,8 +17,10 @@ import { nativeConvForward } from './conv-forward.js';
 import { nativeElementwise } from './elementwise.js';
 import { packGeometry } from './geometry.js';
 import { packedWeights } from './packed-weights.js';
+import { nativeTrainingKernels, type TrainingKernels } from './training.js';
 
-type NativeKernels = Pick<OptionalKernels, 'convChannelAffine'> & Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear' | 'channelAffine' | 'scaleAdd_'>;
+type NativeKernels = Pick<OptionalKernels, 'convChannelAffine'> & Pick<AllKernels, 'conv' | 'convBackwardInput' | 'convBackwardWeight' | 'matmul' | 'linear' | 'channelAffine' | 'scaleAdd_'>
+  & TrainingKernels;
 
 const float32 = (...vs: (View | null)[]): boolean => vs.every((v) => v === null || v.dtype === 'float32');
 const f32 = (v: View): Float32Array => contiguousData(v) as Float32Array;
@@ -55,6 +57,7 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
 
   return {
     ...nativeElementwise(addon, base, syncThreads),
+    ...nativeTrainingKernels(addon, base, syncThreads),
     ...nativeConvForward(addon, base, packed, syncThreads),
     convBackwardInput(gy, w, g) {
       const [N, O] = gy.shape;
