@@ -16,8 +16,9 @@ import * as ck from '../../../src/index.js';
 import { findBackend } from '../../../src/backends/registry.js';
 import type { OptionalKernels } from '../../../src/backends/backend.js';
 import { batchNormBackwardSums, batchNormStatistics } from '../../../src/ops/batchnorm-sums.js';
-import { assertClose, fromSpec, loadFixture, type TensorSpec } from '../../helpers/index.js';
+import { assertClose, fromSpec } from '../../helpers/index.js';
 import { keptBlock } from '../../../src/backends/native/reduce.js';
+import { OPTIM_CASES as CASES, optimFixture as fx } from '../../helpers/optim-cases.js';
 
 const available = await ck.ready('native').then(() => null, (e: Error) => e.message);
 if (available !== null && process.env.CI) throw new Error(`native backend required in CI: ${available}`);
@@ -41,34 +42,6 @@ const bits = (t: ck.Tensor): string => {
   const v = t.to('reference').dataSync();
   // the raw bits (NaN payloads and -0 included), as one string for one assertion
   return (t.dtype === 'float64' ? new BigUint64Array(Float64Array.from(v).buffer) : new Uint32Array(Float32Array.from(v).buffer)).join(',');
-};
-
-interface Trajectory {
-  losses: number[];
-  params: TensorSpec[];
-}
-const fx = loadFixture<{ x: TensorSpec; y: TensorSpec; initial: Record<string, TensorSpec>; cases: Record<string, Trajectory> }>('optim');
-
-type Opt = ck.optim.Optimizer<{ lr: number }>;
-/** The generator's cases without learning-rate schedules (test/optim/optimizers.test.ts has them all on the CPU). */
-const CASES: Record<string, (m: ck.nn.Module) => Opt> = {
-  SGD: (m) => new optim.SGD(m.parameters(), { lr: 0.1 }),
-  'SGD momentum': (m) => new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9 }),
-  'SGD nesterov weightDecay': (m) => new optim.SGD(m.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
-  'SGD dampening weightDecay': (m) => new optim.SGD(m.parameters(), { lr: 0.05, momentum: 0.8, dampening: 0.3, weightDecay: 0.1 }),
-  'SGD maximize': (m) => new optim.SGD(m.parameters(), { lr: 0.01, momentum: 0.5, maximize: true }),
-  Adam: (m) => new optim.Adam(m.parameters(), { lr: 0.01 }),
-  'Adam amsgrad weightDecay': (m) => new optim.Adam(m.parameters(), { lr: 0.02, amsgrad: true, weightDecay: 0.1 }),
-  'Adam betas eps': (m) => new optim.Adam(m.parameters(), { lr: 0.01, betas: [0.8, 0.9], eps: 1e-3 }),
-  'Adam maximize weightDecay': (m) => new optim.Adam(m.parameters(), { lr: 0.01, weightDecay: 0.1, maximize: true }),
-  AdamW: (m) => new optim.AdamW(m.parameters(), { lr: 0.01 }),
-  'AdamW amsgrad': (m) => new optim.AdamW(m.parameters(), { lr: 0.02, weightDecay: 0.5, amsgrad: true }),
-  'AdamW maximize': (m) => new optim.AdamW(m.parameters(), { lr: 0.01, weightDecay: 0.5, maximize: true }),
-  RMSprop: (m) => new optim.RMSprop(m.parameters(), { lr: 0.01 }),
-  'RMSprop centered momentum weightDecay': (m) => new optim.RMSprop(m.parameters(), { lr: 0.01, alpha: 0.9, momentum: 0.9, centered: true, weightDecay: 0.01 }),
-  'RMSprop maximize weightDecay': (m) => new optim.RMSprop(m.parameters(), { lr: 0.01, weightDecay: 0.1, maximize: true }),
-  Adagrad: (m) => new optim.Adagrad(m.parameters(), { lr: 0.1 }),
-  'Adagrad lrDecay weightDecay initial': (m) => new optim.Adagrad(m.parameters(), { lr: 0.1, lrDecay: 0.1, weightDecay: 0.01, initialAccumulatorValue: 0.1 }),
 };
 
 function makeModel(device: string, dtype: ck.DType): ck.nn.Sequential {
