@@ -15,13 +15,22 @@ function pause(ms: number): void {
   while (performance.now() < until);
 }
 
-test('jobs complete with every part done whether the worker is polling, asleep or woken ahead', async () => {
+/** Runs body on a fresh runtime with both threads ready and a call's scratch begun, then restores the thread count. */
+async function onTwoThreads(body: (rt: WasmRuntime) => void | Promise<void>): Promise<void> {
   const before = ck.getNumThreads();
   ck.setNumThreads(2);
   try {
     const rt = WasmRuntime.createSync();
     assert.equal(await rt.warmUp(), 2);
     rt.begin();
+    await body(rt);
+  } finally {
+    ck.setNumThreads(before);
+  }
+}
+
+test('jobs complete with every part done whether the worker is polling, asleep or woken ahead', async () => {
+  await onTwoThreads(async (rt) => {
     const rows = 8;
     const len = 1000;
     const x = rt.alloc(4 * rows * len);
@@ -39,18 +48,11 @@ test('jobs complete with every part done whether the worker is polling, asleep o
       rt.run('sumRows', [[x, 4, len, sums], [x + 4 * 4 * len, 4, len, sums + 8 * 4]]);
       assert.deepEqual([...rt.viewF64(sums, rows)], new Array(rows).fill(expected), `job ${i} after a ${gap} ms gap`);
     }
-  } finally {
-    ck.setNumThreads(before);
-  }
+  });
 });
 
 test('the activations\' f32 parameter reaches the worker exactly (arguments pass as float64)', async () => {
-  const before = ck.getNumThreads();
-  ck.setNumThreads(2);
-  try {
-    const rt = WasmRuntime.createSync();
-    assert.equal(await rt.warmUp(), 2);
-    rt.begin();
+  await onTwoThreads((rt) => {
     const n = 64;
     const g = rt.alloc(4 * n);
     const s = rt.alloc(4 * n);
@@ -60,7 +62,5 @@ test('the activations\' f32 parameter reaches the worker exactly (arguments pass
     const slope = 0.0137;
     rt.run('activation_leakyRelu', [[out, g, s, n / 2, slope], [out + 2 * n, g + 2 * n, s + 2 * n, n / 2, slope]]);
     assert.deepEqual([...rt.view(out, n)], new Array(n).fill(Math.fround(slope)));
-  } finally {
-    ck.setNumThreads(before);
-  }
+  });
 });
