@@ -45,7 +45,7 @@ export async function evalCommand(argv: readonly string[], io: CliIO): Promise<n
   const { weights, config } = weightsConfig('eval', flags);
   const spec = dataSpec(config.data, config.dataDir ?? undefined);
   const test = spec.test();
-  const { model, side } = trainedModel('eval', weights, config, spec.channels, test.classes.length);
+  const { model, side } = await trainedModel('eval', weights, config, spec.channels, test.classes.length);
   const batchSize = numberFlag('eval', 'batch-size', flags['batch-size'], 256, positiveInt, 'a positive integer');
   const r = await evaluate(model, new DataLoader(new Transformed(test, pipeline(spec, side, null)), { batchSize }), { topk: [1, 5] });
   const say = (s: string): void => io.stdout.write(`${s}\n`);

@@ -34,7 +34,7 @@ export async function predictCommand(argv: readonly string[], io: CliIO): Promis
   const spec = dataSpec(config.data, config.dataDir ?? undefined);
   const classes = config.classes?.length ? config.classes : KNOWN_CLASSES[config.data];
   if (!classes) throw new UsageError(`convkit predict: class names of ${weights} are unknown (no config.json); use --data with a known data set`);
-  const { model, side } = trainedModel('predict', weights, config, spec.channels, classes.length);
+  const { model, side } = await trainedModel('predict', weights, config, spec.channels, classes.length);
   model.eval();
   const pipe = pipeline(spec, side, null);
   const inputs = positionals.map((path) => pipe.forward(toDataImage(decodeImage(new Uint8Array(readFileSync(path)), path), spec)));

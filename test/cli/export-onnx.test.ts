@@ -42,7 +42,7 @@ test('export a zoo model with initial weights; flags are checked', async () => {
   const out = join(dir, 'resnet18.onnx');
   const r = await run('export', '--model', 'resnet18', '--num-classes', '10', '--input-size', '64', '--opset', '13', '--out', out);
   assert.equal(r.status, 0, r.err);
-  const m = ck.onnx.loadOnnx(out);
+  const m = await ck.onnx.loadOnnx(out);
   assert.equal(m.opset, 13);
   assert.deepEqual(m.inputDims, [['batch', 3, 64, 64]]);
   assert.equal((ck.noGrad(() => m.eval().forward(ck.randn([2, 3, 64, 64]))) as ck.Tensor).shape[1], 10);

@@ -3,6 +3,7 @@
  * BatchNormalization's statistics, buffers) named by the initializer names, so the state dict reads like the
  * exporter's; forward runs the nodes with convkit ops, so the module trains and runs on every backend.
  */
+import '../../index.js'; // the main entry: bundlers then keep its modules in one shared chunk (src/index.ts says why)
 import { fmt } from '../../core/shape.js';
 import { Tensor } from '../../core/tensor.js';
 import { Module } from '../../nn/module.js';
@@ -19,7 +20,6 @@ export interface FromOnnxOptions {
   externalData?: ExternalDataReader;
 }
 
-const OPTION_KEYS = ['outputs', 'externalData'];
 const BN_STATS = new Set([3, 4]);
 
 /** A plain holder for the parameters under one dotted prefix ('layer1.0.conv1'). */
@@ -176,16 +176,8 @@ export class OnnxModule extends Module {
   }
 }
 
-/** Parses ONNX bytes into a trainable module (see docs/onnx.md for the operator table). */
-export function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): OnnxModule {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`fromOnnx: expected the model's bytes as a Uint8Array, got ${bytes === null ? 'null' : typeof bytes}`);
-  if (opts === null || typeof opts !== 'object') throw new TypeError('fromOnnx: expected an options object');
-  const unknown = Object.keys(opts).filter((k) => !OPTION_KEYS.includes(k));
-  if (unknown.length) throw new TypeError(`fromOnnx: unknown option(s) ${unknown.join(', ')} (expected ${OPTION_KEYS.join(', ')})`);
-  if (opts.outputs !== undefined && (!Array.isArray(opts.outputs) || opts.outputs.length === 0 || opts.outputs.some((o) => typeof o !== 'string'))) {
-    throw new TypeError(`fromOnnx: outputs must be a non-empty list of value names, got ${JSON.stringify(opts.outputs)}`);
-  }
-  if (opts.externalData !== undefined && typeof opts.externalData !== 'function') throw new TypeError('fromOnnx: externalData must be a function ({ location, offset, length, name, dims, dataType }) => Uint8Array');
+/** ck.onnx.fromOnnx once its arguments are checked (lazy-import.ts checks them before this chunk loads). */
+export function importModel(bytes: Uint8Array, opts: FromOnnxOptions): OnnxModule {
   const model = decodeModel(bytes, opts.externalData);
   for (const t of model.graph.inputs) {
     if (t.elemType !== 0 && t.elemType !== 1 && t.elemType !== 11 && !model.graph.initializers.some((i) => i.name === t.name)) {

@@ -1,11 +1,13 @@
 /** ONNX files on disk for `convkit/node`: external data is read from files beside the model. */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import type { Module } from '../../nn/module.js';
 import type { Tensor } from '../../core/tensor.js';
 import { writeFileAtomic } from '../files.js';
 import { toOnnx, type ToOnnxOptions } from './export.js';
-import { fromOnnx, type FromOnnxOptions, type OnnxModule } from './import.js';
+import type { FromOnnxOptions, OnnxModule } from './import.js';
+import { fromOnnx } from './lazy-import.js';
 import type { ExternalRef } from './proto.js';
 
 /** Reads external tensor data relative to `dir`, refusing locations that leave it (as onnx's checker does). */
@@ -28,10 +30,10 @@ function fileReader(dir: string): (ref: ExternalRef) => Uint8Array {
   };
 }
 
-/** ck.onnx.fromOnnx from a file path, with external data from files beside it. */
-export function loadOnnx(path: string, opts: Omit<FromOnnxOptions, 'externalData'> = {}): OnnxModule {
+/** ck.onnx.fromOnnx from a file path, with external data from files beside it; asynchronous as fromOnnx is. */
+export async function loadOnnx(path: string, opts: Omit<FromOnnxOptions, 'externalData'> = {}): Promise<OnnxModule> {
   if (typeof path !== 'string') throw new TypeError(`loadOnnx: expected a file path, got ${typeof path}`);
-  return fromOnnx(readFileSync(path), { ...opts, externalData: fileReader(dirname(path)) });
+  return fromOnnx(await readFile(path), { ...opts, externalData: fileReader(dirname(path)) });
 }
 
 /** ck.onnx.toOnnx written to a file (atomically). */

@@ -2,10 +2,10 @@
  * The ONNX messages convkit reads and writes (onnx.proto3: ModelProto, GraphProto, NodeProto, AttributeProto,
  * TensorProto, ValueInfoProto), as plain objects, with their encoding and decoding. Field numbers are onnx.proto's.
  */
+import { DataType } from './data-type.js';
 import { ProtoMessage, ProtoWriter } from './protobuf.js';
 
-/** TensorProto.DataType values convkit handles. */
-export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
+export { DataType };
 const DATA_TYPE_NAMES: Record<number, string> = { 1: 'float', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool', 10: 'float16', 11: 'double', 12: 'uint32', 13: 'uint64', 16: 'bfloat16' };
 export const dataTypeName = (t: number): string => DATA_TYPE_NAMES[t] ?? `data type ${t}`;
 

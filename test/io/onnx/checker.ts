@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { decodeModel } from '../../../src/io/onnx/index.js';
+import { decodeModel } from '../../../src/io/onnx/proto.js';
 
 export const VERDICT = new URL('../../fixtures/onnx/checker.json', import.meta.url);
 

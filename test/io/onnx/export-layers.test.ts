@@ -18,7 +18,7 @@ for (const [name, make, shape] of LAYER_MODELS) {
       const want = ck.noGrad(() => model.eval().forward(x) as ck.Tensor);
       const [got] = await runOrt(bytes, { input: x });
       assertNear(got, want, 1e-4, `${name}, batch ${batch}`);
-      const back = ck.onnx.fromOnnx(bytes).eval();
+      const back = (await ck.onnx.fromOnnx(bytes)).eval();
       assertNear(ck.noGrad(() => back.forward(x) as ck.Tensor), want, 1e-5, `${name} imported, batch ${batch}`);
     }
   });
@@ -40,13 +40,13 @@ test('toOnnx: the model keeps its training mode, and the file states IR 8, the o
   model.train();
   const bytes = await ck.onnx.toOnnx(model, ck.randn([1, 1, 32, 32]), { opset: 13, inputNames: ['image'], outputNames: ['logits'] });
   assert.equal(model.training, true);
-  const m = ck.onnx.decodeModel(bytes);
+  const m = await ck.onnx.decodeModel(bytes);
   assert.equal(m.irVersion, 8);
   assert.deepEqual(m.opsetImport, [{ domain: '', version: 13 }]);
   assert.deepEqual(m.graph.inputs, [{ name: 'image', elemType: 1, dims: ['batch', 1, 32, 32] }]);
   assert.deepEqual(m.graph.outputs, [{ name: 'logits', elemType: 1, dims: ['batch', 10] }]);
   // parameters and buffers keep their state-dict keys; the rest are the exporter's constants (shapes, pads)
   assert.deepEqual(m.graph.initializers.map((t) => t.name).filter((n) => !n.startsWith('const_')).sort(), Object.keys(model.stateDict()).sort());
-  const fixed = ck.onnx.decodeModel(await ck.onnx.toOnnx(model, ck.randn([1, 1, 32, 32]), { dynamicBatch: false }));
+  const fixed = await ck.onnx.decodeModel(await ck.onnx.toOnnx(model, ck.randn([1, 1, 32, 32]), { dynamicBatch: false }));
   assert.deepEqual(fixed.graph.inputs[0].dims, [1, 1, 32, 32]);
 });

@@ -25,7 +25,7 @@ for (const [name, make, shape] of CASES) {
     const model = make().eval();
     const x = ck.randn(shape);
     const bytes = await ck.onnx.toOnnx(model, x);
-    const back = ck.onnx.fromOnnx(bytes).eval();
+    const back = (await ck.onnx.fromOnnx(bytes)).eval();
     const want = ck.noGrad(() => model.forward(x) as ck.Tensor);
     assertNear(ck.noGrad(() => back.forward(x) as ck.Tensor), want, 1e-6, name);
     const a = floatState(model);
@@ -41,8 +41,8 @@ test('fine-tuning an imported ResNet-18: cut at the pooled features, new head, a
   ck.manualSeed(4);
   const x = ck.randn([4, 3, 32, 32]);
   const bytes = await ck.onnx.toOnnx(M.resnet18({ numClasses: 1000 }), x);
-  const pooled = ck.onnx.fromOnnx(bytes).nodes.find((n) => n.opType === 'GlobalAveragePool')!.outputs[0];
-  const backbone = ck.onnx.fromOnnx(bytes, { outputs: [pooled] });
+  const pooled = (await ck.onnx.fromOnnx(bytes)).nodes.find((n) => n.opType === 'GlobalAveragePool')!.outputs[0];
+  const backbone = await ck.onnx.fromOnnx(bytes, { outputs: [pooled] });
   assert.equal(backbone.nodes.some((n) => n.opType === 'Gemm'), false, 'the old classifier is cut off');
   const model = new ck.nn.Sequential(backbone, new ck.nn.Flatten(), new ck.nn.Linear(512, 3));
   const head = model.parameters().slice(-2);
@@ -73,13 +73,32 @@ test('fine-tuning an imported ResNet-18: cut at the pooled features, new head, a
 
 test('fromOnnx: unsupported operators, bad options and unknown outputs are refused with what was expected', async () => {
   const bytes = await ck.onnx.toOnnx(M.lenet5(), ck.randn([1, 1, 32, 32]));
-  const m = ck.onnx.decodeModel(bytes);
+  const m = await ck.onnx.decodeModel(bytes);
   const conv = m.graph.nodes.findIndex((n) => n.opType === 'Conv');
   m.graph.nodes[conv] = { ...m.graph.nodes[conv], opType: 'Einsum' };
-  assert.throws(() => ck.onnx.fromOnnx(ck.onnx.encodeModel(m)), /fromOnnx: unsupported operator\(s\) Einsum \(first at node '.*'\); convkit imports Abs, Add, AveragePool, BatchNormalization/);
-  assert.throws(() => ck.onnx.fromOnnx(bytes, { outputs: ['nope'] }), /fromOnnx: output\(s\) nope are not values of the graph/);
-  assert.throws(() => ck.onnx.fromOnnx(bytes, { output: ['x'] } as object), /fromOnnx: unknown option\(s\) output/);
-  assert.throws(() => ck.onnx.fromOnnx([1, 2] as never), /fromOnnx: expected the model's bytes as a Uint8Array/);
-  assert.throws(() => ck.onnx.fromOnnx(bytes.subarray(0, 100)), /protobuf: .*(truncated|claims)/);
-  assert.throws(() => ck.onnx.fromOnnx(bytes).forward(), /OnnxModule: the graph takes 1 input\(s\) \(input\), got 0/);
+  await assert.rejects(ck.onnx.fromOnnx(await ck.onnx.encodeModel(m)), /fromOnnx: unsupported operator\(s\) Einsum \(first at node '.*'\); convkit imports Abs, Add, AveragePool, BatchNormalization/);
+  await assert.rejects(ck.onnx.fromOnnx(bytes, { outputs: ['nope'] }), /fromOnnx: output\(s\) nope are not values of the graph/);
+  await assert.rejects(ck.onnx.fromOnnx(bytes, { output: ['x'] } as object), /fromOnnx: unknown option\(s\) output/);
+  await assert.rejects(ck.onnx.fromOnnx([1, 2] as never), /fromOnnx: expected the model's bytes as a Uint8Array/);
+  await assert.rejects(ck.onnx.fromOnnx(bytes.subarray(0, 100)), /protobuf: .*(truncated|claims)/);
+  const imported = await ck.onnx.fromOnnx(bytes);
+  assert.throws(() => imported.forward(), /OnnxModule: the graph takes 1 input\(s\) \(input\), got 0/);
+});
+
+test('ck.onnx reads and writes asynchronously: every error, a bad argument included, rejects the promise', async () => {
+  // arguments are checked before the ONNX code loads, and still surface as rejections, never as a synchronous throw
+  const bad = ck.onnx.fromOnnx(null as never, { outputs: [] });
+  assert.ok(bad instanceof Promise);
+  await assert.rejects(bad, /fromOnnx: expected the model's bytes as a Uint8Array, got null/);
+  const bytes = await ck.onnx.toOnnx(M.lenet5(), ck.randn([1, 1, 32, 32]));
+  await assert.rejects(ck.onnx.fromOnnx(bytes, { outputs: [] }), /fromOnnx: outputs must be a non-empty list of value names, got \[\]/);
+  await assert.rejects(ck.onnx.fromOnnx(bytes, { externalData: 'dir' } as never), /fromOnnx: externalData must be a function/);
+  await assert.rejects(ck.onnx.fromOnnx(bytes, null as never), /fromOnnx: expected an options object/);
+  await assert.rejects(ck.onnx.decodeModel('model.onnx' as never), /decodeModel: expected the model's bytes as a Uint8Array, got string/);
+  await assert.rejects(ck.onnx.decodeModel(bytes, {} as never), /decodeModel: external must be a function/);
+  await assert.rejects(ck.onnx.encodeModel({ irVersion: 8 } as never), /encodeModel: expected a model object with a graph, got object/);
+  const model = await ck.onnx.decodeModel(bytes);
+  assert.equal(model.graph.nodes[0].opType, 'Conv');
+  assert.deepEqual(await ck.onnx.decodeModel(await ck.onnx.encodeModel(model)), model);
+  assert.equal(ck.onnx.DataType.FLOAT, 1);
 });
