@@ -40,9 +40,24 @@ export interface Signature<Req extends ParamList = ParamList, Opt extends ParamL
 /** Every signature defined, by name: the table the conformance tests walk. */
 export const signatures = new Map<string, Signature>();
 
+/**
+ * PyTorch's qualified name of `name` under the module `prefix` ('torch.nn.functional.'): class names as they are
+ * ('Conv2d'), functions in snake case ('maxPool2d' is max_pool2d); a dotted name keeps its last part
+ * ('Embedding.fromPretrained' is from_pretrained).
+ */
+function torchName(prefix: string, name: string): string {
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  return prefix + (last[0] < 'a' ? last : last.replace(/([a-z\d])([A-Z])/g, '$1_$2').toLowerCase());
+}
+
+/**
+ * `torch` is PyTorch's qualified name, or only its module ('torch.nn.') where the rest follows from `name` as
+ * torchName spells it: most signatures give that, which keeps the tables short in a browser bundle.
+ */
 export function signature<const Req extends ParamList, const Opt extends ParamList, const Kw extends ParamList = readonly []>(
   name: string, torch: string | null, required: Req, optional: Opt, keyword?: Kw, rest?: Param,
 ): Signature<Req, Opt, Kw> {
+  if (torch?.endsWith('.')) torch = torchName(torch, name);
   const sig = { name, torch, required, optional, keyword: (keyword ?? []) as unknown as Kw, ...(rest ? { rest } : {}) };
   signatures.set(torch ?? name, sig);
   return sig;

@@ -20,7 +20,7 @@ export interface DataLoaderOptions<T, B> {
 
 /** PyTorch's worker and sampler machinery has no counterpart here: those parameters take only their defaults. */
 const NONE = check<null>('null (not supported by convkit)', (v) => v === null);
-const DATALOADER = signature('DataLoader', 'torch.utils.data.DataLoader', [['dataset', is.any]], [
+const DATALOADER = signature('DataLoader', 'torch.utils.data.', [['dataset', is.any]], [
   ['batchSize', is.int], ['shuffle', is.bool], ['sampler', NONE], ['batchSampler', NONE],
   ['numWorkers', check<0>('0 (convkit loads on the main thread and prefetches asynchronously)', (v) => v === 0)],
   ['collateFn', is.nullable(is.function)], ['pinMemory', check<false>('false', (v) => v === false)], ['dropLast', is.bool],

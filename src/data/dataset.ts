@@ -23,7 +23,7 @@ export abstract class Dataset<T = unknown> {
 
 /** Samples are the index-th rows of tensors that share their first dimension, as torch's TensorDataset. */
 /** torch's TensorDataset(*tensors): samples are the tensors' rows, indexed together. */
-const TENSOR_DATASET = signature('TensorDataset', 'torch.utils.data.TensorDataset', [], [], [], ['tensors', is.tensor]);
+const TENSOR_DATASET = signature('TensorDataset', 'torch.utils.data.', [], [], [], ['tensors', is.tensor]);
 
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
@@ -54,8 +54,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
 
 /** The samples of `dataset` at `indices`, as torch's Subset. */
 const DATASET = check<Dataset>('a Dataset (an object with getItem(index) and a length)', (v) => typeof (v as Dataset | null)?.getItem === 'function');
-const SUBSET = signature('Subset', 'torch.utils.data.Subset', [['dataset', DATASET], ['indices', is.ints]], []);
-const RANDOM_SPLIT = signature('randomSplit', 'torch.utils.data.random_split', [['dataset', DATASET], ['lengths', is.numbers]], [['generator', is.nullable(is.generator)]]);
+const SUBSET = signature('Subset', 'torch.utils.data.', [['dataset', DATASET], ['indices', is.ints]], []);
+const RANDOM_SPLIT = signature('randomSplit', 'torch.utils.data.', [['dataset', DATASET], ['lengths', is.numbers]], [['generator', is.nullable(is.generator)]]);
 
 export class Subset<T> extends Dataset<T> {
   readonly dataset: Dataset<T>;

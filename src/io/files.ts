@@ -108,7 +108,7 @@ export function saveSafetensorsFile(path: string, stateDict: StateDict, opts: Sa
   writeFileAtomic(path, saveSafetensors(stateDict, opts));
 }
 
-const SAVE = signature('save', 'torch.save', [
+const SAVE = signature('save', 'torch.', [
   ['obj', check<Module | StateDict>('a Module or a state dict (model.stateDict())', (v) => v instanceof Module || isPlainObject(v))],
   ['f', is.string],
 ], [], [['metadata', check<Record<string, string>>('an object of strings', (v) => isPlainObject(v) && Object.values(v).every((x) => typeof x === 'string'))]]);
@@ -124,7 +124,7 @@ export function save(...args: unknown[]): void {
   saveSafetensorsFile(f, obj instanceof Module ? obj.stateDict() : obj, { metadata });
 }
 
-const LOAD = signature('load', 'torch.load', [['f', is.string]], [], [['strict', is.bool]]);
+const LOAD = signature('load', 'torch.', [['f', is.string]], [], [['strict', is.bool]]);
 
 /**
  * torch.load's spelling: `ck.load(path)` returns the state dict, for `model.loadStateDict(ck.load(path))`.

@@ -15,7 +15,7 @@ import {
 } from '../ops/index.js';
 import { checkTensor } from './check.js';
 
-const RELU_SIG = signature('relu', 'torch.nn.functional.relu', [['input', is.tensor]], [['inplace', is.bool]]);
+const RELU_SIG = signature('relu', 'torch.nn.functional.', [['input', is.tensor]], [['inplace', is.bool]]);
 /** F.relu(input, inplace): inplace is accepted for PyTorch's spelling; convkit computes out of place. */
 const reluF = define(RELU_SIG, ({ input }) => relu(input));
 const sigmoidF = define(signature('F.sigmoid', null, [['input', is.tensor]], []), ({ input }) => sigmoid(input));
@@ -111,19 +111,19 @@ function logSoftmaxImpl(x: Tensor, dim: number): Tensor {
   return traced('logSoftmax', [x], { dim: d }, () => sub(x, logsumexp(x, d, true)));
 }
 
-const RELU6_SIG = signature('relu6', 'torch.nn.functional.relu6', [['input', is.tensor]], [['inplace', is.bool]]);
+const RELU6_SIG = signature('relu6', 'torch.nn.functional.', [['input', is.tensor]], [['inplace', is.bool]]);
 export const relu6 = define(RELU6_SIG, ({ input }) => relu6Impl(input));
-const LEAKY_RELU_SIG = signature('leakyRelu', 'torch.nn.functional.leaky_relu', [['input', is.tensor]], [['negativeSlope', is.number], ['inplace', is.bool]]);
+const LEAKY_RELU_SIG = signature('leakyRelu', 'torch.nn.functional.', [['input', is.tensor]], [['negativeSlope', is.number], ['inplace', is.bool]]);
 export const leakyRelu = define(LEAKY_RELU_SIG, ({ input, ...o }) => leakyReluImpl(input, o));
-const ELU_SIG = signature('elu', 'torch.nn.functional.elu', [['input', is.tensor]], [['alpha', is.number], ['inplace', is.bool]]);
+const ELU_SIG = signature('elu', 'torch.nn.functional.', [['input', is.tensor]], [['alpha', is.number], ['inplace', is.bool]]);
 export const elu = define(ELU_SIG, ({ input, ...o }) => eluImpl(input, o));
-const GELU_SIG = signature('gelu', 'torch.nn.functional.gelu', [['input', is.tensor]], [['approximate', is.oneOf('none', 'tanh')]]);
+const GELU_SIG = signature('gelu', 'torch.nn.functional.', [['input', is.tensor]], [['approximate', is.oneOf('none', 'tanh')]]);
 export const gelu = define(GELU_SIG, ({ input, ...o }) => geluImpl(input, o));
-const SILU_SIG = signature('silu', 'torch.nn.functional.silu', [['input', is.tensor]], [['inplace', is.bool]]);
+const SILU_SIG = signature('silu', 'torch.nn.functional.', [['input', is.tensor]], [['inplace', is.bool]]);
 export const silu = define(SILU_SIG, ({ input }) => siluImpl(input));
-const SOFTPLUS_SIG = signature('softplus', 'torch.nn.functional.softplus', [['input', is.tensor]], [['beta', is.number], ['threshold', is.number]]);
+const SOFTPLUS_SIG = signature('softplus', 'torch.nn.functional.', [['input', is.tensor]], [['beta', is.number], ['threshold', is.number]]);
 export const softplus = define(SOFTPLUS_SIG, ({ input, ...o }) => softplusImpl(input, o));
-const SOFTMAX_SIG = signature('softmax', 'torch.nn.functional.softmax', [['input', is.tensor], ['dim', is.int]], []);
+const SOFTMAX_SIG = signature('softmax', 'torch.nn.functional.', [['input', is.tensor], ['dim', is.int]], []);
 export const softmax = define(SOFTMAX_SIG, ({ input, dim }) => softmaxImpl(input, dim));
-const LOG_SOFTMAX_SIG = signature('logSoftmax', 'torch.nn.functional.log_softmax', [['input', is.tensor], ['dim', is.int]], []);
+const LOG_SOFTMAX_SIG = signature('logSoftmax', 'torch.nn.functional.', [['input', is.tensor], ['dim', is.int]], []);
 export const logSoftmax = define(LOG_SOFTMAX_SIG, ({ input, dim }) => logSoftmaxImpl(input, dim));

@@ -191,5 +191,5 @@ function closedForm(x: Tensor, gy: Tensor, a: Affine, [sumGyAll, sumGyCentredAll
   return grads.filter((_, i) => inputs[i] !== null) as Tensor[];
 }
 
-const BATCH_NORM_SIG = signature('batchNorm', 'torch.nn.functional.batch_norm', [['input', is.tensor], ['runningMean', is.nullable(is.tensor)], ['runningVar', is.nullable(is.tensor)]], [['weight', is.nullable(is.tensor)], ['bias', is.nullable(is.tensor)], ['training', is.bool], ['momentum', is.number], ['eps', is.number]]);
+const BATCH_NORM_SIG = signature('batchNorm', 'torch.nn.functional.', [['input', is.tensor], ['runningMean', is.nullable(is.tensor)], ['runningVar', is.nullable(is.tensor)]], [['weight', is.nullable(is.tensor)], ['bias', is.nullable(is.tensor)], ['training', is.bool], ['momentum', is.number], ['eps', is.number]]);
 export const batchNorm = define(BATCH_NORM_SIG, ({ input, runningMean, runningVar, weight = null, bias = null, ...o }) => batchNormImpl(input, runningMean, runningVar, weight, bias, o));

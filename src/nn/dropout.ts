@@ -66,11 +66,11 @@ function dropout3dImpl(x: Tensor, { p = 0.5, training = true, generator }: Dropo
   return featureDropout(x, 'dropout3d', p, training, generator);
 }
 
-const DROPOUT_SIG = signature('dropout', 'torch.nn.functional.dropout', [['input', is.tensor]], [['p', is.number], ['training', is.bool], ['inplace', is.bool]], [['generator', is.generator]]);
+const DROPOUT_SIG = signature('dropout', 'torch.nn.functional.', [['input', is.tensor]], [['p', is.number], ['training', is.bool], ['inplace', is.bool]], [['generator', is.generator]]);
 export const dropout = define(DROPOUT_SIG, ({ input, ...o }) => dropoutImpl(input, o));
-const DROPOUT1D_SIG = signature('dropout1d', 'torch.nn.functional.dropout1d', [['input', is.tensor]], [['p', is.number], ['training', is.bool], ['inplace', is.bool]], [['generator', is.generator]]);
+const DROPOUT1D_SIG = signature('dropout1d', 'torch.nn.functional.', [['input', is.tensor]], [['p', is.number], ['training', is.bool], ['inplace', is.bool]], [['generator', is.generator]]);
 export const dropout1d = define(DROPOUT1D_SIG, ({ input, ...o }) => dropout1dImpl(input, o));
-const DROPOUT2D_SIG = signature('dropout2d', 'torch.nn.functional.dropout2d', [['input', is.tensor]], [['p', is.number], ['training', is.bool], ['inplace', is.bool]], [['generator', is.generator]]);
+const DROPOUT2D_SIG = signature('dropout2d', 'torch.nn.functional.', [['input', is.tensor]], [['p', is.number], ['training', is.bool], ['inplace', is.bool]], [['generator', is.generator]]);
 export const dropout2d = define(DROPOUT2D_SIG, ({ input, ...o }) => dropout2dImpl(input, o));
-const DROPOUT3D_SIG = signature('dropout3d', 'torch.nn.functional.dropout3d', [['input', is.tensor]], [['p', is.number], ['training', is.bool], ['inplace', is.bool]], [['generator', is.generator]]);
+const DROPOUT3D_SIG = signature('dropout3d', 'torch.nn.functional.', [['input', is.tensor]], [['p', is.number], ['training', is.bool], ['inplace', is.bool]], [['generator', is.generator]]);
 export const dropout3d = define(DROPOUT3D_SIG, ({ input, ...o }) => dropout3dImpl(input, o));

@@ -6,7 +6,7 @@ import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, amax, amin, detach, div, eq, expand, full, gt, indexPut_, indexSelect, mul, norm, reshape, scatterAdd, unique, unsqueeze, where } from '../ops/index.js';
 
-const EMBEDDING = signature('embedding', 'torch.nn.functional.embedding', [['input', is.tensor], ['weight', is.tensor]], [
+const EMBEDDING = signature('embedding', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], [
   ['paddingIdx', is.nullable(is.int)], ['maxNorm', is.nullable(is.number)], ['normType', is.number],
   ['scaleGradByFreq', is.bool], ['sparse', is.bool],
 ]);

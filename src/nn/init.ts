@@ -205,25 +205,25 @@ function kaimingNormal_Impl(t: Tensor, opts: KaimingOptions = {}): Tensor {
   return normal_(t, { std: kaimingStd(t, 'kaimingNormal_', opts), generator: opts.generator });
 }
 
-const CALCULATE_GAIN_SIG = signature('calculateGain', 'torch.nn.init.calculate_gain', [['nonlinearity', is.string]], [['param', is.nullable(is.number)]]);
+const CALCULATE_GAIN_SIG = signature('calculateGain', 'torch.nn.init.', [['nonlinearity', is.string]], [['param', is.nullable(is.number)]]);
 export const calculateGain = define(CALCULATE_GAIN_SIG, ({ nonlinearity, param }) => calculateGainImpl(nonlinearity as Nonlinearity, param ?? undefined));
-const UNIFORM__SIG = signature('uniform_', 'torch.nn.init.uniform_', [['tensor', is.tensor]], [['a', is.number], ['b', is.number]], [['generator', is.generator]]);
+const UNIFORM__SIG = signature('uniform_', 'torch.nn.init.', [['tensor', is.tensor]], [['a', is.number], ['b', is.number]], [['generator', is.generator]]);
 export const uniform_ = define(UNIFORM__SIG, ({ tensor, ...o }) => uniform_Impl(tensor, o));
-const NORMAL__SIG = signature('normal_', 'torch.nn.init.normal_', [['tensor', is.tensor]], [['mean', is.number], ['std', is.number]], [['generator', is.generator]]);
+const NORMAL__SIG = signature('normal_', 'torch.nn.init.', [['tensor', is.tensor]], [['mean', is.number], ['std', is.number]], [['generator', is.generator]]);
 export const normal_ = define(NORMAL__SIG, ({ tensor, ...o }) => normal_Impl(tensor, o));
-const TRUNC_NORMAL__SIG = signature('truncNormal_', 'torch.nn.init.trunc_normal_', [['tensor', is.tensor]], [['mean', is.number], ['std', is.number], ['a', is.number], ['b', is.number]], [['generator', is.generator]]);
+const TRUNC_NORMAL__SIG = signature('truncNormal_', 'torch.nn.init.', [['tensor', is.tensor]], [['mean', is.number], ['std', is.number], ['a', is.number], ['b', is.number]], [['generator', is.generator]]);
 export const truncNormal_ = define(TRUNC_NORMAL__SIG, ({ tensor, ...o }) => truncNormal_Impl(tensor, o));
-const CONSTANT__SIG = signature('constant_', 'torch.nn.init.constant_', [['tensor', is.tensor], ['val', is.number]], []);
+const CONSTANT__SIG = signature('constant_', 'torch.nn.init.', [['tensor', is.tensor], ['val', is.number]], []);
 export const constant_ = define(CONSTANT__SIG, ({ tensor, val }) => constant_Impl(tensor, val));
-const ZEROS__SIG = signature('zeros_', 'torch.nn.init.zeros_', [['tensor', is.tensor]], []);
+const ZEROS__SIG = signature('zeros_', 'torch.nn.init.', [['tensor', is.tensor]], []);
 export const zeros_ = define(ZEROS__SIG, ({ tensor }) => zeros_Impl(tensor));
-const ONES__SIG = signature('ones_', 'torch.nn.init.ones_', [['tensor', is.tensor]], []);
+const ONES__SIG = signature('ones_', 'torch.nn.init.', [['tensor', is.tensor]], []);
 export const ones_ = define(ONES__SIG, ({ tensor }) => ones_Impl(tensor));
-const XAVIER_UNIFORM__SIG = signature('xavierUniform_', 'torch.nn.init.xavier_uniform_', [['tensor', is.tensor]], [['gain', is.number]], [['generator', is.generator]]);
+const XAVIER_UNIFORM__SIG = signature('xavierUniform_', 'torch.nn.init.', [['tensor', is.tensor]], [['gain', is.number]], [['generator', is.generator]]);
 export const xavierUniform_ = define(XAVIER_UNIFORM__SIG, ({ tensor, ...o }) => xavierUniform_Impl(tensor, o));
-const XAVIER_NORMAL__SIG = signature('xavierNormal_', 'torch.nn.init.xavier_normal_', [['tensor', is.tensor]], [['gain', is.number]], [['generator', is.generator]]);
+const XAVIER_NORMAL__SIG = signature('xavierNormal_', 'torch.nn.init.', [['tensor', is.tensor]], [['gain', is.number]], [['generator', is.generator]]);
 export const xavierNormal_ = define(XAVIER_NORMAL__SIG, ({ tensor, ...o }) => xavierNormal_Impl(tensor, o));
-const KAIMING_UNIFORM__SIG = signature('kaimingUniform_', 'torch.nn.init.kaiming_uniform_', [['tensor', is.tensor]], [['a', is.number], ['mode', is.oneOf('fan_in', 'fan_out')], ['nonlinearity', is.string]], [['generator', is.generator]]);
+const KAIMING_UNIFORM__SIG = signature('kaimingUniform_', 'torch.nn.init.', [['tensor', is.tensor]], [['a', is.number], ['mode', is.oneOf('fan_in', 'fan_out')], ['nonlinearity', is.string]], [['generator', is.generator]]);
 export const kaimingUniform_ = define(KAIMING_UNIFORM__SIG, ({ tensor, ...o }) => kaimingUniform_Impl(tensor, o as KaimingOptions));
-const KAIMING_NORMAL__SIG = signature('kaimingNormal_', 'torch.nn.init.kaiming_normal_', [['tensor', is.tensor]], [['a', is.number], ['mode', is.oneOf('fan_in', 'fan_out')], ['nonlinearity', is.string]], [['generator', is.generator]]);
+const KAIMING_NORMAL__SIG = signature('kaimingNormal_', 'torch.nn.init.', [['tensor', is.tensor]], [['a', is.number], ['mode', is.oneOf('fan_in', 'fan_out')], ['nonlinearity', is.string]], [['generator', is.generator]]);
 export const kaimingNormal_ = define(KAIMING_NORMAL__SIG, ({ tensor, ...o }) => kaimingNormal_Impl(tensor, o as KaimingOptions));

@@ -300,21 +300,21 @@ function probabilityCrossEntropy(
   return div(neg(sum(terms)), logp.numel() / classes);
 }
 
-const MSE_LOSS_SIG = signature('mseLoss', 'torch.nn.functional.mse_loss', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
+const MSE_LOSS_SIG = signature('mseLoss', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
 export const mseLoss = define(MSE_LOSS_SIG, ({ input, target, ...o }) => mseLossImpl(input, target, o));
-const L1LOSS_SIG = signature('l1Loss', 'torch.nn.functional.l1_loss', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
+const L1LOSS_SIG = signature('l1Loss', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
 export const l1Loss = define(L1LOSS_SIG, ({ input, target, ...o }) => l1LossImpl(input, target, o));
-const SMOOTH_L1LOSS_SIG = signature('smoothL1Loss', 'torch.nn.functional.smooth_l1_loss', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction], ['beta', is.number]]);
+const SMOOTH_L1LOSS_SIG = signature('smoothL1Loss', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction], ['beta', is.number]]);
 export const smoothL1Loss = define(SMOOTH_L1LOSS_SIG, ({ input, target, ...o }) => smoothL1LossImpl(input, target, o));
-const HUBER_LOSS_SIG = signature('huberLoss', 'torch.nn.functional.huber_loss', [['input', is.tensor], ['target', is.tensor]], [['reduction', is.reduction], ['delta', is.number]]);
+const HUBER_LOSS_SIG = signature('huberLoss', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['reduction', is.reduction], ['delta', is.number]]);
 export const huberLoss = define(HUBER_LOSS_SIG, ({ input, target, ...o }) => huberLossImpl(input, target, o));
-const BINARY_CROSS_ENTROPY_SIG = signature('binaryCrossEntropy', 'torch.nn.functional.binary_cross_entropy', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
+const BINARY_CROSS_ENTROPY_SIG = signature('binaryCrossEntropy', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction]]);
 export const binaryCrossEntropy = define(BINARY_CROSS_ENTROPY_SIG, ({ input, target, ...o }) => binaryCrossEntropyImpl(input, target, o));
-const BINARY_CROSS_ENTROPY_WITH_LOGITS_SIG = signature('binaryCrossEntropyWithLogits', 'torch.nn.functional.binary_cross_entropy_with_logits', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction], ['posWeight', is.nullable(is.tensor)]]);
+const BINARY_CROSS_ENTROPY_WITH_LOGITS_SIG = signature('binaryCrossEntropyWithLogits', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.reduction], ['posWeight', is.nullable(is.tensor)]]);
 export const binaryCrossEntropyWithLogits = define(BINARY_CROSS_ENTROPY_WITH_LOGITS_SIG, ({ input, target, ...o }) => binaryCrossEntropyWithLogitsImpl(input, target, o));
-const KL_DIV_SIG = signature('klDiv', 'torch.nn.functional.kl_div', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.oneOf('none', 'mean', 'sum', 'batchmean')], ['logTarget', is.bool]]);
+const KL_DIV_SIG = signature('klDiv', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['sizeAverage', is.deprecated], ['reduce', is.deprecated], ['reduction', is.oneOf('none', 'mean', 'sum', 'batchmean')], ['logTarget', is.bool]]);
 export const klDiv = define(KL_DIV_SIG, ({ input, target, ...o }) => klDivImpl(input, target, o));
-const NLL_LOSS_SIG = signature('nllLoss', 'torch.nn.functional.nll_loss', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['ignoreIndex', is.int], ['reduce', is.deprecated], ['reduction', is.reduction]]);
+const NLL_LOSS_SIG = signature('nllLoss', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['ignoreIndex', is.int], ['reduce', is.deprecated], ['reduction', is.reduction]]);
 export const nllLoss = define(NLL_LOSS_SIG, ({ input, target, ...o }) => nllLossImpl(input, target, o));
-const CROSS_ENTROPY_SIG = signature('crossEntropy', 'torch.nn.functional.cross_entropy', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['ignoreIndex', is.int], ['reduce', is.deprecated], ['reduction', is.reduction], ['labelSmoothing', is.number]]);
+const CROSS_ENTROPY_SIG = signature('crossEntropy', 'torch.nn.functional.', [['input', is.tensor], ['target', is.tensor]], [['weight', is.nullable(is.tensor)], ['sizeAverage', is.deprecated], ['ignoreIndex', is.int], ['reduce', is.deprecated], ['reduction', is.reduction], ['labelSmoothing', is.number]]);
 export const crossEntropy = define(CROSS_ENTROPY_SIG, ({ input, target, ...o }) => crossEntropyImpl(input, target, o));

@@ -13,25 +13,25 @@ import { checkFloating } from './check.js';
 const INPUT_ONLY = [['input', is.tensor]] as const;
 
 /** relu6(x + 3) / 6: 0 below -3, 1 above 3. */
-export const hardsigmoid = define(signature('hardsigmoid', 'torch.nn.functional.hardsigmoid', INPUT_ONLY, [['inplace', is.bool]]), ({ input }): Tensor => {
+export const hardsigmoid = define(signature('hardsigmoid', 'torch.nn.functional.', INPUT_ONLY, [['inplace', is.bool]]), ({ input }): Tensor => {
   checkFloating(input, 'hardsigmoid');
   return where(le(input, -3), 0, where(ge(input, 3), 1, add(div(input, 6), 0.5)));
 });
 
 /** x · relu6(x + 3) / 6 (MobileNetV3). */
-export const hardswish = define(signature('hardswish', 'torch.nn.functional.hardswish', INPUT_ONLY, [['inplace', is.bool]]), ({ input }): Tensor => {
+export const hardswish = define(signature('hardswish', 'torch.nn.functional.', INPUT_ONLY, [['inplace', is.bool]]), ({ input }): Tensor => {
   checkFloating(input, 'hardswish');
   return where(lt(input, -3), 0, where(le(input, 3), div(mul(input, add(input, 3)), 6), input));
 });
 
 /** x · tanh(softplus(x)) (Misra 2019). */
-export const mish = define(signature('mish', 'torch.nn.functional.mish', INPUT_ONLY, [['inplace', is.bool]]), ({ input }): Tensor => {
+export const mish = define(signature('mish', 'torch.nn.functional.', INPUT_ONLY, [['inplace', is.bool]]), ({ input }): Tensor => {
   checkFloating(input, 'mish');
   return mul(input, tanh(softplus(input)));
 });
 
 /** x for x > 0, weight·x otherwise, with one weight or one per channel (dim 1). */
-export const prelu = define(signature('prelu', 'torch.nn.functional.prelu', [['input', is.tensor], ['weight', is.tensor]], []), ({ input, weight }): Tensor => {
+export const prelu = define(signature('prelu', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], []), ({ input, weight }): Tensor => {
   checkFloating(input, 'prelu');
   const n = weight.numel();
   const channels = input.ndim >= 2 ? input.shape[1] : 1;

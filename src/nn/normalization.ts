@@ -30,7 +30,7 @@ function channelAffine(y: Tensor, weight: Tensor | null, bias: Tensor | null, op
 
 const optTensor = is.nullable(is.tensor);
 
-const LAYER_NORM = signature('layerNorm', 'torch.nn.functional.layer_norm', [['input', is.tensor], ['normalizedShape', is.intOrTuple]], [
+const LAYER_NORM = signature('layerNorm', 'torch.nn.functional.', [['input', is.tensor], ['normalizedShape', is.intOrTuple]], [
   ['weight', optTensor], ['bias', optTensor], ['eps', is.number],
 ]);
 
@@ -51,7 +51,7 @@ export const layerNorm = define(LAYER_NORM, ({ input, normalizedShape, weight = 
   return y;
 });
 
-const GROUP_NORM = signature('groupNorm', 'torch.nn.functional.group_norm', [['input', is.tensor], ['numGroups', is.int]], [
+const GROUP_NORM = signature('groupNorm', 'torch.nn.functional.', [['input', is.tensor], ['numGroups', is.int]], [
   ['weight', optTensor], ['bias', optTensor], ['eps', is.number],
 ]);
 
@@ -66,7 +66,7 @@ export const groupNorm = define(GROUP_NORM, ({ input, numGroups, weight = null, 
   return channelAffine(y, weight, bias, 'groupNorm');
 });
 
-const INSTANCE_NORM = signature('instanceNorm', 'torch.nn.functional.instance_norm', [['input', is.tensor]], [
+const INSTANCE_NORM = signature('instanceNorm', 'torch.nn.functional.', [['input', is.tensor]], [
   ['runningMean', optTensor], ['runningVar', optTensor], ['weight', optTensor], ['bias', optTensor],
   ['useInputStats', is.bool], ['momentum', is.number], ['eps', is.number],
 ]);

@@ -81,11 +81,11 @@ function vectorToParametersImpl(vec: Tensor, params: Iterable<Tensor>): void {
   });
 }
 
-const CLIP_GRAD_NORM__SIG = signature('clipGradNorm_', 'torch.nn.utils.clip_grad_norm_', [['parameters', PARAMS], ['maxNorm', is.number]], [['normType', is.number], ['errorIfNonfinite', is.bool]]);
+const CLIP_GRAD_NORM__SIG = signature('clipGradNorm_', 'torch.nn.utils.', [['parameters', PARAMS], ['maxNorm', is.number]], [['normType', is.number], ['errorIfNonfinite', is.bool]]);
 export const clipGradNorm_ = define(CLIP_GRAD_NORM__SIG, ({ parameters, maxNorm, ...o }) => clipGradNorm_Impl(parameters, maxNorm, o));
-const CLIP_GRAD_VALUE__SIG = signature('clipGradValue_', 'torch.nn.utils.clip_grad_value_', [['parameters', PARAMS], ['clipValue', is.number]], []);
+const CLIP_GRAD_VALUE__SIG = signature('clipGradValue_', 'torch.nn.utils.', [['parameters', PARAMS], ['clipValue', is.number]], []);
 export const clipGradValue_ = define(CLIP_GRAD_VALUE__SIG, ({ parameters, clipValue }) => clipGradValue_Impl(parameters, clipValue));
-const PARAMETERS_TO_VECTOR_SIG = signature('parametersToVector', 'torch.nn.utils.parameters_to_vector', [['parameters', PARAMS]], []);
+const PARAMETERS_TO_VECTOR_SIG = signature('parametersToVector', 'torch.nn.utils.', [['parameters', PARAMS]], []);
 export const parametersToVector = define(PARAMETERS_TO_VECTOR_SIG, ({ parameters }) => parametersToVectorImpl(parameters as Iterable<Tensor>));
-const VECTOR_TO_PARAMETERS_SIG = signature('vectorToParameters', 'torch.nn.utils.vector_to_parameters', [['vec', is.tensor], ['parameters', PARAMS]], []);
+const VECTOR_TO_PARAMETERS_SIG = signature('vectorToParameters', 'torch.nn.utils.', [['vec', is.tensor], ['parameters', PARAMS]], []);
 export const vectorToParameters = define(VECTOR_TO_PARAMETERS_SIG, ({ vec, parameters }) => vectorToParametersImpl(vec, parameters as Iterable<Tensor>));

@@ -24,7 +24,7 @@ export interface GradOptions {
 }
 
 const TENSOR_OR_LIST = is.or(is.tensor, is.arrayOf(is.tensor));
-const GRAD = signature('grad', 'torch.autograd.grad', [['outputs', TENSOR_OR_LIST], ['inputs', TENSOR_OR_LIST]], [
+const GRAD = signature('grad', 'torch.autograd.', [['outputs', TENSOR_OR_LIST], ['inputs', TENSOR_OR_LIST]], [
   ['gradOutputs', is.nullable(TENSOR_OR_LIST)], ['retainGraph', is.nullable(is.bool)], ['createGraph', is.bool],
   // PyTorch's only_inputs is deprecated (always true) and is_grads_batched is not supported here: refused rather than ignored
   ['onlyInputs', is.oneOf(true)], ['allowUnused', is.bool], ['isGradsBatched', is.oneOf(false)],
@@ -65,7 +65,7 @@ export interface GradcheckOptions {
  * L = sum(fn(x)·r). Inputs should be float64. Throws with the worst mismatch; returns true when all agree.
  */
 export const gradcheck = define(
-  signature('gradcheck', 'torch.autograd.gradcheck', [['func', is.function], ['inputs', TENSOR_OR_LIST]], [], [['eps', is.number], ['atol', is.number], ['rtol', is.number]]),
+  signature('gradcheck', 'torch.autograd.', [['func', is.function], ['inputs', TENSOR_OR_LIST]], [], [['eps', is.number], ['atol', is.number], ['rtol', is.number]]),
   ({ func, inputs, ...opts }) => gradcheckOf(func as (...inputs: Tensor[]) => Tensor, inputs instanceof Tensor ? [inputs] : inputs, opts),
 );
 

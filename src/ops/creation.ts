@@ -132,7 +132,7 @@ const DATA = check<NestedNumbers | TypedArray | IntegerArray>('a number, a boole
 
 /** torch.tensor(data, *, dtype, device, requires_grad), with convkit's `shape` for flat typed arrays. */
 export const tensor = define(
-  signature('tensor', 'torch.tensor', [['data', DATA]], [], [...FACTORY, ['shape', is.ints]]),
+  signature('tensor', 'torch.', [['data', DATA]], [], [...FACTORY, ['shape', is.ints]]),
   ({ data, ...opts }): Tensor => tensorOf(data, opts as TensorOptions & { shape?: readonly number[] }),
 );
 
@@ -153,7 +153,7 @@ type SizedFactory<O> = ((...sizes: Sizes) => Tensor) & ((...args: [...sizes: Siz
 
 /** A factory over torch's `*size` (zeros, ones, empty, rand, randn). */
 function sized<O extends TensorOptions>(name: string, keyword: typeof FACTORY | typeof RANDOM, make: (shape: readonly number[], opts: O) => Tensor): SizedFactory<O> {
-  const sig = signature(name, `torch.${name}`, [], [], keyword, ['size', is.intOrTuple]);
+  const sig = signature(name, 'torch.', [], [], keyword, ['size', is.intOrTuple]);
   const fn = (...args: unknown[]): Tensor => {
     const { size, ...opts } = parseArgs(sig, args) as { size?: Sizes } & O;
     if (size === undefined) throw new TypeError(`${name}: missing required argument size (e.g. ${name}(2, 3) or ${name}([2, 3]))`);
@@ -164,7 +164,7 @@ function sized<O extends TensorOptions>(name: string, keyword: typeof FACTORY | 
 }
 
 export const full = define(
-  signature('full', 'torch.full', [['size', is.ints], ['fillValue', check<number | boolean>('a number or a boolean', (v) => typeof v === 'number' || typeof v === 'boolean')]], [], FACTORY),
+  signature('full', 'torch.', [['size', is.ints], ['fillValue', check<number | boolean>('a number or a boolean', (v) => typeof v === 'number' || typeof v === 'boolean')]], [], FACTORY),
   ({ size, fillValue, ...opts }) => filled('full', size, fillValue as number, opts as TensorOptions),
 );
 export const zeros = sized<TensorOptions>('zeros', FACTORY, (shape, opts) => filled('zeros', shape, 0, opts));
@@ -187,7 +187,7 @@ export const rand = sized<RandomOptions>('rand', RANDOM, (shape, opts) => random
 export const randn = sized<RandomOptions>('randn', RANDOM, (shape, opts) => randomTensor(shape, opts, 'randn', (g) => g.normal()));
 
 /** Integers uniform in [low, high), int32 by default. */
-export const randint = define(signature('randint', 'torch.randint', [['low', is.int], ['high', is.int], ['size', is.ints]], [], RANDOM), ({ low, high, size, ...opts }): Tensor => {
+export const randint = define(signature('randint', 'torch.', [['low', is.int], ['high', is.int], ['size', is.ints]], [], RANDOM), ({ low, high, size, ...opts }): Tensor => {
   if (high <= low) throw new RangeError(`randint: expected integers low < high, got ${low} and ${high}`);
   const [s, dtype] = shapeAndDtype(size, opts as RandomOptions, 'randint', 'int32');
   const g = opts.generator ?? defaultGenerator;
@@ -197,7 +197,7 @@ export const randint = define(signature('randint', 'torch.randint', [['low', is.
 });
 
 /** A random permutation of 0..n-1 (int32), as torch.randperm. */
-export const randperm = define(signature('randperm', 'torch.randperm', [['n', is.int]], [], RANDOM), ({ n, ...opts }): Tensor => {
+export const randperm = define(signature('randperm', 'torch.', [['n', is.int]], [], RANDOM), ({ n, ...opts }): Tensor => {
   if (n < 0) throw new RangeError(`randperm: expected a non-negative integer, got ${n}`);
   const t = fromArray(permutation(n, opts.generator ?? defaultGenerator), [n], 'int32', { device: opts.device });
   return opts.dtype ? t.to(checkDType(opts.dtype, 'randperm')) : t;
@@ -205,7 +205,7 @@ export const randperm = define(signature('randperm', 'torch.randperm', [['n', is
 
 /** `arange(end)` or `arange(start, end, step)`; int32 when every argument is an integer, as PyTorch infers int64. */
 export const arange = define(
-  signature('arange', 'torch.arange', [['start', is.number]], [['end', is.number], ['step', is.number]], FACTORY),
+  signature('arange', 'torch.', [['start', is.number]], [['end', is.number], ['step', is.number]], FACTORY),
   ({ start, end, step = 1, ...opts }): Tensor => {
     if (end === undefined) [start, end] = [0, start];
     if (step === 0 || !Number.isFinite(start) || !Number.isFinite(end) || !Number.isFinite(step)) {
@@ -222,7 +222,7 @@ export const arange = define(
 );
 
 export const linspace = define(
-  signature('linspace', 'torch.linspace', [['start', is.number], ['end', is.number], ['steps', is.int]], [], FACTORY),
+  signature('linspace', 'torch.', [['start', is.number], ['end', is.number], ['steps', is.int]], [], FACTORY),
   ({ start, end, steps, ...opts }): Tensor => {
     if (steps < 0) throw new RangeError(`linspace: number of steps must be a non-negative integer, got ${steps}`);
     const dtype = opts.dtype ? checkDType(opts.dtype, 'linspace') : 'float32';
@@ -235,7 +235,7 @@ export const linspace = define(
   },
 );
 
-export const eye = define(signature('eye', 'torch.eye', [['n', is.int]], [['m', is.nullable(is.int)]], FACTORY), ({ n, m, ...opts }): Tensor => {
+export const eye = define(signature('eye', 'torch.', [['n', is.int]], [['m', is.nullable(is.int)]], FACTORY), ({ n, m, ...opts }): Tensor => {
   const cols = m ?? n;
   const [s, dtype] = shapeAndDtype([n, cols], opts as TensorOptions, 'eye');
   const data = allocArray(dtype, n * cols);
@@ -246,16 +246,16 @@ export const eye = define(signature('eye', 'torch.eye', [['n', is.int]], [['m', 
 const like = (t: Tensor, opts: TensorOptions): TensorOptions => ({ dtype: t.dtype, device: t.device, ...opts });
 const likeSig = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], [], FACTORY);
 const randomLikeSig = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], [], RANDOM);
-export const zerosLike = define(likeSig('zerosLike', 'torch.zeros_like'), ({ input, ...o }) => filled('zerosLike', input.shape, 0, like(input, o as TensorOptions)));
-export const onesLike = define(likeSig('onesLike', 'torch.ones_like'), ({ input, ...o }) => filled('onesLike', input.shape, 1, like(input, o as TensorOptions)));
-export const emptyLike = define(likeSig('emptyLike', 'torch.empty_like'), ({ input, ...o }) => filled('emptyLike', input.shape, 0, like(input, o as TensorOptions)));
+export const zerosLike = define(likeSig('zerosLike', 'torch.'), ({ input, ...o }) => filled('zerosLike', input.shape, 0, like(input, o as TensorOptions)));
+export const onesLike = define(likeSig('onesLike', 'torch.'), ({ input, ...o }) => filled('onesLike', input.shape, 1, like(input, o as TensorOptions)));
+export const emptyLike = define(likeSig('emptyLike', 'torch.'), ({ input, ...o }) => filled('emptyLike', input.shape, 0, like(input, o as TensorOptions)));
 export const fullLike = define(
-  signature('fullLike', 'torch.full_like', [['input', is.tensor], ['fillValue', is.number]], [], FACTORY),
+  signature('fullLike', 'torch.', [['input', is.tensor], ['fillValue', is.number]], [], FACTORY),
   ({ input, fillValue, ...o }) => filled('fullLike', input.shape, fillValue, like(input, o as TensorOptions)),
 );
-export const randLike = define(randomLikeSig('randLike', 'torch.rand_like'), ({ input, ...o }) => rand(input.shape, like(input, o as TensorOptions)));
-export const randnLike = define(randomLikeSig('randnLike', 'torch.randn_like'), ({ input, ...o }) => randn(input.shape, like(input, o as TensorOptions)));
+export const randLike = define(randomLikeSig('randLike', 'torch.'), ({ input, ...o }) => rand(input.shape, like(input, o as TensorOptions)));
+export const randnLike = define(randomLikeSig('randnLike', 'torch.'), ({ input, ...o }) => randn(input.shape, like(input, o as TensorOptions)));
 export const randintLike = define(
-  signature('randintLike', 'torch.randint_like', [['input', is.tensor], ['low', is.int], ['high', is.int]], [], RANDOM),
+  signature('randintLike', 'torch.', [['input', is.tensor], ['low', is.int], ['high', is.int]], [], RANDOM),
   ({ input, low, high, ...o }) => randint(low, high, input.shape, like(input, o as TensorOptions)),
 );

@@ -97,7 +97,7 @@ function broadcastProduct(a: Labelled, b: Labelled, labels: string[], inner: str
   return { t: out, labels };
 }
 
-const EINSUM = signature('einsum', 'torch.einsum', [['equation', is.string]], [], [], ['operands', is.or(is.tensor, is.arrayOf(is.tensor))]);
+const EINSUM = signature('einsum', 'torch.', [['equation', is.string]], [], [], ['operands', is.or(is.tensor, is.arrayOf(is.tensor))]);
 
 /**
  * torch.einsum('ij,jk->ik', a, b) (operands as arguments or one array). Without '->' the output is every label

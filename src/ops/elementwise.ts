@@ -172,58 +172,58 @@ const unary = (fn: (x: Tensor) => Tensor, name: string, torch: string): ((...a: 
 const scaled = (other: TensorOrScalar, alpha: number | undefined): TensorOrScalar =>
   alpha === undefined || alpha === 1 ? other : typeof other === 'number' ? other * alpha : mulOf(other, alpha);
 const ALPHA = [['alpha', is.number]] as const;
-export const add = define(signature('add', 'torch.add', [['input', OPERAND], ['other', OPERAND]], [], ALPHA), ({ input, other, alpha }) => addOf(input, scaled(other, alpha)));
-export const sub = define(signature('sub', 'torch.sub', [['input', OPERAND], ['other', OPERAND]], [], ALPHA), ({ input, other, alpha }) => subOf(input, scaled(other, alpha)));
-export const mul = binary(mulOf, 'mul', 'torch.mul');
+export const add = define(signature('add', 'torch.', [['input', OPERAND], ['other', OPERAND]], [], ALPHA), ({ input, other, alpha }) => addOf(input, scaled(other, alpha)));
+export const sub = define(signature('sub', 'torch.', [['input', OPERAND], ['other', OPERAND]], [], ALPHA), ({ input, other, alpha }) => subOf(input, scaled(other, alpha)));
+export const mul = binary(mulOf, 'mul', 'torch.');
 /** roundingMode 'trunc' rounds the quotient toward zero, 'floor' down (torch.div's rounding_mode). */
 export const div = define(
-  signature('div', 'torch.div', [['input', OPERAND], ['other', OPERAND]], [], [['roundingMode', is.nullable(is.oneOf('trunc', 'floor'))]]),
+  signature('div', 'torch.', [['input', OPERAND], ['other', OPERAND]], [], [['roundingMode', is.nullable(is.oneOf('trunc', 'floor'))]]),
   ({ input, other, roundingMode = null }) => {
     if (roundingMode === 'floor') return floorDivideOf(input, other);
     const q = divOf(input, other);
     return roundingMode === 'trunc' ? whereOf(ltOf(q, 0), ceilOf(q), floorOf(q)) : q;
   },
 );
-export const pow = define(signature('pow', 'torch.pow', [['input', OPERAND], ['exponent', OPERAND]], []), ({ input, exponent }) => powOf(input, exponent));
-export const maximum = binary(maximumOf, 'maximum', 'torch.maximum');
-export const minimum = binary(minimumOf, 'minimum', 'torch.minimum');
-export const floorDivide = binary(floorDivideOf, 'floorDivide', 'torch.floor_divide');
+export const pow = define(signature('pow', 'torch.', [['input', OPERAND], ['exponent', OPERAND]], []), ({ input, exponent }) => powOf(input, exponent));
+export const maximum = binary(maximumOf, 'maximum', 'torch.');
+export const minimum = binary(minimumOf, 'minimum', 'torch.');
+export const floorDivide = binary(floorDivideOf, 'floorDivide', 'torch.');
 /** Python's modulo: the result has the sign of the divisor. */
-export const remainder = binary(remainderOf, 'remainder', 'torch.remainder');
-export const eq = binary(eqOf, 'eq', 'torch.eq');
-export const ne = binary(neOf, 'ne', 'torch.ne');
-export const gt = binary(gtOf, 'gt', 'torch.gt');
-export const ge = binary(geOf, 'ge', 'torch.ge');
-export const lt = binary(ltOf, 'lt', 'torch.lt');
-export const le = binary(leOf, 'le', 'torch.le');
-export const logicalAnd = binary(logicalAndOf, 'logicalAnd', 'torch.logical_and');
-export const logicalOr = binary(logicalOrOf, 'logicalOr', 'torch.logical_or');
+export const remainder = binary(remainderOf, 'remainder', 'torch.');
+export const eq = binary(eqOf, 'eq', 'torch.');
+export const ne = binary(neOf, 'ne', 'torch.');
+export const gt = binary(gtOf, 'gt', 'torch.');
+export const ge = binary(geOf, 'ge', 'torch.');
+export const lt = binary(ltOf, 'lt', 'torch.');
+export const le = binary(leOf, 'le', 'torch.');
+export const logicalAnd = binary(logicalAndOf, 'logicalAnd', 'torch.');
+export const logicalOr = binary(logicalOrOf, 'logicalOr', 'torch.');
 
-export const neg = unary(negOf, 'neg', 'torch.neg');
-export const abs = unary(absOf, 'abs', 'torch.abs');
-export const sign = unary(signOf, 'sign', 'torch.sign');
-export const exp = unary(expOf, 'exp', 'torch.exp');
-export const expm1 = unary(expm1Of, 'expm1', 'torch.expm1');
-export const log = unary(logOf, 'log', 'torch.log');
-export const log1p = unary(log1pOf, 'log1p', 'torch.log1p');
-export const sqrt = unary(sqrtOf, 'sqrt', 'torch.sqrt');
-export const rsqrt = unary(rsqrtOf, 'rsqrt', 'torch.rsqrt');
-export const sin = unary(sinOf, 'sin', 'torch.sin');
-export const cos = unary(cosOf, 'cos', 'torch.cos');
-export const tanh = unary(tanhOf, 'tanh', 'torch.tanh');
-export const sigmoid = unary(sigmoidOf, 'sigmoid', 'torch.sigmoid');
-export const relu = unary(reluOf, 'relu', 'torch.relu');
-export const reciprocal = unary(reciprocalOf, 'reciprocal', 'torch.reciprocal');
-export const square = unary(squareOf, 'square', 'torch.square');
-export const floor = unary(floorOf, 'floor', 'torch.floor');
-export const ceil = unary(ceilOf, 'ceil', 'torch.ceil');
+export const neg = unary(negOf, 'neg', 'torch.');
+export const abs = unary(absOf, 'abs', 'torch.');
+export const sign = unary(signOf, 'sign', 'torch.');
+export const exp = unary(expOf, 'exp', 'torch.');
+export const expm1 = unary(expm1Of, 'expm1', 'torch.');
+export const log = unary(logOf, 'log', 'torch.');
+export const log1p = unary(log1pOf, 'log1p', 'torch.');
+export const sqrt = unary(sqrtOf, 'sqrt', 'torch.');
+export const rsqrt = unary(rsqrtOf, 'rsqrt', 'torch.');
+export const sin = unary(sinOf, 'sin', 'torch.');
+export const cos = unary(cosOf, 'cos', 'torch.');
+export const tanh = unary(tanhOf, 'tanh', 'torch.');
+export const sigmoid = unary(sigmoidOf, 'sigmoid', 'torch.');
+export const relu = unary(reluOf, 'relu', 'torch.');
+export const reciprocal = unary(reciprocalOf, 'reciprocal', 'torch.');
+export const square = unary(squareOf, 'square', 'torch.');
+export const floor = unary(floorOf, 'floor', 'torch.');
+export const ceil = unary(ceilOf, 'ceil', 'torch.');
 /** Rounds half to even, as torch.round. */
-export const round = unary(roundOf, 'round', 'torch.round');
-export const logicalNot = unary(logicalNotOf, 'logicalNot', 'torch.logical_not');
-export const isfinite = unary(isfiniteOf, 'isfinite', 'torch.isfinite');
+export const round = unary(roundOf, 'round', 'torch.');
+export const logicalNot = unary(logicalNotOf, 'logicalNot', 'torch.');
+export const isfinite = unary(isfiniteOf, 'isfinite', 'torch.');
 
 /** PyTorch's result type: 0-d tensors and scalars only raise the category (bool < int < float), never the width. */
-export const resultType = define(signature('resultType', 'torch.result_type', [['tensor1', OPERAND], ['tensor2', OPERAND]], []), ({ tensor1, tensor2 }): DType => {
+export const resultType = define(signature('resultType', 'torch.', [['tensor1', OPERAND], ['tensor2', OPERAND]], []), ({ tensor1, tensor2 }): DType => {
   if (tensor1 instanceof Tensor || tensor2 instanceof Tensor) return resultTypeOf(...operands('resultType', tensor1, tensor2));
   // two Python scalars: a float wins, then an int; booleans alone stay bool
   const both = [tensor1, tensor2];
@@ -233,10 +233,10 @@ export const resultType = define(signature('resultType', 'torch.result_type', [[
 
 const BOUND = is.nullable(OPERAND);
 /** Limits values to [min, max]; the gradient passes where min <= x <= max, as torch.clamp. */
-export const clamp = define(signature('clamp', 'torch.clamp', [['input', is.tensor]], [['min', BOUND], ['max', BOUND]]), ({ input, min, max }) => clampOf(input, min, max));
+export const clamp = define(signature('clamp', 'torch.', [['input', is.tensor]], [['min', BOUND], ['max', BOUND]]), ({ input, min, max }) => clampOf(input, min, max));
 
 /** Elements of `x` where `condition` is true, else of `y`, broadcasting all three (torch.where). */
 export const where = define(
-  signature('where', 'torch.where', [['condition', is.tensor], ['x', OPERAND], ['y', OPERAND]], []),
+  signature('where', 'torch.', [['condition', is.tensor], ['x', OPERAND], ['y', OPERAND]], []),
   ({ condition, x, y }) => whereOf(condition, x, y),
 );

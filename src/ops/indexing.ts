@@ -150,27 +150,27 @@ function chunkOf(x: Tensor, chunks: number, dim = 0): Tensor[] {
 // The public forms, with torch's parameter lists; the code above calls the plain functions.
 const TENSORS = is.arrayOf(is.tensor);
 export const gather = define(
-  signature('gather', 'torch.gather', [['input', is.tensor], ['dim', is.int], ['index', is.tensor]], [], [['sparseGrad', is.oneOf(false)]]),
+  signature('gather', 'torch.', [['input', is.tensor], ['dim', is.int], ['index', is.tensor]], [], [['sparseGrad', is.oneOf(false)]]),
   ({ input, dim, index }) => gatherOf(input, dim, index),
 );
 /** A copy of `input` with `src` added at `index` along dim, as torch.scatter_add (out of place). */
 export const scatterAdd = define(
-  signature('scatterAdd', 'torch.scatter_add', [['input', is.tensor], ['dim', is.int], ['index', is.tensor], ['src', is.tensor]], []),
+  signature('scatterAdd', 'torch.', [['input', is.tensor], ['dim', is.int], ['index', is.tensor], ['src', is.tensor]], []),
   ({ input, dim, index, src }) => scatterAddOf(input, dim, index, src),
 );
 /** The entries of `input` at the positions `index` (1-D int32) along dim, as torch.index_select. */
 export const indexSelect = define(
-  signature('indexSelect', 'torch.index_select', [['input', is.tensor], ['dim', is.int], ['index', is.tensor]], []),
+  signature('indexSelect', 'torch.', [['input', is.tensor], ['dim', is.int], ['index', is.tensor]], []),
   ({ input, dim, index }) => indexSelectOf(input, dim, index),
 );
 /** Joins tensors along an existing dim. */
-export const cat = define(signature('cat', 'torch.cat', [['tensors', TENSORS]], [['dim', is.int]]), ({ tensors, dim }) => catOf(tensors, dim));
+export const cat = define(signature('cat', 'torch.', [['tensors', TENSORS]], [['dim', is.int]]), ({ tensors, dim }) => catOf(tensors, dim));
 /** Joins same-shaped tensors along a new dim. */
-export const stack = define(signature('stack', 'torch.stack', [['tensors', TENSORS]], [['dim', is.int]]), ({ tensors, dim }) => stackOf(tensors, dim));
+export const stack = define(signature('stack', 'torch.', [['tensors', TENSORS]], [['dim', is.int]]), ({ tensors, dim }) => stackOf(tensors, dim));
 /** Splits into pieces of `splitSizeOrSections` (the last may be smaller) or of the listed sizes, as torch.split. */
 export const split = define(
-  signature('split', 'torch.split', [['tensor', is.tensor], ['splitSizeOrSections', is.intOrTuple]], [['dim', is.int]]),
+  signature('split', 'torch.', [['tensor', is.tensor], ['splitSizeOrSections', is.intOrTuple]], [['dim', is.int]]),
   ({ tensor, splitSizeOrSections, dim }) => splitOf(tensor, splitSizeOrSections, dim),
 );
 /** Splits into `chunks` pieces of equal size (the last smaller), as torch.chunk. */
-export const chunk = define(signature('chunk', 'torch.chunk', [['input', is.tensor], ['chunks', is.int]], [['dim', is.int]]), ({ input, chunks, dim }) => chunkOf(input, chunks, dim));
+export const chunk = define(signature('chunk', 'torch.', [['input', is.tensor], ['chunks', is.int]], [['dim', is.int]]), ({ input, chunks, dim }) => chunkOf(input, chunks, dim));

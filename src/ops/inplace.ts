@@ -31,7 +31,7 @@ export const sub_ = define(signature('sub_', null, [...SELF, ['other', OPERAND]]
   copyOf(input, sub(input, alpha === 1 ? other : mul(asTensor(other, input), alpha))));
 export const mul_ = define(signature('mul_', null, [...SELF, ['other', OPERAND]], []), ({ input, other }): Tensor => copyOf(input, mul(input, other)));
 export const div_ = define(signature('div_', null, [...SELF, ['other', OPERAND]], []), ({ input, other }): Tensor => copyOf(input, div(input, other)));
-export const clamp_ = define(signature('clamp_', 'torch.clamp_', SELF, [['min', BOUND], ['max', BOUND]]), ({ input, min, max }): Tensor => copyOf(input, clamp(input, min, max)));
+export const clamp_ = define(signature('clamp_', 'torch.', SELF, [['min', BOUND], ['max', BOUND]]), ({ input, min, max }): Tensor => copyOf(input, clamp(input, min, max)));
 
 function asTensor(v: TensorOrScalar, like: Tensor): Tensor {
   return typeof v === 'number' || typeof v === 'boolean' ? scalarLike(v, like) : v;

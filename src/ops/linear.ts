@@ -77,5 +77,5 @@ export function linearRelu(x: Tensor, weight: Tensor, bias: Tensor | null): Tens
   });
 }
 
-const LINEAR_SIG = signature('linear', 'torch.nn.functional.linear', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)]]);
+const LINEAR_SIG = signature('linear', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)]]);
 export const linear = define(LINEAR_SIG, ({ input, weight, bias }) => linearImpl(input, weight, bias));

@@ -18,7 +18,7 @@ import { currentBackend } from '../backends/registry.js';
 // a number (or a boolean, for bool tensors) or a tensor
 const scalarOrTensor = is.or(is.or(is.number, is.bool), is.tensor);
 
-const MASKED_FILL = signature('maskedFill', 'torch.masked_fill', [['input', is.tensor], ['mask', is.tensor], ['value', scalarOrTensor]], []);
+const MASKED_FILL = signature('maskedFill', 'torch.', [['input', is.tensor], ['mask', is.tensor], ['value', scalarOrTensor]], []);
 
 function checkMask(mask: Tensor, op: string): void {
   if (mask.dtype !== 'bool') throw new TypeError(`${op}: expected a bool mask, got ${describe(mask)}; compare first (x.gt(0)) or call .bool()`);
@@ -37,10 +37,10 @@ export const maskedFill = define(MASKED_FILL, ({ input, mask, value }): Tensor =
 });
 
 /** In place: Tensor.masked_fill_. */
-export const maskedFill_ = define(signature('maskedFill_', 'torch.masked_fill_', MASKED_FILL.required, []), (v): Tensor =>
+export const maskedFill_ = define(signature('maskedFill_', 'torch.', MASKED_FILL.required, []), (v): Tensor =>
   copy_(v.input, maskedFill(v.input, v.mask, v.value)));
 
-const SCATTER = signature('scatter', 'torch.scatter', [['input', is.tensor], ['dim', is.int], ['index', is.tensor], ['src', scalarOrTensor]], []);
+const SCATTER = signature('scatter', 'torch.', [['input', is.tensor], ['dim', is.int], ['index', is.tensor], ['src', scalarOrTensor]], []);
 
 /**
  * torch.scatter: a copy of the input with `src` (a tensor, or one number for every position) written at
@@ -49,7 +49,7 @@ const SCATTER = signature('scatter', 'torch.scatter', [['input', is.tensor], ['d
 export const scatter = define(SCATTER, ({ input, dim, index, src }): Tensor => scatterInto(input, dim, index, src, null));
 
 /** In place: Tensor.scatter_, whose reduce 'add' adds the values instead of writing them. */
-export const scatter_ = define(signature('scatter_', 'torch.scatter_', SCATTER.required, [['reduce', is.oneOf('add', 'multiply')]]), (v): Tensor =>
+export const scatter_ = define(signature('scatter_', 'torch.', SCATTER.required, [['reduce', is.oneOf('add', 'multiply')]]), (v): Tensor =>
   copy_(v.input, scatterInto(v.input, v.dim, v.index, v.src, v.reduce ?? null)));
 
 function scatterInto(input: Tensor, dim: number, index: Tensor, src: number | boolean | Tensor, reduce: 'add' | 'multiply' | null): Tensor {
@@ -64,7 +64,7 @@ function scatterInto(input: Tensor, dim: number, index: Tensor, src: number | bo
   return where(hit, written, input);
 }
 
-const NONZERO = signature('nonzero', 'torch.nonzero', [['input', is.tensor]], [], [['asTuple', is.bool]]);
+const NONZERO = signature('nonzero', 'torch.', [['input', is.tensor]], [], [['asTuple', is.bool]]);
 
 /** Host positions of the non-zero elements, row-major (the result's size depends on the values). */
 function nonzeroPositions(x: Tensor): number[] {
@@ -90,7 +90,7 @@ export const nonzero = define(NONZERO, ({ input, asTuple = false }): Tensor | Te
   return nd === 0 ? [wrap(currentBackend().fromHost(new Int32Array(flat.length), 'int32'), [flat.length], 'int32')] : Array.from({ length: nd }, (_, d) => basicIndex(out, null, d));
 });
 
-const MASKED_SELECT = signature('maskedSelect', 'torch.masked_select', [['input', is.tensor], ['mask', is.tensor]], []);
+const MASKED_SELECT = signature('maskedSelect', 'torch.', [['input', is.tensor], ['mask', is.tensor]], []);
 
 /** torch.masked_select: the elements where the (broadcast) mask is true, as a 1-D tensor. */
 export const maskedSelect = define(MASKED_SELECT, ({ input, mask }): Tensor => {
@@ -207,7 +207,7 @@ function checkBounds(t: Tensor, size: number, dim: number): void {
   }
 }
 
-const INDEX_PUT = signature('indexPut', 'torch.index_put', [['input', is.tensor], ['indices', is.arrayOf(is.any)], ['values', scalarOrTensor]], [['accumulate', is.bool]]);
+const INDEX_PUT = signature('indexPut', 'torch.', [['input', is.tensor], ['indices', is.arrayOf(is.any)], ['values', scalarOrTensor]], [['accumulate', is.bool]]);
 
 /**
  * Tensor.index_put: a copy of the input with `values` written (or added, with accumulate) at the positions
@@ -231,10 +231,10 @@ export const indexPut = define(INDEX_PUT, ({ input, indices, values, accumulate 
 });
 
 /** In place: Tensor.index_put_ (PyTorch's `x[indices] = values`). */
-export const indexPut_ = define(signature('indexPut_', 'torch.index_put_', INDEX_PUT.required, INDEX_PUT.optional), (v): Tensor =>
+export const indexPut_ = define(signature('indexPut_', 'torch.', INDEX_PUT.required, INDEX_PUT.optional), (v): Tensor =>
   copy_(v.input, indexPut(v.input, v.indices, v.values, v.accumulate ?? false)));
 
-const ONE_HOT = signature('oneHot', 'torch.nn.functional.one_hot', [['tensor', is.tensor]], [['numClasses', is.int]]);
+const ONE_HOT = signature('oneHot', 'torch.nn.functional.', [['tensor', is.tensor]], [['numClasses', is.int]]);
 
 /** F.one_hot: class indices (int32) to int32 one-hot vectors along a new last dim; numClasses -1 takes max + 1. */
 export const oneHot = define(ONE_HOT, ({ tensor, numClasses = -1 }): Tensor => {

@@ -43,4 +43,4 @@ function matmulChecked(a: Tensor, b: Tensor): Tensor {
 }
 
 /** torch.matmul: dot, matrix-vector, matrix-matrix and batched products with broadcast batch dims. */
-export const matmul = define(signature('matmul', 'torch.matmul', [['input', is.tensor], ['other', is.tensor]], []), ({ input, other }) => matmulOf(input, other));
+export const matmul = define(signature('matmul', 'torch.', [['input', is.tensor], ['other', is.tensor]], []), ({ input, other }) => matmulOf(input, other));

@@ -10,7 +10,7 @@ import { zerosLike } from './creation.js';
 import { amax, amin, sum } from './reduce.js';
 import { expand, reshape, to } from './views.js';
 
-const NORM = signature('norm', 'torch.norm', [['input', is.tensor]], [
+const NORM = signature('norm', 'torch.', [['input', is.tensor]], [
   ['p', is.or(is.number, is.oneOf('fro'))], ['dim', is.nullable(is.dims)], ['keepdim', is.bool],
 ]);
 
@@ -36,7 +36,7 @@ export const norm = define(NORM, ({ input, p = 'fro', dim = null, keepdim = fals
   });
 });
 
-const NORMALIZE = signature('normalize', 'torch.nn.functional.normalize', [['input', is.tensor]], [['p', is.number], ['dim', is.int], ['eps', is.number]]);
+const NORMALIZE = signature('normalize', 'torch.nn.functional.', [['input', is.tensor]], [['p', is.number], ['dim', is.int], ['eps', is.number]]);
 
 /** F.normalize: input / max(‖input‖_p over dim, eps), so each slice along dim has unit norm. */
 export const normalize = define(NORMALIZE, ({ input, p = 2, dim = 1, eps = 1e-12 }): Tensor => {

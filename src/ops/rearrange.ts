@@ -28,7 +28,7 @@ export function repeat(x: Tensor, ...repeats: (number | readonly number[])[]): T
 }
 
 /** torch.flip: reverses the order of elements along the given dims (a copy, as in PyTorch). */
-const FLIP = signature('flip', 'torch.flip', [['input', is.tensor]], [], [], ['dims', is.intOrTuple]);
+const FLIP = signature('flip', 'torch.', [['input', is.tensor]], [], [], ['dims', is.intOrTuple]);
 export function flip(x: Tensor, ...dims: (number | readonly number[])[]): Tensor {
   const v = parseArgs(FLIP, [x, ...dims]) as { input: Tensor; dims?: (number | readonly number[])[] };
   if (v.dims === undefined) throw new TypeError('flip: missing required argument dims');
@@ -39,7 +39,7 @@ export function flip(x: Tensor, ...dims: (number | readonly number[])[]): Tensor
   }, x);
 }
 
-const ROLL = signature('roll', 'torch.roll', [['input', is.tensor], ['shifts', is.intOrTuple]], [['dims', is.nullable(is.intOrTuple)]]);
+const ROLL = signature('roll', 'torch.', [['input', is.tensor], ['shifts', is.intOrTuple]], [['dims', is.nullable(is.intOrTuple)]]);
 
 /** torch.roll: shifts elements along dims, wrapping around; without dims the flattened tensor rolls. */
 export const roll = define(ROLL, ({ input, shifts, dims = null }): Tensor => {
@@ -60,7 +60,7 @@ function rollAlong(x: Tensor, d: number, shift: number): Tensor {
   return cat([narrow(x, d, n - s, s), narrow(x, d, 0, n - s)], d);
 }
 
-const CUMSUM = signature('cumsum', 'torch.cumsum', [['input', is.tensor], ['dim', is.int]], []);
+const CUMSUM = signature('cumsum', 'torch.', [['input', is.tensor], ['dim', is.int]], []);
 
 /**
  * torch.cumsum: running sums along dim, by log2(n) shifted additions (Hillis-Steele), so every step is one
@@ -78,7 +78,7 @@ export const cumsum = define(CUMSUM, ({ input, dim }): Tensor => {
   return y;
 });
 
-const MM = signature('mm', 'torch.mm', [['input', is.tensor], ['mat2', is.tensor]], []);
+const MM = signature('mm', 'torch.', [['input', is.tensor], ['mat2', is.tensor]], []);
 
 /** torch.mm: the product of two matrices (no broadcasting; matmul broadcasts). */
 export const mm = define(MM, ({ input, mat2 }): Tensor => {
@@ -86,7 +86,7 @@ export const mm = define(MM, ({ input, mat2 }): Tensor => {
   return matmul(input, mat2);
 });
 
-const BMM = signature('bmm', 'torch.bmm', [['input', is.tensor], ['mat2', is.tensor]], []);
+const BMM = signature('bmm', 'torch.', [['input', is.tensor], ['mat2', is.tensor]], []);
 
 /** torch.bmm: batched products of [B, n, m] and [B, m, p] (same batch size, no broadcasting). */
 export const bmm = define(BMM, ({ input, mat2 }): Tensor => {

@@ -121,8 +121,8 @@ function extremumWithIndices(op: 'argmax' | 'argmin', x: Tensor, dim: number, ke
 }
 
 const DIM_OR_OTHER = check<number | Tensor>('a dim (integer) or a Tensor (elementwise, as torch.maximum)', (v) => Number.isInteger(v) || v instanceof Tensor);
-const MAX_SIG = signature('max', 'torch.max', [['input', is.tensor]], [['dim', DIM_OR_OTHER], ['keepdim', is.bool]]);
-const MIN_SIG = signature('min', 'torch.min', [['input', is.tensor]], [['dim', DIM_OR_OTHER], ['keepdim', is.bool]]);
+const MAX_SIG = signature('max', 'torch.', [['input', is.tensor]], [['dim', DIM_OR_OTHER], ['keepdim', is.bool]]);
+const MIN_SIG = signature('min', 'torch.', [['input', is.tensor]], [['dim', DIM_OR_OTHER], ['keepdim', is.bool]]);
 
 /** torch.max's three forms: the largest element; (values, indices) along dim; the elementwise maximum with a tensor. */
 function extremumOf(op: 'max' | 'min', args: ArrayLike<unknown>): Tensor | ValuesIndices {
@@ -163,8 +163,8 @@ export interface VarOptions {
 
 /** torch.var's dim also takes unbiased (`x.var(false)`), as PyTorch's overload var(unbiased). */
 const DIM_OR_UNBIASED = check<Dims | boolean | null>('a dim, an array of dims, null or a boolean (unbiased)', (v) => v === null || typeof v === 'boolean' || is.dims.test(v));
-const VAR_SIG = signature('var', 'torch.var', [['input', is.tensor]], [['dim', DIM_OR_UNBIASED], ['unbiased', is.bool], ['keepdim', is.bool]], [['correction', is.int]]);
-const STD_SIG = signature('std', 'torch.std', VAR_SIG.required, VAR_SIG.optional, VAR_SIG.keyword);
+const VAR_SIG = signature('var', 'torch.', [['input', is.tensor]], [['dim', DIM_OR_UNBIASED], ['unbiased', is.bool], ['keepdim', is.bool]], [['correction', is.int]]);
+const STD_SIG = signature('std', 'torch.', VAR_SIG.required, VAR_SIG.optional, VAR_SIG.keyword);
 
 /** The divisor's correction from unbiased or correction (PyTorch refuses both at once). */
 function correctionOf(op: string, unbiased: boolean | undefined, correction: number | undefined): number {
@@ -207,17 +207,17 @@ const anyImpl = (x: Tensor, dim?: Dims, keepdim = false): Tensor => ne(sumImpl(n
 const reduction = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], [['dim', is.nullable(is.dims)], ['keepdim', is.bool]]);
 const argReduction = (name: string, torch: string) => signature(name, torch, [['input', is.tensor]], [['dim', is.nullable(is.int)], ['keepdim', is.bool]]);
 const undim = (d: Dims | null | undefined): Dims | undefined => d ?? undefined;
-export const sum = define(reduction('sum', 'torch.sum'), ({ input, dim, keepdim }) => sumImpl(input, undim(dim), keepdim));
-export const mean = define(reduction('mean', 'torch.mean'), ({ input, dim, keepdim }) => meanImpl(input, undim(dim), keepdim));
-export const prod = define(reduction('prod', 'torch.prod'), ({ input, dim, keepdim }) => prodImpl(input, undim(dim), keepdim));
-export const amax = define(reduction('amax', 'torch.amax'), ({ input, dim, keepdim }) => amaxImpl(input, undim(dim), keepdim));
-export const amin = define(reduction('amin', 'torch.amin'), ({ input, dim, keepdim }) => aminImpl(input, undim(dim), keepdim));
-export const all = define(reduction('all', 'torch.all'), ({ input, dim, keepdim }) => allImpl(input, undim(dim), keepdim));
-export const any = define(reduction('any', 'torch.any'), ({ input, dim, keepdim }) => anyImpl(input, undim(dim), keepdim));
-export const argmax = define(argReduction('argmax', 'torch.argmax'), ({ input, dim, keepdim }) => argmaxImpl(input, dim ?? undefined, keepdim));
-export const argmin = define(argReduction('argmin', 'torch.argmin'), ({ input, dim, keepdim }) => argminImpl(input, dim ?? undefined, keepdim));
+export const sum = define(reduction('sum', 'torch.'), ({ input, dim, keepdim }) => sumImpl(input, undim(dim), keepdim));
+export const mean = define(reduction('mean', 'torch.'), ({ input, dim, keepdim }) => meanImpl(input, undim(dim), keepdim));
+export const prod = define(reduction('prod', 'torch.'), ({ input, dim, keepdim }) => prodImpl(input, undim(dim), keepdim));
+export const amax = define(reduction('amax', 'torch.'), ({ input, dim, keepdim }) => amaxImpl(input, undim(dim), keepdim));
+export const amin = define(reduction('amin', 'torch.'), ({ input, dim, keepdim }) => aminImpl(input, undim(dim), keepdim));
+export const all = define(reduction('all', 'torch.'), ({ input, dim, keepdim }) => allImpl(input, undim(dim), keepdim));
+export const any = define(reduction('any', 'torch.'), ({ input, dim, keepdim }) => anyImpl(input, undim(dim), keepdim));
+export const argmax = define(argReduction('argmax', 'torch.'), ({ input, dim, keepdim }) => argmaxImpl(input, dim ?? undefined, keepdim));
+export const argmin = define(argReduction('argmin', 'torch.'), ({ input, dim, keepdim }) => argminImpl(input, dim ?? undefined, keepdim));
 export const logsumexp = define(
-  signature('logsumexp', 'torch.logsumexp', [['input', is.tensor], ['dim', is.dims]], [['keepdim', is.bool]]),
+  signature('logsumexp', 'torch.', [['input', is.tensor], ['dim', is.dims]], [['keepdim', is.bool]]),
   ({ input, dim, keepdim }) => logsumexpImpl(input, dim, keepdim),
 );
-export const countNonzero = define(signature('countNonzero', 'torch.count_nonzero', [['input', is.tensor]], [['dim', is.nullable(is.dims)]]), ({ input, dim }) => countNonzeroImpl(input, undim(dim)));
+export const countNonzero = define(signature('countNonzero', 'torch.', [['input', is.tensor]], [['dim', is.nullable(is.dims)]]), ({ input, dim }) => countNonzeroImpl(input, undim(dim)));

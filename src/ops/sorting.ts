@@ -26,7 +26,7 @@ function lineView(x: Tensor): Tensor {
   return x.ndim === 0 ? reshape(x, [1]) : x;
 }
 
-const SORT = signature('sort', 'torch.sort', [['input', is.tensor]], [['dim', is.int], ['descending', is.bool], ['stable', is.bool]]);
+const SORT = signature('sort', 'torch.', [['input', is.tensor]], [['dim', is.int], ['descending', is.bool], ['stable', is.bool]]);
 
 /** torch.sort: [values, indices] along dim (default the last); NaN sorts last (first when descending). */
 export const sort = define(SORT, ({ input, dim = -1, descending = false }): ValuesIndices => {
@@ -37,7 +37,7 @@ export const sort = define(SORT, ({ input, dim = -1, descending = false }): Valu
   return input.ndim === 0 ? valuesIndices(reshape(values, []), reshape(indices, [])) : valuesIndices(values, indices);
 });
 
-const ARGSORT = signature('argsort', 'torch.argsort', [['input', is.tensor]], [['dim', is.int], ['descending', is.bool], ['stable', is.bool]]);
+const ARGSORT = signature('argsort', 'torch.', [['input', is.tensor]], [['dim', is.int], ['descending', is.bool], ['stable', is.bool]]);
 
 /** torch.argsort: the int32 positions that sort the input along dim. */
 export const argsort = define(ARGSORT, ({ input, dim = -1, descending = false }): Tensor => {
@@ -45,7 +45,7 @@ export const argsort = define(ARGSORT, ({ input, dim = -1, descending = false })
   return reshape(orderAlong('argsort', lineView(input), d, descending), input.shape);
 });
 
-const TOPK = signature('topk', 'torch.topk', [['input', is.tensor], ['k', is.int]], [['dim', is.int], ['largest', is.bool], ['sorted', is.bool]]);
+const TOPK = signature('topk', 'torch.', [['input', is.tensor], ['k', is.int]], [['dim', is.int], ['largest', is.bool], ['sorted', is.bool]]);
 
 /** torch.topk: the k largest (or smallest) entries along dim and their positions, largest first. */
 export const topk = define(TOPK, ({ input, k, dim = -1, largest = true }): ValuesIndices => {
@@ -58,7 +58,7 @@ export const topk = define(TOPK, ({ input, k, dim = -1, largest = true }): Value
   return input.ndim === 0 ? valuesIndices(reshape(values, []), reshape(indices, [])) : valuesIndices(values, indices);
 });
 
-const UNIQUE = signature('unique', 'torch.unique', [['input', is.tensor]], [['sorted', is.bool], ['returnInverse', is.bool], ['returnCounts', is.bool], ['dim', is.nullable(is.int)]]);
+const UNIQUE = signature('unique', 'torch.', [['input', is.tensor]], [['sorted', is.bool], ['returnInverse', is.bool], ['returnCounts', is.bool], ['dim', is.nullable(is.int)]]);
 
 /** unique's result: the values alone, or [values, inverse?, counts?] when either flag is set (as PyTorch's tuple). */
 export type UniqueResult = Tensor | Tensor[];

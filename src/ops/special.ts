@@ -14,4 +14,4 @@ function erfOf(x: Tensor): Tensor {
   return record('ErfBackward0', out, [x], (g) => [mul(g, mul(exp(mul(square(x), -1)), 2 / Math.sqrt(Math.PI)))]);
 }
 
-export const erf = define(signature('erf', 'torch.erf', [['input', is.tensor]], []), ({ input }) => erfOf(input));
+export const erf = define(signature('erf', 'torch.', [['input', is.tensor]], []), ({ input }) => erfOf(input));

@@ -299,9 +299,9 @@ function shaped(name: string, torch: string | null, what: string, fn: (x: Tensor
 
 export const contiguous = define(signature('contiguous', null, INPUT, []), ({ input }) => contiguousOf(input));
 /** A copy with its own storage; gradients flow through unchanged. */
-export const clone = define(signature('clone', 'torch.clone', INPUT, []), ({ input }) => cloneOf(input));
+export const clone = define(signature('clone', 'torch.', INPUT, []), ({ input }) => cloneOf(input));
 /** The same data cut off from the graph. */
-export const detach = define(signature('detach', 'torch.detach', INPUT, []), ({ input }) => detachOf(input));
+export const detach = define(signature('detach', 'torch.', INPUT, []), ({ input }) => detachOf(input));
 /**
  * `to(x, dtype)` converts; `to(x, device)` moves to another backend's memory (`'wasm'`, `'webgpu'`), and
  * `to(x, device, dtype)` does both, as torch's Tensor.to.
@@ -313,21 +313,21 @@ export const to = define(
 /** Same data, new shape, without copying; fails like torch.view when the strides cannot express it. */
 export const view = shaped('view', null, 'shape', viewOf);
 /** A view when possible, else a contiguous copy. */
-export const reshape = shaped('reshape', 'torch.reshape', 'shape', reshapeOf);
-export const permute = shaped('permute', 'torch.permute', 'dims', permuteOf);
+export const reshape = shaped('reshape', 'torch.', 'shape', reshapeOf);
+export const permute = shaped('permute', 'torch.', 'dims', permuteOf);
 /** Broadcasts size-1 dims (or new leading dims) to `size` without copying; -1 keeps a size. */
 export const expand = shaped('expand', null, 'size', expandOf);
-export const flatten = define(signature('flatten', 'torch.flatten', INPUT, [['startDim', is.int], ['endDim', is.int]]), ({ input, startDim, endDim }) => flattenOf(input, startDim, endDim));
-export const unflatten = define(signature('unflatten', 'torch.unflatten', [...INPUT, ['dim', is.int], ['sizes', is.ints]], []), ({ input, dim, sizes }) => unflattenOf(input, dim, sizes));
-export const transpose = define(signature('transpose', 'torch.transpose', [...INPUT, ['dim0', is.int], ['dim1', is.int]], []), ({ input, dim0, dim1 }) => transposeOf(input, dim0, dim1));
+export const flatten = define(signature('flatten', 'torch.', INPUT, [['startDim', is.int], ['endDim', is.int]]), ({ input, startDim, endDim }) => flattenOf(input, startDim, endDim));
+export const unflatten = define(signature('unflatten', 'torch.', [...INPUT, ['dim', is.int], ['sizes', is.ints]], []), ({ input, dim, sizes }) => unflattenOf(input, dim, sizes));
+export const transpose = define(signature('transpose', 'torch.', [...INPUT, ['dim0', is.int], ['dim1', is.int]], []), ({ input, dim0, dim1 }) => transposeOf(input, dim0, dim1));
 /** The transpose of a matrix (2-D or fewer dims), as torch.t. */
-export const t = define(signature('t', 'torch.t', INPUT, []), ({ input }) => tOf(input));
+export const t = define(signature('t', 'torch.', INPUT, []), ({ input }) => tOf(input));
 export const expandAs = define(signature('expandAs', null, [...INPUT, ['other', is.tensor]], []), ({ input, other }) => expandAsOf(input, other));
-export const squeeze = define(signature('squeeze', 'torch.squeeze', INPUT, [['dim', is.nullable(is.dims)]]), ({ input, dim }) => squeezeOf(input, dim ?? undefined));
-export const unsqueeze = define(signature('unsqueeze', 'torch.unsqueeze', [...INPUT, ['dim', is.int]], []), ({ input, dim }) => unsqueezeOf(input, dim));
+export const squeeze = define(signature('squeeze', 'torch.', INPUT, [['dim', is.nullable(is.dims)]]), ({ input, dim }) => squeezeOf(input, dim ?? undefined));
+export const unsqueeze = define(signature('unsqueeze', 'torch.', [...INPUT, ['dim', is.int]], []), ({ input, dim }) => unsqueezeOf(input, dim));
 /** Elements start..start+length-1 along dim (a view). */
 export const narrow = define(
-  signature('narrow', 'torch.narrow', [...INPUT, ['dim', is.int], ['start', is.int], ['length', is.int]], []),
+  signature('narrow', 'torch.', [...INPUT, ['dim', is.int], ['start', is.int], ['length', is.int]], []),
   ({ input, dim, start, length }) => narrowOf(input, dim, start, length),
 );
 /** Python's x[..., start:end:step, ...] along one dim (a view); bounds are clamped as Python slices are (null: to the end). */
@@ -336,4 +336,4 @@ export const slice = define(
   ({ input, dim, start, end, step }) => sliceOf(input, dim, start ?? 0, end ?? Infinity, step),
 );
 /** x[..., index, ...]: removes dim (a view). */
-export const select = define(signature('select', 'torch.select', [...INPUT, ['dim', is.int], ['index', is.int]], []), ({ input, dim, index: i }) => selectOf(input, dim, i));
+export const select = define(signature('select', 'torch.', [...INPUT, ['dim', is.int], ['index', is.int]], []), ({ input, dim, index: i }) => selectOf(input, dim, i));

@@ -16,7 +16,7 @@ export interface AdagradOptions extends OptimizerOptions {
 }
 
 /** s = s + g²;  p = p - lr_t · g/(√s + eps). */
-const ADAGRAD = signature('Adagrad', 'torch.optim.Adagrad', [['params', PARAMS]], [
+const ADAGRAD = signature('Adagrad', 'torch.optim.', [['params', PARAMS]], [
   ['lr', is.number], ['lrDecay', is.number], ['weightDecay', is.number], ['initialAccumulatorValue', is.number], ['eps', is.number], ['foreach', DEFAULT_ONLY],
 ], [['maximize', is.bool]]);
 

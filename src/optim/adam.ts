@@ -18,11 +18,11 @@ export interface AdamOptions extends OptimizerOptions {
 
 type AdamInit = Partial<AdamOptions>;
 
-const ADAM = signature('Adam', 'torch.optim.Adam', [['params', PARAMS]], [
+const ADAM = signature('Adam', 'torch.optim.', [['params', PARAMS]], [
   ['lr', is.number], ['betas', is.numbers], ['eps', is.number], ['weightDecay', is.number], ['amsgrad', is.bool],
 ], [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['capturable', DEFAULT_ONLY], ['differentiable', DEFAULT_ONLY], ['fused', DEFAULT_ONLY]]);
 // torch 1.13's AdamW has no differentiable or fused switch
-const ADAMW = signature('AdamW', 'torch.optim.AdamW', [['params', PARAMS]], ADAM.optional, [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['capturable', DEFAULT_ONLY]]);
+const ADAMW = signature('AdamW', 'torch.optim.', [['params', PARAMS]], ADAM.optional, [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['capturable', DEFAULT_ONLY]]);
 
 /** The options a caller gave, without PyTorch's implementation switches. */
 function adamOptions(sig: typeof ADAM, args: unknown[]): [Params, AdamInit] {

@@ -21,7 +21,7 @@ export interface RMSpropOptions extends OptimizerOptions {
  * s = α·s + (1-α)·g²;  centered: a = α·a + (1-α)·g, avg = √(s - a²) + eps, else avg = √s + eps;
  * with momentum b = momentum·b + g/avg, p = p - lr·b; without, p = p - lr·g/avg.
  */
-const RMSPROP = signature('RMSprop', 'torch.optim.RMSprop', [['params', PARAMS]], [
+const RMSPROP = signature('RMSprop', 'torch.optim.', [['params', PARAMS]], [
   ['lr', is.number], ['alpha', is.number], ['eps', is.number], ['weightDecay', is.number], ['momentum', is.number], ['centered', is.bool],
   ['foreach', DEFAULT_ONLY], ['maximize', is.bool], ['differentiable', DEFAULT_ONLY],
 ]);

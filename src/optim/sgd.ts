@@ -21,7 +21,7 @@ export interface SGDOptions extends OptimizerOptions {
  * d = g + weightDecay·p;  b = momentum·b + (1 - dampening)·d (b = d at the first step);
  * d = nesterov ? d + momentum·b : b;  p = p - lr·d.
  */
-const SGD_SIG = signature('SGD', 'torch.optim.SGD', [['params', PARAMS]], [
+const SGD_SIG = signature('SGD', 'torch.optim.', [['params', PARAMS]], [
   ['lr', is.number], ['momentum', is.number], ['dampening', is.number], ['weightDecay', is.number], ['nesterov', is.bool],
 ], [['maximize', is.bool], ['foreach', DEFAULT_ONLY], ['differentiable', DEFAULT_ONLY]]);
 

@@ -30,7 +30,7 @@ export function parseCifarBatch(bytes: Uint8Array, name = 'CIFAR-10 batch'): Cif
 
 /** CIFAR-10 (32×32 RGB, ten classes) from parsed binary batches, in the order given. */
 // torchvision's CIFAR10(root, train, ...) reads files; this one takes parsed batches (convkit/node's loadCIFAR10 reads them)
-const CIFAR10_ROOT = rootSignature('CIFAR10', 'torchvision.datasets.CIFAR10');
+const CIFAR10_ROOT = rootSignature('CIFAR10', 'torchvision.datasets.');
 /** Where to get the files, for the error of `download: true`. */
 export const CIFAR10_HELP = 'Download the "CIFAR-10 binary version" (cifar-10-binary.tar.gz) from the CIFAR-10 site, extract it, and pass root: the cifar-10-batches-bin directory or its parent.';
 const CIFAR10_SIG = signature('CIFAR10', null, [['batches', is.arrayOf(check<CifarBatch>('CIFAR-10 batch (parseCifarBatch)', (v) => typeof v === 'object' && v !== null && 'labels' in v))]], [...TRANSFORMS]);

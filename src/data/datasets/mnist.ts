@@ -12,8 +12,8 @@ const IDX = check<IdxArray>('a parsed IDX array (ck.data.parseIdx)', (v) => type
 // two forms: parsed arrays (works everywhere), or torchvision's MNIST(root, train, transform, target_transform,
 // download), whose files convkit/node reads
 const MNIST_SIG = signature('MNIST', null, [['images', IDX], ['labels', IDX]], [...TRANSFORMS]);
-const MNIST_ROOT = rootSignature('MNIST', 'torchvision.datasets.MNIST');
-const FASHION_ROOT = rootSignature('FashionMNIST', 'torchvision.datasets.FashionMNIST');
+const MNIST_ROOT = rootSignature('MNIST', 'torchvision.datasets.');
+const FASHION_ROOT = rootSignature('FashionMNIST', 'torchvision.datasets.');
 /** Where to get the files, for the error of `download: true`. */
 const GET_DATA: Record<string, string> = {
   MNIST: 'Get the four IDX files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) from the MNIST database\'s site, or let torchvision fetch them once (torchvision.datasets.MNIST(root, download=True) puts them in <root>/MNIST/raw), then pass that root.',

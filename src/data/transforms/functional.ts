@@ -337,21 +337,21 @@ function sampleBilinear(src: Planes, ix: number, iy: number, value: Float64Array
   return coverage;
 }
 
-const TO_TENSOR_SIG = signature('toTensor', 'torchvision.transforms.functional.to_tensor', [['pic', is.instance(Image, 'an Image')]], []);
+const TO_TENSOR_SIG = signature('toTensor', 'torchvision.transforms.functional.', [['pic', is.instance(Image, 'an Image')]], []);
 export const toTensor = define(TO_TENSOR_SIG, ({ pic }) => toTensorImpl(pic));
-const NORMALIZE_SIG = signature('normalize', 'torchvision.transforms.functional.normalize', [['tensor', is.tensor], ['mean', is.numbers], ['std', is.numbers]], [['inplace', is.bool]]);
+const NORMALIZE_SIG = signature('normalize', 'torchvision.transforms.functional.', [['tensor', is.tensor], ['mean', is.numbers], ['std', is.numbers]], [['inplace', is.bool]]);
 export const normalize = define(NORMALIZE_SIG, ({ tensor, mean, std }) => normalizeImpl(tensor, mean, std));
-const PAD_SIG = signature('TF.pad', 'torchvision.transforms.functional.pad', [['img', PICTURE], ['padding', is.intOrTuple]], [['fill', is.numberOrTuple], ['paddingMode', is.oneOf('constant', 'edge', 'reflect', 'symmetric')]]);
+const PAD_SIG = signature('TF.pad', 'torchvision.transforms.functional.', [['img', PICTURE], ['padding', is.intOrTuple]], [['fill', is.numberOrTuple], ['paddingMode', is.oneOf('constant', 'edge', 'reflect', 'symmetric')]]);
 export const pad = define(PAD_SIG, ({ img, padding, ...o }) => padImpl(img, padding, o));
-const CROP_SIG = signature('crop', 'torchvision.transforms.functional.crop', [['img', PICTURE], ['top', is.int], ['left', is.int], ['height', is.int], ['width', is.int]], []);
+const CROP_SIG = signature('crop', 'torchvision.transforms.functional.', [['img', PICTURE], ['top', is.int], ['left', is.int], ['height', is.int], ['width', is.int]], []);
 export const crop = define(CROP_SIG, ({ img, top, left, height, width }) => cropImpl(img, top, left, height, width));
-const CENTER_CROP_SIG = signature('centerCrop', 'torchvision.transforms.functional.center_crop', [['img', PICTURE], ['outputSize', is.intOrTuple]], []);
+const CENTER_CROP_SIG = signature('centerCrop', 'torchvision.transforms.functional.', [['img', PICTURE], ['outputSize', is.intOrTuple]], []);
 export const centerCrop = define(CENTER_CROP_SIG, ({ img, outputSize }) => centerCropImpl(img, outputSize as Size));
-const HFLIP_SIG = signature('hflip', 'torchvision.transforms.functional.hflip', [['img', PICTURE]], []);
+const HFLIP_SIG = signature('hflip', 'torchvision.transforms.functional.', [['img', PICTURE]], []);
 export const hflip = define(HFLIP_SIG, ({ img }) => hflipImpl(img));
-const VFLIP_SIG = signature('vflip', 'torchvision.transforms.functional.vflip', [['img', PICTURE]], []);
+const VFLIP_SIG = signature('vflip', 'torchvision.transforms.functional.', [['img', PICTURE]], []);
 export const vflip = define(VFLIP_SIG, ({ img }) => vflipImpl(img));
-const RESIZE_SIG = signature('resize', 'torchvision.transforms.functional.resize', [['img', PICTURE], ['size', is.intOrTuple]], [['interpolation', is.oneOf('nearest', 'bilinear')], ['maxSize', is.nullable(is.int)], ['antialias', check<null>('null (convkit resizes as torchvision does)', (v) => v === null)]]);
+const RESIZE_SIG = signature('resize', 'torchvision.transforms.functional.', [['img', PICTURE], ['size', is.intOrTuple]], [['interpolation', is.oneOf('nearest', 'bilinear')], ['maxSize', is.nullable(is.int)], ['antialias', check<null>('null (convkit resizes as torchvision does)', (v) => v === null)]]);
 export const resize = define(RESIZE_SIG, ({ img, size, interpolation, maxSize }) => resizeImpl(img, size as Size, { interpolation, maxSize: maxSize ?? undefined }));
-const AFFINE_SIG = signature('affine', 'torchvision.transforms.functional.affine', [['img', PICTURE], ['angle', is.number], ['translate', is.numbers], ['scale', is.number], ['shear', is.numberOrTuple]], [['interpolation', is.oneOf('nearest', 'bilinear')], ['fill', is.numberOrTuple], ['center', is.nullable(is.numbers)]]);
+const AFFINE_SIG = signature('affine', 'torchvision.transforms.functional.', [['img', PICTURE], ['angle', is.number], ['translate', is.numbers], ['scale', is.number], ['shear', is.numberOrTuple]], [['interpolation', is.oneOf('nearest', 'bilinear')], ['fill', is.numberOrTuple], ['center', is.nullable(is.numbers)]]);
 export const affine = define(AFFINE_SIG, ({ img, angle, translate, scale, shear, center, ...o }) => affineImpl(img, angle, translate as [number, number], scale, shear as number | [number, number], { ...o, center: (center ?? undefined) as [number, number] | undefined }));

@@ -37,21 +37,21 @@ const INTERPOLATION = is.oneOf('nearest', 'bilinear');
 const GENERATOR = [['generator', is.generator]] as const;
 const PAIR = check<readonly [number, number]>('an array of two numbers', (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'));
 const TRANSFORM = check<TransformLike>('a Transform or a function', (v) => v instanceof Transform || typeof v === 'function');
-const COMPOSE = signature('Compose', `${TV}Compose`, [['transforms', is.arrayOf(TRANSFORM)]], []);
-const LAMBDA = signature('Lambda', `${TV}Lambda`, [['lambd', is.function]], []);
-const TO_TENSOR = signature('ToTensor', `${TV}ToTensor`, [], []);
-const NORMALIZE = signature('Normalize', `${TV}Normalize`, [['mean', is.numbers], ['std', is.numbers]], [['inplace', is.bool]]);
-const PAD = signature('Pad', `${TV}Pad`, [['padding', PADDING]], [['fill', FILL], ['paddingMode', PAD_MODE]]);
-const RESIZE = signature('Resize', `${TV}Resize`, [['size', SIZE]], [
+const COMPOSE = signature('Compose', TV, [['transforms', is.arrayOf(TRANSFORM)]], []);
+const LAMBDA = signature('Lambda', TV, [['lambd', is.function]], []);
+const TO_TENSOR = signature('ToTensor', TV, [], []);
+const NORMALIZE = signature('Normalize', TV, [['mean', is.numbers], ['std', is.numbers]], [['inplace', is.bool]]);
+const PAD = signature('Pad', TV, [['padding', PADDING]], [['fill', FILL], ['paddingMode', PAD_MODE]]);
+const RESIZE = signature('Resize', TV, [['size', SIZE]], [
   ['interpolation', INTERPOLATION], ['maxSize', is.nullable(is.int)], ['antialias', check<null>('null (convkit resizes as torchvision does)', (v) => v === null)],
 ]);
-const CENTER_CROP = signature('CenterCrop', `${TV}CenterCrop`, [['size', SIZE]], []);
-const RANDOM_CROP = signature('RandomCrop', `${TV}RandomCrop`, [['size', SIZE]], [
+const CENTER_CROP = signature('CenterCrop', TV, [['size', SIZE]], []);
+const RANDOM_CROP = signature('RandomCrop', TV, [['size', SIZE]], [
   ['padding', is.nullable(PADDING)], ['padIfNeeded', is.bool], ['fill', FILL], ['paddingMode', PAD_MODE],
 ], GENERATOR);
-const FLIP = signature('RandomHorizontalFlip', `${TV}RandomHorizontalFlip`, [], [['p', is.number]], GENERATOR);
-const VFLIP = signature('RandomVerticalFlip', `${TV}RandomVerticalFlip`, [], [['p', is.number]], GENERATOR);
-const RANDOM_AFFINE = signature('RandomAffine', `${TV}RandomAffine`, [['degrees', is.numberOrTuple]], [
+const FLIP = signature('RandomHorizontalFlip', TV, [], [['p', is.number]], GENERATOR);
+const VFLIP = signature('RandomVerticalFlip', TV, [], [['p', is.number]], GENERATOR);
+const RANDOM_AFFINE = signature('RandomAffine', TV, [['degrees', is.numberOrTuple]], [
   ['translate', is.nullable(PAIR)], ['scale', is.nullable(PAIR)], ['shear', is.nullable(is.numberOrTuple)], ['interpolation', INTERPOLATION],
   ['fill', FILL], ['center', is.nullable(PAIR)],
 ], GENERATOR);

@@ -14,13 +14,13 @@ export interface InplaceOption {
 
 const inplaceRepr = (inplace: boolean): string => (inplace ? 'inplace=True' : '');
 
-const RELU = signature('ReLU', 'torch.nn.ReLU', [], [['inplace', is.bool]]);
-const LEAKY_RELU = signature('LeakyReLU', 'torch.nn.LeakyReLU', [], [['negativeSlope', is.number], ['inplace', is.bool]]);
-const ELU_SIG = signature('ELU', 'torch.nn.ELU', [], [['alpha', is.number], ['inplace', is.bool]]);
-const GELU_SIG = signature('GELU', 'torch.nn.GELU', [], [['approximate', is.oneOf('none', 'tanh')]]);
-const SOFTPLUS = signature('Softplus', 'torch.nn.Softplus', [], [['beta', is.number], ['threshold', is.number]]);
-const SOFTMAX = signature('Softmax', 'torch.nn.Softmax', [['dim', is.int]], []);
-const NO_ARGS = signature('Sigmoid', 'torch.nn.Sigmoid', [], []);
+const RELU = signature('ReLU', 'torch.nn.', [], [['inplace', is.bool]]);
+const LEAKY_RELU = signature('LeakyReLU', 'torch.nn.', [], [['negativeSlope', is.number], ['inplace', is.bool]]);
+const ELU_SIG = signature('ELU', 'torch.nn.', [], [['alpha', is.number], ['inplace', is.bool]]);
+const GELU_SIG = signature('GELU', 'torch.nn.', [], [['approximate', is.oneOf('none', 'tanh')]]);
+const SOFTPLUS = signature('Softplus', 'torch.nn.', [], [['beta', is.number], ['threshold', is.number]]);
+const SOFTMAX = signature('Softmax', 'torch.nn.', [['dim', is.int]], []);
+const NO_ARGS = signature('Sigmoid', 'torch.nn.', [], []);
 
 /** A layer with one function and no parameters, PyTorch's (inplace=False). */
 abstract class Activation extends Module {
@@ -177,13 +177,13 @@ export class LogSoftmax extends AlongDim {
 }
 
 withSignature(ReLU, RELU);
-sameSignature(ReLU6, RELU, 'ReLU6', 'torch.nn.ReLU6');
-sameSignature(SiLU, RELU, 'SiLU', 'torch.nn.SiLU');
+sameSignature(ReLU6, RELU, 'ReLU6', 'torch.nn.');
+sameSignature(SiLU, RELU, 'SiLU', 'torch.nn.');
 withSignature(Sigmoid, NO_ARGS);
-sameSignature(Tanh, NO_ARGS, 'Tanh', 'torch.nn.Tanh');
+sameSignature(Tanh, NO_ARGS, 'Tanh', 'torch.nn.');
 withSignature(LeakyReLU, LEAKY_RELU);
 withSignature(ELU, ELU_SIG);
 withSignature(GELU, GELU_SIG);
 withSignature(Softplus, SOFTPLUS);
 withSignature(Softmax, SOFTMAX);
-sameSignature(LogSoftmax, SOFTMAX, 'LogSoftmax', 'torch.nn.LogSoftmax');
+sameSignature(LogSoftmax, SOFTMAX, 'LogSoftmax', 'torch.nn.');

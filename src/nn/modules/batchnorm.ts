@@ -19,7 +19,7 @@ export interface BatchNormLayerOptions {
   trackRunningStats?: boolean;
 }
 
-const BATCH_NORM = signature('BatchNorm2d', 'torch.nn.BatchNorm2d', [['numFeatures', is.int]], [
+const BATCH_NORM = signature('BatchNorm2d', 'torch.nn.', [['numFeatures', is.int]], [
   ['eps', is.number], ['momentum', is.nullable(is.number)], ['affine', is.bool], ['trackRunningStats', is.bool],
 ]);
 

@@ -41,10 +41,10 @@ export interface ConvTransposeLayerOptions {
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 const CHANNELS = [['inChannels', is.int], ['outChannels', is.int], ['kernelSize', is.size]] as const;
-const CONV2D = signature('Conv2d', 'torch.nn.Conv2d', CHANNELS, [
+const CONV2D = signature('Conv2d', 'torch.nn.', CHANNELS, [
   ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int], ['bias', is.bool], ['paddingMode', is.oneOf(...PADDING_MODES)],
 ]);
-const CONV_TRANSPOSE2D = signature('ConvTranspose2d', 'torch.nn.ConvTranspose2d', CHANNELS, [
+const CONV_TRANSPOSE2D = signature('ConvTranspose2d', 'torch.nn.', CHANNELS, [
   ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['bias', is.bool], ['dilation', is.size],
   ['paddingMode', is.oneOf('zeros')],
 ]);

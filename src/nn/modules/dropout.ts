@@ -15,7 +15,7 @@ export interface DropoutLayerOptions {
 }
 
 /** generator is convkit's own (PyTorch layers draw from the global generator): a keyword-only option. */
-const DROPOUT = signature('Dropout', 'torch.nn.Dropout', [], [['p', is.number], ['inplace', is.bool]], [['generator', is.generator]]);
+const DROPOUT = signature('Dropout', 'torch.nn.', [], [['p', is.number], ['inplace', is.bool]], [['generator', is.generator]]);
 
 abstract class DropoutBase extends Module {
   readonly p: number;
@@ -68,4 +68,4 @@ export class Dropout3d extends DropoutBase {
   }
 }
 
-for (const [name, cls] of Object.entries({ Dropout, Dropout1d, Dropout2d, Dropout3d })) sameSignature(cls, DROPOUT, name, `torch.nn.${name}`);
+for (const [name, cls] of Object.entries({ Dropout, Dropout1d, Dropout2d, Dropout3d })) sameSignature(cls, DROPOUT, name, 'torch.nn.');

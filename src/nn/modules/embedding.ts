@@ -10,12 +10,12 @@ import { normal_ } from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
-const EMBEDDING = signature('Embedding', 'torch.nn.Embedding', [['numEmbeddings', is.int], ['embeddingDim', is.int]], [
+const EMBEDDING = signature('Embedding', 'torch.nn.', [['numEmbeddings', is.int], ['embeddingDim', is.int]], [
   ['paddingIdx', is.nullable(is.int)], ['maxNorm', is.nullable(is.number)], ['normType', is.number],
   ['scaleGradByFreq', is.bool], ['sparse', is.bool], ['weight', is.nullable(is.tensor)],
 ]);
 
-const FROM_PRETRAINED = signature('Embedding.fromPretrained', 'torch.nn.Embedding.from_pretrained', [['embeddings', is.tensor]], [
+const FROM_PRETRAINED = signature('Embedding.fromPretrained', 'torch.nn.Embedding.', [['embeddings', is.tensor]], [
   ['freeze', is.bool], ['paddingIdx', is.nullable(is.int)], ['maxNorm', is.nullable(is.number)], ['normType', is.number],
   ['scaleGradByFreq', is.bool], ['sparse', is.bool],
 ]);

@@ -10,8 +10,8 @@ export interface FlattenOptions {
   endDim?: number;
 }
 
-const FLATTEN = signature('Flatten', 'torch.nn.Flatten', [], [['startDim', is.int], ['endDim', is.int]]);
-const UNFLATTEN = signature('Unflatten', 'torch.nn.Unflatten', [['dim', is.int], ['unflattenedSize', is.ints]], []);
+const FLATTEN = signature('Flatten', 'torch.nn.', [], [['startDim', is.int], ['endDim', is.int]]);
+const UNFLATTEN = signature('Unflatten', 'torch.nn.', [['dim', is.int], ['unflattenedSize', is.ints]], []);
 
 /** Flattens dims startDim..endDim (default 1..-1: everything but the batch). */
 export class Flatten extends Module {

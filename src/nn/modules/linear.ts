@@ -39,8 +39,8 @@ export interface LinearOptions {
   bias?: boolean;
 }
 
-const IDENTITY = signature('Identity', 'torch.nn.Identity', [], [], [], ['args', is.any]);
-const LINEAR = signature('Linear', 'torch.nn.Linear', [['inFeatures', is.int], ['outFeatures', is.int]], [['bias', is.bool]]);
+const IDENTITY = signature('Identity', 'torch.nn.', [], [], [], ['args', is.any]);
+const LINEAR = signature('Linear', 'torch.nn.', [['inFeatures', is.int], ['outFeatures', is.int]], [['bias', is.bool]]);
 
 /** y = x·Wᵀ + b, with weight [outFeatures, inFeatures] and bias [outFeatures]. */
 export class Linear extends Module {

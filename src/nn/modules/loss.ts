@@ -11,15 +11,15 @@ import { Module } from '../module.js';
 const DEPRECATED = [['sizeAverage', is.deprecated], ['reduce', is.deprecated]] as const;
 const WEIGHT = ['weight', is.nullable(is.tensor)] as const;
 const REDUCTION = ['reduction', is.reduction] as const;
-const L1_SIG = signature('L1Loss', 'torch.nn.L1Loss', [], [...DEPRECATED, REDUCTION]);
-const MSE = signature('MSELoss', 'torch.nn.MSELoss', [], [...DEPRECATED, REDUCTION]);
-const SMOOTH_L1 = signature('SmoothL1Loss', 'torch.nn.SmoothL1Loss', [], [...DEPRECATED, REDUCTION, ['beta', is.number]]);
-const HUBER = signature('HuberLoss', 'torch.nn.HuberLoss', [], [REDUCTION, ['delta', is.number]]);
-const KL_DIV = signature('KLDivLoss', 'torch.nn.KLDivLoss', [], [...DEPRECATED, ['reduction', is.oneOf('none', 'mean', 'sum', 'batchmean')], ['logTarget', is.bool]]);
-const BCE = signature('BCELoss', 'torch.nn.BCELoss', [], [WEIGHT, ...DEPRECATED, REDUCTION]);
-const BCE_LOGITS = signature('BCEWithLogitsLoss', 'torch.nn.BCEWithLogitsLoss', [], [WEIGHT, ...DEPRECATED, REDUCTION, ['posWeight', is.nullable(is.tensor)]]);
-const NLL = signature('NLLLoss', 'torch.nn.NLLLoss', [], [WEIGHT, DEPRECATED[0], ['ignoreIndex', is.int], DEPRECATED[1], REDUCTION]);
-const CROSS_ENTROPY = signature('CrossEntropyLoss', 'torch.nn.CrossEntropyLoss', [], [...NLL.optional, ['labelSmoothing', is.number]]);
+const L1_SIG = signature('L1Loss', 'torch.nn.', [], [...DEPRECATED, REDUCTION]);
+const MSE = signature('MSELoss', 'torch.nn.', [], [...DEPRECATED, REDUCTION]);
+const SMOOTH_L1 = signature('SmoothL1Loss', 'torch.nn.', [], [...DEPRECATED, REDUCTION, ['beta', is.number]]);
+const HUBER = signature('HuberLoss', 'torch.nn.', [], [REDUCTION, ['delta', is.number]]);
+const KL_DIV = signature('KLDivLoss', 'torch.nn.', [], [...DEPRECATED, ['reduction', is.oneOf('none', 'mean', 'sum', 'batchmean')], ['logTarget', is.bool]]);
+const BCE = signature('BCELoss', 'torch.nn.', [], [WEIGHT, ...DEPRECATED, REDUCTION]);
+const BCE_LOGITS = signature('BCEWithLogitsLoss', 'torch.nn.', [], [WEIGHT, ...DEPRECATED, REDUCTION, ['posWeight', is.nullable(is.tensor)]]);
+const NLL = signature('NLLLoss', 'torch.nn.', [], [WEIGHT, DEPRECATED[0], ['ignoreIndex', is.int], DEPRECATED[1], REDUCTION]);
+const CROSS_ENTROPY = signature('CrossEntropyLoss', 'torch.nn.', [], [...NLL.optional, ['labelSmoothing', is.number]]);
 
 abstract class Loss extends Module {
   readonly reduction: L.Reduction;

@@ -7,7 +7,7 @@ import { Module } from '../module.js';
 import { hardsigmoid, hardswish, mish, prelu } from '../more-activations.js';
 import { Parameter } from '../parameter.js';
 
-const HARDSWISH = signature('Hardswish', 'torch.nn.Hardswish', [], [['inplace', is.bool]]);
+const HARDSWISH = signature('Hardswish', 'torch.nn.', [], [['inplace', is.bool]]);
 
 /** `inplace` is accepted so PyTorch definitions transcribe and print unchanged; the result is computed out of place. */
 abstract class InplaceActivation extends Module {
@@ -38,11 +38,11 @@ export class Mish extends InplaceActivation {
     return mish(x);
   }
 }
-sameSignature(Hardswish, HARDSWISH, 'Hardswish', 'torch.nn.Hardswish');
-sameSignature(Hardsigmoid, HARDSWISH, 'Hardsigmoid', 'torch.nn.Hardsigmoid');
-sameSignature(Mish, HARDSWISH, 'Mish', 'torch.nn.Mish');
+sameSignature(Hardswish, HARDSWISH, 'Hardswish', 'torch.nn.');
+sameSignature(Hardsigmoid, HARDSWISH, 'Hardsigmoid', 'torch.nn.');
+sameSignature(Mish, HARDSWISH, 'Mish', 'torch.nn.');
 
-const PRELU = signature('PReLU', 'torch.nn.PReLU', [], [['numParameters', is.int], ['init', is.number]]);
+const PRELU = signature('PReLU', 'torch.nn.', [], [['numParameters', is.int], ['init', is.number]]);
 
 /** Leaky ReLU with a learned slope: one for all channels, or one per channel (numParameters = C). */
 export class PReLU extends Module {

@@ -8,7 +8,7 @@ import { Module } from '../module.js';
 import { groupNorm, instanceNorm, layerNorm } from '../normalization.js';
 import { Parameter } from '../parameter.js';
 
-const LAYER_NORM = signature('LayerNorm', 'torch.nn.LayerNorm', [['normalizedShape', is.intOrTuple]], [['eps', is.number], ['elementwiseAffine', is.bool]]);
+const LAYER_NORM = signature('LayerNorm', 'torch.nn.', [['normalizedShape', is.intOrTuple]], [['eps', is.number], ['elementwiseAffine', is.bool]]);
 
 /** Normalises over the last dims (one sample's features), with a learnable per-element scale and shift. */
 export class LayerNorm extends Module {
@@ -38,7 +38,7 @@ export class LayerNorm extends Module {
   }
 }
 
-const GROUP_NORM = signature('GroupNorm', 'torch.nn.GroupNorm', [['numGroups', is.int], ['numChannels', is.int]], [['eps', is.number], ['affine', is.bool]]);
+const GROUP_NORM = signature('GroupNorm', 'torch.nn.', [['numGroups', is.int], ['numChannels', is.int]], [['eps', is.number], ['affine', is.bool]]);
 
 /** Channels in groups, each group normalised per sample (Wu & He 2018); batch-size independent. */
 export class GroupNorm extends Module {
@@ -74,7 +74,7 @@ export class GroupNorm extends Module {
   }
 }
 
-const INSTANCE_NORM = signature('InstanceNorm2d', 'torch.nn.InstanceNorm2d', [['numFeatures', is.int]], [
+const INSTANCE_NORM = signature('InstanceNorm2d', 'torch.nn.', [['numFeatures', is.int]], [
   ['eps', is.number], ['momentum', is.number], ['affine', is.bool], ['trackRunningStats', is.bool],
 ]);
 
@@ -138,8 +138,8 @@ export class InstanceNorm2d extends InstanceNormNd {
 export class InstanceNorm3d extends InstanceNormNd {
   protected readonly _spatial = 3;
 }
-sameSignature(InstanceNorm1d, INSTANCE_NORM, 'InstanceNorm1d', 'torch.nn.InstanceNorm1d');
-sameSignature(InstanceNorm2d, INSTANCE_NORM, 'InstanceNorm2d', 'torch.nn.InstanceNorm2d');
-sameSignature(InstanceNorm3d, INSTANCE_NORM, 'InstanceNorm3d', 'torch.nn.InstanceNorm3d');
+sameSignature(InstanceNorm1d, INSTANCE_NORM, 'InstanceNorm1d', 'torch.nn.');
+sameSignature(InstanceNorm2d, INSTANCE_NORM, 'InstanceNorm2d', 'torch.nn.');
+sameSignature(InstanceNorm3d, INSTANCE_NORM, 'InstanceNorm3d', 'torch.nn.');
 withSignature(LayerNorm, LAYER_NORM);
 withSignature(GroupNorm, GROUP_NORM);

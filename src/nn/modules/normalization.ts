@@ -11,7 +11,7 @@ export interface LocalResponseNormLayerOptions {
   k?: number;
 }
 
-const LRN = signature('LocalResponseNorm', 'torch.nn.LocalResponseNorm', [['size', is.int]], [['alpha', is.number], ['beta', is.number], ['k', is.number]]);
+const LRN = signature('LocalResponseNorm', 'torch.nn.', [['size', is.int]], [['alpha', is.number], ['beta', is.number], ['k', is.number]]);
 
 /** x / (k + alpha/size · Σ x² over `size` neighbouring channels)^beta. */
 export class LocalResponseNorm extends Module {

@@ -5,12 +5,12 @@ import { pad, type PadMode } from '../../ops/conv/index.js';
 import { pyFloat, pySize } from '../check.js';
 import { Module } from '../module.js';
 
-const CONSTANT_PAD = signature('ConstantPad2d', 'torch.nn.ConstantPad2d', [['padding', is.size], ['value', is.number]], []);
-const MODE_PAD = signature('ReflectionPad2d', 'torch.nn.ReflectionPad2d', [['padding', is.size]], []);
+const CONSTANT_PAD = signature('ConstantPad2d', 'torch.nn.', [['padding', is.size], ['value', is.number]], []);
+const MODE_PAD = signature('ReflectionPad2d', 'torch.nn.', [['padding', is.size]], []);
 const CONSTANT_PAD_SIGS = [1, 2, 3].map((nd) => signature(`ConstantPad${nd}d`, `torch.nn.ConstantPad${nd}d`, CONSTANT_PAD.required, []));
 const MODE_PAD_SIGS = Object.fromEntries(
   ['ReflectionPad1d', 'ReflectionPad2d', 'ReflectionPad3d', 'ReplicationPad1d', 'ReplicationPad2d', 'ReplicationPad3d', 'ZeroPad2d']
-    .map((name) => [name, signature(name, `torch.nn.${name}`, MODE_PAD.required, [])]),
+    .map((name) => [name, signature(name, 'torch.nn.', MODE_PAD.required, [])]),
 );
 
 abstract class PadNd extends Module {
@@ -138,5 +138,5 @@ export class ReplicationPad3d extends ModePad {
 const padClasses = { ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d, ReplicationPad3d };
 for (const [name, cls] of Object.entries(padClasses)) {
   const sig = name.startsWith('Constant') ? CONSTANT_PAD_SIGS[Number(name[11]) - 1] : MODE_PAD_SIGS[name];
-  sameSignature(cls, sig, name, `torch.nn.${name}`);
+  sameSignature(cls, sig, name, 'torch.nn.');
 }

@@ -21,15 +21,15 @@ export interface MaxPoolLayerOptions<R extends boolean = boolean> {
 /** What a max pooling layer's forward returns: values, or [values, indices] when built with returnIndices: true. */
 export type MaxPoolResult<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
 
-const MAX_POOL2D = signature('MaxPool2d', 'torch.nn.MaxPool2d', [['kernelSize', is.size]], [
+const MAX_POOL2D = signature('MaxPool2d', 'torch.nn.', [['kernelSize', is.size]], [
   ['stride', is.nullable(is.size)], ['padding', is.size], ['dilation', is.size], ['returnIndices', is.bool], ['ceilMode', is.bool],
 ]);
-const AVG_POOL1D = signature('AvgPool1d', 'torch.nn.AvgPool1d', [['kernelSize', is.size]], [
+const AVG_POOL1D = signature('AvgPool1d', 'torch.nn.', [['kernelSize', is.size]], [
   ['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool],
 ]);
-const AVG_POOL2D = signature('AvgPool2d', 'torch.nn.AvgPool2d', [['kernelSize', is.size]], [...AVG_POOL1D.optional, ['divisorOverride', is.nullable(is.int)]]);
-const ADAPTIVE_AVG_POOL2D = signature('AdaptiveAvgPool2d', 'torch.nn.AdaptiveAvgPool2d', [['outputSize', is.adaptiveSize]], []);
-const ADAPTIVE_MAX_POOL2D = signature('AdaptiveMaxPool2d', 'torch.nn.AdaptiveMaxPool2d', [['outputSize', is.adaptiveSize]], [['returnIndices', is.bool]]);
+const AVG_POOL2D = signature('AvgPool2d', 'torch.nn.', [['kernelSize', is.size]], [...AVG_POOL1D.optional, ['divisorOverride', is.nullable(is.int)]]);
+const ADAPTIVE_AVG_POOL2D = signature('AdaptiveAvgPool2d', 'torch.nn.', [['outputSize', is.adaptiveSize]], []);
+const ADAPTIVE_MAX_POOL2D = signature('AdaptiveMaxPool2d', 'torch.nn.', [['outputSize', is.adaptiveSize]], [['returnIndices', is.bool]]);
 
 type MaxPoolOp = (input: Tensor, kernelSize: IntOrTuple, opts: { stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; ceilMode?: boolean; returnIndices?: boolean }) => Tensor | [Tensor, Tensor];
 
@@ -221,8 +221,8 @@ for (const nd of [1, 2, 3]) {
   sameSignature([MaxPool1d, MaxPool2d, MaxPool3d][nd - 1], MAX_POOL2D, `MaxPool${nd}d`, `torch.nn.MaxPool${nd}d`);
   sameSignature([AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d][nd - 1], ADAPTIVE_AVG_POOL2D, `AdaptiveAvgPool${nd}d`, `torch.nn.AdaptiveAvgPool${nd}d`);
 }
-sameSignature(AvgPool1d, AVG_POOL1D, 'AvgPool1d', 'torch.nn.AvgPool1d');
-sameSignature(AvgPool2d, AVG_POOL2D, 'AvgPool2d', 'torch.nn.AvgPool2d');
-sameSignature(AvgPool3d, AVG_POOL2D, 'AvgPool3d', 'torch.nn.AvgPool3d');
-sameSignature(AdaptiveMaxPool1d, ADAPTIVE_MAX_POOL2D, 'AdaptiveMaxPool1d', 'torch.nn.AdaptiveMaxPool1d');
-sameSignature(AdaptiveMaxPool2d, ADAPTIVE_MAX_POOL2D, 'AdaptiveMaxPool2d', 'torch.nn.AdaptiveMaxPool2d');
+sameSignature(AvgPool1d, AVG_POOL1D, 'AvgPool1d', 'torch.nn.');
+sameSignature(AvgPool2d, AVG_POOL2D, 'AvgPool2d', 'torch.nn.');
+sameSignature(AvgPool3d, AVG_POOL2D, 'AvgPool3d', 'torch.nn.');
+sameSignature(AdaptiveMaxPool1d, ADAPTIVE_MAX_POOL2D, 'AdaptiveMaxPool1d', 'torch.nn.');
+sameSignature(AdaptiveMaxPool2d, ADAPTIVE_MAX_POOL2D, 'AdaptiveMaxPool2d', 'torch.nn.');

@@ -5,7 +5,7 @@ import { interpolate, pixelShuffle, pixelUnshuffle, type InterpolateMode } from 
 import { checkPositiveInt, pyFloat, pySize } from '../check.js';
 import { Module } from '../module.js';
 
-const UPSAMPLE = signature('Upsample', 'torch.nn.Upsample', [], [
+const UPSAMPLE = signature('Upsample', 'torch.nn.', [], [
   ['size', is.nullable(is.intOrTuple)], ['scaleFactor', is.nullable(is.numberOrTuple)],
   ['mode', is.oneOf('nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area')],
   ['alignCorners', is.nullable(is.bool)], ['recomputeScaleFactor', is.nullable(is.bool)],
@@ -43,8 +43,8 @@ export class Upsample extends Module {
   }
 }
 
-const UPSAMPLING_2D = signature('UpsamplingNearest2d', 'torch.nn.UpsamplingNearest2d', [], [['size', is.nullable(is.intOrTuple)], ['scaleFactor', is.nullable(is.numberOrTuple)]]);
-const UPSAMPLING_BILINEAR = signature('UpsamplingBilinear2d', 'torch.nn.UpsamplingBilinear2d', UPSAMPLING_2D.required, UPSAMPLING_2D.optional);
+const UPSAMPLING_2D = signature('UpsamplingNearest2d', 'torch.nn.', [], [['size', is.nullable(is.intOrTuple)], ['scaleFactor', is.nullable(is.numberOrTuple)]]);
+const UPSAMPLING_BILINEAR = signature('UpsamplingBilinear2d', 'torch.nn.', UPSAMPLING_2D.required, UPSAMPLING_2D.optional);
 
 /** Upsample with mode 'nearest' (PyTorch's older spelling). */
 export class UpsamplingNearest2d extends Upsample {
@@ -62,8 +62,8 @@ export class UpsamplingBilinear2d extends Upsample {
   }
 }
 
-const PIXEL_SHUFFLE = signature('PixelShuffle', 'torch.nn.PixelShuffle', [['upscaleFactor', is.int]], []);
-const PIXEL_UNSHUFFLE = signature('PixelUnshuffle', 'torch.nn.PixelUnshuffle', [['downscaleFactor', is.int]], []);
+const PIXEL_SHUFFLE = signature('PixelShuffle', 'torch.nn.', [['upscaleFactor', is.int]], []);
+const PIXEL_UNSHUFFLE = signature('PixelUnshuffle', 'torch.nn.', [['downscaleFactor', is.int]], []);
 
 /** [*, C·r², H, W] → [*, C, H·r, W·r]. */
 export class PixelShuffle extends Module {

@@ -95,9 +95,9 @@ export const adaptiveMaxPool1d = adaptiveMaxPool('adaptiveMaxPool1d', 1);
 /** torch.nn.functional.adaptive_max_pool2d; `returnIndices: true` returns [values, indices]. */
 export const adaptiveMaxPool2d = adaptiveMaxPool('adaptiveMaxPool2d', 2);
 
-const ADAPTIVE_AVG_POOL1D_SIG = signature('adaptiveAvgPool1d', 'torch.nn.functional.adaptive_avg_pool1d', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
+const ADAPTIVE_AVG_POOL1D_SIG = signature('adaptiveAvgPool1d', 'torch.nn.functional.', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
 export const adaptiveAvgPool1d = define(ADAPTIVE_AVG_POOL1D_SIG, ({ input, outputSize }) => adaptiveAvgPool1dImpl(input, outputSize));
-const ADAPTIVE_AVG_POOL2D_SIG = signature('adaptiveAvgPool2d', 'torch.nn.functional.adaptive_avg_pool2d', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
+const ADAPTIVE_AVG_POOL2D_SIG = signature('adaptiveAvgPool2d', 'torch.nn.functional.', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
 export const adaptiveAvgPool2d = define(ADAPTIVE_AVG_POOL2D_SIG, ({ input, outputSize }) => adaptiveAvgPool2dImpl(input, outputSize));
-const ADAPTIVE_AVG_POOL3D_SIG = signature('adaptiveAvgPool3d', 'torch.nn.functional.adaptive_avg_pool3d', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
+const ADAPTIVE_AVG_POOL3D_SIG = signature('adaptiveAvgPool3d', 'torch.nn.functional.', [['input', is.tensor], ['outputSize', is.adaptiveSize]], []);
 export const adaptiveAvgPool3d = define(ADAPTIVE_AVG_POOL3D_SIG, ({ input, outputSize }) => adaptiveAvgPool3dImpl(input, outputSize));

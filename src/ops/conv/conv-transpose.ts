@@ -64,9 +64,9 @@ const convTranspose2dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null
 const convTranspose3dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
   convTransposeNd('convTranspose3d', 3, input, weight, bias, opts);
 
-const CONV_TRANSPOSE1D_SIG = signature('convTranspose1d', 'torch.nn.functional.conv_transpose1d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
+const CONV_TRANSPOSE1D_SIG = signature('convTranspose1d', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
 export const convTranspose1d = define(CONV_TRANSPOSE1D_SIG, ({ input, weight, bias, ...o }) => convTranspose1dImpl(input, weight, bias, o));
-const CONV_TRANSPOSE2D_SIG = signature('convTranspose2d', 'torch.nn.functional.conv_transpose2d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
+const CONV_TRANSPOSE2D_SIG = signature('convTranspose2d', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
 export const convTranspose2d = define(CONV_TRANSPOSE2D_SIG, ({ input, weight, bias, ...o }) => convTranspose2dImpl(input, weight, bias, o));
-const CONV_TRANSPOSE3D_SIG = signature('convTranspose3d', 'torch.nn.functional.conv_transpose3d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
+const CONV_TRANSPOSE3D_SIG = signature('convTranspose3d', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.size], ['outputPadding', is.size], ['groups', is.int], ['dilation', is.size]]);
 export const convTranspose3d = define(CONV_TRANSPOSE3D_SIG, ({ input, weight, bias, ...o }) => convTranspose3dImpl(input, weight, bias, o));

@@ -99,9 +99,9 @@ const conv2dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: C
 /** torch.nn.functional.conv3d: input [N, C, D, H, W] or [C, D, H, W], weight [O, C/groups, kD, kH, kW]. */
 const conv3dImpl = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd('conv3d', 3, input, weight, bias, opts);
 
-const CONV1D_SIG = signature('conv1d', 'torch.nn.functional.conv1d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
+const CONV1D_SIG = signature('conv1d', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
 export const conv1d = define(CONV1D_SIG, ({ input, weight, bias, ...o }) => conv1dImpl(input, weight, bias, o));
-const CONV2D_SIG = signature('conv2d', 'torch.nn.functional.conv2d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
+const CONV2D_SIG = signature('conv2d', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
 export const conv2d = define(CONV2D_SIG, ({ input, weight, bias, ...o }) => conv2dImpl(input, weight, bias, o));
-const CONV3D_SIG = signature('conv3d', 'torch.nn.functional.conv3d', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
+const CONV3D_SIG = signature('conv3d', 'torch.nn.functional.', [['input', is.tensor], ['weight', is.tensor]], [['bias', is.nullable(is.tensor)], ['stride', is.size], ['padding', is.padding], ['dilation', is.size], ['groups', is.int]]);
 export const conv3d = define(CONV3D_SIG, ({ input, weight, bias, ...o }) => conv3dImpl(input, weight, bias, o));

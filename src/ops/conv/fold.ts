@@ -65,7 +65,7 @@ function foldImpl(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple,
   return input.ndim === 3 ? out : squeeze(out, 0);
 }
 
-const UNFOLD_SIG = signature('unfold', 'torch.nn.functional.unfold', [['input', is.tensor], ['kernelSize', is.size]], [['dilation', is.size], ['padding', is.size], ['stride', is.size]]);
+const UNFOLD_SIG = signature('unfold', 'torch.nn.functional.', [['input', is.tensor], ['kernelSize', is.size]], [['dilation', is.size], ['padding', is.size], ['stride', is.size]]);
 export const unfold = define(UNFOLD_SIG, ({ input, kernelSize, ...o }) => unfoldImpl(input, kernelSize, o));
-const FOLD_SIG = signature('fold', 'torch.nn.functional.fold', [['input', is.tensor], ['outputSize', is.size], ['kernelSize', is.size]], [['dilation', is.size], ['padding', is.size], ['stride', is.size]]);
+const FOLD_SIG = signature('fold', 'torch.nn.functional.', [['input', is.tensor], ['outputSize', is.size], ['kernelSize', is.size]], [['dilation', is.size], ['padding', is.size], ['stride', is.size]]);
 export const fold = define(FOLD_SIG, ({ input, outputSize, kernelSize, ...o }) => foldImpl(input, outputSize, kernelSize, o));

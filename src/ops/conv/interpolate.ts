@@ -17,7 +17,7 @@ export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear
 
 const LINEAR_MODES: Record<string, number> = { linear: 1, bilinear: 2, bicubic: 2, trilinear: 3 };
 
-const INTERPOLATE = signature('interpolate', 'torch.nn.functional.interpolate', [['input', is.tensor]], [
+const INTERPOLATE = signature('interpolate', 'torch.nn.functional.', [['input', is.tensor]], [
   ['size', is.nullable(is.intOrTuple)], ['scaleFactor', is.nullable(is.numberOrTuple)],
   ['mode', is.oneOf('nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area')],
   ['alignCorners', is.nullable(is.bool)], ['recomputeScaleFactor', is.nullable(is.bool)], ['antialias', is.bool],
@@ -121,8 +121,8 @@ function cubicWeights(t: number): [number, number, number, number] {
   return [far(t + 1), near(t), near(1 - t), far(2 - t)];
 }
 
-const PIXEL_SHUFFLE = signature('pixelShuffle', 'torch.nn.functional.pixel_shuffle', [['input', is.tensor], ['upscaleFactor', is.int]], []);
-const PIXEL_UNSHUFFLE = signature('pixelUnshuffle', 'torch.nn.functional.pixel_unshuffle', [['input', is.tensor], ['downscaleFactor', is.int]], []);
+const PIXEL_SHUFFLE = signature('pixelShuffle', 'torch.nn.functional.', [['input', is.tensor], ['upscaleFactor', is.int]], []);
+const PIXEL_UNSHUFFLE = signature('pixelUnshuffle', 'torch.nn.functional.', [['input', is.tensor], ['downscaleFactor', is.int]], []);
 
 /** F.pixel_shuffle: [*, C·r², H, W] → [*, C, H·r, W·r] (sub-pixel convolution's rearrangement). */
 export const pixelShuffle = define(PIXEL_SHUFFLE, ({ input, upscaleFactor: r }): Tensor => {

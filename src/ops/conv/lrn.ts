@@ -43,5 +43,5 @@ function lrnChecked(input: Tensor, size: number, alpha: number, beta: number, k:
   return div(input, pow(add(mul(mean, alpha), k), beta));
 }
 
-const LOCAL_RESPONSE_NORM_SIG = signature('localResponseNorm', 'torch.nn.functional.local_response_norm', [['input', is.tensor], ['size', is.int]], [['alpha', is.number], ['beta', is.number], ['k', is.number]]);
+const LOCAL_RESPONSE_NORM_SIG = signature('localResponseNorm', 'torch.nn.functional.', [['input', is.tensor], ['size', is.int]], [['alpha', is.number], ['beta', is.number], ['k', is.number]]);
 export const localResponseNorm = define(LOCAL_RESPONSE_NORM_SIG, ({ input, size, ...o }) => localResponseNormImpl(input, size, o));

@@ -92,5 +92,5 @@ function constantPad(x: Tensor, pairs: readonly [number, number, number][], valu
   return record('ConstantPadNdBackward0', out, [cropped], (g) => [inner(g)]);
 }
 
-const PAD_SIG = signature('pad', 'torch.nn.functional.pad', [['input', is.tensor], ['pad', is.ints]], [['mode', is.oneOf('constant', 'reflect', 'replicate', 'circular')], ['value', is.nullable(is.number)]]);
+const PAD_SIG = signature('pad', 'torch.nn.functional.', [['input', is.tensor], ['pad', is.ints]], [['mode', is.oneOf('constant', 'reflect', 'replicate', 'circular')], ['value', is.nullable(is.number)]]);
 export const pad = define(PAD_SIG, ({ input, pad, mode, value }) => padImpl(input, pad, { mode, value: value ?? undefined }));

@@ -154,9 +154,9 @@ const avgPool2dImpl = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptio
 /** torch.nn.functional.avg_pool3d. */
 const avgPool3dImpl = (input: Tensor, kernelSize: IntOrTuple, opts: AvgPoolOptions = {}): Tensor => avgPoolNd('avgPool3d', 3, input, kernelSize, opts);
 
-const AVG_POOL1D_SIG = signature('avgPool1d', 'torch.nn.functional.avg_pool1d', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool]]);
+const AVG_POOL1D_SIG = signature('avgPool1d', 'torch.nn.functional.', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool]]);
 export const avgPool1d = define(AVG_POOL1D_SIG, ({ input, kernelSize, ...o }) => avgPool1dImpl(input, kernelSize, o));
-const AVG_POOL2D_SIG = signature('avgPool2d', 'torch.nn.functional.avg_pool2d', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool], ['divisorOverride', is.nullable(is.int)]]);
+const AVG_POOL2D_SIG = signature('avgPool2d', 'torch.nn.functional.', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool], ['divisorOverride', is.nullable(is.int)]]);
 export const avgPool2d = define(AVG_POOL2D_SIG, ({ input, kernelSize, ...o }) => avgPool2dImpl(input, kernelSize, o));
-const AVG_POOL3D_SIG = signature('avgPool3d', 'torch.nn.functional.avg_pool3d', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool], ['divisorOverride', is.nullable(is.int)]]);
+const AVG_POOL3D_SIG = signature('avgPool3d', 'torch.nn.functional.', [['input', is.tensor], ['kernelSize', is.size]], [['stride', is.nullable(is.size)], ['padding', is.size], ['ceilMode', is.bool], ['countIncludePad', is.bool], ['divisorOverride', is.nullable(is.int)]]);
 export const avgPool3d = define(AVG_POOL3D_SIG, ({ input, kernelSize, ...o }) => avgPool3dImpl(input, kernelSize, o));

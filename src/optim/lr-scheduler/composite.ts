@@ -2,8 +2,8 @@
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { currentLrs, LAST, LRScheduler, OPTIMIZER, type AnyOptimizer, type SchedulerOptions } from './base.js';
 
-const SEQUENTIAL_LR_SIG = signature('SequentialLR', 'torch.optim.lr_scheduler.SequentialLR', [['optimizer', OPTIMIZER], ['schedulers', is.arrayOf(is.instance(LRScheduler))], ['milestones', is.ints]], [...LAST]);
-const CHAINED_SCHEDULER_SIG = signature('ChainedScheduler', 'torch.optim.lr_scheduler.ChainedScheduler', [['schedulers', is.arrayOf(is.instance(LRScheduler))]], []);
+const SEQUENTIAL_LR_SIG = signature('SequentialLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER], ['schedulers', is.arrayOf(is.instance(LRScheduler))], ['milestones', is.ints]], [...LAST]);
+const CHAINED_SCHEDULER_SIG = signature('ChainedScheduler', 'torch.optim.lr_scheduler.', [['schedulers', is.arrayOf(is.instance(LRScheduler))]], []);
 
 function checkSameOptimizer(schedulers: readonly LRScheduler[], optimizer: AnyOptimizer, op: string): void {
   if (!Array.isArray(schedulers) || schedulers.length === 0) throw new RangeError(`${op}: expected a non-empty list of schedulers`);

@@ -2,8 +2,8 @@
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { LAST, LRScheduler, OPTIMIZER, type AnyOptimizer, type SchedulerOptions } from './base.js';
 
-const COSINE_ANNEALING_LR_SIG = signature('CosineAnnealingLR', 'torch.optim.lr_scheduler.CosineAnnealingLR', [['optimizer', OPTIMIZER], ['tMax', is.number]], [['etaMin', is.number], ...LAST]);
-const COSINE_ANNEALING_WARM_RESTARTS_SIG = signature('CosineAnnealingWarmRestarts', 'torch.optim.lr_scheduler.CosineAnnealingWarmRestarts', [['optimizer', OPTIMIZER], ['t0', is.int]], [['tMult', is.int], ['etaMin', is.number], ...LAST]);
+const COSINE_ANNEALING_LR_SIG = signature('CosineAnnealingLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER], ['tMax', is.number]], [['etaMin', is.number], ...LAST]);
+const COSINE_ANNEALING_WARM_RESTARTS_SIG = signature('CosineAnnealingWarmRestarts', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER], ['t0', is.int]], [['tMult', is.int], ['etaMin', is.number], ...LAST]);
 
 export interface CosineAnnealingOptions extends SchedulerOptions {
   etaMin?: number;

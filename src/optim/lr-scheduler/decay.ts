@@ -2,10 +2,10 @@
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { LAST, LRScheduler, OPTIMIZER, type AnyOptimizer, type SchedulerOptions } from './base.js';
 
-const STEP_LR_SIG = signature('StepLR', 'torch.optim.lr_scheduler.StepLR', [['optimizer', OPTIMIZER], ['stepSize', is.int]], [['gamma', is.number], ...LAST]);
-const MULTI_STEP_LR_SIG = signature('MultiStepLR', 'torch.optim.lr_scheduler.MultiStepLR', [['optimizer', OPTIMIZER], ['milestones', is.ints]], [['gamma', is.number], ...LAST]);
-const EXPONENTIAL_LR_SIG = signature('ExponentialLR', 'torch.optim.lr_scheduler.ExponentialLR', [['optimizer', OPTIMIZER], ['gamma', is.number]], [...LAST]);
-const POLYNOMIAL_LR_SIG = signature('PolynomialLR', 'torch.optim.lr_scheduler.PolynomialLR', [['optimizer', OPTIMIZER]], [['totalIters', is.int], ['power', is.number], ...LAST]);
+const STEP_LR_SIG = signature('StepLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER], ['stepSize', is.int]], [['gamma', is.number], ...LAST]);
+const MULTI_STEP_LR_SIG = signature('MultiStepLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER], ['milestones', is.ints]], [['gamma', is.number], ...LAST]);
+const EXPONENTIAL_LR_SIG = signature('ExponentialLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER], ['gamma', is.number]], [...LAST]);
+const POLYNOMIAL_LR_SIG = signature('PolynomialLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER]], [['totalIters', is.int], ['power', is.number], ...LAST]);
 
 export interface StepLROptions extends SchedulerOptions {
   gamma?: number;

@@ -5,7 +5,7 @@ import { LAST, LRScheduler, OPTIMIZER } from './base.js';
 type LrLambda = (epoch: number) => number;
 
 const LR_LAMBDA = check<LrLambda | readonly LrLambda[]>('a function or an array of functions (one per group)', (v) => typeof v === 'function' || (Array.isArray(v) && v.every((f) => typeof f === 'function')));
-const LAMBDA_LR = signature('LambdaLR', 'torch.optim.lr_scheduler.LambdaLR', [['optimizer', OPTIMIZER], ['lrLambda', LR_LAMBDA]], [...LAST]);
+const LAMBDA_LR = signature('LambdaLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER], ['lrLambda', LR_LAMBDA]], [...LAST]);
 
 /** Holds one lr function per group (a single function serves every group). */
 abstract class LambdaScheduler extends LRScheduler {
@@ -39,5 +39,5 @@ export class MultiplicativeLR extends LambdaScheduler {
   }
 }
 
-sameSignature(LambdaLR, LAMBDA_LR, 'LambdaLR', 'torch.optim.lr_scheduler.LambdaLR');
-sameSignature(MultiplicativeLR, LAMBDA_LR, 'MultiplicativeLR', 'torch.optim.lr_scheduler.MultiplicativeLR');
+sameSignature(LambdaLR, LAMBDA_LR, 'LambdaLR', 'torch.optim.lr_scheduler.');
+sameSignature(MultiplicativeLR, LAMBDA_LR, 'MultiplicativeLR', 'torch.optim.lr_scheduler.');

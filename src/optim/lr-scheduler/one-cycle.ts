@@ -3,7 +3,7 @@ import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core
 import type { ParamGroup } from '../optimizer.js';
 import { LAST, LRScheduler, OPTIMIZER, perGroup, type AnyOptimizer, type SchedulerOptions } from './base.js';
 
-const ONE_CYCLE_LR_SIG = signature('OneCycleLR', 'torch.optim.lr_scheduler.OneCycleLR', [['optimizer', OPTIMIZER], ['maxLr', is.numberOrTuple]], [
+const ONE_CYCLE_LR_SIG = signature('OneCycleLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER], ['maxLr', is.numberOrTuple]], [
   ['totalSteps', is.nullable(is.int)], ['epochs', is.nullable(is.int)], ['stepsPerEpoch', is.nullable(is.int)], ['pctStart', is.number],
   ['annealStrategy', is.oneOf('cos', 'linear')], ['cycleMomentum', is.bool], ['baseMomentum', is.numberOrTuple], ['maxMomentum', is.numberOrTuple],
   ['divFactor', is.number], ['finalDivFactor', is.number], ['threePhase', is.bool], ...LAST,

@@ -2,7 +2,7 @@
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { currentLrs, OPTIMIZER, perGroup, VERBOSE, type AnyOptimizer } from './base.js';
 
-const REDUCE_LRON_PLATEAU_SIG = signature('ReduceLROnPlateau', 'torch.optim.lr_scheduler.ReduceLROnPlateau', [['optimizer', OPTIMIZER]], [
+const REDUCE_LRON_PLATEAU_SIG = signature('ReduceLROnPlateau', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER]], [
   ['mode', is.oneOf('min', 'max')], ['factor', is.number], ['patience', is.int], ['threshold', is.number], ['thresholdMode', is.oneOf('rel', 'abs')],
   ['cooldown', is.int], ['minLr', is.numberOrTuple], ['eps', is.number], ['verbose', VERBOSE],
 ]);

@@ -2,8 +2,8 @@
 import { is, parseArgs, signature, withSignature, type ArgsOf } from '../../core/args.js';
 import { LAST, LRScheduler, OPTIMIZER, type AnyOptimizer, type SchedulerOptions } from './base.js';
 
-const CONSTANT_LR_SIG = signature('ConstantLR', 'torch.optim.lr_scheduler.ConstantLR', [['optimizer', OPTIMIZER]], [['factor', is.number], ['totalIters', is.int], ...LAST]);
-const LINEAR_LR_SIG = signature('LinearLR', 'torch.optim.lr_scheduler.LinearLR', [['optimizer', OPTIMIZER]], [['startFactor', is.number], ['endFactor', is.number], ['totalIters', is.int], ...LAST]);
+const CONSTANT_LR_SIG = signature('ConstantLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER]], [['factor', is.number], ['totalIters', is.int], ...LAST]);
+const LINEAR_LR_SIG = signature('LinearLR', 'torch.optim.lr_scheduler.', [['optimizer', OPTIMIZER]], [['startFactor', is.number], ['endFactor', is.number], ['totalIters', is.int], ...LAST]);
 
 export interface ConstantLROptions extends SchedulerOptions {
   factor?: number;
