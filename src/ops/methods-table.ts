@@ -31,11 +31,6 @@ export function methodsOf<T extends object>(ops: T): MethodsOf<T> {
   return Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, method(op as AnyOp)])) as MethodsOf<T>;
 }
 
-/** The members `names` of an ops module, as a table for methodsOf. */
-export function pick<M extends object, K extends keyof M & string>(module: M, names: readonly K[]): Pick<M, K> {
-  return Object.fromEntries(names.map((name) => [name, module[name]])) as Pick<M, K>;
-}
-
 /**
  * Defines every member of `table` on Tensor.prototype (methods, and getters as read-only properties), not
  * enumerable like class methods. The table's own type is what its module merges into the `Tensor` interface.

@@ -14,7 +14,7 @@ import * as M from './matmul.js';
 import { index as indexOf } from './masked.js';
 import * as R from './reduce.js';
 import * as V from './views.js';
-import { attachMethods, method, methodsOf, pick, type MethodsOf } from './methods-table.js';
+import { attachMethods, method, methodsOf, type MethodsOf } from './methods-table.js';
 
 /** max and min: the whole tensor, elementwise against another, or along a dim with indices (torch's overloads). */
 interface ExtremumMethod {
@@ -26,31 +26,37 @@ interface ExtremumMethod {
 
 /**
  * The ops whose method is the op with the tensor first (`x.sum(1)` is `sum(x, 1)`), by module. Their types come
- * from `typeof module` picked by these names: unlike an object literal of the functions, that type is resolved
- * lazily, so `Tensor` can extend it although the ops' own types mention Tensor.
+ * from `typeof module` picked by these tables' keys: a mapped type, resolved lazily, so `Tensor` can extend it
+ * although the ops' own types mention Tensor. Each op is named as `E.add`, which a bundler turns into a plain
+ * reference; picking by name strings would make it build the module's whole namespace object in the bundle.
  */
-const ELEMENTWISE = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'remainder', 'floorDivide', 'eq', 'ne', 'gt', 'ge', 'lt',
-  'le', 'logicalAnd', 'logicalOr', 'logicalNot', 'neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt',
-  'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'reciprocal', 'square', 'floor', 'ceil', 'round', 'isfinite',
-  'clamp',
-] as const;
-const REDUCTIONS = [
-  'sum', 'mean', 'prod', 'amax', 'amin', 'argmax', 'argmin', 'std', 'logsumexp', 'all', 'any',
-] as const;
-const MATMUL = [
-  'matmul',
-] as const;
-const VIEWS = [
-  'reshape', 'view', 'permute', 'expand', 'flatten', 'unflatten', 'transpose', 't', 'expandAs', 'squeeze',
-  'unsqueeze', 'narrow', 'slice', 'select', 'contiguous', 'clone', 'detach', 'to',
-] as const;
-const INDEXING = [
-  'split', 'chunk', 'gather', 'indexSelect', 'scatterAdd',
-] as const;
-const IN_PLACE = [
-  'copy_', 'fill_', 'zero_', 'add_', 'sub_', 'mul_', 'div_', 'clamp_',
-] as const;
+const ELEMENTWISE = {
+  add: E.add, sub: E.sub, mul: E.mul, div: E.div, pow: E.pow, maximum: E.maximum, minimum: E.minimum,
+  remainder: E.remainder, floorDivide: E.floorDivide, eq: E.eq, ne: E.ne, gt: E.gt, ge: E.ge, lt: E.lt, le: E.le,
+  logicalAnd: E.logicalAnd, logicalOr: E.logicalOr, logicalNot: E.logicalNot, neg: E.neg, abs: E.abs, sign: E.sign,
+  exp: E.exp, expm1: E.expm1, log: E.log, log1p: E.log1p, sqrt: E.sqrt, rsqrt: E.rsqrt, sin: E.sin, cos: E.cos,
+  tanh: E.tanh, sigmoid: E.sigmoid, relu: E.relu, reciprocal: E.reciprocal, square: E.square, floor: E.floor,
+  ceil: E.ceil, round: E.round, isfinite: E.isfinite, clamp: E.clamp,
+};
+const REDUCTIONS = {
+  sum: R.sum, mean: R.mean, prod: R.prod, amax: R.amax, amin: R.amin, argmax: R.argmax, argmin: R.argmin, std: R.std,
+  logsumexp: R.logsumexp, all: R.all, any: R.any,
+};
+const MATMUL = {
+  matmul: M.matmul,
+};
+const VIEWS = {
+  reshape: V.reshape, view: V.view, permute: V.permute, expand: V.expand, flatten: V.flatten, unflatten: V.unflatten,
+  transpose: V.transpose, t: V.t, expandAs: V.expandAs, squeeze: V.squeeze, unsqueeze: V.unsqueeze, narrow: V.narrow,
+  slice: V.slice, select: V.select, contiguous: V.contiguous, clone: V.clone, detach: V.detach, to: V.to,
+};
+const INDEXING = {
+  split: I.split, chunk: I.chunk, gather: I.gather, indexSelect: I.indexSelect, scatterAdd: I.scatterAdd,
+};
+const IN_PLACE = {
+  copy_: P.copy_, fill_: P.fill_, zero_: P.zero_, add_: P.add_, sub_: P.sub_, mul_: P.mul_, div_: P.div_,
+  clamp_: P.clamp_,
+};
 
 /** Ops that are methods under another name: torch's `var` is a reserved word for a module export. */
 const renamed = { var: R.variance };
@@ -78,18 +84,18 @@ const otherMethods = {
   bool: conversion('bool', 'bool'),
 };
 
-attachMethods(methodsOf(pick(E, ELEMENTWISE)));
-attachMethods(methodsOf(pick(R, REDUCTIONS)));
-attachMethods(methodsOf(pick(M, MATMUL)));
-attachMethods(methodsOf(pick(V, VIEWS)));
-attachMethods(methodsOf(pick(I, INDEXING)));
-attachMethods(methodsOf(pick(P, IN_PLACE)));
+attachMethods(methodsOf(ELEMENTWISE));
+attachMethods(methodsOf(REDUCTIONS));
+attachMethods(methodsOf(MATMUL));
+attachMethods(methodsOf(VIEWS));
+attachMethods(methodsOf(INDEXING));
+attachMethods(methodsOf(IN_PLACE));
 attachMethods(methodsOf(renamed));
 attachMethods(otherMethods);
 
-type OpMethods = MethodsOf<Pick<typeof E, (typeof ELEMENTWISE)[number]>> & MethodsOf<Pick<typeof R, (typeof REDUCTIONS)[number]>>
-  & MethodsOf<Pick<typeof M, (typeof MATMUL)[number]>> & MethodsOf<Pick<typeof V, (typeof VIEWS)[number]>>
-  & MethodsOf<Pick<typeof I, (typeof INDEXING)[number]>> & MethodsOf<Pick<typeof P, (typeof IN_PLACE)[number]>> & MethodsOf<Renamed>;
+type OpMethods = MethodsOf<Pick<typeof E, keyof typeof ELEMENTWISE>> & MethodsOf<Pick<typeof R, keyof typeof REDUCTIONS>>
+  & MethodsOf<Pick<typeof M, keyof typeof MATMUL>> & MethodsOf<Pick<typeof V, keyof typeof VIEWS>>
+  & MethodsOf<Pick<typeof I, keyof typeof INDEXING>> & MethodsOf<Pick<typeof P, keyof typeof IN_PLACE>> & MethodsOf<Renamed>;
 type OtherMethods = typeof otherMethods;
 declare module '../core/tensor.js' {
   // the table above is the only list of these methods: the interface takes their signatures from it
