@@ -30,11 +30,11 @@ function staticClosure(outputs: esbuild.Metafile['outputs'], entry: string): Set
   return seen;
 }
 
-test('a browser bundle of convkit carries no WebAssembly; its entry stays under 114 KB gzip in 2 files and its lazy chunks under 45 KB', async () => {
+test('a browser bundle of convkit carries no WebAssembly; its entry stays under 104 KB gzip in 2 files and its lazy chunks under 52 KB', async () => {
   // code splitting on, as Vite and webpack build: what `import * as ck from 'convkit'` loads is the entry chunk and
   // the chunks it imports statically; the rest loads by import() when used: the wasm backend's JavaScript and the
-  // webgpu kernels at ck.ready(), the ONNX exporter at toOnnx, the training loop at fit/evaluate, feature
-  // visualisation at activationMaximization
+  // webgpu kernels at ck.ready(), the ONNX exporter at toOnnx, the ONNX importer at fromOnnx, the protobuf codec at
+  // decodeModel/encodeModel, the training loop at fit/evaluate, feature visualisation at activationMaximization
   const out = mkdtempSync(join(tmpdir(), 'convkit-bundle-'));
   try {
     const result = await esbuild.build({
@@ -52,15 +52,19 @@ test('a browser bundle of convkit carries no WebAssembly; its entry stays under 
     const eagerFiles = [...eager];
     const lazyFiles = Object.keys(outputs).filter((f) => f.endsWith('.js') && !eager.has(f));
     const lazyEntries = lazyFiles.map((f) => outputs[f].entryPoint).filter((e) => e !== undefined).sort();
-    assert.deepEqual(lazyEntries, ['src/backends/wasm/wasm-chunk.ts', 'src/backends/webgpu/index.ts', 'src/io/onnx/export.ts', 'src/train/evaluate.ts', 'src/train/fit.ts', 'src/vis/activation-max.ts']);
+    assert.deepEqual(lazyEntries, [
+      'src/backends/wasm/wasm-chunk.ts', 'src/backends/webgpu/index.ts', 'src/io/onnx/codec.ts', 'src/io/onnx/export.ts', 'src/io/onnx/import.ts',
+      'src/train/evaluate.ts', 'src/train/fit.ts', 'src/vis/activation-max.ts',
+    ]);
     const sizes = { entry: { files: eagerFiles.length, gzip: gzip(eagerFiles) }, lazy: { files: lazyFiles.length, gzip: gzip(lazyFiles) } };
     console.log(JSON.stringify(sizes));
     // issue 15 asks for 100 KB, still open: 125 KB before the lazy chunks, 121 KB with them in 11 files, 112 KB in
-    // 2 files since every lazy part imports the entry (src/index.ts); what is left is the synchronous API
-    // (ops, nn, the model zoo, data and transforms, optimisers and schedulers, ONNX import, the reference backend)
+    // 2 files since every lazy part imports the entry (src/index.ts), 103 KB since ONNX import loads on first use
+    // and the signature and method tables shrank; what is left is the synchronous API (ops, nn, the model zoo, data
+    // and transforms, optimisers and schedulers, the reference backend)
     assert.ok(eagerFiles.length <= 2, `the entry loads its modules in one shared chunk, got ${eagerFiles.join(', ')}`);
-    assert.ok(sizes.entry.gzip < 114 * 1024, `the entry and its static chunks, minified and gzipped: ${sizes.entry.gzip} bytes`);
-    assert.ok(sizes.lazy.gzip < 45 * 1024, `the lazily loaded chunks, minified and gzipped: ${sizes.lazy.gzip} bytes`);
+    assert.ok(sizes.entry.gzip < 104 * 1024, `the entry and its static chunks, minified and gzipped: ${sizes.entry.gzip} bytes`);
+    assert.ok(sizes.lazy.gzip < 52 * 1024, `the lazily loaded chunks, minified and gzipped: ${sizes.lazy.gzip} bytes`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
