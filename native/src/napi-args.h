@@ -2,6 +2,8 @@
 // and the guard that turns C++ exceptions into JavaScript errors. Shared by every file of entry points.
 #pragma once
 #include <node_api.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <stdexcept>
 #include <string>
@@ -58,9 +60,35 @@ inline bool boolean(napi_env env, napi_value v) {
   return b;
 }
 
-// Runs body, turning C++ exceptions (argument errors, dnnl::error) into JavaScript errors.
+// Holds back asynchronous signals on this thread while an entry point runs. oneDNN 2.6's f32 GEMM kernels
+// (jit_avx512_common_gemm_f32, jit_avx_gemm_f32: dnnl_sgemm, and the gemm-based convolutions) point rsp at a
+// heap workspace when K is large, so a signal handled on that thread writes its frame into the heap below the
+// workspace: glibc's "corrupted size vs. prev_size" soon after. V8's sampling profiler (`node --cpu-prof`) sends
+// SIGPROF to the main thread about every millisecond. Fixed in oneDNN 3.11.2 and 3.12 (uxlfoundation/oneDNN#4855);
+// distributions ship 2.x. A signal held back is delivered when the call returns. OpenMP's worker threads are
+// created inside these calls, so they inherit the mask and are never chosen for process-wide signals either.
+// Faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay deliverable: a fault with them blocked kills silently.
+class SignalsHeld {
+ public:
+  SignalsHeld() {
+    sigset_t all;
+    sigfillset(&all);
+    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP}) sigdelset(&all, s);
+    pthread_sigmask(SIG_BLOCK, &all, &saved_);
+  }
+  ~SignalsHeld() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  SignalsHeld(const SignalsHeld&) = delete;
+  SignalsHeld& operator=(const SignalsHeld&) = delete;
+
+ private:
+  sigset_t saved_;
+};
+
+// Runs body with signals held back (SignalsHeld), turning C++ exceptions (argument errors, dnnl::error) into
+// JavaScript errors.
 template <typename F>
 napi_value guarded(napi_env env, F body) {
+  SignalsHeld held;
   try {
     return body();
   } catch (const std::exception& e) {
