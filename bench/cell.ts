@@ -10,8 +10,9 @@ import { onnxruntime } from './frameworks/onnxruntime.js';
 import { tfjs } from './frameworks/tfjs.js';
 import type { Framework } from './frameworks/types.js';
 
-const FRAMEWORKS: Record<string, () => Framework> = {
-  convkit: () => convkit,
+const FRAMEWORKS: Record<string, () => Framework | Promise<Framework>> = {
+  // CONVKIT_FRAMEWORK: another checkout's bench/frameworks/convkit.ts (its library), timed by this protocol
+  convkit: async () => (process.env.CONVKIT_FRAMEWORK ? (await import(process.env.CONVKIT_FRAMEWORK)).convkit : convkit),
   'tfjs-wasm': () => tfjs('wasm'),
   'tfjs-cpu': () => tfjs('cpu'),
   onnxruntime: () => onnxruntime,
@@ -23,7 +24,7 @@ let result: object;
 try {
   const make = FRAMEWORKS[name];
   if (!make) throw new Error(`unknown framework ${name}, expected one of ${Object.keys(FRAMEWORKS).join(', ')}`);
-  const step = await make().prepare(workload, Number(threads));
+  const step = await (await make()).prepare(workload, Number(threads));
   if (typeof step === 'string') result = { skip: step };
   else {
     const t = await measure(step, { budgetMs: Number(budget ?? 8000) });

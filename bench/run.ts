@@ -2,7 +2,8 @@
  * The benchmark: every workload on every framework in turn, on 1 thread and on all cores, in one run.
  *   npm run bench [-- --only gemm,conv3x3 --frameworks convkit,tfjs-wasm --rounds 3 --budget 4000 --out runs/bench.json]
  * `--frameworks convkit,convkit-base` with CONVKIT_BASE=/path/to/another/checkout puts that checkout's convkit
- * (its own bench/cell.ts and src/) beside this one, cell by cell in the same rounds: a before/after ratio in one run.
+ * (its own workloads in bench/frameworks/convkit.ts and its src/, timed by this checkout's bench/measure.ts) beside
+ * this one, cell by cell in the same rounds: a before/after ratio in one run.
  * Prints a Markdown table of medians with convkit's speed-up over each peer, and writes every number as JSON.
  * `--budget` is each cell's sampling time in ms per round; cells run in their own processes.
  * Peers come from bench/setup.sh (npm packages in bench/peers, ONNX exports); PyTorch is Debian's python3-torch.
@@ -66,13 +67,14 @@ const RUNNERS: Record<string, Runner> = {
     label: 'convkit native',
     cmd: (w, t) => [...node([], 'convkit')(w, t), { ...process.env, CONVKIT_BACKEND: 'native' }],
   },
-  // another checkout (CONVKIT_BASE: a git worktree of an older commit, its node_modules linked) run from its own tree
+  // another checkout (CONVKIT_BASE: a git worktree of an older commit, its node_modules linked): its workloads and
+  // library, timed by this checkout's cell so that both sides share one protocol
   'convkit-base': {
     label: 'convkit base',
     cmd: (w, t) => {
       const base = process.env.CONVKIT_BASE;
       if (!base) throw new Error('bench: convkit-base needs CONVKIT_BASE=/path/to/a/checkout (e.g. git worktree add --detach ../base <commit>)');
-      return [...node([], 'convkit')(w, t), process.env, base];
+      return [...node([], 'convkit')(w, t), { ...process.env, CONVKIT_FRAMEWORK: `${base}/bench/frameworks/convkit.ts` }];
     },
   },
   'tfjs-wasm': { label: 'tfjs-wasm', cmd: node([], 'tfjs-wasm') },

@@ -14,17 +14,16 @@ import torchvision
 FASHION = '/usr/share/datasets/fashion-mnist/'
 
 
-def measure(run, before=None, budget=8.0, max_samples=15, min_samples=3):
+def measure(run, before=None, budget=8.0, max_samples=200, min_samples=3):
     def once():
         ctx = before() if before else None
         t0 = time.perf_counter()
         run(ctx)
         return (time.perf_counter() - t0) * 1000
-    # warm-up as in bench/measure.ts: up to 10 runs within a quarter of the budget
+    # warm-up as in bench/measure.ts: a quarter of the budget, at least one run
     warm_start = time.perf_counter()
-    for i in range(10):
-        if i > 0 and time.perf_counter() - warm_start >= budget / 4:
-            break
+    once()
+    while time.perf_counter() - warm_start < budget / 4:
         once()
     times, start = [], time.perf_counter()
     while len(times) < max_samples and (len(times) < min_samples or time.perf_counter() - start < budget):

@@ -32,31 +32,12 @@ convkit::ConvShape shapeArg(napi_env env, napi_value v) {
   return s;
 }
 
-// A packed weight array (convPackWeights) of exactly the primitive's length, or null where there is none.
-const float* packedArg(napi_env env, napi_value v, const convkit::ConvShape& s, convkit::WeightUse use) {
+// A packed weight array (convPackWeights) of exactly the input-gradient primitive's length, or null where there is none.
+const float* packedArg(napi_env env, napi_value v, const convkit::ConvShape& s) {
   if (isNull(env, v)) return nullptr;
-  size_t n = convkit::convPackedWeightLength(s, use);
+  size_t n = convkit::convPackedWeightLength(s);
   if (n == 0) throw ArgError("packed: this convolution reads the weights as they are; pass null");
   return floats(env, v, n, "packed");
-}
-
-convkit::WeightUse weightUse(napi_env env, napi_value v) {
-  double d = number(env, v);
-  if (d != 0 && d != 1 && d != 2) throw ArgError("weight use: expected 0 (forward), 1 (forward with bias) or 2 (backward data), got " + std::to_string(d));
-  return static_cast<convkit::WeightUse>(static_cast<int>(d));
-}
-
-napi_value ConvForward(napi_env env, napi_callback_info info) {
-  return guarded(env, [&]() -> napi_value {
-    napi_value a[6];
-    args(env, info, a, 1);
-    auto s = shapeArg(env, a[4]);
-    Sizes n = sizesOf(s);
-    const float* bias = isNull(env, a[2]) ? nullptr : floats(env, a[2], s.O, "bias");
-    const float* packed = packedArg(env, a[5], s, bias ? convkit::WeightUse::ForwardWithBias : convkit::WeightUse::Forward);
-    convkit::convForward(s, floats(env, a[0], n.x, "x"), floats(env, a[1], n.w, "w"), bias, mutableFloats(env, a[3], n.y, "y"), packed);
-    return nullptr;
-  });
 }
 
 napi_value ConvBackwardData(napi_env env, napi_callback_info info) {
@@ -65,7 +46,7 @@ napi_value ConvBackwardData(napi_env env, napi_callback_info info) {
     args(env, info, a, 1);
     auto s = shapeArg(env, a[3]);
     Sizes n = sizesOf(s);
-    const float* packed = packedArg(env, a[4], s, convkit::WeightUse::BackwardData);
+    const float* packed = packedArg(env, a[4], s);
     convkit::convBackwardData(s, floats(env, a[0], n.y, "gy"), floats(env, a[1], n.w, "w"), mutableFloats(env, a[2], n.x, "gx"), packed);
     return nullptr;
   });
@@ -82,28 +63,27 @@ napi_value ConvBackwardWeights(napi_env env, napi_callback_info info) {
   });
 }
 
-// convPackedWeightLength(geometry, use): floats the primitive's weight layout takes, 0 when it reads them as they are.
+// convPackedWeightLength(geometry): floats convBackwardData's weight layout takes, 0 when it reads them as they are.
 napi_value ConvPackedWeightLength(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    napi_value a[2];
+    napi_value a[1];
     args(env, info, a);
-    size_t n = convkit::convPackedWeightLength(shapeArg(env, a[0]), weightUse(env, a[1]));
+    size_t n = convkit::convPackedWeightLength(shapeArg(env, a[0]));
     napi_value out;
     napi_create_double(env, static_cast<double>(n), &out);
     return out;
   });
 }
 
-// convPackWeights(w, packed, geometry, use): w reordered into the primitive's layout.
+// convPackWeights(w, packed, geometry): w reordered into convBackwardData's layout.
 napi_value ConvPackWeights(napi_env env, napi_callback_info info) {
   return guarded(env, [&]() -> napi_value {
-    napi_value a[4];
+    napi_value a[3];
     args(env, info, a);
     auto s = shapeArg(env, a[2]);
-    auto use = weightUse(env, a[3]);
-    size_t n = convkit::convPackedWeightLength(s, use);
+    size_t n = convkit::convPackedWeightLength(s);
     if (n == 0) throw ArgError("convPackWeights: this convolution reads the weights as they are");
-    convkit::convPackWeights(s, use, floats(env, a[0], sizesOf(s).w, "w"), mutableFloats(env, a[1], n, "packed"));
+    convkit::convPackWeights(s, floats(env, a[0], sizesOf(s).w, "w"), mutableFloats(env, a[1], n, "packed"));
     return nullptr;
   });
 }
@@ -277,7 +257,6 @@ napi_value Version(napi_env env, napi_callback_info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
-      {"convForward", nullptr, ConvForward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackwardData", nullptr, ConvBackwardData, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convBackwardWeights", nullptr, ConvBackwardWeights, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"convPackedWeightLength", nullptr, ConvPackedWeightLength, nullptr, nullptr, nullptr, napi_default, nullptr},

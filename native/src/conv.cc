@@ -1,4 +1,4 @@
-// Convolutions through oneDNN's JIT kernels. Operands arrive in convkit's plain layouts; each primitive picks its
+// The convolutions' gradients through oneDNN's JIT kernels (the forward convolution is conv_fused.cc's). Operands arrive in convkit's plain layouts; each primitive picks its
 // own layouts (`any`: NHWC-like or blocked on AVX-512), and the plan (plan.h) reorders in and out around it, as
 // PyTorch's mkldnn path does for NCHW tensors.
 #include <omp.h>
@@ -38,10 +38,10 @@ Operand operand(const memory::desc& plain, const memory::desc& inner, bool isOut
   return o;
 }
 
-dnnl::convolution_forward::primitive_desc forwardPd(const ConvShape& s, bool withBias, dnnl::prop_kind kind) {
-  auto biasMd = withBias ? anyDesc({s.O}) : memory::desc();
-  dnnl::convolution_forward::desc d(kind, dnnl::algorithm::convolution_direct, anyDesc(s.srcDims()), anyDesc(s.weightDims()),
-                                    biasMd, anyDesc(s.dstDims()), s.strides(), s.dilates(), s.padLeft(), s.padRight());
+// The training forward primitive that both gradients' primitives take as their hint.
+dnnl::convolution_forward::primitive_desc forwardHint(const ConvShape& s) {
+  dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, anyDesc(s.srcDims()),
+                                    anyDesc(s.weightDims()), anyDesc(s.dstDims()), s.strides(), s.dilates(), s.padLeft(), s.padRight());
   return dnnl::convolution_forward::primitive_desc(d, cpuEngine());
 }
 
@@ -49,16 +49,8 @@ std::unique_ptr<ConvPlan> build(const ConvShape& s, Direction d) {
   auto plan = std::make_unique<ConvPlan>();
   memory::desc src = plainDesc(s.srcDims(), s.plainTag()), wei = plainDesc(s.weightDims(), s.weightTag());
   memory::desc dst = plainDesc(s.dstDims(), s.plainTag());
-  if (d == Direction::Forward || d == Direction::ForwardWithBias) {
-    auto pd = forwardPd(s, d == Direction::ForwardWithBias, dnnl::prop_kind::forward_inference);
-    plan->primitive = dnnl::convolution_forward(pd);
-    plan->in0 = operand(src, pd.src_desc(), false);
-    plan->in1 = operand(wei, pd.weights_desc(), false);
-    plan->out = operand(dst, pd.dst_desc(), true);
-    if (d == Direction::ForwardWithBias) plan->bias = operand(plainDesc({s.O}, tag::x), pd.bias_desc(), false);
-    plan->arg0 = DNNL_ARG_SRC, plan->arg1 = DNNL_ARG_WEIGHTS, plan->argOut = DNNL_ARG_DST;
-  } else if (d == Direction::BackwardData) {
-    auto hint = forwardPd(s, false, dnnl::prop_kind::forward_training);
+  auto hint = forwardHint(s);
+  if (d == Direction::BackwardData) {
     dnnl::convolution_backward_data::desc desc(dnnl::algorithm::convolution_direct, anyDesc(s.srcDims()), anyDesc(s.weightDims()),
                                                anyDesc(s.dstDims()), s.strides(), s.dilates(), s.padLeft(), s.padRight());
     dnnl::convolution_backward_data::primitive_desc pd(desc, cpuEngine(), hint);
@@ -68,7 +60,6 @@ std::unique_ptr<ConvPlan> build(const ConvShape& s, Direction d) {
     plan->out = operand(src, pd.diff_src_desc(), true);
     plan->arg0 = DNNL_ARG_DIFF_DST, plan->arg1 = DNNL_ARG_WEIGHTS, plan->argOut = DNNL_ARG_DIFF_SRC;
   } else {
-    auto hint = forwardPd(s, false, dnnl::prop_kind::forward_training);
     dnnl::convolution_backward_weights::desc desc(dnnl::algorithm::convolution_direct, anyDesc(s.srcDims()), anyDesc(s.weightDims()),
                                                   anyDesc(s.dstDims()), s.strides(), s.dilates(), s.padLeft(), s.padRight());
     dnnl::convolution_backward_weights::primitive_desc pd(desc, cpuEngine(), hint);
@@ -103,12 +94,11 @@ memory input(const Operand& o, const float* data) {
 }
 
 // `packed1`: in1 already in the primitive's layout (a cached weight reorder), used as it is.
-void run(const ConvPlan& p, const float* a0, const float* a1, const float* bias, float* out, const float* packed1 = nullptr) {
+void run(const ConvPlan& p, const float* a0, const float* a1, float* out, const float* packed1 = nullptr) {
   memory in1 = packed1 && p.in1.reordered ? wrap(p.in1.inner, packed1) : input(p.in1, a1);
   std::unordered_map<int, memory> args{{p.arg0, input(p.in0, a0)}, {p.arg1, in1}};
   memory user = wrap(p.out.plain, out);
   args[p.argOut] = p.out.reordered ? p.out.scratch : user;
-  if (bias) args[DNNL_ARG_BIAS] = input(p.bias, bias);
   p.primitive.execute(cpuStream(), args);
   if (p.out.reordered) p.out.reorder.execute(cpuStream(), {{DNNL_ARG_FROM, p.out.scratch}, {DNNL_ARG_TO, user}});
   cpuStream().wait();
@@ -127,39 +117,24 @@ const ConvPlan& planFor(const ConvShape& s, Direction d) {
   return *(plans[key] = build(s, d));
 }
 
-void convForward(const ConvShape& s, const float* x, const float* w, const float* bias, float* y, const float* packed) {
-  run(planFor(s, bias ? Direction::ForwardWithBias : Direction::Forward), x, w, bias, y, packed);
-}
-
 void convBackwardData(const ConvShape& s, const float* gy, const float* w, float* gx, const float* packed) {
-  run(planFor(s, Direction::BackwardData), gy, w, nullptr, gx, packed);
+  run(planFor(s, Direction::BackwardData), gy, w, gx, packed);
 }
 
-namespace {
-Direction directionOf(WeightUse use) {
-  switch (use) {
-    case WeightUse::Forward: return Direction::Forward;
-    case WeightUse::ForwardWithBias: return Direction::ForwardWithBias;
-    case WeightUse::BackwardData: return Direction::BackwardData;
-  }
-  throw std::invalid_argument("weight use: expected 0, 1 or 2");
-}
-}  // namespace
-
-size_t convPackedWeightLength(const ConvShape& s, WeightUse use) {
-  const Operand& w = planFor(s, directionOf(use)).in1;
+size_t convPackedWeightLength(const ConvShape& s) {
+  const Operand& w = planFor(s, Direction::BackwardData).in1;
   return w.reordered ? (w.inner.get_size() + sizeof(float) - 1) / sizeof(float) : 0;
 }
 
-void convPackWeights(const ConvShape& s, WeightUse use, const float* w, float* packed) {
-  const Operand& o = planFor(s, directionOf(use)).in1;
+void convPackWeights(const ConvShape& s, const float* w, float* packed) {
+  const Operand& o = planFor(s, Direction::BackwardData).in1;
   if (!o.reordered) throw std::invalid_argument("packWeights: this convolution reads the weights as they are");
   o.reorder.execute(cpuStream(), {{DNNL_ARG_FROM, wrap(o.plain, w)}, {DNNL_ARG_TO, wrap(o.inner, packed)}});
   cpuStream().wait();
 }
 
 void convBackwardWeights(const ConvShape& s, const float* x, const float* gy, float* gw) {
-  run(planFor(s, Direction::BackwardWeights), x, gy, nullptr, gw);
+  run(planFor(s, Direction::BackwardWeights), x, gy, gw);
 }
 
 }  // namespace convkit

@@ -3,18 +3,16 @@
 
 namespace convkit {
 
-// y = conv(x, w) + bias, all float32 in convkit's plain layouts (NC[D]HW, O(C/G)[kD]kHkW); bias may be null.
-// `packed`, when not null, holds w already in the primitive's layout (convPackWeights) and w is not read.
-void convForward(const ConvShape& s, const float* x, const float* w, const float* bias, float* y, const float* packed);
-// dL/dx from dL/dy: the transposed convolution.
-void convBackwardData(const ConvShape& s, const float* gy, const float* w, float* gx, const float* packed);
+// The convolutions' gradients, all float32 in convkit's plain layouts (NC[D]HW, O(C/G)[kD]kHkW). The forward
+// convolution is conv_fused.h's, with or without its epilogue.
 
-// The weight-consuming directions, numbered as src/backends/native/addon.ts passes them.
-enum class WeightUse { Forward = 0, ForwardWithBias = 1, BackwardData = 2 };
-// How many floats the primitive's own weight layout takes (it may pad blocks); 0 when it reads convkit's layout.
-size_t convPackedWeightLength(const ConvShape& s, WeightUse use);
-// Reorders w into the primitive's layout once, so calls until the next weight update skip the reorder.
-void convPackWeights(const ConvShape& s, WeightUse use, const float* w, float* packed);
+// dL/dx from dL/dy: the transposed convolution. `packed`, when not null, holds w already in the primitive's layout
+// (convPackWeights) and w is not read.
+void convBackwardData(const ConvShape& s, const float* gy, const float* w, float* gx, const float* packed);
+// How many floats convBackwardData's own weight layout takes (it may pad blocks); 0 when it reads convkit's layout.
+size_t convPackedWeightLength(const ConvShape& s);
+// Reorders w into convBackwardData's layout once, so calls until the next weight update skip the reorder.
+void convPackWeights(const ConvShape& s, const float* w, float* packed);
 // dL/dw from x and dL/dy.
 void convBackwardWeights(const ConvShape& s, const float* x, const float* gy, float* gw);
 

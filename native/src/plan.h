@@ -1,4 +1,4 @@
-// A convolution primitive with everything built for one geometry: the primitive descriptor (whose creation is the
+// A gradient convolution primitive with everything built for one geometry: the primitive descriptor (whose creation is the
 // expensive part: oneDNN's implementation search and JIT), the primitive, the reorders between convkit's plain
 // layouts and the primitive's, and the scratch memories they reorder into. Plans are built once per geometry and
 // direction and reused, so a training step builds nothing.
@@ -11,7 +11,7 @@
 
 namespace convkit {
 
-enum class Direction { Forward, ForwardWithBias, BackwardData, BackwardWeights };
+enum class Direction { BackwardData, BackwardWeights };
 
 // One operand of the primitive: the plain layout convkit holds it in, the primitive's, and (when they differ)
 // the reorder between them with the primitive-side memory it fills or drains.
@@ -25,10 +25,9 @@ struct Operand {
 
 struct ConvPlan {
   dnnl::primitive primitive;
-  // in DNNL_ARG_* order of use: two inputs and one output (plus the bias for ForwardWithBias)
+  // in DNNL_ARG_* order of use: two inputs and one output
   Operand in0, in1, out;
   int arg0 = 0, arg1 = 0, argOut = 0;
-  Operand bias;
 };
 
 const ConvPlan& planFor(const ConvShape& s, Direction d);

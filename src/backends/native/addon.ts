@@ -4,10 +4,6 @@
  */
 import { isNode, nodeBuiltin } from '../platform.js';
 
-/** Which primitive a packed weight array is for (native/src/conv.h WeightUse). */
-export const WeightUse = { Forward: 0, ForwardWithBias: 1, BackwardData: 2 } as const;
-export type WeightUse = (typeof WeightUse)[keyof typeof WeightUse];
-
 /** The element types the training kernels take (float32, or float64 where the kernel says so). */
 export type FloatArray = Float32Array | Float64Array;
 
@@ -17,11 +13,10 @@ export type Layout = (typeof Layout)[keyof typeof Layout];
 
 export interface NativeAddon {
   /** `packed`: w already in the primitive's layout (convPackWeights); w is then not read. */
-  convForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array, geometry: Int32Array, packed?: Float32Array | null): void;
   convBackwardData(gy: Float32Array, w: Float32Array, gx: Float32Array, geometry: Int32Array, packed?: Float32Array | null): void;
-  /** Floats the primitive's weight layout takes; 0 when it reads convkit's OIHW layout as it is. */
-  convPackedWeightLength(geometry: Int32Array, use: WeightUse): number;
-  convPackWeights(w: Float32Array, packed: Float32Array, geometry: Int32Array, use: WeightUse): void;
+  /** Floats convBackwardData's weight layout takes; 0 when it reads convkit's OIHW layout as it is. */
+  convPackedWeightLength(geometry: Int32Array): number;
+  convPackWeights(w: Float32Array, packed: Float32Array, geometry: Int32Array): void;
   /**
    * y = relu?((conv(x, w) + bias)·scale + shift + residual) for inference, x and residual in the layouts given; y is
    * written in the primitive's own layout when `blockedOut` and it is unpadded, else plain. Returns y's layout.

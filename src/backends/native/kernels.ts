@@ -12,7 +12,7 @@ import type { AllKernels, OptionalKernels, View } from '../backend.js';
 import type { ConvGeometry } from '../conv-kernels.js';
 import { cpuData, contiguousData, storageOf } from '../reference/strided.js';
 import { REFERENCE_MAX_FLOPS } from '../wasm/conv.js';
-import { WeightUse, type NativeAddon } from './addon.js';
+import type { NativeAddon } from './addon.js';
 import { nativeConvForward } from './conv-forward.js';
 import { nativeElementwise } from './elementwise.js';
 import { packGeometry } from './geometry.js';
@@ -67,7 +67,7 @@ export function nativeKernels(addon: NativeAddon, base: AllKernels): NativeKerne
       const gx = new Float32Array(N * C * numel(g.inSize));
       const geometry = packGeometry(N, C, O, g);
       const wp = f32(w);
-      addon.convBackwardData(f32(gy), wp, gx, geometry, packed.get(w, wp, geometry, WeightUse.BackwardData));
+      addon.convBackwardData(f32(gy), wp, gx, geometry, packed.getBackwardData(w, wp, geometry));
       return storageOf(gx, 'float32');
     },
     convBackwardWeight(x, gy, g) {

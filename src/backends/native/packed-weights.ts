@@ -7,7 +7,7 @@
  */
 import { storageVersion } from '../../core/version.js';
 import type { Storage, View } from '../backend.js';
-import type { NativeAddon, WeightUse } from './addon.js';
+import type { NativeAddon } from './addon.js';
 
 interface Entry {
   version: number;
@@ -16,9 +16,9 @@ interface Entry {
 }
 
 export interface PackedWeights {
-  /** w in the layout of the primitive that `geometry` and `use` name, up to date with w's storage, or null. */
-  get(w: View, plain: Float32Array, geometry: Int32Array, use: WeightUse): Float32Array | null;
-  /** The same for the fused inference primitive (conv-forward.ts) whose operands `flags` names. */
+  /** w in the layout of the input-gradient primitive (convBackwardData) for `geometry`, up to date with w's storage, or null. */
+  getBackwardData(w: View, plain: Float32Array, geometry: Int32Array): Float32Array | null;
+  /** The same for the forward primitive (conv-forward.ts) whose fused operands `flags` names. */
   getFused(w: View, plain: Float32Array, geometry: Int32Array, flags: number): Float32Array | null;
 }
 
@@ -48,10 +48,10 @@ export function packedWeights(addon: NativeAddon): PackedWeights {
     return entry.packed;
   };
   return {
-    get: (w, plain, geometry, use) => cached(w, {
-      key: `${use}|${geometry.join(',')}`,
-      length: () => addon.convPackedWeightLength(geometry, use),
-      pack: (packed) => addon.convPackWeights(plain, packed, geometry, use),
+    getBackwardData: (w, plain, geometry) => cached(w, {
+      key: `backward data|${geometry.join(',')}`,
+      length: () => addon.convPackedWeightLength(geometry),
+      pack: (packed) => addon.convPackWeights(plain, packed, geometry),
     }),
     getFused: (w, plain, geometry, flags) => cached(w, {
       key: `fused ${flags}|${geometry.join(',')}`,

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ck from '../../../src/index.js';
-import { loadAddon, WeightUse, type NativeAddon } from '../../../src/backends/native/addon.js';
+import { loadAddon, type NativeAddon } from '../../../src/backends/native/addon.js';
 import { packGeometry } from '../../../src/backends/native/geometry.js';
 import { packedWeights } from '../../../src/backends/native/packed-weights.js';
 import type { ConvGeometry } from '../../../src/backends/conv-kernels.js';
@@ -79,23 +79,26 @@ nativeTest('native conv: two weight views of one storage each get their own reor
 nativeTest('packed weights: one reorder per weight version, into the same array', () => {
   const addon = loadAddon();
   let reorders = 0;
-  // the addon's functions are read-only and not enumerable: inherit them, and count the one under test
+  // the addon's functions are read-only and not enumerable: inherit them, and count the reorders of both primitives
   const counting = Object.create(addon, {
     convPackWeights: { value: (...a: Parameters<NativeAddon['convPackWeights']>) => (reorders++, addon.convPackWeights(...a)) },
+    convFusedPackWeights: { value: (...a: Parameters<NativeAddon['convFusedPackWeights']>) => (reorders++, addon.convFusedPackWeights(...a)) },
   }) as NativeAddon;
   const cache = packedWeights(counting);
   const w = ck.randn([64, 64, 3, 3]);
   const g: ConvGeometry = { inSize: [1, 56, 56], outSize: [1, 56, 56], kernelSize: [1, 3, 3], stride: [1, 1, 1], dilation: [1, 1, 1], padBefore: [0, 1, 1], groups: 1 };
   const geometry = packGeometry(8, 64, 64, g);
   const plain = (): Float32Array => w.dataSync() as Float32Array;
-  const first = cache.get(w, plain(), geometry, WeightUse.Forward);
+  const first = cache.getBackwardData(w, plain(), geometry);
   if (first === null) return; // oneDNN chose to read OIHW as it is on this CPU: nothing to cache
-  assert.equal(cache.get(w, plain(), geometry, WeightUse.Forward), first);
+  assert.equal(cache.getBackwardData(w, plain(), geometry), first);
   assert.equal(reorders, 1, 'a second call with the same version reorders nothing');
   ck.noGrad(() => w.mul_(2));
-  const second = cache.get(w, plain(), geometry, WeightUse.Forward);
+  const second = cache.getBackwardData(w, plain(), geometry);
   assert.equal(reorders, 2, 'an in-place write makes the next call reorder');
   assert.equal(second, first, 'the reorder reuses the array');
-  cache.get(w, plain(), geometry, WeightUse.BackwardData);
-  assert.equal(reorders, 3, 'backward data has its own layout and copy');
+  // the forward convolution (no fused operands) reads the weights in a layout of its own
+  const forward = cache.getFused(w, plain(), geometry, 0);
+  assert.equal(reorders, forward ? 3 : 2, 'the forward primitive reorders into its own copy');
+  assert.notEqual(forward, second, 'the forward primitive does not share the input gradient\'s copy');
 });
