@@ -8,6 +8,7 @@ import { batchNormThen, type BatchNormEpilogue } from '../batchnorm.js';
 import { checkPositiveInt, checkTensor, pyBool, pyFloat } from '../check.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { registerRunningStats } from './running-stats.js';
 
 export interface BatchNormLayerOptions {
   eps?: number;
@@ -45,12 +46,7 @@ abstract class BatchNormBase extends Module {
     this.trackRunningStats = trackRunningStats;
     this.weight = affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
-    if (trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures]));
-      this.registerBuffer('running_var', ones([numFeatures]));
-      // int64 in PyTorch; convkit has no int64, and a batch counter fits in int32
-      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }));
-    }
+    if (trackRunningStats) registerRunningStats(this, numFeatures);
   }
 
   get runningMean(): Tensor | null {

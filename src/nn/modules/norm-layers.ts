@@ -7,6 +7,7 @@ import { checkPositiveInt, checkTensor, pyBool, pyFloat, pySize } from '../check
 import { Module } from '../module.js';
 import { groupNorm, instanceNorm, layerNorm } from '../normalization.js';
 import { Parameter } from '../parameter.js';
+import { registerRunningStats } from './running-stats.js';
 
 const LAYER_NORM = signature('LayerNorm', 'torch.nn.', [['normalizedShape', is.intOrTuple]], [['eps', is.number], ['elementwiseAffine', is.bool]]);
 
@@ -102,12 +103,7 @@ abstract class InstanceNormNd extends Module {
     this.trackRunningStats = trackRunningStats;
     this.weight = affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
-    if (trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures]));
-      this.registerBuffer('running_var', ones([numFeatures]));
-      // PyTorch registers it (as _NormBase does) but InstanceNorm never counts
-      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }));
-    }
+    if (trackRunningStats) registerRunningStats(this, numFeatures);
   }
 
   forward(x: Tensor): Tensor {
