@@ -46,6 +46,10 @@ test('export a zoo model with initial weights; flags are checked', async () => {
   assert.equal(m.opset, 13);
   assert.deepEqual(m.inputDims, [['batch', 3, 64, 64]]);
   assert.equal((ck.noGrad(() => m.eval().forward(ck.randn([2, 3, 64, 64]))) as ck.Tensor).shape[1], 10);
+  // external data is always read beside the file: a reader of the caller's would be overwritten, so it is refused
+  await assert.rejects(ck.onnx.loadOnnx(out, { externalData: () => new Uint8Array(0) } as never), /loadOnnx: expected an options object without externalData .*, got one with externalData/);
+  await assert.rejects(ck.onnx.loadOnnx(out, 5 as never), /loadOnnx: expected an options object without externalData .*, got number/);
+  await assert.rejects((ck.onnx.loadOnnx as (...a: unknown[]) => Promise<unknown>)(out, {}, 'x'), /loadOnnx: takes at most 2 arguments \(path, options\), got 3/);
   assert.match((await run('export', '--model', 'resnet18', '--out', out, '--opset', '12')).err, /--opset must be one of 13, 14, 15, 16, 17, got '12'/);
   assert.match((await run('export', '--out', out)).err, /say which model with --model/);
   assert.match((await run('export', '--model', 'lenet5')).err, /--out is required/);

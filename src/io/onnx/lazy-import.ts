@@ -6,6 +6,7 @@
  */
 import type { ExternalDataReader, OnnxModel } from './proto.js';
 import type { FromOnnxOptions, OnnxModule } from './import.js';
+import { checkArity } from './arity.js';
 
 const OPTION_KEYS = ['outputs', 'externalData'];
 
@@ -21,6 +22,7 @@ function checkReader(op: string, what: string, reader: unknown): void {
 
 /** Parses ONNX bytes into a trainable module (see docs/onnx.md for the operator table). */
 export async function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): Promise<OnnxModule> {
+  checkArity('fromOnnx', arguments.length, ['bytes', 'options']);
   checkBytes('fromOnnx', bytes);
   if (opts === null || typeof opts !== 'object') throw new TypeError('fromOnnx: expected an options object');
   const unknown = Object.keys(opts).filter((k) => !OPTION_KEYS.includes(k));
@@ -34,6 +36,7 @@ export async function fromOnnx(bytes: Uint8Array, opts: FromOnnxOptions = {}): P
 
 /** Parses ONNX protobuf bytes into plain objects (tensors stored outside the file come from `external`). */
 export async function decodeModel(bytes: Uint8Array, external?: ExternalDataReader): Promise<OnnxModel> {
+  checkArity('decodeModel', arguments.length, ['bytes', 'external']);
   checkBytes('decodeModel', bytes);
   checkReader('decodeModel', 'external', external);
   return (await import('./codec.js')).decodeModel(bytes, external);
@@ -41,6 +44,7 @@ export async function decodeModel(bytes: Uint8Array, external?: ExternalDataRead
 
 /** Serialises a model held as plain objects (what decodeModel gives) to ONNX's protobuf bytes. */
 export async function encodeModel(model: OnnxModel): Promise<Uint8Array> {
+  checkArity('encodeModel', arguments.length, ['model']);
   if (model === null || typeof model !== 'object' || model.graph === null || typeof model.graph !== 'object') {
     throw new TypeError(`encodeModel: expected a model object with a graph, got ${kind(model)}`);
   }

@@ -7,6 +7,7 @@ import type { Tensor } from '../../core/tensor.js';
 import { writeFileAtomic } from '../files.js';
 import { toOnnx, type ToOnnxOptions } from './export.js';
 import type { FromOnnxOptions, OnnxModule } from './import.js';
+import { checkArity } from './arity.js';
 import { fromOnnx } from './lazy-import.js';
 import type { ExternalRef } from './proto.js';
 
@@ -33,6 +34,11 @@ function fileReader(dir: string): (ref: ExternalRef) => Uint8Array {
 /** ck.onnx.fromOnnx from a file path, with external data from files beside it; asynchronous as fromOnnx is. */
 export async function loadOnnx(path: string, opts: Omit<FromOnnxOptions, 'externalData'> = {}): Promise<OnnxModule> {
   if (typeof path !== 'string') throw new TypeError(`loadOnnx: expected a file path, got ${typeof path}`);
+  checkArity('loadOnnx', arguments.length, ['path', 'options']);
+  // external data always comes from the files beside the model: a caller's own reader would be overwritten
+  if (opts === null || typeof opts !== 'object' || 'externalData' in opts) {
+    throw new TypeError(`loadOnnx: expected an options object without externalData (read from files beside ${path}), got ${opts === null ? 'null' : typeof opts === 'object' ? 'one with externalData' : typeof opts}`);
+  }
   return fromOnnx(await readFile(path), { ...opts, externalData: fileReader(dirname(path)) });
 }
 

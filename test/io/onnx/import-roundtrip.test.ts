@@ -97,6 +97,11 @@ test('ck.onnx reads and writes asynchronously: every error, a bad argument inclu
   await assert.rejects(ck.onnx.decodeModel('model.onnx' as never), /decodeModel: expected the model's bytes as a Uint8Array, got string/);
   await assert.rejects(ck.onnx.decodeModel(bytes, {} as never), /decodeModel: external must be a function/);
   await assert.rejects(ck.onnx.encodeModel({ irVersion: 8 } as never), /encodeModel: expected a model object with a graph, got object/);
+  // an extra argument from a plain-JavaScript caller is refused, not dropped
+  await assert.rejects((ck.onnx.fromOnnx as (...a: unknown[]) => Promise<unknown>)(bytes, {}, 'extra'), /fromOnnx: takes at most 2 arguments \(bytes, options\), got 3/);
+  await assert.rejects((ck.onnx.decodeModel as (...a: unknown[]) => Promise<unknown>)(bytes, undefined, 1), /decodeModel: takes at most 2 arguments \(bytes, external\), got 3/);
+  await assert.rejects((ck.onnx.encodeModel as (...a: unknown[]) => Promise<unknown>)({ graph: {} }, 1), /encodeModel: takes at most 1 arguments \(model\), got 2/);
+  await assert.rejects((ck.onnx.toOnnx as (...a: unknown[]) => Promise<unknown>)(M.lenet5(), ck.randn([1, 1, 32, 32]), {}, 13), /toOnnx: takes at most 3 arguments \(model, exampleInput, options\), got 4/);
   const model = await ck.onnx.decodeModel(bytes);
   assert.equal(model.graph.nodes[0].opType, 'Conv');
   assert.deepEqual(await ck.onnx.decodeModel(await ck.onnx.encodeModel(model)), model);
