@@ -1,6 +1,6 @@
-// The convolutions' gradients through oneDNN's JIT kernels (the forward convolution is conv_fused.cc's). Operands arrive in convkit's plain layouts; each primitive picks its
-// own layouts (`any`: NHWC-like or blocked on AVX-512), and the plan (plan.h) reorders in and out around it, as
-// PyTorch's mkldnn path does for NCHW tensors.
+// The convolutions' gradients through oneDNN's JIT kernels (the forward convolution is conv_fused.cc's). Operands
+// arrive in convkit's plain layouts; each primitive picks its own layouts (`any`: NHWC-like or blocked on
+// AVX-512), and the plan (plan.h) reorders in and out around it, as PyTorch's mkldnn path does for NCHW tensors.
 #include <omp.h>
 
 #include <stdexcept>
